@@ -1,0 +1,130 @@
+/**
+ * The allocator protocol: the four members a custom allocator implements so that regions,
+ * {@linkcode alloc}, `AllocArray` and `withAllocator` all work with it (Bumper.jl's
+ * `alloc_ptr!`, `checkpoint_save`, `checkpoint_restore!` and `reset_buffer!`).
+ *
+ * @module
+ */
+
+import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
+
+/**
+ * Where an allocation's bytes are: a backing buffer and a byte offset into it.
+ *
+ * @example Reading a pointer
+ * ```ts
+ * import { AllocBuffer, type Ptr } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(64);
+ * const ptr: Ptr = buf.allocPtr(16, 8);
+ * assert.equal(ptr.byteOffset, 0);
+ * ```
+ */
+export interface Ptr {
+  /** The memory the allocation lives in. */
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /** Byte offset of the allocation's first byte inside {@linkcode Ptr.buffer}. */
+  readonly byteOffset: number;
+}
+
+/**
+ * The allocator protocol. Implement the four required members and every part of the library
+ * works with your allocator; the optional members are fast paths and checks that the library
+ * uses when they are present.
+ *
+ * Rules every implementation follows (the shared conformance suite checks them):
+ * - `allocPtr(n, a)` returns `n` bytes starting at a multiple of `a` (a power of two) that do
+ *   not overlap any other live allocation, or throws and leaves the allocator unchanged.
+ * - `checkpointRestore(cp)` frees everything allocated after `checkpointSave()` returned `cp`.
+ *   Restoring a checkpoint invalidates every checkpoint taken after it.
+ * - `resetBuffer()` returns the allocator to its freshly created state.
+ *
+ * @typeParam C The checkpoint type.
+ *
+ * @example A user-written bump allocator (Bumper.jl's `MyAllocBuffer`)
+ * ```ts
+ * import { type Allocator, alloc, noEscape, type Ptr } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * class MyAllocBuffer implements Allocator<number> {
+ *   buf: ArrayBuffer;
+ *   offset = 0;
+ *   constructor(n: number) {
+ *     this.buf = new ArrayBuffer(n);
+ *   }
+ *   allocPtr(n: number, alignment: number): Ptr {
+ *     const start = Math.ceil(this.offset / alignment) * alignment;
+ *     if (start + n > this.buf.byteLength) throw new RangeError("alloc: Buffer out of memory");
+ *     this.offset = start + n;
+ *     return { buffer: this.buf, byteOffset: start };
+ *   }
+ *   checkpointSave(): number {
+ *     return this.offset;
+ *   }
+ *   checkpointRestore(offset: number): void {
+ *     this.offset = offset;
+ *   }
+ *   resetBuffer(): void {
+ *     this.offset = 0;
+ *   }
+ * }
+ *
+ * const buf = new MyAllocBuffer(100);
+ * const total = noEscape(buf, () => {
+ *   const y = alloc(buf, Float64Array, 3);
+ *   y.set([2, 3, 4]);
+ *   return y[0] + y[1] + y[2];
+ * });
+ * assert.equal(total, 9);
+ * assert.equal(buf.offset, 0);
+ * ```
+ */
+export interface Allocator<C = unknown> {
+  /**
+   * Reserves `byteLength` bytes aligned to `alignment` (a power of two) and says where they are.
+   * Throws (leaving the allocator unchanged) when it cannot.
+   */
+  allocPtr(byteLength: number, alignment: number): Ptr;
+  /** Captures the allocator's state so that {@linkcode Allocator.checkpointRestore} can return to it. */
+  checkpointSave(): C;
+  /** Frees everything allocated after `checkpoint` was saved. */
+  checkpointRestore(checkpoint: C): void;
+  /** Returns the allocator to its freshly created state, freeing everything. */
+  resetBuffer(): void;
+  /**
+   * Optional fast path: a typed array of `length` elements of `type`, equivalent to
+   * `new type(ptr.buffer, ptr.byteOffset, length)` of an `allocPtr(length * BYTES_PER_ELEMENT,
+   * BYTES_PER_ELEMENT)`, without creating the intermediate {@linkcode Ptr}.
+   */
+  allocView?<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T;
+  /**
+   * Optional escape check: whether `view` lies in memory handed out after `checkpoint` was
+   * saved. Regions use it to report a view that escapes them; without it, escapes of this
+   * allocator's views are not detected.
+   */
+  allocatedSince?(checkpoint: C, view: ArrayBufferView): boolean;
+}
+
+/**
+ * Whether `value` implements the {@linkcode Allocator} protocol (its four required members are
+ * functions).
+ *
+ * @param value Anything.
+ * @returns `true` when `value` can be used as an allocator.
+ *
+ * @example Telling allocators apart
+ * ```ts
+ * import { AllocBuffer, isAllocator } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * assert(isAllocator(new AllocBuffer(64)));
+ * assert(!isAllocator({ allocPtr() {} }));
+ * ```
+ */
+export function isAllocator(value: unknown): value is Allocator {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.allocPtr === "function" && typeof v.checkpointSave === "function" &&
+    typeof v.checkpointRestore === "function" && typeof v.resetBuffer === "function";
+}

@@ -1,0 +1,90 @@
+/**
+ * The error classes callers are expected to catch. Wrong types are `TypeError`s and bad sizes
+ * or indices are `RangeError`s; these classes are for the allocator-specific conditions.
+ *
+ * @module
+ */
+
+/**
+ * An allocation did not fit. The allocator's state is unchanged.
+ *
+ * @example Catching an out-of-memory allocation
+ * ```ts
+ * import { alloc, AllocBuffer, OutOfMemoryError } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(64);
+ * const err = assert.throws(() => alloc(buf, Float64Array, 100), OutOfMemoryError);
+ * assert.equal(buf.used, 0);
+ * ```
+ */
+export class OutOfMemoryError extends Error {
+  /** Bytes that were requested. */
+  readonly requested: number;
+  /** Bytes that were still available (after alignment) when the request failed. */
+  readonly available: number;
+  /**
+   * @param requested Bytes requested.
+   * @param available Bytes available.
+   * @param message Overrides the default message.
+   */
+  constructor(requested: number, available: number, message?: string) {
+    super(
+      message ??
+        `Cannot allocate ${requested} bytes: ${available} bytes available (use a larger buffer, a SlabBuffer, or free memory with noEscape/resetBuffer)`,
+    );
+    this.name = "OutOfMemoryError";
+    this.requested = requested;
+    this.available = available;
+  }
+}
+
+/**
+ * A region (`noEscape`) returned a view of memory it allocated, which the region's end frees.
+ * The region's memory is still restored before this is thrown.
+ *
+ * @example An escaping view
+ * ```ts
+ * import { alloc, AllocBuffer, EscapeError, noEscape } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(1024);
+ * assert.throws(() => noEscape(buf, () => alloc(buf, Float64Array, 4)), EscapeError);
+ * assert.equal(buf.used, 0);
+ * ```
+ */
+export class EscapeError extends Error {
+  /**
+   * @param message What escaped.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "EscapeError";
+  }
+}
+
+/**
+ * A checkpoint cannot be restored: it belongs to another allocator, it was already restored, a
+ * checkpoint taken before it was restored (making it stale), or regions on one allocator were
+ * closed out of order (interleaved async tasks sharing one buffer). The allocator is unchanged.
+ *
+ * @example Restoring a checkpoint twice
+ * ```ts
+ * import { AllocBuffer, CheckpointError } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(1024);
+ * const cp = buf.checkpointSave();
+ * buf.checkpointRestore(cp);
+ * assert.throws(() => buf.checkpointRestore(cp), CheckpointError);
+ * ```
+ */
+export class CheckpointError extends Error {
+  /**
+   * @param message What was wrong with the checkpoint.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckpointError";
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Layer 3, the arrays (a port of AllocArrays.jl): n-d arrays whose `similar` allocates from the
+ * current allocator, checked arrays, array allocators and operations.
+ *
+ * @module
+ */
+export {};
