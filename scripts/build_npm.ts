@@ -1,0 +1,226 @@
+// Builds the npm package into npm/ (git-ignored) from the same source JSR publishes:
+//
+//   npm/package.json   name `allocarrays`, version from deno.json, ESM only, exports one for one
+//                      with deno.json's, no dependencies
+//   npm/esm/**         JavaScript (ES2022: `using` lowered for Node 20) + .d.ts + source maps,
+//                      compiled by tsc from npm `typescript` (pinned in deno.json)
+//   npm/README.md, npm/LICENSE
+//
+// then checks the result with publint (pinned in deno.json); any message fails the build.
+//
+//   deno task build:npm
+
+import ts from "typescript";
+import { publint } from "publint";
+import { formatMessage } from "publint/utils";
+import * as path from "node:path";
+import {
+  BUILD_STAMP,
+  type DenoConfig,
+  ESM_DIR,
+  exportStem,
+  formatDiagnostics,
+  JSR_NAME,
+  libraryCompilerOptions,
+  NPM_DIR,
+  PACKAGE_NAME,
+  readDenoConfig,
+  removeIfExists,
+  rewriteSelfImports,
+  ROOT,
+  walkFiles,
+} from "./_npm.ts";
+
+const DESCRIPTION =
+  "Bump/arena allocation for typed-array code: a port of Julia's Bumper.jl and AllocArrays.jl";
+const KEYWORDS = [
+  "allocator",
+  "arena",
+  "bump-allocator",
+  "typed-array",
+  "ndarray",
+  "memory",
+  "bumper",
+];
+
+/** `./x.ts` → `./x.js` for relative specifiers; others unchanged. */
+function jsSpecifier(specifier: string): string {
+  return /^\.\.?\//.test(specifier) ? specifier.replace(/\.(m?)ts$/, ".$1js") : specifier;
+}
+
+/**
+ * A declaration transformer doing for `.d.ts` files what `rewriteRelativeImportExtensions` does
+ * for JavaScript (tsc leaves `./x.ts` in declarations, which TypeScript before 5.0 and other
+ * tools cannot resolve).
+ */
+const rewriteDeclarationImports: ts.TransformerFactory<ts.SourceFile | ts.Bundle> = (ctx) => {
+  const f = ctx.factory;
+  const literal = (node: ts.Expression | undefined) =>
+    node && ts.isStringLiteral(node) && jsSpecifier(node.text) !== node.text
+      ? f.createStringLiteral(jsSpecifier(node.text))
+      : undefined;
+  const visit = (node: ts.Node): ts.Node => {
+    if (ts.isImportDeclaration(node)) {
+      const s = literal(node.moduleSpecifier);
+      if (s) {
+        return f.updateImportDeclaration(
+          node,
+          node.modifiers,
+          node.importClause,
+          s,
+          node.attributes,
+        );
+      }
+    } else if (ts.isExportDeclaration(node)) {
+      const s = literal(node.moduleSpecifier);
+      if (s) {
+        return f.updateExportDeclaration(
+          node,
+          node.modifiers,
+          node.isTypeOnly,
+          node.exportClause,
+          s,
+          node.attributes,
+        );
+      }
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      const s = literal(node.argument.literal as ts.Expression);
+      if (s) {
+        return f.updateImportTypeNode(
+          node,
+          f.updateLiteralTypeNode(node.argument, s),
+          node.attributes,
+          node.qualifier,
+          node.typeArguments?.map((t) => ts.visitNode(t, visit) as ts.TypeNode),
+          node.isTypeOf,
+        );
+      }
+    }
+    return ts.visitEachChild(node, visit, ctx);
+  };
+  return (root) => ts.visitNode(root, visit) as ts.SourceFile | ts.Bundle;
+};
+
+/** Compiles the library's entry points (and what they import) into `npm/esm/`. */
+function compileLibrary(config: DenoConfig): void {
+  const options = libraryCompilerOptions(config);
+  const roots = Object.values(config.exports).map((t) => path.join(ROOT, t));
+  const host = ts.createCompilerHost(options);
+  const program = ts.createProgram({ rootNames: roots, options, host });
+
+  const diagnostics = ts.getPreEmitDiagnostics(program);
+  if (diagnostics.length > 0) {
+    throw new Error(`Cannot compile the library:\n${formatDiagnostics(diagnostics)}`);
+  }
+  for (const sf of program.getSourceFiles()) {
+    if (program.isSourceFileDefaultLibrary(sf) || sf.isDeclarationFile) continue;
+    const rel = path.relative(ROOT, sf.fileName);
+    if (rel.startsWith("..") || /^(tests|benches|scripts|examples)[\\/]/.test(rel)) {
+      throw new Error(
+        `Cannot compile the library: it imports ${rel}, which is not library source`,
+      );
+    }
+  }
+  // Doc examples import the JSR name; npm users import the npm name.
+  const writeFile: ts.WriteFileCallback = (fileName, text, bom) => {
+    ts.sys.writeFile(fileName, rewriteSelfImports(text), bom);
+  };
+  const result = program.emit(undefined, writeFile, undefined, false, {
+    afterDeclarations: [rewriteDeclarationImports],
+  });
+  if (result.emitSkipped || result.diagnostics.length > 0) {
+    throw new Error(`Cannot emit the library:\n${formatDiagnostics(result.diagnostics)}`);
+  }
+}
+
+/** The package.json of the npm package. */
+function packageJson(config: DenoConfig): Record<string, unknown> {
+  const exports: Record<string, { types: string; import: string }> = {};
+  for (const [key, target] of Object.entries(config.exports)) {
+    const stem = exportStem(target);
+    exports[key] = { types: `./esm/${stem}.d.ts`, import: `./esm/${stem}.js` };
+  }
+  const main = exports["."];
+  return {
+    name: PACKAGE_NAME,
+    version: config.version,
+    description: DESCRIPTION,
+    keywords: KEYWORDS,
+    license: config.license,
+    type: "module",
+    ...(main ? { types: main.types } : {}),
+    exports,
+    files: ["esm/"],
+    sideEffects: false,
+    engines: { node: ">=20" },
+  };
+}
+
+/** Checks that every export target and its declarations exist in the build. */
+function checkExports(pkg: Record<string, unknown>): void {
+  const exports = pkg.exports as Record<string, Record<string, string>>;
+  for (const [key, conditions] of Object.entries(exports)) {
+    for (const [condition, target] of Object.entries(conditions)) {
+      try {
+        Deno.statSync(path.join(NPM_DIR, target));
+      } catch {
+        throw new Error(
+          `Cannot build the npm package: export "${key}" (${condition}) points to ${target}, which was not emitted`,
+        );
+      }
+    }
+  }
+}
+
+/** Lints the package with publint; any error, warning or suggestion fails the build. */
+async function lintPackage(): Promise<void> {
+  const { messages, pkg } = await publint({ pkgDir: NPM_DIR, level: "suggestion", pack: "npm" });
+  if (messages.length > 0) {
+    const lines = messages.map((m) => `  ${m.type}: ${formatMessage(m, pkg) ?? m.code}`);
+    throw new Error(`Cannot publish npm/: publint reports\n${lines.join("\n")}`);
+  }
+}
+
+/** Builds npm/ from scratch (keeping the test and smoke folders' installed dependencies). */
+export async function buildNpm(): Promise<void> {
+  const started = performance.now();
+  const config = readDenoConfig();
+  if (config.name !== JSR_NAME) {
+    throw new Error(
+      `Cannot build the npm package: deno.json name is ${config.name}, expected ${JSR_NAME}`,
+    );
+  }
+  Deno.mkdirSync(NPM_DIR, { recursive: true });
+  for (const entry of Deno.readDirSync(NPM_DIR)) {
+    if (entry.name === ".test" || entry.name === ".smoke") continue;
+    removeIfExists(path.join(NPM_DIR, entry.name));
+  }
+
+  compileLibrary(config);
+  const pkg = packageJson(config);
+  Deno.writeTextFileSync(path.join(NPM_DIR, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+  const readme = Deno.readTextFileSync(path.join(ROOT, "README.md"));
+  Deno.writeTextFileSync(path.join(NPM_DIR, "README.md"), rewriteSelfImports(readme));
+  Deno.copyFileSync(path.join(ROOT, "LICENSE"), path.join(NPM_DIR, "LICENSE"));
+  checkExports(pkg);
+  await lintPackage();
+
+  Deno.writeTextFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
+  const files = walkFiles(ESM_DIR);
+  const js = files.filter((f) => f.endsWith(".js")).length;
+  const ms = Math.round(performance.now() - started);
+  console.log(
+    `npm build: ${PACKAGE_NAME}@${config.version} in ${
+      path.relative(ROOT, NPM_DIR)
+    }/ (${js} modules, ${files.length} files, publint clean) in ${ms} ms`,
+  );
+}
+
+if (import.meta.main) {
+  try {
+    await buildNpm();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    Deno.exit(1);
+  }
+}

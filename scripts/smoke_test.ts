@@ -1,0 +1,307 @@
+// Package smoke test: uses the npm build the way a user does.
+//
+// 1. (re)builds npm/ if needed, then `npm pack`s it and checks the tarball's file list;
+// 2. installs the tarball (plus @types/node 20) into a fresh scratch project, npm/.smoke/consumer;
+// 3. type-checks a TypeScript consumer and the JavaScript demo with `tsc --noEmit` (npm
+//    `typescript`, pinned in deno.json) under two common configurations: NodeNext resolution
+//    with `skipLibCheck: false`, and bundler resolution with TypeScript's default `lib`;
+// 4. runs the demo with node: ESM imports of every entry point, a region on an AllocBuffer, a
+//    user-written allocator, and the seed demo (AllocArrays.jl's `basic_reduction`).
+//
+// Demo parts whose names the package does not export yet are left out and listed as such;
+// every part whose names exist must pass.
+//
+//   deno task smoke
+
+import * as path from "node:path";
+import { buildNpm } from "./build_npm.ts";
+import {
+  buildIsFresh,
+  type DenoConfig,
+  exportStem,
+  NPM,
+  NPM_DIR,
+  NPM_INSTALL_FLAGS,
+  npmPin,
+  PACKAGE_NAME,
+  readDenoConfig,
+  removeIfExists,
+  ROOT,
+  run,
+  SMOKE_DIR,
+  TYPES_NODE_VERSION,
+} from "./_npm.ts";
+
+const CONSUMER_DIR = path.join(SMOKE_DIR, "consumer");
+
+/**
+ * One part of the demo. `needs` are the runtime names it imports from the package root (it is
+ * left out while any is missing), `types` the type-only names; `js` runs under node and is
+ * type-checked (`checkJs`), `ts` is type-checked only.
+ */
+interface Part {
+  name: string;
+  needs: string[];
+  types?: string[];
+  js?: string;
+  ts?: string;
+}
+
+const PARTS: Part[] = [
+  {
+    name: "user-written allocator (Bumper's MyAllocBuffer) through the protocol",
+    needs: ["isAllocator"],
+    types: ["Allocator", "Ptr"],
+    ts: `
+class MyAllocBuffer implements Allocator<number> {
+  readonly buf: ArrayBuffer;
+  offset = 0;
+  constructor(n: number) {
+    this.buf = new ArrayBuffer(n);
+  }
+  allocPtr(n: number, alignment: number): Ptr {
+    const start = Math.ceil(this.offset / alignment) * alignment;
+    if (start + n > this.buf.byteLength) throw new RangeError("Cannot allocate: out of memory");
+    this.offset = start + n;
+    return { buffer: this.buf, byteOffset: start };
+  }
+  checkpointSave(): number {
+    return this.offset;
+  }
+  checkpointRestore(offset: number): void {
+    this.offset = offset;
+  }
+  resetBuffer(): void {
+    this.offset = 0;
+  }
+}
+const mine: Allocator<number> = new MyAllocBuffer(64);
+const ok: boolean = isAllocator(mine);
+console.log(ok);
+`,
+    js: `
+const mine = {
+  offset: 0,
+  buf: new ArrayBuffer(64),
+  /** @param {number} n @param {number} a */
+  allocPtr(n, a) {
+    const start = Math.ceil(this.offset / a) * a;
+    this.offset = start + n;
+    return { buffer: this.buf, byteOffset: start };
+  },
+  checkpointSave() {
+    return this.offset;
+  },
+  /** @param {number} cp */
+  checkpointRestore(cp) {
+    this.offset = cp;
+  },
+  resetBuffer() {
+    this.offset = 0;
+  },
+};
+assert.ok(isAllocator(mine));
+assert.ok(!isAllocator({ allocPtr() {} }));
+`,
+  },
+  {
+    name: "alloc in a noEscape region on an AllocBuffer (restored on exit)",
+    needs: ["AllocBuffer", "alloc", "noEscape", "OutOfMemoryError"],
+    ts: `
+const abuf = new AllocBuffer(1024);
+const total: number = noEscape(abuf, () => {
+  const y: Float64Array = alloc(abuf, Float64Array, 3);
+  y.set([2, 3, 4]);
+  return y[0] + y[1] + y[2];
+});
+console.log(total);
+`,
+    js: `
+const buf = new AllocBuffer(1024);
+const sum = noEscape(buf, () => {
+  const y = alloc(buf, Float64Array, 3);
+  y.set([2, 3, 4]);
+  const z = alloc(buf, Int32Array, 5);
+  z.fill(1);
+  assert.equal(y.byteOffset % 8, 0);
+  return y.reduce((a, b) => a + b, 0) + z.reduce((a, b) => a + b, 0);
+});
+assert.equal(sum, 14);
+assert.equal(buf.used, 0);
+assert.throws(() => alloc(buf, Float64Array, 1000), OutOfMemoryError);
+assert.equal(buf.used, 0);
+`,
+  },
+];
+
+/** The packed tarball's name and files, checked against what the package must contain. */
+async function pack(config: DenoConfig): Promise<string> {
+  removeIfExists(SMOKE_DIR);
+  Deno.mkdirSync(SMOKE_DIR, { recursive: true });
+  const out = await run(NPM, ["pack", "--json", "--pack-destination", SMOKE_DIR], {
+    cwd: NPM_DIR,
+    capture: true,
+  });
+  const [info] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
+  const files = new Set(info.files.map((f) => f.path));
+  const required = ["package.json", "README.md", "LICENSE"];
+  for (const target of Object.values(config.exports)) {
+    const stem = exportStem(target);
+    required.push(`esm/${stem}.js`, `esm/${stem}.d.ts`, `esm/${stem}.js.map`);
+  }
+  const absent = required.filter((f) => !files.has(f));
+  const stray = [...files].filter((f) => !required.includes(f) && !f.startsWith("esm/"));
+  if (absent.length > 0 || stray.length > 0) {
+    throw new Error(
+      `Cannot accept the packed tarball ${info.filename}: missing [${
+        absent.join(", ")
+      }], unexpected [${stray.join(", ")}]`,
+    );
+  }
+  console.log(`smoke: packed ${info.filename} (${files.size} files)`);
+  return path.join(SMOKE_DIR, info.filename);
+}
+
+/** A fresh consumer project with the tarball installed. */
+async function install(tarball: string): Promise<void> {
+  Deno.mkdirSync(CONSUMER_DIR, { recursive: true });
+  const pkg = {
+    name: "allocarrays-smoke-consumer",
+    private: true,
+    type: "module",
+    dependencies: { [PACKAGE_NAME]: `file:${path.relative(CONSUMER_DIR, tarball)}` },
+    devDependencies: { "@types/node": TYPES_NODE_VERSION },
+  };
+  writeJson(path.join(CONSUMER_DIR, "package.json"), pkg);
+  await run(NPM, ["install", ...NPM_INSTALL_FLAGS], { cwd: CONSUMER_DIR });
+}
+
+/** The names the installed package's root exports at run time, as node sees them. */
+async function runtimeExports(): Promise<Set<string>> {
+  const script = `const m = await import(${
+    JSON.stringify(PACKAGE_NAME)
+  }); console.log(JSON.stringify(Object.keys(m)));`;
+  const out = await run("node", ["--input-type=module", "-e", script], {
+    cwd: CONSUMER_DIR,
+    capture: true,
+  });
+  return new Set(JSON.parse(out) as string[]);
+}
+
+/** Writes demo.mjs and consumer.ts from the parts whose names exist; returns the parts used. */
+function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; left: Part[] } {
+  const used = PARTS.filter((p) => p.needs.every((n) => names.has(n)));
+  const left = PARTS.filter((p) => !used.includes(p));
+  const runtime = [...new Set(used.flatMap((p) => p.needs))].sort();
+  const types = [...new Set(used.flatMap((p) => p.types ?? []))].sort();
+  const subpaths = Object.keys(config.exports).filter((k) => k !== ".");
+  const subImports = subpaths.map((k, i) =>
+    `import * as sub${i} from ${JSON.stringify(PACKAGE_NAME + k.slice(1))};`
+  );
+  const importLine = (names: string[]) =>
+    names.length > 0 ? `import { ${names.join(", ")} } from "${PACKAGE_NAME}";` : "";
+
+  const js = [
+    "// @ts-check",
+    "// Generated by scripts/smoke_test.ts: the package used as a plain ESM user would.",
+    'import assert from "node:assert/strict";',
+    `import * as root from "${PACKAGE_NAME}";`,
+    ...subImports,
+    importLine(runtime),
+    "",
+    "// Every subpath's names are the root's, the same objects.",
+    ...subpaths.map((k, i) =>
+      `for (const [k, v] of Object.entries(sub${i})) assert.equal(/** @type {Record<string, unknown>} */ (root)[k], v, ${
+        JSON.stringify(k)
+      } + " export " + k + " differs from the root's");`
+    ),
+    ...used.filter((p) => p.js).map((p) => `\n// ${p.name}\n{${p.js}}`),
+    `console.log(${JSON.stringify(`smoke demo passed: ${used.map((p) => p.name).join("; ")}`)});`,
+    "",
+  ].join("\n");
+  const ts = [
+    "// Generated by scripts/smoke_test.ts: the package used from TypeScript.",
+    importLine(runtime),
+    types.length > 0 ? `import type { ${types.join(", ")} } from "${PACKAGE_NAME}";` : "",
+    ...subpaths.map((k) => `import type * as _${k.slice(2)} from "${PACKAGE_NAME + k.slice(1)}";`),
+    ...used.filter((p) => p.ts).map((p) => `\n// ${p.name}\n{${p.ts}}`),
+    "export {};",
+    "",
+  ].join("\n");
+  Deno.writeTextFileSync(path.join(CONSUMER_DIR, "demo.mjs"), js);
+  Deno.writeTextFileSync(path.join(CONSUMER_DIR, "consumer.ts"), ts);
+  return { used, left };
+}
+
+/**
+ * tsconfigs a user might have; each must type-check the consumer against the package. The
+ * first also checks the package's declarations themselves (`skipLibCheck: false`); the second
+ * is `tsc --init`-like (`skipLibCheck: true`) with TypeScript's default `lib` for ES2022, which
+ * has no `Float16Array`.
+ */
+const TSCONFIGS: Record<string, Record<string, unknown>> = {
+  "tsconfig.nodenext.json": {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    lib: ["ESNext"],
+    skipLibCheck: false,
+  },
+  "tsconfig.bundler.json": {
+    target: "ES2022",
+    module: "ESNext",
+    moduleResolution: "Bundler",
+    skipLibCheck: true,
+  },
+};
+
+async function typeCheck(config: DenoConfig): Promise<void> {
+  const tsc = `npm:typescript@${npmPin(config, "typescript")}/tsc`;
+  for (const [file, options] of Object.entries(TSCONFIGS)) {
+    writeJson(path.join(CONSUMER_DIR, file), {
+      compilerOptions: {
+        ...options,
+        strict: true,
+        noEmit: true,
+        allowJs: true,
+        checkJs: true,
+        types: ["node"],
+      },
+      files: ["consumer.ts", "demo.mjs"],
+    });
+    await run(Deno.execPath(), ["run", "-A", tsc, "-p", file], { cwd: CONSUMER_DIR });
+    console.log(`smoke: tsc --noEmit -p ${file}: no errors`);
+  }
+}
+
+function writeJson(file: string, value: unknown): void {
+  Deno.writeTextFileSync(file, JSON.stringify(value, null, 2) + "\n");
+}
+
+async function main(): Promise<void> {
+  const config = readDenoConfig();
+  if (!buildIsFresh(config)) await buildNpm();
+  const tarball = await pack(config);
+  await install(tarball);
+  const names = await runtimeExports();
+  const { used, left } = writeSources(config, names);
+  await typeCheck(config);
+  await run("node", ["demo.mjs"], { cwd: CONSUMER_DIR });
+  const relDir = path.relative(ROOT, CONSUMER_DIR);
+  console.log(
+    `smoke: ${used.length} of ${PARTS.length} demo parts ran in ${relDir} (${names.size} exports)`,
+  );
+  for (const p of left) {
+    const missing = p.needs.filter((n) => !names.has(n));
+    console.log(`smoke: left out "${p.name}": the package does not export ${missing.join(", ")}`);
+  }
+}
+
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    Deno.exit(1);
+  }
+}

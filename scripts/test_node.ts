@@ -1,0 +1,198 @@
+// Runs the test suite under Node against the npm build:
+//
+// 1. (re)builds npm/ if it is missing or older than the source (scripts/build_npm.ts);
+// 2. installs the tests' npm dependencies, pinned as in deno.json, into npm/.test/ (only
+//    there: they are not dependencies of the package), plus @types/node 20 for type-checking;
+// 3. type-checks and compiles tests/**/*_test.ts with tsc into npm/.test/tests/, where their
+//    relative imports of library code (`../../allocators/mod.ts`) land on links to the built
+//    npm/esm/ modules, so the tests exercise the JavaScript that npm users get;
+// 4. runs them with `node --test` (TAP reporter: its closing `# pass N` / `# fail N` lines are
+//    the summary CI reads) and exits with node's exit code.
+//
+//   deno task test:node [-- --test-name-pattern=SlabBuffer]   (extra args go to node)
+
+import ts from "typescript";
+import * as path from "node:path";
+import { availableParallelism } from "node:os";
+import { buildNpm } from "./build_npm.ts";
+import {
+  buildIsFresh,
+  type DenoConfig,
+  ESM_DIR,
+  formatDiagnostics,
+  libraryCompilerOptions,
+  NPM,
+  NPM_INSTALL_FLAGS,
+  readDenoConfig,
+  removeIfExists,
+  ROOT,
+  run,
+  TEST_DIR,
+  testDependencies,
+  walkFiles,
+} from "./_npm.ts";
+
+const TESTS_DIR = path.join(ROOT, "tests");
+const TEST_FILE = /(^|[_.])test\.m?ts$/;
+/** Records which dependency set npm/.test/node_modules holds. */
+const DEPS_STAMP = path.join(TEST_DIR, "node_modules", ".allocarrays-test-deps.json");
+/**
+ * Ambient declarations for the test build only. `Deno` exists at run time only under Deno, so
+ * a test that uses it must guard (`typeof Deno !== "undefined"`) or skip on Node with a reason.
+ */
+const GLOBALS_FILE = path.join(TEST_DIR, "__test_globals__.d.ts");
+const GLOBALS_TEXT = "declare var Deno: any;\n";
+
+/** Installs the test-only npm dependencies into npm/.test/ unless already there. */
+async function installTestDependencies(config: DenoConfig): Promise<void> {
+  const deps = testDependencies(config);
+  const pkg = { private: true, type: "module", devDependencies: deps };
+  const want = JSON.stringify(pkg, null, 2) + "\n";
+  Deno.mkdirSync(TEST_DIR, { recursive: true });
+  let have = "";
+  try {
+    have = Deno.readTextFileSync(DEPS_STAMP);
+  } catch {
+    // not installed yet
+  }
+  if (have === want) return;
+  Deno.writeTextFileSync(path.join(TEST_DIR, "package.json"), want);
+  const list = Object.entries(deps).map(([n, v]) => `${n}@${v}`).join(", ");
+  console.log(`Installing test dependencies into npm/.test: ${list}`);
+  await run(NPM, ["install", "--no-package-lock", ...NPM_INSTALL_FLAGS], { cwd: TEST_DIR });
+  Deno.writeTextFileSync(DEPS_STAMP, want);
+}
+
+/** Resolves bare specifiers (`"fast-check"`) from npm/.test/node_modules, as Node will. */
+function testResolutionHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const bareFrom = path.join(TEST_DIR, "__resolve__.ts");
+  const getSourceFile = host.getSourceFile;
+  host.getSourceFile = (fileName, languageVersion, ...rest) =>
+    fileName === GLOBALS_FILE
+      ? ts.createSourceFile(fileName, GLOBALS_TEXT, languageVersion)
+      : getSourceFile.call(host, fileName, languageVersion, ...rest);
+  const fileExists = host.fileExists;
+  host.fileExists = (f) => f === GLOBALS_FILE || fileExists.call(host, f);
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, sf) =>
+    literals.map((lit) => {
+      const name = lit.text;
+      const from = name.startsWith(".") || path.isAbsolute(name) ? containingFile : bareFrom;
+      const mode = ts.getModeForUsageLocation(sf, lit, opts);
+      return ts.resolveModuleName(name, from, opts, host, undefined, redirected, mode);
+    });
+  return host;
+}
+
+/**
+ * Type-checks the tests and writes their JavaScript to npm/.test/tests/. Library modules the
+ * tests import are not written: links to npm/esm/ stand in for them.
+ */
+function compileTests(config: DenoConfig, files: string[]): void {
+  const options: ts.CompilerOptions = {
+    ...libraryCompilerOptions(config),
+    outDir: TEST_DIR,
+    declaration: false,
+    inlineSources: false,
+    types: ["node"],
+    typeRoots: [path.join(TEST_DIR, "node_modules", "@types")],
+    skipLibCheck: true,
+  };
+  const host = testResolutionHost(options);
+  const program = ts.createProgram({ rootNames: [...files, GLOBALS_FILE], options, host });
+  const diagnostics = ts.getPreEmitDiagnostics(program);
+  if (diagnostics.length > 0) {
+    throw new Error(`Cannot compile the tests for Node:\n${formatDiagnostics(diagnostics)}`);
+  }
+
+  removeIfExists(path.join(TEST_DIR, "tests"));
+  const testsOut = path.join(TEST_DIR, "tests") + path.sep;
+  const missing: string[] = [];
+  const writeFile: ts.WriteFileCallback = (fileName, text, bom) => {
+    const file = path.resolve(fileName);
+    if (file.startsWith(testsOut)) {
+      ts.sys.writeFile(file, text, bom);
+    } else if (file.endsWith(".js")) {
+      const rel = path.relative(TEST_DIR, file);
+      try {
+        Deno.statSync(path.join(ESM_DIR, rel));
+      } catch {
+        missing.push(rel);
+      }
+    }
+  };
+  const result = program.emit(undefined, writeFile);
+  if (result.emitSkipped || result.diagnostics.length > 0) {
+    throw new Error(`Cannot emit the tests for Node:\n${formatDiagnostics(result.diagnostics)}`);
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `Cannot run the tests against the npm build: they import modules the package does not contain (${
+        missing.join(", ")
+      }); tests may import only modules reachable from deno.json's exports`,
+    );
+  }
+}
+
+/** Links npm/.test/{mod.js,allocators,...} to npm/esm/ so compiled tests import the build. */
+function linkBuild(): void {
+  for (const entry of Deno.readDirSync(ESM_DIR)) {
+    const link = path.join(TEST_DIR, entry.name);
+    removeIfExists(link);
+    Deno.symlinkSync(path.join("..", "esm", entry.name), link, {
+      type: entry.isDirectory ? "dir" : "file",
+    });
+  }
+}
+
+async function main(nodeArgs: string[]): Promise<number> {
+  const config = readDenoConfig();
+  if (!buildIsFresh(config)) await buildNpm();
+  const files = walkFiles(TESTS_DIR).filter((f) => TEST_FILE.test(path.basename(f)));
+  if (files.length === 0) {
+    throw new Error(`Cannot run the Node tests: no test files under ${TESTS_DIR}`);
+  }
+  await installTestDependencies(config);
+  const started = performance.now();
+  compileTests(config, files);
+  linkBuild();
+  console.log(
+    `Compiled ${files.length} test files for Node in ${
+      Math.round(performance.now() - started)
+    } ms; running them with ${await nodeVersion()}`,
+  );
+
+  const compiled = files.map((f) =>
+    path.join("tests", path.relative(TESTS_DIR, f)).replace(/\.(m?)ts$/, ".$1js")
+  );
+  const { code } = await new Deno.Command("node", {
+    args: [
+      "--enable-source-maps",
+      "--test",
+      "--test-reporter=tap",
+      `--test-concurrency=${Math.max(1, availableParallelism())}`,
+      "--test-timeout=300000",
+      ...nodeArgs,
+      ...compiled,
+    ],
+    cwd: TEST_DIR,
+    stdin: "null",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  return code;
+}
+
+async function nodeVersion(): Promise<string> {
+  const out = await run("node", ["--version"], { capture: true });
+  return `Node ${out.trim()}`;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    Deno.exit(1);
+  }
+}
