@@ -8,3 +8,4 @@
 export * from "./allocator.ts";
 export * from "./dtype.ts";
 export * from "./errors.ts";
+export * from "./default_allocator.ts";

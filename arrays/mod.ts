@@ -4,4 +4,7 @@
  *
  * @module
  */
-export {};
+
+export * from "./ndarray.ts";
+export * from "./alloc_array.ts";
+export * from "./similar.ts";

@@ -4,4 +4,5 @@
  *
  * @module
  */
-export {};
+
+export * from "./with_allocator.ts";

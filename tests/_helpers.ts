@@ -33,3 +33,33 @@ export function assertAllClose(
     );
   }
 }
+
+/**
+ * A minimal user-written bump allocator (the four protocol members only, no `allocView` fast
+ * path) over one ArrayBuffer, counting its allocations. Used to check that code works with any
+ * `Allocator`, not just the library's buffers.
+ */
+export class TestBump {
+  readonly buffer: ArrayBuffer;
+  offset = 0;
+  allocations = 0;
+  constructor(byteLength: number) {
+    this.buffer = new ArrayBuffer(byteLength);
+  }
+  allocPtr(n: number, alignment: number): { buffer: ArrayBuffer; byteOffset: number } {
+    const start = Math.ceil(this.offset / alignment) * alignment;
+    if (start + n > this.buffer.byteLength) throw new RangeError("TestBump: out of memory");
+    this.offset = start + n;
+    this.allocations++;
+    return { buffer: this.buffer, byteOffset: start };
+  }
+  checkpointSave(): number {
+    return this.offset;
+  }
+  checkpointRestore(offset: number): void {
+    this.offset = offset;
+  }
+  resetBuffer(): void {
+    this.offset = 0;
+  }
+}

@@ -1,0 +1,1035 @@
+/**
+ * {@linkcode NDArray}: an n-dimensional strided view of a typed array (scijs/ndarray and
+ * stdlib-js style), the base of `AllocArray` and `CheckedAllocArray`.
+ *
+ * @module
+ */
+
+import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
+import { assertElementType } from "../allocators/dtype.ts";
+import { describeValue } from "../allocators/_validate.ts";
+import {
+  constructTrusted,
+  consumeTrusted,
+  forEachRow,
+  isRowMajor,
+  reshapeStrides,
+  rowMajorStrides,
+  sizeOf,
+} from "./_core.ts";
+
+/**
+ * The element type of typed array `T`: `number`, or `bigint` for `BigInt64Array` and
+ * `BigUint64Array`.
+ *
+ * @typeParam T The typed array.
+ */
+export type ElementOf<T extends TypedArray> = T[number];
+
+/**
+ * A nested JavaScript array of elements (`number[][]`, `bigint[]`, …), or a single element for a
+ * 0-dimensional array.
+ *
+ * @typeParam E The element type.
+ */
+export type Nested<E> = E | readonly Nested<E>[];
+
+/**
+ * One axis of {@linkcode NDArray.slice}: `[start, stop, step]` with Python's meaning (each part
+ * optional or `null`; negative `start`/`stop` count from the end; a negative `step` walks
+ * backwards), or `null`/`undefined` for the whole axis.
+ */
+export type SliceSpec =
+  | readonly [start?: number | null, stop?: number | null, step?: number | null]
+  | null
+  | undefined;
+
+function isBigIntArray(data: unknown): boolean {
+  return data instanceof BigInt64Array || data instanceof BigUint64Array;
+}
+
+/** Throws a TypeError unless `value` fits `data`: a bigint for BigInt arrays, else a number. */
+function checkElement(
+  data: TypedArray,
+  value: unknown,
+  action: () => string,
+  subject: string,
+): void {
+  const big = isBigIntArray(data);
+  if (big ? typeof value !== "bigint" : typeof value !== "number") {
+    throw new TypeError(
+      `Cannot ${action()}: ${subject} must be a ${big ? "bigint" : "number"}, got ${
+        describeValue(value)
+      }`,
+    );
+  }
+}
+
+function checkInteger(value: unknown, what: string, action: string): number {
+  if (typeof value !== "number") {
+    throw new TypeError(`Cannot ${action}: ${what} must be a number, got ${describeValue(value)}`);
+  }
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`Cannot ${action}: ${what} must be an integer, got ${value}`);
+  }
+  return value;
+}
+
+function checkShape(shape: unknown, action: string): number[] {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(
+      `Cannot ${action}: shape must be an array of dimensions, got ${describeValue(shape)}`,
+    );
+  }
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = checkInteger(shape[i], `dimension ${i}`, action);
+    if (d < 0) throw new RangeError(`Cannot ${action}: dimension ${i} must be >= 0, got ${d}`);
+    n *= d;
+  }
+  if (!Number.isSafeInteger(n)) {
+    throw new RangeError(
+      `Cannot ${action}: shape [${
+        shape.join(", ")
+      }] has more than Number.MAX_SAFE_INTEGER elements`,
+    );
+  }
+  return shape.slice();
+}
+
+function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/**
+ * An n-dimensional strided array: element `[i0, i1, …]` is
+ * `data[offset + i0 * strides[0] + i1 * strides[1] + …]`. Arrays are row-major (C order) by
+ * default; views ({@linkcode NDArray.slice}, {@linkcode NDArray.reshape},
+ * {@linkcode NDArray.transpose}, {@linkcode NDArray.permute}, {@linkcode NDArray.pick},
+ * {@linkcode NDArray.broadcastTo}) share `data`, never copy, and cost O(ndim).
+ *
+ * Elements are read with {@linkcode NDArray.get}`(i, j, …)` and written with
+ * {@linkcode NDArray.set}`(i, j, …, value)` (scijs/stdlib order: indices, then the value).
+ * Iterating an array yields its elements in row-major order; use {@linkcode NDArray.pick} for
+ * the sub-arrays along the first axis. Views keep the class of the array they come from (an
+ * `AllocArray`'s views are `AllocArray`s): every view is created by the protected
+ * {@linkcode NDArray.makeView}, which subclasses override.
+ *
+ * | operation | cost |
+ * |---|---|
+ * | `get` / `set` | O(ndim) |
+ * | `slice`, `reshape` (when no copy is needed), `transpose`, `permute`, `pick`, `broadcastTo` | O(ndim), no copy |
+ * | iteration, `toNested`, `fill` | O(size) |
+ *
+ * @typeParam T The typed array holding the elements.
+ *
+ * @example A 2×3 matrix and its views
+ * ```ts
+ * import { NDArray } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const a = new NDArray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+ * assert.equal(a.get(1, 2), 6);
+ * assert.deepEqual(a.transpose().toNested(), [[1, 4], [2, 5], [3, 6]]);
+ * assert.deepEqual(a.slice(null, [null, null, -1]).toNested(), [[3, 2, 1], [6, 5, 4]]);
+ * assert.deepEqual(a.pick(null, 1).toNested(), [2, 5]);
+ * a.set(0, 0, 10); // views share memory
+ * assert.equal(a.transpose().get(0, 0), 10);
+ * ```
+ */
+export class NDArray<T extends TypedArray = TypedArray> implements Iterable<ElementOf<T>> {
+  #data: T;
+  #shape: readonly number[];
+  #strides: readonly number[];
+  #offset: number;
+  #size: number;
+
+  /**
+   * Views `data` as an n-d array, without copying.
+   *
+   * @param data The typed array holding the elements.
+   * @param shape Length of each axis (default `[data.length]`).
+   * @param strides Element step of each axis, possibly negative or zero (default row-major).
+   * @param offset Index in `data` of element `[0, 0, …]` (default 0).
+   * @throws {TypeError} When `data` is not a typed array, or `shape`/`strides` not arrays of
+   * numbers.
+   * @throws {RangeError} When a dimension is negative or fractional, `strides` has the wrong
+   * length, or some element would lie outside `data`.
+   *
+   * @example Viewing a typed array as a matrix
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const data = new Float64Array([1, 2, 3, 4]);
+   * const m = new NDArray(data, [2, 2]);
+   * assert.deepEqual(m.strides, [2, 1]);
+   * const colMajor = new NDArray(data, [2, 2], [1, 2]);
+   * assert.equal(colMajor.get(0, 1), 3);
+   * ```
+   */
+  constructor(data: T, shape?: readonly number[], strides?: readonly number[], offset?: number) {
+    if (consumeTrusted()) {
+      this.#data = data;
+      this.#shape = shape!;
+      this.#strides = strides!;
+      this.#offset = offset!;
+      this.#size = sizeOf(shape!);
+      return;
+    }
+    const action = "create an n-d array";
+    if (!isTypedArray(data)) {
+      throw new TypeError(
+        `Cannot ${action}: data must be a typed array, got ${describeValue(data)}`,
+      );
+    }
+    const sh = shape === undefined ? [data.length] : checkShape(shape, action);
+    let st: number[];
+    if (strides === undefined) {
+      st = rowMajorStrides(sh);
+    } else {
+      if (!Array.isArray(strides)) {
+        throw new TypeError(
+          `Cannot ${action}: strides must be an array of numbers, got ${describeValue(strides)}`,
+        );
+      }
+      if (strides.length !== sh.length) {
+        throw new RangeError(
+          `Cannot ${action}: strides ${fmtShape(strides)} must have one entry per axis of shape ${
+            fmtShape(sh)
+          }`,
+        );
+      }
+      for (let i = 0; i < strides.length; i++) checkInteger(strides[i], `stride ${i}`, action);
+      st = strides.slice();
+    }
+    const off = offset === undefined ? 0 : checkInteger(offset, "offset", action);
+    const size = sizeOf(sh);
+    if (size > 0) {
+      let lo = off, hi = off;
+      for (let i = 0; i < sh.length; i++) {
+        const span = (sh[i] - 1) * st[i];
+        if (span < 0) lo += span;
+        else hi += span;
+      }
+      if (lo < 0 || hi >= data.length) {
+        throw new RangeError(
+          `Cannot ${action}: shape ${fmtShape(sh)} with strides ${
+            fmtShape(st)
+          } and offset ${off} reaches indices ${lo}..${hi}, outside data of length ${data.length}`,
+        );
+      }
+    } else if (off < 0 || off > data.length) {
+      throw new RangeError(
+        `Cannot ${action}: offset ${off} is outside data of length ${data.length}`,
+      );
+    }
+    this.#data = data;
+    this.#shape = sh;
+    this.#strides = st;
+    this.#offset = off;
+    this.#size = size;
+  }
+
+  /**
+   * A row-major array of the given element type built from nested JavaScript arrays (copied into
+   * a new heap typed array).
+   *
+   * @typeParam T The typed array type.
+   * @param nested Nested arrays of equal lengths at each depth, or a single element (0-d).
+   * @param dtype The element type (default `Float64Array`).
+   * @returns A new array of shape given by the nesting.
+   * @throws {TypeError} When `dtype` is not a typed-array constructor or an element is not a
+   * number (a bigint for `BigInt64Array`/`BigUint64Array`).
+   * @throws {RangeError} When the nesting is ragged.
+   *
+   * @example From nested arrays and back
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = NDArray.fromNested([[1, 2], [3, 4], [5, 6]], Int32Array);
+   * assert.deepEqual(a.shape, [3, 2]);
+   * assert.deepEqual(a.toNested(), [[1, 2], [3, 4], [5, 6]]);
+   * ```
+   */
+  static fromNested<T extends TypedArray = Float64Array>(
+    nested: Nested<ElementOf<T>>,
+    dtype?: TypedArrayConstructor<T>,
+  ): NDArray<T> {
+    const action = "create an n-d array from nested arrays";
+    const type = dtype === undefined
+      ? Float64Array as unknown as TypedArrayConstructor<T>
+      : assertElementType<T>(dtype, action);
+    const shape: number[] = [];
+    for (let v: unknown = nested; Array.isArray(v); v = v[0]) {
+      shape.push(v.length);
+      if (v.length === 0) break;
+    }
+    const data = new type(sizeOf(shape));
+    let k = 0;
+    const walk = (v: unknown, depth: number, path: string): void => {
+      if (depth === shape.length) {
+        checkElement(data, v, () => action, `element${path}`);
+        (data as Float64Array)[k++] = v as number;
+        return;
+      }
+      if (!Array.isArray(v) || v.length !== shape[depth]) {
+        throw new RangeError(
+          `Cannot ${action}: ragged nesting at${path || " the top"}: expected an array of length ${
+            shape[depth]
+          }, got ${describeValue(v)}`,
+        );
+      }
+      for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${path}[${i}]`);
+    };
+    walk(nested, 0, "");
+    return new NDArray(data, shape);
+  }
+
+  /**
+   * Creates a view of the same `data` with another layout. Every view ({@linkcode NDArray.slice},
+   * {@linkcode NDArray.reshape}, …) is made here, so a subclass overrides this one method to keep
+   * its class (and, for checked arrays, its validity) in views. The arguments are trusted: the
+   * library computed them.
+   *
+   * @param shape The view's shape.
+   * @param strides The view's strides.
+   * @param offset The view's offset.
+   * @returns An array of this array's class over the same memory.
+   *
+   * @example A subclass whose views keep their class
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * class Tagged extends NDArray<Float64Array> {
+   *   protected override makeView(shape: number[], strides: number[], offset: number): Tagged {
+   *     return new Tagged(this.data, shape, strides, offset);
+   *   }
+   * }
+   * const t = new Tagged(new Float64Array(6), [2, 3]);
+   * assert.ok(t.transpose() instanceof Tagged);
+   * ```
+   */
+  protected makeView(shape: number[], strides: number[], offset: number): NDArray<T> {
+    return constructTrusted(NDArray<T>, this.#data, shape, strides, offset);
+  }
+
+  /**
+   * The typed array holding the elements (shared with every view). Element `[i, j, …]` is
+   * `data[offset + i * strides[0] + j * strides[1] + …]`.
+   *
+   * @example Reading the storage
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const data = new Float32Array(4);
+   * assert.equal(new NDArray(data, [2, 2]).data, data);
+   * ```
+   */
+  get data(): T {
+    return this.#data;
+  }
+
+  /**
+   * Length of each axis.
+   *
+   * @example Reading the shape
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepEqual(new NDArray(new Float64Array(6), [2, 3]).shape, [2, 3]);
+   * ```
+   */
+  get shape(): readonly number[] {
+    return this.#shape;
+  }
+
+  /**
+   * Element step of each axis in `data` (negative for reversed axes, zero for broadcast ones).
+   *
+   * @example Reading the strides
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepEqual(new NDArray(new Float64Array(24), [2, 3, 4]).strides, [12, 4, 1]);
+   * ```
+   */
+  get strides(): readonly number[] {
+    return this.#strides;
+  }
+
+  /**
+   * Index in `data` of element `[0, 0, …]`.
+   *
+   * @example Reading the offset of a slice
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = new NDArray(new Float64Array(10));
+   * assert.equal(a.slice([3]).offset, 3);
+   * ```
+   */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /**
+   * The element type: the typed-array constructor of `data`.
+   *
+   * @example Reading the element type
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new NDArray(new Int16Array(2)).dtype, Int16Array);
+   * ```
+   */
+  get dtype(): TypedArrayConstructor<T> {
+    return this.#data.constructor as TypedArrayConstructor<T>;
+  }
+
+  /**
+   * Number of elements (the product of the shape; 1 for a 0-d array).
+   *
+   * @example Counting elements
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new NDArray(new Float64Array(6), [2, 3]).size, 6);
+   * ```
+   */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * Number of axes.
+   *
+   * @example Counting axes
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new NDArray(new Float64Array(6), [1, 2, 3]).ndim, 3);
+   * ```
+   */
+  get ndim(): number {
+    return this.#shape.length;
+  }
+
+  /**
+   * Whether the elements fill one row-major block of `data` without gaps (axes of length 1
+   * ignored), so `data.subarray(offset, offset + size)` holds them in order.
+   *
+   * @example Transposes are not contiguous
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = new NDArray(new Float64Array(6), [2, 3]);
+   * assert.ok(a.isContiguous);
+   * assert.ok(!a.transpose().isContiguous);
+   * ```
+   */
+  get isContiguous(): boolean {
+    return isRowMajor(this.#shape, this.#strides);
+  }
+
+  #index(idx: readonly unknown[], verb: "read" | "write"): number {
+    const shape = this.#shape, strides = this.#strides;
+    let o = this.#offset;
+    if (idx.length === shape.length) {
+      let k = 0;
+      for (; k < idx.length; k++) {
+        const i = idx[k] as number;
+        if (!(i >= 0 && i < shape[k] && Number.isInteger(i))) break;
+        o += i * strides[k];
+      }
+      if (k === idx.length) return o;
+    }
+    const action = `${verb} element [${idx.map(describeValue).join(", ")}]`;
+    if (idx.length !== shape.length) {
+      throw new RangeError(
+        `Cannot ${action}: expected ${shape.length} indices for shape ${
+          fmtShape(shape)
+        }, got ${idx.length}`,
+      );
+    }
+    for (let k = 0; k < idx.length; k++) {
+      const i = idx[k];
+      if (typeof i !== "number") {
+        throw new TypeError(
+          `Cannot ${action}: index ${k} must be a number, got ${describeValue(i)}`,
+        );
+      }
+      if (!(i >= 0 && i < shape[k] && Number.isInteger(i))) {
+        throw new RangeError(
+          `Cannot ${action}: index ${i} is out of range for axis ${k} of length ${shape[k]}`,
+        );
+      }
+    }
+    return o;
+  }
+
+  /**
+   * The element at `[i0, i1, …]` (one index per axis; none for a 0-d array).
+   *
+   * @param idx One integer index per axis, each in `[0, shape[k])`.
+   * @returns The element.
+   * @throws {TypeError} When an index is not a number.
+   * @throws {RangeError} When the number of indices differs from `ndim` or an index is out of
+   * range or fractional.
+   *
+   * @example Reading an element
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = NDArray.fromNested([[1, 2], [3, 4]]);
+   * assert.equal(a.get(1, 0), 3);
+   * assert.throws(() => a.get(2, 0), RangeError);
+   * ```
+   */
+  get(...idx: number[]): ElementOf<T> {
+    return this.data[this.#index(idx, "read")];
+  }
+
+  /**
+   * Writes the element at `[i0, i1, …]`: the indices come first and the value last
+   * (`set(i, j, value)`, as in scijs/ndarray and stdlib-js).
+   *
+   * @param args One integer index per axis, then the value (a `number`, or a `bigint` for
+   * `BigInt64Array`/`BigUint64Array` data).
+   * @throws {TypeError} When an index or the value has the wrong type.
+   * @throws {RangeError} When the number of indices differs from `ndim` or an index is out of
+   * range or fractional.
+   *
+   * @example Writing an element
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = new NDArray(new Float64Array(4), [2, 2]);
+   * a.set(1, 0, 7);
+   * assert.equal(a.get(1, 0), 7);
+   * assert.equal(a.data[2], 7);
+   * ```
+   */
+  set(...args: [...idx: number[], value: ElementOf<T>]): void {
+    const n = args.length - 1;
+    if (n < 0) {
+      throw new RangeError(`Cannot write an element: expected ${this.ndim} indices and a value`);
+    }
+    const value = args[n];
+    const idx = args.slice(0, n);
+    const data = this.data;
+    const o = this.#index(idx, "write");
+    checkElement(data, value, () => `write element [${idx.join(", ")}]`, "value");
+    (data as Float64Array)[o] = value as number;
+  }
+
+  /**
+   * Sets every element to `value`.
+   *
+   * @param value A `number` (a `bigint` for `BigInt64Array`/`BigUint64Array` data).
+   * @returns This array.
+   * @throws {TypeError} When `value` has the wrong type.
+   *
+   * @example Filling a column
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = new NDArray(new Float64Array(4), [2, 2]);
+   * a.pick(null, 1).fill(5);
+   * assert.deepEqual(a.toNested(), [[0, 5], [0, 5]]);
+   * ```
+   */
+  fill(value: ElementOf<T>): this {
+    const data = this.data as Float64Array;
+    checkElement(data, value, () => "fill an n-d array", "value");
+    const v = value as number;
+    const shape = this.#shape;
+    if (this.#size === 0) return this;
+    if (shape.length === 0) {
+      data[this.#offset] = v;
+      return this;
+    }
+    if (this.isContiguous) {
+      data.fill(v, this.#offset, this.#offset + this.#size);
+      return this;
+    }
+    forEachRow(shape, this.#strides, this.#offset, (start, n, st) => {
+      for (let j = 0, o = start; j < n; j++, o += st) data[o] = v;
+    });
+    return this;
+  }
+
+  /**
+   * A view of a sub-range of each axis: one {@linkcode SliceSpec} `[start, stop, step]` per
+   * axis (Python's meaning: `stop` exclusive, negative `start`/`stop` count from the end, a
+   * negative `step` walks backwards, `null` parts take their defaults); axes without a spec, or
+   * with `null`, are kept whole. Never copies.
+   *
+   * @param specs One spec per leading axis.
+   * @returns A view of this array's class.
+   * @throws {TypeError} When a spec is not an array, or a part not a number or `null`.
+   * @throws {RangeError} When there are more specs than axes, `step` is 0, or `start`/`stop`
+   * lies outside `[-n, n]` for an axis of length `n`.
+   *
+   * @example Every second element, reversed
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = NDArray.fromNested([0, 1, 2, 3, 4, 5, 6]);
+   * assert.deepEqual(a.slice([1, 5]).toNested(), [1, 2, 3, 4]);
+   * assert.deepEqual(a.slice([null, null, -2]).toNested(), [6, 4, 2, 0]);
+   * assert.deepEqual(a.slice([-3]).toNested(), [4, 5, 6]);
+   * ```
+   */
+  slice(...specs: SliceSpec[]): this {
+    const shape = this.#shape, strides = this.#strides;
+    const nd = shape.length;
+    const action = "slice an n-d array";
+    if (specs.length > nd) {
+      throw new RangeError(
+        `Cannot ${action}: got ${specs.length} slice specs for ${nd} axes (shape ${
+          fmtShape(shape)
+        })`,
+      );
+    }
+    const newShape = shape.slice();
+    const newStrides = strides.slice();
+    let off = this.#offset;
+    for (let k = 0; k < specs.length; k++) {
+      const spec = specs[k];
+      if (spec === null || spec === undefined) continue;
+      if (!Array.isArray(spec)) {
+        throw new TypeError(
+          `Cannot ${action}: spec for axis ${k} must be [start, stop, step] or null, got ${
+            describeValue(spec)
+          }`,
+        );
+      }
+      const n = shape[k];
+      const part = (v: unknown, what: string): number | null => {
+        if (v === null || v === undefined) return null;
+        const x = checkInteger(v, `${what} of axis ${k}`, action);
+        if (what === "step") return x;
+        if (x < -n || x > n) {
+          throw new RangeError(
+            `Cannot ${action}: ${what} ${x} is out of range for axis ${k} of length ${n}`,
+          );
+        }
+        return x < 0 ? x + n : x;
+      };
+      const step = part(spec[2], "step") ?? 1;
+      if (step === 0) throw new RangeError(`Cannot ${action}: step of axis ${k} must not be 0`);
+      let start = part(spec[0], "start");
+      let stop = part(spec[1], "stop");
+      let len: number;
+      if (step > 0) {
+        start ??= 0;
+        stop ??= n;
+        len = stop > start ? Math.ceil((stop - start) / step) : 0;
+      } else {
+        start = start === null ? n - 1 : Math.min(start, n - 1);
+        const end = stop ?? -1;
+        len = start > end ? Math.ceil((start - end) / -step) : 0;
+      }
+      if (len > 0) off += start * strides[k];
+      newShape[k] = len;
+      newStrides[k] = strides[k] * step;
+    }
+    return this.makeView(newShape, newStrides, off) as this;
+  }
+
+  /**
+   * A view with another shape of the same elements in row-major order. One dimension may be
+   * `-1` (inferred). Works without copying whenever the layout allows (always for contiguous
+   * arrays; NumPy's rule otherwise); when it would need a copy, it throws: reshape
+   * `copy(a)` instead.
+   *
+   * @param dims The new shape, as arguments or one array.
+   * @returns A view of this array's class.
+   * @throws {TypeError} When a dimension is not a number.
+   * @throws {RangeError} When a dimension is invalid, the element counts differ, or the layout
+   * needs a copy.
+   *
+   * @example Reshaping a vector into a matrix
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const v = NDArray.fromNested([1, 2, 3, 4, 5, 6]);
+   * assert.deepEqual(v.reshape(2, 3).toNested(), [[1, 2, 3], [4, 5, 6]]);
+   * assert.deepEqual(v.reshape([3, -1]).shape, [3, 2]);
+   * assert.throws(() => v.reshape(2, 3).transpose().reshape(6), /copy/);
+   * ```
+   */
+  reshape(...dims: number[] | [readonly number[]]): this {
+    const action = "reshape an n-d array";
+    const raw = (dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : dims) as unknown[];
+    let infer = -1;
+    let known = 1;
+    const shape = new Array<number>(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const d = checkInteger(raw[i], `dimension ${i}`, action);
+      if (d === -1 && infer === -1) {
+        infer = i;
+        continue;
+      }
+      if (d < 0) throw new RangeError(`Cannot ${action}: dimension ${i} must be >= 0, got ${d}`);
+      shape[i] = d;
+      known *= d;
+    }
+    if (infer >= 0) {
+      if (known === 0 || this.#size % known !== 0) {
+        throw new RangeError(
+          `Cannot ${action}: cannot infer dimension ${infer} of [${
+            raw.join(", ")
+          }] for ${this.#size} elements`,
+        );
+      }
+      shape[infer] = this.#size / known;
+    } else if (known !== this.#size) {
+      throw new RangeError(
+        `Cannot ${action}: shape [${raw.join(", ")}] has ${known} elements, the array ${
+          fmtShape(this.#shape)
+        } has ${this.#size}`,
+      );
+    }
+    const strides = reshapeStrides(this.#shape, this.#strides, shape);
+    if (strides === null) {
+      throw new RangeError(
+        `Cannot ${action}: the view of shape ${fmtShape(this.#shape)} and strides ${
+          fmtShape(this.#strides)
+        } cannot be viewed as ${fmtShape(shape)} without copying; reshape copy(a) instead`,
+      );
+    }
+    return this.makeView(shape, strides, this.#offset) as this;
+  }
+
+  /**
+   * A view with the axes reversed (the matrix transpose for 2-d arrays). Never copies.
+   *
+   * @returns A view of this array's class.
+   *
+   * @example Transposing a matrix
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = NDArray.fromNested([[1, 2, 3]]);
+   * assert.deepEqual(a.transpose().toNested(), [[1], [2], [3]]);
+   * ```
+   */
+  transpose(): this {
+    return this.makeView(
+      this.#shape.slice().reverse(),
+      this.#strides.slice().reverse(),
+      this.#offset,
+    ) as this;
+  }
+
+  /**
+   * A view with the axes reordered: axis `k` of the result is axis `axes[k]` of this array.
+   * Never copies.
+   *
+   * @param axes A permutation of `0 … ndim - 1`.
+   * @returns A view of this array's class.
+   * @throws {TypeError} When an axis is not a number.
+   * @throws {RangeError} When `axes` is not a permutation of the axes.
+   *
+   * @example Moving channels first
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const hwc = new NDArray(new Float32Array(24), [2, 3, 4]);
+   * assert.deepEqual(hwc.permute(2, 0, 1).shape, [4, 2, 3]);
+   * ```
+   */
+  permute(...axes: number[]): this {
+    const nd = this.#shape.length;
+    const action = "permute an n-d array";
+    if (axes.length !== nd) {
+      throw new RangeError(
+        `Cannot ${action}: expected ${nd} axes for shape ${fmtShape(this.#shape)}, got [${
+          axes.join(", ")
+        }]`,
+      );
+    }
+    const seen = new Array<boolean>(nd).fill(false);
+    const shape = new Array<number>(nd), strides = new Array<number>(nd);
+    for (let k = 0; k < nd; k++) {
+      const a = checkInteger(axes[k], `axis ${k}`, action);
+      if (a < 0 || a >= nd || seen[a]) {
+        throw new RangeError(
+          `Cannot ${action}: [${axes.join(", ")}] is not a permutation of 0..${nd - 1}`,
+        );
+      }
+      seen[a] = true;
+      shape[k] = this.#shape[a];
+      strides[k] = this.#strides[a];
+    }
+    return this.makeView(shape, strides, this.#offset) as this;
+  }
+
+  /**
+   * A view with some axes fixed: a number fixes that axis at that index (removing it), `null`
+   * or `undefined` keeps it; axes after the last argument are kept. Never copies.
+   *
+   * @param idx One index or `null` per leading axis.
+   * @returns A view of this array's class with the fixed axes removed.
+   * @throws {TypeError} When an index is neither a number nor `null`.
+   * @throws {RangeError} When there are more indices than axes or an index is out of range.
+   *
+   * @example Rows and columns
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
+   * assert.deepEqual(a.pick(1).toNested(), [4, 5, 6]);
+   * assert.deepEqual(a.pick(null, 2).toNested(), [3, 6]);
+   * assert.equal(a.pick(1, 1).get(), 5);
+   * ```
+   */
+  pick(...idx: (number | null | undefined)[]): this {
+    const shape = this.#shape, strides = this.#strides;
+    const action = "pick from an n-d array";
+    if (idx.length > shape.length) {
+      throw new RangeError(
+        `Cannot ${action}: got ${idx.length} indices for ${shape.length} axes (shape ${
+          fmtShape(shape)
+        })`,
+      );
+    }
+    const newShape: number[] = [], newStrides: number[] = [];
+    let off = this.#offset;
+    for (let k = 0; k < shape.length; k++) {
+      const i = idx[k];
+      if (i === null || i === undefined) {
+        newShape.push(shape[k]);
+        newStrides.push(strides[k]);
+        continue;
+      }
+      checkInteger(i, `index ${k}`, action);
+      if (i < 0 || i >= shape[k]) {
+        throw new RangeError(
+          `Cannot ${action}: index ${i} is out of range for axis ${k} of length ${shape[k]}`,
+        );
+      }
+      off += i * strides[k];
+    }
+    return this.makeView(newShape, newStrides, off) as this;
+  }
+
+  /**
+   * A view repeating this array to `shape` by NumPy's broadcasting rule (trailing axes aligned;
+   * an axis of length 1 repeats with stride 0). Never copies; writes through the view hit the
+   * shared elements.
+   *
+   * @param dims The target shape, as arguments or one array.
+   * @returns A view of this array's class.
+   * @throws {TypeError} When a dimension is not a number.
+   * @throws {RangeError} When the shapes are not broadcast-compatible.
+   *
+   * @example Broadcasting a row
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const row = NDArray.fromNested([1, 2, 3]);
+   * assert.deepEqual(row.broadcastTo(2, 3).toNested(), [[1, 2, 3], [1, 2, 3]]);
+   * assert.deepEqual(row.broadcastTo(2, 3).strides, [0, 1]);
+   * ```
+   */
+  broadcastTo(...dims: number[] | [readonly number[]]): this {
+    const action = "broadcast an n-d array";
+    const shape = checkShape(
+      dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : dims,
+      action,
+    );
+    const own = this.#shape, ownStrides = this.#strides;
+    const lead = shape.length - own.length;
+    if (lead < 0) {
+      throw new RangeError(
+        `Cannot ${action}: shape ${fmtShape(own)} has more axes than ${fmtShape(shape)}`,
+      );
+    }
+    const strides = new Array<number>(shape.length).fill(0);
+    for (let k = 0; k < own.length; k++) {
+      const n = own[k], m = shape[lead + k];
+      if (n === m) strides[lead + k] = ownStrides[k];
+      else if (n !== 1) {
+        throw new RangeError(
+          `Cannot ${action}: shape ${fmtShape(own)} does not broadcast to ${fmtShape(shape)}`,
+        );
+      }
+    }
+    return this.makeView(shape, strides, this.#offset) as this;
+  }
+
+  /**
+   * The elements as nested JavaScript arrays (a single element for a 0-d array).
+   *
+   * @returns New nested arrays, one level per axis.
+   *
+   * @example Converting to nested arrays
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = new NDArray(new Float64Array([1, 2, 3, 4]), [2, 2]);
+   * assert.deepEqual(a.toNested(), [[1, 2], [3, 4]]);
+   * ```
+   */
+  toNested(): Nested<ElementOf<T>> {
+    const data = this.data;
+    const shape = this.#shape, strides = this.#strides;
+    const build = (depth: number, o: number): Nested<ElementOf<T>> => {
+      if (depth === shape.length) return data[o];
+      const n = shape[depth], st = strides[depth];
+      const out = new Array<Nested<ElementOf<T>>>(n);
+      for (let i = 0; i < n; i++) out[i] = build(depth + 1, o + i * st);
+      return out;
+    };
+    return build(0, this.#offset);
+  }
+
+  /**
+   * Iterates over the elements in row-major order (the last index varies fastest), whatever the
+   * strides. Use {@linkcode NDArray.pick} to iterate over sub-arrays instead.
+   *
+   * @returns An iterator over the elements.
+   *
+   * @example Summing the elements of a transposed view
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = NDArray.fromNested([[1, 2], [3, 4]]);
+   * assert.deepEqual([...a.transpose()], [1, 3, 2, 4]);
+   * ```
+   */
+  *[Symbol.iterator](): Iterator<ElementOf<T>> {
+    const shape = this.#shape, strides = this.#strides;
+    const nd = shape.length;
+    if (this.#size === 0) return;
+    if (nd === 0) {
+      yield this.data[this.#offset];
+      return;
+    }
+    const idx = new Array<number>(nd).fill(0);
+    let o = this.#offset;
+    for (let i = 0; i < this.#size; i++) {
+      yield this.data[o];
+      for (let k = nd - 1; k >= 0; k--) {
+        o += strides[k];
+        if (++idx[k] < shape[k]) break;
+        o -= strides[k] * shape[k];
+        idx[k] = 0;
+      }
+    }
+  }
+
+  /** The class name, e.g. `"NDArray"` (`Object.prototype.toString` reports it). */
+  get [Symbol.toStringTag](): string {
+    return "NDArray";
+  }
+
+  /**
+   * A one-line description: class, element type, shape, and the elements when there are few
+   * (at most 64). Used by the inspect hooks.
+   *
+   * @returns For example `NDArray<Float64Array 2×2> [[1, 2], [3, 4]]`.
+   *
+   * @example Describing an array
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const a = NDArray.fromNested([[1, 2], [3, 4]]);
+   * assert.equal(a.describe(), "NDArray<Float64Array 2×2> [[1, 2], [3, 4]]");
+   * ```
+   */
+  describe(): string {
+    const head = `${this[Symbol.toStringTag]}<${this.#data.constructor.name} ${
+      this.#shape.length === 0 ? "scalar" : this.#shape.join("×")
+    }>`;
+    if (this.#size > 64) return head;
+    const fmt = (v: unknown): string =>
+      Array.isArray(v) ? `[${v.map(fmt).join(", ")}]` : typeof v === "bigint" ? `${v}n` : String(v);
+    return `${head} ${fmt(this.toNested())}`;
+  }
+
+  /** Deno's inspect string (see {@linkcode NDArray.describe}). */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.describe();
+  }
+
+  /** Node's inspect string (see {@linkcode NDArray.describe}). */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.describe();
+  }
+}
+
+/**
+ * An n-d view of `value` without copying: an {@linkcode NDArray} (or subclass) as is, a typed
+ * array as a 1-d `NDArray` over it.
+ *
+ * @typeParam T The typed array type.
+ * @param value A typed array or n-d array.
+ * @returns `value` itself, or a 1-d view of it.
+ * @throws {TypeError} When `value` is neither.
+ *
+ * @example Accepting typed arrays and n-d arrays alike
+ * ```ts
+ * import { asNDArray, NDArray } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new Float64Array([1, 2, 3]);
+ * assert.equal(asNDArray(data).data, data);
+ * const a = new NDArray(data);
+ * assert.equal(asNDArray(a), a);
+ * ```
+ */
+export function asNDArray<T extends TypedArray>(value: T | NDArray<T>): NDArray<T> {
+  if (value instanceof NDArray) return value;
+  if (!isTypedArray(value)) {
+    throw new TypeError(
+      `Cannot view as an n-d array: expected a typed array or NDArray, got ${describeValue(value)}`,
+    );
+  }
+  return constructTrusted(NDArray<T>, value, [value.length], [1], 0);
+}
+
+/**
+ * Whether `value` is a typed array (any `ArrayBufferView` but `DataView`).
+ *
+ * @param value Anything.
+ * @returns `true` for `Float64Array`, `Int8Array`, …
+ *
+ * @example Telling typed arrays apart
+ * ```ts
+ * import { isTypedArray } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(isTypedArray(new Uint8Array(1)));
+ * assert.ok(!isTypedArray(new DataView(new ArrayBuffer(1))));
+ * assert.ok(!isTypedArray([1, 2]));
+ * ```
+ */
+export function isTypedArray(value: unknown): value is TypedArray {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}

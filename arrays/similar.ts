@@ -1,0 +1,337 @@
+/**
+ * {@linkcode similar} and friends: allocating a result like an input, from the current
+ * allocator when the input is an `AllocArray` (AllocArrays.jl's `similar` dispatch).
+ *
+ * @module
+ */
+
+import {
+  assertElementType,
+  type TypedArray,
+  type TypedArrayConstructor,
+} from "../allocators/dtype.ts";
+import { describeValue, validateDims } from "../allocators/_validate.ts";
+import { currentAllocator } from "../scope/with_allocator.ts";
+import {
+  allocElements,
+  constructTrusted,
+  copyStridedToContiguous,
+  rowMajorStrides,
+  sizeOf,
+  zeroOf,
+} from "./_core.ts";
+import { AllocArray } from "./alloc_array.ts";
+import { asNDArray, isTypedArray, NDArray } from "./ndarray.ts";
+
+const ACTION = "allocate a similar array";
+
+function layoutOf(
+  a: TypedArray | NDArray,
+  dtype: unknown,
+  shape: unknown,
+): [TypedArrayConstructor, number[]] {
+  let type: TypedArrayConstructor;
+  let sh: number[];
+  if (a instanceof NDArray) {
+    type = dtype == null ? a.dtype : assertElementType(dtype, ACTION);
+    if (shape == null) sh = a.shape.slice();
+    else sh = checkDims(shape);
+  } else if (isTypedArray(a)) {
+    type = dtype == null
+      ? a.constructor as TypedArrayConstructor
+      : assertElementType(dtype, ACTION);
+    sh = shape == null ? [a.length] : checkDims(shape);
+  } else {
+    throw new TypeError(
+      `Cannot ${ACTION}: expected a typed array or n-d array, got ${describeValue(a)}`,
+    );
+  }
+  return [type, sh];
+}
+
+function checkDims(shape: unknown): number[] {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(
+      `Cannot ${ACTION}: shape must be an array of dimensions, got ${describeValue(shape)}`,
+    );
+  }
+  validateDims(shape, ACTION);
+  return shape.slice();
+}
+
+/**
+ * A new, uninitialised array like `a` (same element type and shape unless given), row-major:
+ *
+ * - `a` an `AllocArray`: an `AllocArray` allocated from `currentAllocator()` (a bump allocator
+ *   inside `withAllocator`, the heap outside). Bump memory is not zeroed.
+ * - `a` a plain `NDArray` or typed array: an `NDArray` on the heap (zero-filled).
+ *
+ * This is the one allocation that allocator-agnostic code needs; `copy`, `zerosLike` and every
+ * array operation allocate through it.
+ *
+ * @typeParam T The input's typed array type.
+ * @typeParam U The result's typed array type (default `T`).
+ * @param a The array to imitate.
+ * @param dtype The element type of the result (default `a`'s; `null` also means default).
+ * @param shape The shape of the result (default `a`'s; `null` also means default).
+ * @returns A new array of `a`'s kind.
+ * @throws {TypeError} When `a` is not an array, `dtype` not a typed-array constructor or `shape`
+ * not an array.
+ * @throws {RangeError} When a dimension is negative, fractional or too large.
+ *
+ * @example Code that does not know about allocators
+ * ```ts
+ * import { AllocArray, AllocBuffer, similar, withAllocator } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * function double(a: AllocArray<Float64Array>): AllocArray<Float64Array> {
+ *   const out = similar(a); // allocates from whatever allocator is current
+ *   for (let i = 0; i < a.size; i++) out.data[i] = 2 * a.data[i];
+ *   return out;
+ * }
+ *
+ * const a = AllocArray.from(new Float64Array([1, 2, 3]));
+ * assert.deepEqual([...double(a)], [2, 4, 6]); // heap
+ * const buf = new AllocBuffer(1024);
+ * const total = withAllocator(buf, () => [...double(a)].reduce((x, y) => x + y));
+ * assert.equal(total, 12);
+ * ```
+ *
+ * @example Another element type and shape
+ * ```ts
+ * import { NDArray, similar } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const b = similar(new Float64Array(6), Int32Array, [2, 3]);
+ * assert.ok(b instanceof NDArray);
+ * assert.equal(b.dtype, Int32Array);
+ * assert.deepEqual(b.shape, [2, 3]);
+ * ```
+ */
+export function similar<T extends TypedArray, U extends TypedArray = T>(
+  a: AllocArray<T>,
+  dtype?: TypedArrayConstructor<U> | null,
+  shape?: readonly number[] | null,
+): AllocArray<U>;
+/**
+ * {@linkcode similar} of a plain n-d array or typed array: a new heap `NDArray`.
+ *
+ * @typeParam T The input's typed array type.
+ * @typeParam U The result's typed array type (default `T`).
+ * @param a The array to imitate.
+ * @param dtype The element type of the result (default `a`'s).
+ * @param shape The shape of the result (default `a`'s).
+ * @returns A new zero-filled heap `NDArray`.
+ * @throws {TypeError} When `a` is not an array, `dtype` not a typed-array constructor or `shape`
+ * not an array.
+ * @throws {RangeError} When a dimension is invalid.
+ *
+ * @example A heap NDArray from a typed array
+ * ```ts
+ * import { NDArray, similar } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const b = similar(new Float32Array(4));
+ * assert.ok(b instanceof NDArray);
+ * assert.deepEqual(b.shape, [4]);
+ * ```
+ */
+export function similar<T extends TypedArray, U extends TypedArray = T>(
+  a: T | NDArray<T>,
+  dtype?: TypedArrayConstructor<U> | null,
+  shape?: readonly number[] | null,
+): NDArray<U>;
+export function similar(
+  a: TypedArray | NDArray,
+  dtype?: TypedArrayConstructor | null,
+  shape?: readonly number[] | null,
+): NDArray {
+  const [type, sh] = layoutOf(a, dtype, shape);
+  if (a instanceof AllocArray) {
+    const data = allocElements(currentAllocator(), type, sizeOf(sh));
+    return constructTrusted(AllocArray, data, sh, rowMajorStrides(sh), 0);
+  }
+  return constructTrusted(NDArray, new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0);
+}
+
+/**
+ * A row-major copy of `a`'s elements in a new array from {@linkcode similar} (so an
+ * `AllocArray`'s copy comes from the current allocator). Copying is how to get a contiguous
+ * array from a view, e.g. before a reshape that needs one.
+ *
+ * @typeParam T The typed array type.
+ * @param a The array to copy.
+ * @returns A new contiguous array of `a`'s kind with equal elements.
+ * @throws {TypeError} When `a` is not an array.
+ *
+ * @example Copying a transposed view
+ * ```ts
+ * import { copy, NDArray } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const t = NDArray.fromNested([[1, 2], [3, 4]]).transpose();
+ * const c = copy(t);
+ * assert.ok(c.isContiguous);
+ * assert.deepEqual([...c.data], [1, 3, 2, 4]);
+ * ```
+ */
+export function copy<T extends TypedArray>(a: AllocArray<T>): AllocArray<T>;
+/**
+ * {@linkcode copy} of a plain n-d array or typed array: a contiguous heap `NDArray`.
+ *
+ * @typeParam T The typed array type.
+ * @param a The array to copy.
+ * @returns A new contiguous heap `NDArray` with equal elements.
+ * @throws {TypeError} When `a` is not an array.
+ *
+ * @example Copying a typed array into an n-d array
+ * ```ts
+ * import { copy } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const src = new Float64Array([1, 2]);
+ * const c = copy(src);
+ * assert.notEqual(c.data, src);
+ * assert.deepEqual([...c], [1, 2]);
+ * ```
+ */
+export function copy<T extends TypedArray>(a: T | NDArray<T>): NDArray<T>;
+export function copy(a: TypedArray | NDArray): NDArray {
+  const out = similar(a);
+  const src = asNDArray(a);
+  copyStridedToContiguous(src.data, src.shape, src.strides, src.offset, out.data, 0);
+  return out;
+}
+
+/**
+ * A new array like `a` from {@linkcode similar}, filled with zeros (`0n` for BigInt element
+ * types).
+ *
+ * @typeParam T The input's typed array type.
+ * @typeParam U The result's typed array type (default `T`).
+ * @param a The array to imitate.
+ * @param dtype The element type of the result (default `a`'s).
+ * @param shape The shape of the result (default `a`'s).
+ * @returns A new zero-filled array of `a`'s kind.
+ * @throws {TypeError} When `a` is not an array, `dtype` not a typed-array constructor or `shape`
+ * not an array.
+ * @throws {RangeError} When a dimension is invalid.
+ *
+ * @example Zeros from a bump allocator
+ * ```ts
+ * import { AllocArray, AllocBuffer, withAllocator, zerosLike } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(1024);
+ * const a = AllocArray.from(new Float64Array([1, 2, 3]));
+ * const z = withAllocator(buf, () => zerosLike(a, null, [2, 2]));
+ * assert.deepEqual(z.toNested(), [[0, 0], [0, 0]]);
+ * ```
+ */
+export function zerosLike<T extends TypedArray, U extends TypedArray = T>(
+  a: AllocArray<T>,
+  dtype?: TypedArrayConstructor<U> | null,
+  shape?: readonly number[] | null,
+): AllocArray<U>;
+/**
+ * {@linkcode zerosLike} of a plain n-d array or typed array: a new zero-filled heap `NDArray`.
+ *
+ * @typeParam T The input's typed array type.
+ * @typeParam U The result's typed array type (default `T`).
+ * @param a The array to imitate.
+ * @param dtype The element type of the result (default `a`'s).
+ * @param shape The shape of the result (default `a`'s).
+ * @returns A new zero-filled heap `NDArray`.
+ * @throws {TypeError} When `a` is not an array, `dtype` not a typed-array constructor or `shape`
+ * not an array.
+ * @throws {RangeError} When a dimension is invalid.
+ *
+ * @example Zeros like a typed array
+ * ```ts
+ * import { zerosLike } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([...zerosLike(new Int8Array([1, 2]))], [0, 0]);
+ * ```
+ */
+export function zerosLike<T extends TypedArray, U extends TypedArray = T>(
+  a: T | NDArray<T>,
+  dtype?: TypedArrayConstructor<U> | null,
+  shape?: readonly number[] | null,
+): NDArray<U>;
+export function zerosLike(
+  a: TypedArray | NDArray,
+  dtype?: TypedArrayConstructor | null,
+  shape?: readonly number[] | null,
+): NDArray {
+  const out = similar(a, dtype, shape);
+  const data = out.data;
+  (data as Float64Array).fill(zeroOf(data) as number);
+  return out;
+}
+
+/**
+ * The result array of an operation on several inputs: {@linkcode similar} of the "strongest"
+ * array among `inputs` (a `CheckedAllocArray` over an `AllocArray` over a plain n-d array or
+ * typed array; the first of equals), so an `AllocArray` anywhere among the inputs makes the
+ * result an `AllocArray` from the current allocator. Non-array inputs (scalars) are ignored;
+ * with no array at all, the result is a heap `NDArray` and `dtype` defaults to `Float64Array`.
+ *
+ * @typeParam U The result's typed array type.
+ * @param inputs The operation's inputs: arrays and scalars.
+ * @param dtype The element type of the result (default the strongest input's).
+ * @param shape The shape of the result (default the strongest input's).
+ * @returns A new, uninitialised array of the strongest input's kind.
+ * @throws {TypeError} When `inputs` is not an array, `dtype` is invalid, or no input is an
+ * array and `shape` is missing.
+ * @throws {RangeError} When a dimension is invalid.
+ *
+ * @example Mixing an AllocArray with a plain typed array
+ * ```ts
+ * import { AllocArray, similarOf } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const plain = new Float64Array(3);
+ * const wrapped = AllocArray.from(new Float64Array(3));
+ * assert.ok(similarOf([plain, 2, wrapped]) instanceof AllocArray);
+ * assert.ok(!(similarOf([plain, 2]) instanceof AllocArray));
+ * ```
+ */
+export function similarOf<U extends TypedArray = TypedArray>(
+  inputs: readonly unknown[],
+  dtype?: TypedArrayConstructor<U> | null,
+  shape?: readonly number[] | null,
+): NDArray<U> {
+  if (!Array.isArray(inputs)) {
+    throw new TypeError(
+      `Cannot ${ACTION}: inputs must be an array of operands, got ${describeValue(inputs)}`,
+    );
+  }
+  let best: TypedArray | NDArray | undefined;
+  let rank = 0;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i];
+    if (x instanceof AllocArray) {
+      if (rank < 2) {
+        best = x;
+        rank = 2;
+      }
+    } else if (rank === 0 && (x instanceof NDArray || isTypedArray(x))) {
+      best = x;
+      rank = 1;
+    }
+  }
+  if (best === undefined) {
+    if (shape == null) {
+      throw new TypeError(
+        `Cannot ${ACTION}: no array among ${inputs.length} inputs and no shape given`,
+      );
+    }
+    const type = dtype == null ? Float64Array : assertElementType(dtype, ACTION);
+    const sh = checkDims(shape);
+    return constructTrusted(NDArray, new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0) as NDArray<
+      U
+    >;
+  }
+  return similar(best as NDArray<U>, dtype, shape);
+}

@@ -1,0 +1,393 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import fc from "fast-check";
+import { asNDArray, isTypedArray, NDArray } from "../../arrays/mod.ts";
+
+type N = number | N[];
+
+/** Python slicing of a JS array (the reference for NDArray.slice). */
+function pySlice<E>(xs: E[], start: number | null, stop: number | null, step: number): E[] {
+  const n = xs.length;
+  const norm = (v: number) => (v < 0 ? v + n : v);
+  const out: E[] = [];
+  if (step > 0) {
+    const s = start === null ? 0 : norm(start);
+    const e = stop === null ? n : norm(stop);
+    for (let i = s; i < e; i += step) out.push(xs[i]);
+  } else {
+    const s = start === null ? n - 1 : Math.min(norm(start), n - 1);
+    const e = stop === null ? -1 : norm(stop);
+    for (let i = s; i > e; i += step) out.push(xs[i]);
+  }
+  return out;
+}
+
+function range(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => i);
+}
+
+describe("NDArray", () => {
+  it("NDArray constructor defaults to a 1-d row-major view of the whole typed array", () => {
+    const data = range(5);
+    const a = new NDArray(data);
+    assert.equal(a.data, data);
+    assert.deepEqual(a.shape, [5]);
+    assert.deepEqual(a.strides, [1]);
+    assert.equal(a.offset, 0);
+    assert.equal(a.size, 5);
+    assert.equal(a.ndim, 1);
+    assert.equal(a.dtype, Float64Array);
+  });
+
+  it("NDArray constructor computes row-major strides and honours explicit strides and offset", () => {
+    const data = range(24);
+    const a = new NDArray(data, [2, 3, 4]);
+    assert.deepEqual(a.strides, [12, 4, 1]);
+    assert.equal(a.get(1, 2, 3), 23);
+    const b = new NDArray(data, [2, 2], [-4, 1], 10);
+    assert.deepEqual(b.toNested(), [[10, 11], [6, 7]]);
+  });
+
+  it("NDArray constructor does not copy: writes through the typed array are visible", () => {
+    const data = range(4);
+    const a = new NDArray(data, [2, 2]);
+    data[3] = 99;
+    assert.equal(a.get(1, 1), 99);
+    a.set(0, 1, -1);
+    assert.equal(data[1], -1);
+  });
+
+  it("NDArray constructor rejects non-typed-array data with a TypeError naming it", () => {
+    assert.throws(() => new NDArray([1, 2, 3] as never), {
+      name: "TypeError",
+      message: /data must be a typed array, got an Array of length 3/,
+    });
+    assert.throws(() => new NDArray(new DataView(new ArrayBuffer(8)) as never), /a DataView/);
+  });
+
+  it("NDArray constructor rejects bad shapes, strides and offsets with RangeError/TypeError", () => {
+    const data = range(6);
+    assert.throws(() => new NDArray(data, [2, -3]), {
+      name: "RangeError",
+      message: /dimension 1 must be >= 0, got -3/,
+    });
+    assert.throws(() => new NDArray(data, [2.5, 2]), {
+      name: "RangeError",
+      message: /dimension 0 must be an integer, got 2.5/,
+    });
+    assert.throws(() => new NDArray(data, ["2"] as never), TypeError);
+    assert.throws(() => new NDArray(data, 6 as never), TypeError);
+    assert.throws(() => new NDArray(data, [2, 4]), {
+      name: "RangeError",
+      message: /reaches indices 0\.\.7, outside data of length 6/,
+    });
+    assert.throws(() => new NDArray(data, [2, 3], [3]), /one entry per axis/);
+    assert.throws(() => new NDArray(data, [2, 3], [3, NaN]), /stride 1 must be an integer/);
+    assert.throws(() => new NDArray(data, [3], [-1], 1), /reaches indices -1\.\.1/);
+    assert.throws(() => new NDArray(data, [2], [1], 5), /outside data of length 6/);
+    assert.throws(() => new NDArray(data, [0], [1], 7), /offset 7 is outside/);
+  });
+
+  it("NDArray supports 0-d arrays and empty axes", () => {
+    const s = new NDArray(new Float64Array([7]), []);
+    assert.equal(s.size, 1);
+    assert.equal(s.ndim, 0);
+    assert.equal(s.get(), 7);
+    s.set(8);
+    assert.equal(s.toNested(), 8);
+    assert.deepEqual([...s], [8]);
+    const e = new NDArray(new Float64Array(0), [3, 0]);
+    assert.equal(e.size, 0);
+    assert.deepEqual(e.toNested(), [[], [], []]);
+    assert.deepEqual([...e], []);
+    assert.ok(e.isContiguous);
+  });
+
+  it("NDArray.get() and set() reject wrong index counts, out-of-range and fractional indices", () => {
+    const a = new NDArray(range(6), [2, 3]);
+    assert.throws(() => a.get(0), {
+      name: "RangeError",
+      message: /Cannot read element \[0\]: expected 2 indices for shape \[2, 3\], got 1/,
+    });
+    assert.throws(() => a.get(2, 0), {
+      name: "RangeError",
+      message: /index 2 is out of range for axis 0 of length 2/,
+    });
+    assert.throws(() => a.get(0, -1), /index -1 is out of range for axis 1 of length 3/);
+    assert.throws(() => a.get(0, 0.5), /index 0.5 is out of range/);
+    assert.throws(() => a.get(0, "1" as never), {
+      name: "TypeError",
+      message: /index 1 must be a number, got "1"/,
+    });
+    assert.throws(() => a.set(0, 3, 1), /Cannot write element \[0, 3\]/);
+    assert.throws(() => a.set(0, 0, "x" as never), {
+      name: "TypeError",
+      message: /value must be a number, got "x"/,
+    });
+    assert.throws(() => (a.set as () => void)(), RangeError);
+    assert.deepEqual([...a.data], [0, 1, 2, 3, 4, 5], "failed writes leave the data unchanged");
+  });
+
+  it("NDArray handles BigInt element types with bigint values", () => {
+    const a = new NDArray(new BigInt64Array([1n, 2n, 3n, 4n]), [2, 2]);
+    assert.equal(a.get(1, 0), 3n);
+    a.set(1, 0, 30n);
+    assert.deepEqual(a.toNested(), [[1n, 2n], [30n, 4n]]);
+    assert.throws(() => a.set(0, 0, 1 as never), /value must be a bigint, got 1/);
+    a.fill(5n);
+    assert.deepEqual([...a], [5n, 5n, 5n, 5n]);
+    const b = NDArray.fromNested([[1n], [2n]], BigUint64Array);
+    assert.deepEqual(b.shape, [2, 1]);
+    assert.throws(
+      () => NDArray.fromNested([1, 2] as never, BigInt64Array),
+      /element\[0\] must be a bigint/,
+    );
+  });
+
+  it("NDArray.fromNested() infers the shape and rejects ragged input and bad elements", () => {
+    const a = NDArray.fromNested([[[1, 2]], [[3, 4]], [[5, 6]]]);
+    assert.deepEqual(a.shape, [3, 1, 2]);
+    assert.equal(a.dtype, Float64Array);
+    assert.deepEqual([...a.data], [1, 2, 3, 4, 5, 6]);
+    assert.equal(NDArray.fromNested(3).ndim, 0);
+    assert.deepEqual(NDArray.fromNested([]).shape, [0]);
+    assert.throws(() => NDArray.fromNested([[1, 2], [3]]), {
+      name: "RangeError",
+      message: /ragged nesting at\[1\]: expected an array of length 2/,
+    });
+    assert.throws(() => NDArray.fromNested([[1, 2], 3] as never), /ragged nesting at\[1\]/);
+    assert.throws(() => NDArray.fromNested([1, "2"] as never), {
+      name: "TypeError",
+      message: /element\[1\] must be a number, got "2"/,
+    });
+    assert.throws(() => NDArray.fromNested([1], Array as never), TypeError);
+  });
+
+  it("NDArray.toNested() and fromNested() round-trip", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 4 }),
+        (shape) => {
+          const size = shape.reduce((x, y) => x * y, 1);
+          const a = new NDArray(range(size), shape);
+          const b = NDArray.fromNested(a.toNested() as N);
+          if (size > 0) assert.deepEqual(b.shape, shape);
+          assert.deepEqual(b.toNested(), a.toNested());
+        },
+      ),
+    );
+  });
+
+  it("NDArray iterates over elements in row-major order whatever the strides", () => {
+    const a = new NDArray(range(24), [2, 3, 4]);
+    assert.deepEqual([...a], [...range(24)]);
+    const p = a.permute(2, 0, 1);
+    const expected: number[] = [];
+    for (let k = 0; k < 4; k++) {
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) expected.push(a.get(i, j, k));
+    }
+    assert.deepEqual([...p], expected);
+  });
+
+  it("NDArray.slice() matches Python slicing on every axis", () => {
+    const part = (n: number) => fc.option(fc.integer({ min: -n, max: n }), { nil: null });
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 1, max: 5 })).chain((
+          [n0, n1],
+        ) =>
+          fc.tuple(
+            fc.constant([n0, n1]),
+            fc.tuple(part(n0), part(n0), fc.integer({ min: -3, max: 3 }).filter((s) => s !== 0)),
+            fc.tuple(part(n1), part(n1), fc.integer({ min: -3, max: 3 }).filter((s) => s !== 0)),
+          )
+        ),
+        ([shape, s0, s1]) => {
+          const a = new NDArray(range(shape[0] * shape[1]), shape);
+          const v = a.slice(s0, s1);
+          const rows = pySlice(a.toNested() as number[][], s0[0], s0[1], s0[2]);
+          const expected = rows.map((r) => pySlice(r, s1[0], s1[1], s1[2]));
+          assert.equal(v.shape[0], expected.length);
+          if (expected.length > 0) assert.deepEqual(v.toNested(), expected);
+          assert.equal(v.data, a.data, "slices share memory");
+        },
+      ),
+    );
+  });
+
+  it("NDArray.slice() keeps unspecified axes whole and rejects bad specs", () => {
+    const a = new NDArray(range(12), [3, 4]);
+    assert.deepEqual(a.slice([1]).toNested(), [[4, 5, 6, 7], [8, 9, 10, 11]]);
+    assert.deepEqual(a.slice(undefined, [3]).toNested(), [[3], [7], [11]]);
+    assert.throws(() => a.slice(null, [0, 4, 0]), {
+      name: "RangeError",
+      message: /step of axis 1 must not be 0/,
+    });
+    assert.throws(() => a.slice([5]), {
+      name: "RangeError",
+      message: /start 5 is out of range for axis 0 of length 3/,
+    });
+    assert.throws(() => a.slice([0, -4]), /stop -4 is out of range/);
+    assert.throws(() => a.slice(null, null, null), /got 3 slice specs for 2 axes/);
+    assert.throws(() => a.slice(2 as never), { name: "TypeError", message: /got 2/ });
+    assert.throws(() => a.slice([0.5]), /start of axis 0 must be an integer/);
+  });
+
+  it("NDArray.reshape() views contiguous arrays and infers one -1 dimension", () => {
+    const a = new NDArray(range(12), [3, 4]);
+    const r = a.reshape(2, 2, 3);
+    assert.equal(r.data, a.data);
+    assert.deepEqual(r.strides, [6, 3, 1]);
+    assert.deepEqual([...r], [...a]);
+    assert.deepEqual(a.reshape([-1, 6]).shape, [2, 6]);
+    assert.deepEqual(a.reshape(-1).shape, [12]);
+    assert.deepEqual(a.reshape(1, 12, 1).shape, [1, 12, 1]);
+  });
+
+  it("NDArray.reshape() views non-contiguous layouts when no copy is needed", () => {
+    const a = new NDArray(range(24), [4, 6]);
+    const v = a.slice(null, [null, null, 2]); // 4×3, strides [6, 2]
+    assert.ok(!v.isContiguous);
+    const r = v.reshape(2, 2, 3); // splits axis 0 only
+    assert.equal(r.data, a.data);
+    assert.deepEqual([...r], [...v]);
+    const rows = a.slice([null, null, 2]); // 2×6, strides [12, 1]
+    const r2 = rows.reshape(2, 2, 3);
+    assert.deepEqual([...r2], [...rows]);
+  });
+
+  it("NDArray.reshape() of views matches the row-major element order or throws naming copy", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom([2, 3, 4], [4, 6], [6, 2, 2], [24]),
+        fc.constantFrom(0, 1, 2),
+        fc.constantFrom([24], [2, 12], [3, 8], [4, 3, 2], [2, 2, 2, 3], [1, 24, 1]),
+        (shape, how, target) => {
+          let v = new NDArray(range(24), shape);
+          if (how === 1) v = v.transpose();
+          if (how === 2) v = v.slice([null, null, -1]);
+          let r: NDArray;
+          try {
+            r = v.reshape(target);
+          } catch (e) {
+            assert.ok(e instanceof RangeError && /copy/.test(e.message));
+            assert.ok(!v.isContiguous);
+            return;
+          }
+          assert.equal(r.data, v.data);
+          assert.deepEqual([...r], [...v]);
+        },
+      ),
+    );
+  });
+
+  it("NDArray.reshape() rejects mismatched sizes and needs-a-copy layouts", () => {
+    const a = new NDArray(range(12), [3, 4]);
+    assert.throws(() => a.reshape(5, 2), {
+      name: "RangeError",
+      message: /shape \[5, 2\] has 10 elements, the array \[3, 4\] has 12/,
+    });
+    assert.throws(() => a.reshape(-1, 5), /cannot infer dimension 0/);
+    assert.throws(() => a.reshape(-1, -1), /dimension 1 must be >= 0, got -1/);
+    assert.throws(() => a.reshape(2, "6" as never), TypeError);
+    assert.throws(() => a.transpose().reshape(12), {
+      name: "RangeError",
+      message: /cannot be viewed as \[12\] without copying; reshape copy\(a\) instead/,
+    });
+  });
+
+  it("NDArray.transpose() reverses the axes and permute() reorders them without copying", () => {
+    const a = new NDArray(range(24), [2, 3, 4]);
+    const t = a.transpose();
+    assert.deepEqual(t.shape, [4, 3, 2]);
+    assert.equal(t.get(3, 2, 1), a.get(1, 2, 3));
+    const p = a.permute(1, 2, 0);
+    assert.deepEqual(p.shape, [3, 4, 2]);
+    assert.equal(p.get(2, 3, 1), a.get(1, 2, 3));
+    assert.equal(p.data, a.data);
+    assert.throws(() => a.permute(0, 1), /expected 3 axes/);
+    assert.throws(() => a.permute(0, 1, 1), {
+      name: "RangeError",
+      message: /\[0, 1, 1\] is not a permutation of 0\.\.2/,
+    });
+    assert.throws(() => a.permute(0, 1, 3), /not a permutation/);
+  });
+
+  it("NDArray.pick() fixes axes and rejects out-of-range indices", () => {
+    const a = new NDArray(range(24), [2, 3, 4]);
+    const p = a.pick(1, null, 2);
+    assert.deepEqual(p.toNested(), [14, 18, 22]);
+    assert.deepEqual(a.pick(0).shape, [3, 4]);
+    assert.equal(a.pick(1, 2, 3).ndim, 0);
+    assert.equal(a.pick(1, 2, 3).get(), 23);
+    assert.throws(() => a.pick(2), {
+      name: "RangeError",
+      message: /index 2 is out of range for axis 0 of length 2/,
+    });
+    assert.throws(() => a.pick(0, 0, 0, 0), /got 4 indices for 3 axes/);
+    assert.throws(() => a.pick("0" as never), TypeError);
+  });
+
+  it("NDArray.broadcastTo() repeats length-1 and missing axes with stride 0", () => {
+    const col = new NDArray(range(3), [3, 1]);
+    const b = col.broadcastTo(2, 3, 4);
+    assert.deepEqual(b.shape, [2, 3, 4]);
+    assert.deepEqual(b.strides, [0, 1, 0]);
+    assert.equal(b.get(1, 2, 3), 2);
+    assert.throws(() => col.broadcastTo(3, 2).reshape(6), /copy/);
+    assert.throws(() => col.broadcastTo(2, 2), {
+      name: "RangeError",
+      message: /shape \[3, 1\] does not broadcast to \[2, 2\]/,
+    });
+    assert.throws(() => col.broadcastTo(3), /has more axes than/);
+  });
+
+  it("NDArray.fill() writes every element of a strided view only", () => {
+    const a = new NDArray(range(12), [3, 4]);
+    a.slice([null, null, 2], [1, null, 2]).fill(-1);
+    assert.deepEqual(a.toNested(), [[0, -1, 2, -1], [4, 5, 6, 7], [8, -1, 10, -1]]);
+    const t = new NDArray(range(24), [2, 3, 4]).permute(2, 1, 0);
+    t.fill(1);
+    assert.deepEqual([...t.data], new Array(24).fill(1));
+    assert.throws(() => a.fill("1" as never), /value must be a number/);
+  });
+
+  it("NDArray.isContiguous ignores length-1 axes and detects gaps", () => {
+    assert.ok(new NDArray(range(6), [2, 3]).isContiguous);
+    assert.ok(new NDArray(range(6), [1, 6], [99, 1]).isContiguous);
+    assert.ok(!new NDArray(range(6), [3], [2]).isContiguous);
+    assert.ok(new NDArray(range(6), [2, 3]).pick(1).isContiguous);
+    assert.ok(!new NDArray(range(6), [2, 3]).pick(null, 1).isContiguous);
+  });
+
+  it("NDArray prints its kind, element type, shape and small contents", () => {
+    const a = NDArray.fromNested([[1, 2], [3, 4]]);
+    assert.equal(inspect(a), "NDArray<Float64Array 2×2> [[1, 2], [3, 4]]");
+    assert.equal(Object.prototype.toString.call(a), "[object NDArray]");
+    assert.equal(new NDArray(new Int8Array(100)).describe(), "NDArray<Int8Array 100>");
+    assert.equal(
+      NDArray.fromNested(1n, BigInt64Array).describe(),
+      "NDArray<BigInt64Array scalar> 1n",
+    );
+  });
+
+  it("asNDArray() views a typed array as 1-d and returns n-d arrays as they are", () => {
+    const data = new Float32Array([1, 2, 3]);
+    const v = asNDArray(data);
+    assert.equal(v.data, data);
+    assert.deepEqual(v.shape, [3]);
+    assert.equal(asNDArray(v), v);
+    assert.throws(() => asNDArray([1, 2] as never), {
+      name: "TypeError",
+      message: /expected a typed array or NDArray, got an Array of length 2/,
+    });
+  });
+
+  it("isTypedArray() accepts typed arrays only", () => {
+    assert.ok(isTypedArray(new BigInt64Array(1)));
+    assert.ok(!isTypedArray(new DataView(new ArrayBuffer(1))));
+    assert.ok(!isTypedArray(new ArrayBuffer(1)));
+    assert.ok(!isTypedArray(null));
+  });
+});

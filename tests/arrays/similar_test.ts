@@ -1,0 +1,152 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { AllocArray, copy, NDArray, similar, similarOf, zerosLike } from "../../arrays/mod.ts";
+import { withAllocator } from "../../scope/mod.ts";
+import { TestBump } from "../_helpers.ts";
+
+function iota(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => i + 1);
+}
+
+describe("similar", () => {
+  it("similar() of an AllocArray allocates from the current allocator", () => {
+    const bump = new TestBump(1024);
+    const a = new AllocArray(iota(6), [2, 3]);
+    const b = withAllocator(bump, () => similar(a));
+    assert.ok(b instanceof AllocArray);
+    assert.equal(b.data.buffer, bump.buffer);
+    assert.deepEqual(b.shape, [2, 3]);
+    assert.deepEqual(b.strides, [3, 1]);
+    assert.equal(b.dtype, Float64Array);
+    assert.equal(bump.offset, 48);
+    assert.equal(bump.allocations, 1);
+  });
+
+  it("similar() of an AllocArray outside any scope allocates a zeroed heap AllocArray", () => {
+    const a = new AllocArray(iota(4));
+    const b = similar(a);
+    assert.ok(b instanceof AllocArray);
+    assert.notEqual(b.data.buffer, a.data.buffer);
+    assert.deepEqual([...b], [0, 0, 0, 0]);
+  });
+
+  it("similar() of a plain n-d array or typed array allocates from the heap even in a scope", () => {
+    const bump = new TestBump(1024);
+    const [b, c] = withAllocator(bump, () => [similar(new NDArray(iota(4))), similar(iota(3))]);
+    assert.ok(!(b instanceof AllocArray) && b instanceof NDArray);
+    assert.ok(!(c instanceof AllocArray) && c instanceof NDArray);
+    assert.deepEqual(c.shape, [3]);
+    assert.equal(bump.allocations, 0);
+  });
+
+  it("similar() takes another element type and shape, aligned to the element size", () => {
+    const bump = new TestBump(1024);
+    const a = new AllocArray(new Uint8Array(3));
+    const [x, y] = withAllocator(bump, () => [similar(a), similar(a, Float64Array, [2, 2])]);
+    assert.equal(x.dtype, Uint8Array);
+    assert.equal(y.dtype, Float64Array);
+    assert.deepEqual(y.shape, [2, 2]);
+    assert.equal(y.data.byteOffset % 8, 0);
+    assert.equal(y.data.byteOffset, 8);
+    const z = similar(a, null, [5]);
+    assert.equal(z.dtype, Uint8Array);
+    assert.deepEqual(z.shape, [5]);
+  });
+
+  it("similar() of a view is a contiguous array of the view's shape", () => {
+    const a = new AllocArray(iota(12), [3, 4]).transpose().slice([1]);
+    const b = similar(a);
+    assert.deepEqual(b.shape, [3, 3]);
+    assert.ok(b.isContiguous);
+    assert.equal(b.size, 9);
+  });
+
+  it("similar() rejects bad inputs, element types and shapes, allocating nothing", () => {
+    const bump = new TestBump(1024);
+    const a = new AllocArray(iota(3));
+    withAllocator(bump, () => {
+      assert.throws(() => similar([1, 2] as never), {
+        name: "TypeError",
+        message:
+          /Cannot allocate a similar array: expected a typed array or n-d array, got an Array/,
+      });
+      assert.throws(() => similar(a, Array as never), {
+        name: "TypeError",
+        message: /element type must be a typed-array constructor.*got Array/,
+      });
+      assert.throws(() => similar(a, null, [2, -1]), {
+        name: "RangeError",
+        message: /dimension 1 must be a non-negative safe integer, got -1/,
+      });
+      assert.throws(() => similar(a, null, 3 as never), { name: "TypeError", message: /got 3/ });
+    });
+    assert.equal(bump.offset, 0);
+  });
+});
+
+describe("copy", () => {
+  it("copy() copies a strided view into a new contiguous array of the same kind", () => {
+    const bump = new TestBump(1024);
+    const a = new AllocArray(iota(12), [3, 4]);
+    const v = a.slice(null, [null, null, -2]).transpose(); // 2×3
+    const c = withAllocator(bump, () => copy(v));
+    assert.ok(c instanceof AllocArray);
+    assert.equal(c.data.buffer, bump.buffer);
+    assert.deepEqual(c.toNested(), v.toNested());
+    assert.ok(c.isContiguous);
+    c.set(0, 0, -1);
+    assert.notEqual(v.get(0, 0), -1, "the copy does not share memory");
+  });
+
+  it("copy() handles 0-d, 1-d, 2-d, n-d and typed-array inputs", () => {
+    const nd = new NDArray(iota(24), [2, 3, 4]).permute(2, 0, 1);
+    assert.deepEqual(copy(nd).toNested(), nd.toNested());
+    assert.deepEqual(copy(nd.pick(1)).toNested(), nd.pick(1).toNested());
+    assert.deepEqual(copy(nd.pick(1, 1)).toNested(), nd.pick(1, 1).toNested());
+    assert.equal(copy(nd.pick(1, 1, 1)).get(), nd.get(1, 1, 1));
+    const t = copy(iota(3));
+    assert.ok(t instanceof NDArray);
+    assert.deepEqual([...t], [1, 2, 3]);
+    assert.throws(() => copy("x" as never), TypeError);
+  });
+});
+
+describe("zerosLike", () => {
+  it("zerosLike() zeroes memory from a bump allocator that held other data", () => {
+    const bump = new TestBump(1024);
+    new Float64Array(bump.buffer).fill(7);
+    const a = new AllocArray(iota(4));
+    const z = withAllocator(bump, () => zerosLike(a, null, [2, 2]));
+    assert.equal(z.data.buffer, bump.buffer);
+    assert.deepEqual(z.toNested(), [[0, 0], [0, 0]]);
+    const big = zerosLike(new BigInt64Array(2));
+    assert.deepEqual([...big], [0n, 0n]);
+  });
+});
+
+describe("similarOf", () => {
+  it("similarOf() picks an AllocArray among mixed inputs and ignores scalars", () => {
+    const bump = new TestBump(1024);
+    const plain = iota(3);
+    const nd = new NDArray(iota(3));
+    const wrapped = new AllocArray(iota(3));
+    const r = withAllocator(bump, () => similarOf([plain, 2, nd, wrapped]));
+    assert.ok(r instanceof AllocArray);
+    assert.equal(r.data.buffer, bump.buffer);
+    const p = withAllocator(bump, () => similarOf([2, plain, nd], Int32Array, [2]));
+    assert.ok(!(p instanceof AllocArray));
+    assert.equal(p.dtype, Int32Array);
+    assert.equal(bump.allocations, 1);
+  });
+
+  it("similarOf() with only scalars needs a shape and defaults to Float64Array", () => {
+    const r = similarOf([1, 2], null, [2, 2]);
+    assert.equal(r.dtype, Float64Array);
+    assert.deepEqual(r.shape, [2, 2]);
+    assert.throws(() => similarOf([1, 2]), {
+      name: "TypeError",
+      message: /no array among 2 inputs and no shape given/,
+    });
+    assert.throws(() => similarOf(new Float64Array(2) as never), TypeError);
+  });
+});

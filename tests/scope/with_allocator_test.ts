@@ -1,0 +1,139 @@
+import { afterEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { DefaultAllocator } from "../../allocators/mod.ts";
+import { setAsyncContextForTesting } from "../../allocators/_context.ts";
+import { AllocArray, similar } from "../../arrays/mod.ts";
+import { currentAllocator, withAllocator } from "../../scope/mod.ts";
+import { TestBump } from "../_helpers.ts";
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+describe("withAllocator", () => {
+  it("currentAllocator() outside any scope is the shared DefaultAllocator", () => {
+    assert.equal(currentAllocator(), DefaultAllocator.shared);
+    assert.ok(currentAllocator() instanceof DefaultAllocator);
+  });
+
+  it("withAllocator() makes the allocator current inside fn and returns fn's value", () => {
+    const bump = new TestBump(64);
+    const r = withAllocator(bump, () => {
+      assert.equal(currentAllocator(), bump);
+      return 42;
+    });
+    assert.equal(r, 42);
+    assert.equal(currentAllocator(), DefaultAllocator.shared);
+  });
+
+  it("withAllocator() nests and restores the outer allocator", () => {
+    const outer = new TestBump(64), inner = new TestBump(64);
+    withAllocator(outer, () => {
+      withAllocator(inner, () => assert.equal(currentAllocator(), inner));
+      assert.equal(currentAllocator(), outer);
+    });
+    assert.equal(currentAllocator(), DefaultAllocator.shared);
+  });
+
+  it("withAllocator() restores the previous allocator when fn throws", () => {
+    const outer = new TestBump(64), inner = new TestBump(64);
+    withAllocator(outer, () => {
+      assert.throws(
+        () =>
+          withAllocator(inner, () => {
+            throw new Error("boom");
+          }),
+        /boom/,
+      );
+      assert.equal(currentAllocator(), outer);
+    });
+  });
+
+  it("withAllocator() keeps the allocator across await and in promises started inside", async () => {
+    const bump = new TestBump(1024);
+    const a = new AllocArray(new Float64Array(4));
+    let later: Promise<unknown> | undefined;
+    const r = await withAllocator(bump, async () => {
+      await tick(1);
+      later = tick(2).then(() => currentAllocator());
+      await Promise.resolve();
+      return similar(a);
+    });
+    assert.equal(r.data.buffer, bump.buffer);
+    assert.equal(await later, bump);
+    assert.equal(currentAllocator(), DefaultAllocator.shared);
+  });
+
+  it("withAllocator() rejections restore the allocator and propagate", async () => {
+    const bump = new TestBump(64);
+    await assert.rejects(
+      withAllocator(bump, async () => {
+        await tick();
+        throw new RangeError("late");
+      }),
+      RangeError,
+    );
+    assert.equal(currentAllocator(), DefaultAllocator.shared);
+  });
+
+  it("withAllocator() isolates 100 concurrent tasks with different allocators", async () => {
+    const a = new AllocArray(new Float64Array(8));
+    const bumps = Array.from({ length: 100 }, () => new TestBump(8 * 8 * 10));
+    const seen = await Promise.all(bumps.map((bump, i) =>
+      withAllocator(bump, async () => {
+        const got: boolean[] = [];
+        for (let k = 0; k < 5; k++) {
+          await tick(i % 3);
+          got.push(currentAllocator() === bump && similar(a).data.buffer === bump.buffer);
+        }
+        return got.every(Boolean);
+      })
+    ));
+    assert.deepEqual(seen, new Array(100).fill(true));
+    assert.ok(bumps.every((b) => b.allocations === 5));
+  });
+
+  it("withAllocator() accepts any Allocator, including the DefaultAllocator", () => {
+    const heap = new DefaultAllocator();
+    withAllocator(heap, () => assert.equal(currentAllocator(), heap));
+  });
+
+  it("withAllocator() rejects non-allocators and non-functions with a TypeError naming them", () => {
+    assert.throws(() => withAllocator({ allocPtr() {} } as never, () => 1), {
+      name: "TypeError",
+      message: /Cannot enter an allocator scope: expected an Allocator .* got an? Object/,
+    });
+    assert.throws(() => withAllocator(null as never, () => 1), /got null/);
+    assert.throws(() => withAllocator(new Float64Array(1) as never, () => 1), /got a Float64Array/);
+    assert.throws(() => withAllocator(new TestBump(8), 5 as never), {
+      name: "TypeError",
+      message: /expected a function to run, got 5/,
+    });
+    assert.equal(currentAllocator(), DefaultAllocator.shared);
+  });
+
+  describe("without AsyncLocalStorage", () => {
+    afterEach(() => setAsyncContextForTesting(true));
+
+    it("withAllocator() scopes the synchronous part of fn only (browser fallback)", async () => {
+      setAsyncContextForTesting(false);
+      const outer = new TestBump(64), inner = new TestBump(64);
+      withAllocator(outer, () => {
+        withAllocator(inner, () => assert.equal(currentAllocator(), inner));
+        assert.equal(currentAllocator(), outer);
+        assert.throws(() =>
+          withAllocator(inner, () => {
+            throw new Error("x");
+          })
+        );
+        assert.equal(currentAllocator(), outer);
+      });
+      let afterAwait: unknown;
+      await withAllocator(inner, async () => {
+        assert.equal(currentAllocator(), inner);
+        await tick();
+        afterAwait = currentAllocator();
+      });
+      assert.equal(afterAwait, DefaultAllocator.shared, "no propagation across await");
+      assert.equal(currentAllocator(), DefaultAllocator.shared);
+    });
+  });
+});
