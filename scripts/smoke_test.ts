@@ -132,6 +132,58 @@ assert.throws(() => alloc(buf, Float64Array, 1000), OutOfMemoryError);
 assert.equal(buf.used, 0);
 `,
   },
+  {
+    name: "AllocArray: similar allocates from the allocator withAllocator makes current",
+    needs: ["AllocArray", "similar", "withAllocator", "currentAllocator"],
+    types: ["Allocator", "Ptr"],
+    ts: `
+const arena = new ArrayBuffer(4096);
+let top = 0;
+const bump: Allocator<number> = {
+  allocPtr(n: number, a: number): Ptr {
+    const start = Math.ceil(top / a) * a;
+    top = start + n;
+    return { buffer: arena, byteOffset: start };
+  },
+  checkpointSave: () => top,
+  checkpointRestore: (cp: number) => void (top = cp),
+  resetBuffer: () => void (top = 0),
+};
+const a: AllocArray<Float64Array> = new AllocArray(new Float64Array(16), [4, 4]);
+const b: AllocArray<Float64Array> = withAllocator(bump, () => similar(a));
+const c: AllocArray<Int32Array> = withAllocator(bump, () => similar(a, Int32Array, [2]));
+const current: Allocator = currentAllocator();
+console.log(b.shape, c.dtype, current);
+`,
+    js: `
+const arena = new ArrayBuffer(4096);
+let top = 0;
+const bump = {
+  /** @param {number} n @param {number} a */
+  allocPtr(n, a) {
+    const start = Math.ceil(top / a) * a;
+    top = start + n;
+    return { buffer: arena, byteOffset: start };
+  },
+  checkpointSave: () => top,
+  /** @param {number} cp */
+  checkpointRestore: (cp) => void (top = cp),
+  resetBuffer: () => void (top = 0),
+};
+const a = new AllocArray(new Float64Array(16).fill(1), [4, 4]);
+const outside = currentAllocator();
+const b = withAllocator(bump, () => {
+  assert.equal(currentAllocator(), bump);
+  return similar(a);
+});
+assert.ok(b instanceof AllocArray);
+assert.deepEqual(b.shape, [4, 4]);
+assert.equal(b.data.buffer, arena);
+assert.equal(top, 16 * 8);
+assert.equal(currentAllocator(), outside);
+assert.notEqual(similar(a).data.buffer, arena);
+`,
+  },
 ];
 
 /** The packed tarball's name and files, checked against what the package must contain. */
