@@ -5,11 +5,12 @@
 //    there: they are not dependencies of the package), plus @types/node 20 for type-checking;
 // 3. type-checks and compiles tests/**/*_test.ts with tsc into npm/.test/tests/, where their
 //    relative imports of library code (`../../allocators/mod.ts`) land on links to the built
-//    npm/esm/ modules, so the tests exercise the JavaScript that npm users get;
+//    npm/esm/ modules, so the tests exercise the JavaScript that npm users get (anything else
+//    they import, such as examples/, is compiled alongside);
 // 4. runs them with `node --test` (TAP reporter: its closing `# pass N` / `# fail N` lines are
 //    the summary CI reads) and exits with node's exit code.
 //
-//   deno task test:node [-- --test-name-pattern=SlabBuffer]   (extra args go to node)
+//   deno task test:node [--test-name-pattern=SlabBuffer]   (extra args go to node)
 
 import ts from "typescript";
 import * as path from "node:path";
@@ -105,15 +106,21 @@ function compileTests(config: DenoConfig, files: string[]): void {
     throw new Error(`Cannot compile the tests for Node:\n${formatDiagnostics(diagnostics)}`);
   }
 
-  removeIfExists(path.join(TEST_DIR, "tests"));
-  const testsOut = path.join(TEST_DIR, "tests") + path.sep;
+  // Everything but the installed dependencies is rewritten.
+  for (const entry of Deno.readDirSync(TEST_DIR)) {
+    if (entry.name !== "node_modules" && entry.name !== "package.json") {
+      removeIfExists(path.join(TEST_DIR, entry.name));
+    }
+  }
+  const built = new Set([...Deno.readDirSync(ESM_DIR)].map((e) => e.name));
   const missing: string[] = [];
   const writeFile: ts.WriteFileCallback = (fileName, text, bom) => {
-    const file = path.resolve(fileName);
-    if (file.startsWith(testsOut)) {
-      ts.sys.writeFile(file, text, bom);
-    } else if (file.endsWith(".js")) {
-      const rel = path.relative(TEST_DIR, file);
+    const rel = path.relative(TEST_DIR, path.resolve(fileName));
+    if (!built.has(rel.split(path.sep)[0])) {
+      // tests/ and whatever else they import that is not library code (examples/, benches/)
+      ts.sys.writeFile(path.join(TEST_DIR, rel), text, bom);
+    } else if (rel.endsWith(".js")) {
+      // library code: the build's copy is used; it must be there
       try {
         Deno.statSync(path.join(ESM_DIR, rel));
       } catch {
@@ -137,9 +144,7 @@ function compileTests(config: DenoConfig, files: string[]): void {
 /** Links npm/.test/{mod.js,allocators,...} to npm/esm/ so compiled tests import the build. */
 function linkBuild(): void {
   for (const entry of Deno.readDirSync(ESM_DIR)) {
-    const link = path.join(TEST_DIR, entry.name);
-    removeIfExists(link);
-    Deno.symlinkSync(path.join("..", "esm", entry.name), link, {
+    Deno.symlinkSync(path.join("..", "esm", entry.name), path.join(TEST_DIR, entry.name), {
       type: entry.isDirectory ? "dir" : "file",
     });
   }
