@@ -133,8 +133,29 @@ function compileLibrary(config: DenoConfig): void {
   }
 }
 
+/**
+ * The repository files README.md shows as images (`![alt](path)`, `<img src="path">`), which
+ * the package must contain for the README to render on npm.
+ */
+function readmeImages(readme: string): string[] {
+  const found = new Set<string>();
+  const patterns = [/!\[[^\]]*\]\(\s*<?([^)\s>]+)>?[^)]*\)/g, /<img\b[^>]*\bsrc=["']([^"']+)["']/g];
+  for (const re of patterns) {
+    for (const m of readme.matchAll(re)) {
+      const target = m[1].split(/[?#]/)[0];
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("/") || target === "") continue;
+      const rel = path.posix.normalize(target);
+      if (rel.startsWith("..")) {
+        throw new Error(`Cannot copy README image ${target}: it is outside the repository`);
+      }
+      found.add(rel);
+    }
+  }
+  return [...found].sort();
+}
+
 /** The package.json of the npm package. */
-function packageJson(config: DenoConfig): Record<string, unknown> {
+function packageJson(config: DenoConfig, extraFiles: string[]): Record<string, unknown> {
   const exports: Record<string, { types: string; import: string }> = {};
   for (const [key, target] of Object.entries(config.exports)) {
     const stem = exportStem(target);
@@ -150,7 +171,7 @@ function packageJson(config: DenoConfig): Record<string, unknown> {
     type: "module",
     ...(main ? { types: main.types } : {}),
     exports,
-    files: ["esm/"],
+    files: ["esm/", ...extraFiles],
     sideEffects: false,
     engines: { node: ">=20" },
   };
@@ -197,9 +218,14 @@ export async function buildNpm(): Promise<void> {
   }
 
   compileLibrary(config);
-  const pkg = packageJson(config);
-  Deno.writeTextFileSync(path.join(NPM_DIR, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
   const readme = Deno.readTextFileSync(path.join(ROOT, "README.md"));
+  const images = readmeImages(readme);
+  for (const image of images) {
+    Deno.mkdirSync(path.dirname(path.join(NPM_DIR, image)), { recursive: true });
+    Deno.copyFileSync(path.join(ROOT, image), path.join(NPM_DIR, image));
+  }
+  const pkg = packageJson(config, images);
+  Deno.writeTextFileSync(path.join(NPM_DIR, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
   Deno.writeTextFileSync(path.join(NPM_DIR, "README.md"), rewriteSelfImports(readme));
   Deno.copyFileSync(path.join(ROOT, "LICENSE"), path.join(NPM_DIR, "LICENSE"));
   checkExports(pkg);

@@ -202,7 +202,12 @@ async function pack(config: DenoConfig): Promise<string> {
     required.push(`esm/${stem}.js`, `esm/${stem}.d.ts`, `esm/${stem}.js.map`);
   }
   const absent = required.filter((f) => !files.has(f));
-  const stray = [...files].filter((f) => !required.includes(f) && !f.startsWith("esm/"));
+  const listed: string[] = JSON.parse(
+    Deno.readTextFileSync(path.join(NPM_DIR, "package.json")),
+  ).files;
+  const stray = [...files].filter((f) =>
+    !required.includes(f) && !f.startsWith("esm/") && !listed.includes(f)
+  );
   if (absent.length > 0 || stray.length > 0) {
     throw new Error(
       `Cannot accept the packed tarball ${info.filename}: missing [${
