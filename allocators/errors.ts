@@ -24,6 +24,8 @@ export class OutOfMemoryError extends Error {
   /** Bytes that were still available (after alignment) when the request failed. */
   readonly available: number;
   /**
+   * Makes the error; the default message names both byte counts.
+   *
    * @param requested Bytes requested.
    * @param available Bytes available.
    * @param message Overrides the default message.
@@ -55,6 +57,8 @@ export class OutOfMemoryError extends Error {
  */
 export class EscapeError extends Error {
   /**
+   * Makes the error.
+   *
    * @param message What escaped.
    */
   constructor(message: string) {
@@ -81,6 +85,8 @@ export class EscapeError extends Error {
  */
 export class CheckpointError extends Error {
   /**
+   * Makes the error.
+   *
    * @param message What was wrong with the checkpoint.
    */
   constructor(message: string) {

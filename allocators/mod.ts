@@ -1,6 +1,22 @@
 /**
  * Layer 1, the allocators (a port of Bumper.jl): the {@linkcode Allocator} protocol, the
- * buffers, `alloc`, `noEscape` regions and task-local default buffers.
+ * buffers ({@linkcode AllocBuffer}, {@linkcode SlabBuffer}, {@linkcode ResizeBuffer}),
+ * {@linkcode alloc}, {@linkcode noEscape} regions and their `using` form {@linkcode region},
+ * and task-local default buffers ({@linkcode defaultBuffer}, {@linkcode withBuffer},
+ * {@linkcode resetBuffer}).
+ *
+ * @example A region on the default buffer
+ * ```ts
+ * import { alloc, noEscape } from "@x/allocarrays/allocators";
+ * import assert from "node:assert/strict";
+ *
+ * const sum = noEscape(() => {
+ *   const y = alloc(Float64Array, 3);
+ *   y.set([2, 3, 4]);
+ *   return y[0] + y[1] + y[2];
+ * });
+ * assert.equal(sum, 9);
+ * ```
  *
  * @module
  */
@@ -8,4 +24,10 @@
 export * from "./allocator.ts";
 export * from "./dtype.ts";
 export * from "./errors.ts";
-export * from "./default_allocator.ts";
+export * from "./checkpoint.ts";
+export * from "./alloc_buffer.ts";
+export * from "./slab_buffer.ts";
+export * from "./resize_buffer.ts";
+export * from "./alloc.ts";
+export * from "./region.ts";
+export * from "./default_buffer.ts";

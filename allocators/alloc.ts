@@ -1,0 +1,124 @@
+/**
+ * {@linkcode alloc}: typed arrays from an allocator's memory.
+ *
+ * @module
+ */
+
+import type { Allocator } from "./allocator.ts";
+import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
+import { defaultBuffer } from "./default_buffer.ts";
+import { allocIn } from "./_alloc_in.ts";
+import { checkDims, elementSize } from "./_fast_checks.ts";
+import { describeValue, validateDims } from "./_validate.ts";
+
+/**
+ * An uninitialised typed array of `prod(dims)` elements of `type`, in `buf`'s memory, aligned to
+ * the element size (Bumper.jl's `alloc!`/`@alloc`). Without `buf`, the current
+ * {@linkcode defaultBuffer}. The array lives until the enclosing {@linkcode noEscape} region
+ * ends (or the buffer is reset): do not keep it longer.
+ *
+ * The result is a flat typed array; the dimensions only give its length (n-d arrays over
+ * allocator memory are the arrays layer's). No dimensions means one element (a 0-d array); a
+ * zero dimension gives an empty view. The memory is *not* zeroed: it holds whatever an earlier,
+ * freed allocation left there.
+ *
+ * @typeParam T The typed array made.
+ * @param buf The allocator (optional: the default buffer when omitted).
+ * @param type The element type: a typed-array constructor such as `Float64Array`.
+ * @param dims The dimensions; their product is the length.
+ * @returns A view of `prod(dims)` elements.
+ * @throws {TypeError} When `type` is not a typed-array constructor (`Array`, `DataView`,
+ * `"f64"`, …), `buf` is not an allocator, or a dimension is not a number.
+ * @throws {RangeError} When a dimension is negative, fractional, NaN, infinite or unsafe, or
+ * the byte count is not a safe integer.
+ * @throws {OutOfMemoryError} When the allocator cannot provide the memory (it is unchanged).
+ *
+ * @example With an explicit buffer
+ * ```ts
+ * import { alloc, AllocBuffer, noEscape } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(1024);
+ * noEscape(buf, () => {
+ *   const m = alloc(buf, Float32Array, 3, 4);
+ *   assert.ok(m instanceof Float32Array);
+ *   assert.equal(m.length, 12);
+ *   assert.equal(m.buffer, buf.memory);
+ * });
+ * ```
+ *
+ * @example With the default buffer (the seed's `f(x)`)
+ * ```ts
+ * import { alloc, noEscape } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * function f(x: ArrayLike<number>): number {
+ *   return noEscape(() => {
+ *     const y = alloc(Float64Array, x.length);
+ *     for (let i = 0; i < x.length; i++) y[i] = x[i] + 1;
+ *     return y.reduce((a, b) => a + b, 0);
+ *   });
+ * }
+ * assert.equal(f([1, 2, 3]), 9);
+ * ```
+ */
+export function alloc<T extends TypedArray>(
+  buf: Allocator,
+  type: TypedArrayConstructor<T>,
+  ...dims: number[]
+): T;
+/**
+ * An uninitialised typed array of `prod(dims)` elements of `type` from the current
+ * {@linkcode defaultBuffer}: `alloc(defaultBuffer(), type, ...dims)`. See the form with a
+ * buffer for the details.
+ *
+ * @typeParam T The typed array made.
+ * @param type The element type: a typed-array constructor such as `Float64Array`.
+ * @param dims The dimensions; their product is the length (none: one element).
+ * @returns A view of `prod(dims)` elements of the default buffer.
+ * @throws {TypeError} When `type` is not a typed-array constructor or a dimension is not a
+ * number.
+ * @throws {RangeError} When a dimension is negative, fractional, NaN, infinite or unsafe.
+ * @throws {OutOfMemoryError} When the default buffer cannot provide the memory.
+ *
+ * @example Inside a region on the default buffer
+ * ```ts
+ * import { alloc, noEscape } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const n = noEscape(() => alloc(Uint8Array, 2, 3).length);
+ * assert.equal(n, 6);
+ * ```
+ */
+export function alloc<T extends TypedArray>(type: TypedArrayConstructor<T>, ...dims: number[]): T;
+export function alloc(a: unknown, b?: unknown, ...dims: unknown[]): TypedArray {
+  let buf: Allocator;
+  let type: unknown;
+  let n: number;
+  if (typeof a === "function") {
+    // alloc(type, ...dims): `b` is the first dimension, if any.
+    type = a;
+    elementSize(type, "allocate");
+    if (dims.length === 0) {
+      n = arguments.length < 2
+        ? 1
+        : typeof b === "number" && b >>> 0 === b
+        ? b
+        : validateDims([b], "allocate");
+    } else {
+      n = validateDims([b, ...dims], "allocate");
+    }
+    buf = defaultBuffer();
+  } else {
+    if (typeof a !== "object" || a === null) {
+      throw new TypeError(
+        `Cannot allocate: expected an allocator or an element type, got ${describeValue(a)}`,
+      );
+    }
+    buf = a as Allocator;
+    type = b;
+    elementSize(type, "allocate");
+    n = checkDims(dims, "allocate");
+  }
+  return allocIn(buf, type as TypedArrayConstructor, n);
+}

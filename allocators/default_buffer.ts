@@ -1,0 +1,114 @@
+/**
+ * Default buffers: the buffer `alloc(Type, ...)` and `noEscape(fn)` use when none is given.
+ *
+ * @module
+ */
+
+import { type Allocator, isAllocator } from "./allocator.ts";
+import { SlabBuffer } from "./slab_buffer.ts";
+import { currentFrame, Frame, runInFrame } from "./_context.ts";
+import { describeValue } from "./_validate.ts";
+
+/**
+ * The current default buffer: the one set by the innermost {@linkcode withBuffer}, else the
+ * current task's own {@linkcode SlabBuffer}, created on first use (Bumper.jl's
+ * `default_buffer()`).
+ *
+ * "Task" means: the program's top level, or the body of an async function passed to
+ * `noEscape(fn)`, which runs with a buffer of its own (see {@linkcode noEscape}). Asking twice
+ * in the same task gives the same buffer.
+ *
+ * @returns The default buffer.
+ *
+ * @example The same buffer until a task or `withBuffer` changes it
+ * ```ts
+ * import { AllocBuffer, defaultBuffer, SlabBuffer, withBuffer } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const b = defaultBuffer();
+ * assert.ok(b instanceof SlabBuffer);
+ * assert.equal(defaultBuffer(), b);
+ * const mine = new AllocBuffer(1024);
+ * withBuffer(mine, () => assert.equal(defaultBuffer(), mine));
+ * assert.equal(defaultBuffer(), b);
+ * ```
+ */
+export function defaultBuffer(): Allocator {
+  const frame = currentFrame();
+  return frame.buffer ??= new SlabBuffer();
+}
+
+/**
+ * Runs `fn` with `buf` as the default buffer (Bumper.jl's `with_buffer`), across `await` where
+ * the runtime propagates async context (Deno, Node; in browsers only for the synchronous part
+ * of `fn`). Nests; the previous default buffer is back when `fn` returns or throws. The current
+ * allocator of `withAllocator` is kept.
+ *
+ * Async regions inside `fn` share `buf` (it was chosen explicitly) instead of getting a buffer
+ * per task, so interleaving them is checked: see {@linkcode noEscape}.
+ *
+ * @typeParam R What `fn` returns.
+ * @param buf The allocator to use as the default buffer.
+ * @param fn The code to run.
+ * @returns What `fn` returns.
+ * @throws {TypeError} When `buf` is not an allocator or `fn` is not a function.
+ *
+ * @example The seed's `with_buffer` example
+ * ```ts
+ * import { alloc, AllocBuffer, noEscape, withBuffer } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const total = withBuffer(new AllocBuffer(100), () =>
+ *   noEscape(() => {
+ *     const y = alloc(Int32Array, 10).fill(1);
+ *     return y.reduce((a, b) => a + b);
+ *   }));
+ * assert.equal(total, 10);
+ * ```
+ */
+export function withBuffer<R>(buf: Allocator, fn: () => R): R {
+  if (!isAllocator(buf)) {
+    throw new TypeError(
+      `Cannot run withBuffer: buf must be an allocator (with allocPtr, checkpointSave, checkpointRestore and resetBuffer), got ${
+        describeValue(buf)
+      }`,
+    );
+  }
+  if (typeof fn !== "function") {
+    throw new TypeError(`Cannot run withBuffer: fn must be a function, got ${describeValue(fn)}`);
+  }
+  return runInFrame(new Frame(currentFrame().allocator, buf, true), fn);
+}
+
+/**
+ * Frees everything in `buf` (default: the current default buffer) and invalidates its
+ * checkpoints (Bumper.jl's `reset_buffer!`). For recovering from leaks; regions free their
+ * memory themselves.
+ *
+ * @param buf The allocator to reset (default {@linkcode defaultBuffer}()).
+ * @throws {TypeError} When `buf` is given but is not an allocator.
+ *
+ * @example Recovering from a leak
+ * ```ts
+ * import { alloc, resetBuffer, SlabBuffer } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new SlabBuffer();
+ * alloc(buf, Float64Array, 100); // outside any region: never freed
+ * assert.equal(buf.used, 800);
+ * resetBuffer(buf);
+ * assert.equal(buf.used, 0);
+ * ```
+ */
+export function resetBuffer(buf?: Allocator): void {
+  if (buf === undefined) {
+    defaultBuffer().resetBuffer();
+    return;
+  }
+  if (!isAllocator(buf)) {
+    throw new TypeError(
+      `Cannot reset buffer: buf must be an allocator, got ${describeValue(buf)}`,
+    );
+  }
+  buf.resetBuffer();
+}

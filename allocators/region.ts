@@ -1,0 +1,418 @@
+/**
+ * Regions: {@linkcode noEscape} and the `using` form {@linkcode region}, which free everything
+ * allocated inside them when they end.
+ *
+ * @module
+ */
+
+import { type Allocator, isAllocator } from "./allocator.ts";
+import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
+import { EscapeError } from "./errors.ts";
+import { defaultBuffer } from "./default_buffer.ts";
+import { allocIn } from "./_alloc_in.ts";
+import { asyncContextAvailable, currentFrame, Frame, runInFrame } from "./_context.ts";
+import { checkDims, elementSize } from "./_fast_checks.ts";
+import {
+  anyOpenRegion,
+  hasOpenRegion,
+  nextRegionSeq,
+  openedAfter,
+  outOfOrderError,
+  recordClose,
+  recordOpen,
+} from "./_open_regions.ts";
+import { borrowTaskBuffer, returnTaskBuffer } from "./_task_buffers.ts";
+import { describeValue } from "./_validate.ts";
+
+const AsyncFunction = (async () => {}).constructor;
+
+// The allocator that last passed the `isAllocator` check: regions in a loop check once.
+let lastAllocator: unknown;
+
+function checkAllocator(buf: unknown, action: string): Allocator {
+  if (buf !== lastAllocator) {
+    if (!isAllocator(buf)) {
+      throw new TypeError(
+        `Cannot ${action}: buf must be an allocator (with allocPtr, checkpointSave, checkpointRestore and resetBuffer), got ${
+          describeValue(buf)
+        }`,
+      );
+    }
+    lastAllocator = buf;
+  }
+  return buf as Allocator;
+}
+
+/**
+ * Runs `fn` in a region of `buf` (default: the current {@linkcode defaultBuffer}): saves a
+ * checkpoint, runs `fn`, and restores the checkpoint, freeing everything `fn` allocated from
+ * `buf` (Bumper.jl's `@no_escape`). Returns what `fn` returns.
+ *
+ * Better than Bumper: the memory is freed also when `fn` throws; an async `fn` (or any `fn`
+ * returning a promise) frees it when the promise settles; and returning memory allocated inside
+ * the region, a typed array or an object whose `data` is one (an n-d array), is an
+ * {@linkcode EscapeError} (after the memory is freed) when the allocator can tell
+ * (`allocatedSince`; all built-in buffers can). Only the result itself and its `data` are
+ * checked, not views nested deeper in it. Regions nest.
+ *
+ * Concurrency. Without `buf`, an `async function` gets a buffer of its own for its whole run
+ * (borrowed from a small pool of reset `SlabBuffer`s and returned when it settles), so
+ * concurrent async tasks using default buffers never share memory, like Julia's task-local
+ * default buffers. This needs propagated async context (Deno, Node); in browsers, and inside
+ * {@linkcode withBuffer} (an explicitly chosen buffer), async regions share the buffer instead.
+ * A plain function that returns a promise also shares it. Shared async regions are checked: a
+ * region that ends while a region opened after it on the same allocator is still open (two
+ * tasks interleaving on one buffer) throws a {@linkcode CheckpointError} and does *not* free
+ * its memory, which stays allocated until an enclosing region ends or the buffer is reset:
+ * a leak instead of corruption. A task must not allocate from a buffer while a region it
+ * started on that buffer is still running; that is not detected.
+ *
+ * @typeParam R What `fn` returns.
+ * @param buf The allocator (optional: the default buffer when omitted).
+ * @param fn The code to run; it must not keep or return memory it allocated from `buf`.
+ * @returns What `fn` returns (a promise settling after the restore when `fn` returns one).
+ * @throws {TypeError} When `fn` is not a function or `buf` is not an allocator.
+ * @throws {EscapeError} When the result is memory allocated inside the region.
+ * @throws {CheckpointError} When the region ends while a region opened after it on the same
+ * allocator is still open, or its checkpoint was invalidated (the buffer was reset inside).
+ *
+ * @example The seed's `f(x)` with an explicit buffer
+ * ```ts
+ * import { alloc, AllocBuffer, noEscape } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer();
+ * function f(x: number[]): number {
+ *   return noEscape(buf, () => {
+ *     const y = alloc(buf, Int32Array, x.length);
+ *     for (let i = 0; i < x.length; i++) y[i] = x[i] + 1;
+ *     return y.reduce((a, b) => a + b, 0);
+ *   });
+ * }
+ * assert.equal(f([1, 2, 3]), 9);
+ * assert.equal(buf.used, 0);
+ * ```
+ *
+ * @example Freed on throw; escapes are caught
+ * ```ts
+ * import { alloc, AllocBuffer, EscapeError, noEscape } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(1024);
+ * assert.throws(() =>
+ *   noEscape(buf, () => {
+ *     alloc(buf, Float64Array, 10);
+ *     throw new Error("boom");
+ *   }), /boom/);
+ * assert.equal(buf.used, 0);
+ * assert.throws(() => noEscape(buf, () => alloc(buf, Float64Array, 10)), EscapeError);
+ * const copy = noEscape(buf, () => alloc(buf, Float64Array, 10).fill(1).slice());
+ * assert.equal(copy.length, 10);
+ * ```
+ *
+ * @example Concurrent async tasks each get their own default buffer
+ * ```ts
+ * import { alloc, defaultBuffer, noEscape } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const task = (id: number) =>
+ *   noEscape(async () => {
+ *     const y = alloc(Float64Array, 100).fill(id);
+ *     await new Promise((r) => setTimeout(r, 1));
+ *     return y.every((v) => v === id) && defaultBuffer();
+ *   });
+ * const [a, b] = await Promise.all([task(1), task(2)]);
+ * assert.ok(a && b && a !== b);
+ * ```
+ */
+export function noEscape<R>(fn: () => R): R;
+/**
+ * Runs `fn` in a region of `buf`: saves a checkpoint, runs `fn`, restores the checkpoint (also
+ * on throw, and when a returned promise settles). See the default-buffer form for the details.
+ *
+ * @typeParam R What `fn` returns.
+ * @param buf The allocator.
+ * @param fn The code to run; it must not keep or return memory it allocated from `buf`.
+ * @returns What `fn` returns.
+ * @throws {TypeError} When `buf` is not an allocator or `fn` is not a function.
+ * @throws {EscapeError} When the result is memory allocated inside the region.
+ * @throws {CheckpointError} When the region ends out of order with another async region on
+ * `buf`, or its checkpoint was invalidated.
+ *
+ * @example Nested regions on one buffer
+ * ```ts
+ * import { alloc, AllocBuffer, noEscape } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(1024);
+ * noEscape(buf, () => {
+ *   alloc(buf, Float64Array, 2);
+ *   noEscape(buf, () => {
+ *     alloc(buf, Float64Array, 2);
+ *     assert.equal(buf.used, 32);
+ *   });
+ *   assert.equal(buf.used, 16);
+ * });
+ * assert.equal(buf.used, 0);
+ * ```
+ */
+export function noEscape<R>(buf: Allocator, fn: () => R): R;
+export function noEscape(a: unknown, b?: unknown): unknown {
+  if (typeof a === "function" && b === undefined) {
+    if (a.constructor === AsyncFunction) {
+      const frame = currentFrame();
+      if (!frame.explicit && asyncContextAvailable()) {
+        return runInTaskBuffer(a as () => Promise<unknown>, frame);
+      }
+    }
+    return runRegion(defaultBuffer(), a as () => unknown);
+  }
+  if (typeof b !== "function") {
+    const fn = arguments.length < 2 ? a : b;
+    throw new TypeError(`Cannot run noEscape: fn must be a function, got ${describeValue(fn)}`);
+  }
+  return runRegion(checkAllocator(a, "run noEscape"), b as () => unknown);
+}
+
+function runRegion(buf: Allocator, fn: () => unknown): unknown {
+  const seq = nextRegionSeq();
+  const cp = buf.checkpointSave();
+  let result: unknown;
+  try {
+    result = fn();
+  } catch (error) {
+    restoreAfterThrow(buf, cp, seq);
+    throw error;
+  }
+  if (typeof result === "object" && result !== null) {
+    if (typeof (result as PromiseLike<unknown>).then === "function") {
+      return settleRegion(buf, cp, seq, result as PromiseLike<unknown>);
+    }
+    if (anyOpenRegion() && openedAfter(buf, seq)) throw outOfOrderError(buf);
+    checkEscape(buf, cp, result);
+  } else if (anyOpenRegion() && openedAfter(buf, seq)) {
+    throw outOfOrderError(buf);
+  }
+  buf.checkpointRestore(cp);
+  return result;
+}
+
+function restoreAfterThrow(buf: Allocator, cp: unknown, seq: number): void {
+  if (anyOpenRegion() && openedAfter(buf, seq)) return; // leak rather than corrupt
+  try {
+    buf.checkpointRestore(cp);
+  } catch {
+    // The body's error is the one to report; a failed restore changed nothing.
+  }
+}
+
+function settleRegion(
+  buf: Allocator,
+  cp: unknown,
+  seq: number,
+  promise: PromiseLike<unknown>,
+): Promise<unknown> {
+  recordOpen(buf, seq);
+  return Promise.resolve(promise).then(
+    (value) => {
+      if (!recordClose(buf, seq)) throw outOfOrderError(buf);
+      if (typeof value === "object" && value !== null) checkEscape(buf, cp, value);
+      buf.checkpointRestore(cp);
+      return value;
+    },
+    (error) => {
+      if (recordClose(buf, seq)) {
+        try {
+          buf.checkpointRestore(cp);
+        } catch {
+          // The body's error is the one to report.
+        }
+      }
+      throw error;
+    },
+  );
+}
+
+// An async default-buffer region: `fn` runs in a frame of its own whose default buffer is a
+// pooled SlabBuffer, so concurrent tasks never share memory.
+function runInTaskBuffer(fn: () => Promise<unknown>, parent: Frame): Promise<unknown> {
+  const buf = borrowTaskBuffer();
+  const cp = buf.checkpointSave();
+  const done = () => returnTaskBuffer(buf, !hasOpenRegion(buf));
+  let promise: Promise<unknown>;
+  try {
+    promise = runInFrame(new Frame(parent.allocator, buf, false), fn);
+  } catch (error) {
+    done();
+    throw error;
+  }
+  return promise.then(
+    (value) => {
+      const view = escapingView(buf, cp, value);
+      done();
+      if (view !== undefined) throw escapeError(view, value);
+      return value;
+    },
+    (error) => {
+      done();
+      throw error;
+    },
+  );
+}
+
+// The view in `result` (itself or its `data`) that `buf` allocated since `cp`, if any.
+function escapingView(buf: Allocator, cp: unknown, result: unknown): ArrayBufferView | undefined {
+  if (typeof result !== "object" || result === null || buf.allocatedSince === undefined) {
+    return undefined;
+  }
+  const view = ArrayBuffer.isView(result)
+    ? result
+    : (result as { data?: unknown }).data as ArrayBufferView;
+  if (!ArrayBuffer.isView(view)) return undefined;
+  return buf.allocatedSince(cp, view) ? view : undefined;
+}
+
+// Restores and throws an EscapeError when `result` escapes the region.
+function checkEscape(buf: Allocator, cp: unknown, result: object): void {
+  const view = escapingView(buf, cp, result);
+  if (view === undefined) return;
+  buf.checkpointRestore(cp);
+  throw escapeError(view, result);
+}
+
+function escapeError(view: ArrayBufferView, result: unknown): EscapeError {
+  const what = "length" in view
+    ? `a ${view.constructor.name} of ${(view as TypedArray).length} elements`
+    : `a ${view.constructor.name} of ${view.byteLength} bytes`;
+  const whose = view === result ? "the result is" : "the result's data is";
+  return new EscapeError(
+    `Cannot return from noEscape: ${whose} ${what} allocated inside the region, whose end frees it (return a copy, e.g. with slice(), or allocate it outside the region)`,
+  );
+}
+
+/**
+ * An open region of an allocator, for the `using` form: `using r = region(buf)` saves a
+ * checkpoint, and the end of the enclosing block restores it (also on throw). Allocate with
+ * {@linkcode Region.alloc} or {@linkcode alloc} on the same allocator. Returning allocated
+ * memory past the block is not detected (there is no result to check): prefer
+ * {@linkcode noEscape} where that matters.
+ *
+ * Regions made by {@linkcode region} may end out of order in async code; one that ends while
+ * a region opened after it on the same allocator is still open throws a
+ * {@linkcode CheckpointError} and does not free its memory (see {@linkcode noEscape}).
+ *
+ * @example The `using` form
+ * ```ts
+ * import { AllocBuffer, region } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(1024);
+ * {
+ *   using r = region(buf);
+ *   const y = r.alloc(Float64Array, 3);
+ *   y.set([2, 3, 4]);
+ *   assert.equal(y[0] + y[1] + y[2], 9);
+ *   assert.equal(buf.used, 24);
+ * }
+ * assert.equal(buf.used, 0);
+ * ```
+ */
+export class Region implements Disposable {
+  /** The allocator this region frees memory of. */
+  readonly allocator: Allocator;
+  #checkpoint: unknown;
+  #seq: number;
+  #open = true;
+
+  /**
+   * Opens a region: prefer {@linkcode region}, which also validates `allocator`.
+   *
+   * @param allocator The allocator (already validated).
+   */
+  constructor(allocator: Allocator) {
+    this.allocator = allocator;
+    this.#seq = nextRegionSeq();
+    this.#checkpoint = allocator.checkpointSave();
+    recordOpen(allocator, this.#seq);
+  }
+
+  /** `true` until the region is closed. */
+  get open(): boolean {
+    return this.#open;
+  }
+
+  /**
+   * Like {@linkcode alloc} on this region's allocator.
+   *
+   * @typeParam T The typed array made.
+   * @param type The element type: a typed-array constructor such as `Float64Array`.
+   * @param dims The dimensions; their product is the length.
+   * @returns A view of `prod(dims)` uninitialised elements, freed when the region closes.
+   * @throws {TypeError} When `type` is not a typed-array constructor or a dimension not a number.
+   * @throws {RangeError} When a dimension is not a non-negative safe integer.
+   * @throws {ReferenceError} When the region is closed (like a disposed `DisposableStack`).
+   * @throws {OutOfMemoryError} When the allocator cannot provide the memory (it is unchanged).
+   */
+  alloc<T extends TypedArray>(type: TypedArrayConstructor<T>, ...dims: number[]): T {
+    if (!this.#open) {
+      throw new ReferenceError(
+        `Cannot allocate: the region of ${describeValue(this.allocator)} is closed`,
+      );
+    }
+    elementSize(type, "allocate");
+    return allocIn(this.allocator, type, checkDims(dims, "allocate"));
+  }
+
+  /**
+   * Closes the region, freeing everything allocated since it opened. Closing again does
+   * nothing.
+   *
+   * @throws {CheckpointError} When a region opened after this one on the same allocator is
+   * still open (nothing is freed), or the checkpoint was invalidated (the buffer was reset).
+   */
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    if (!recordClose(this.allocator, this.#seq)) throw outOfOrderError(this.allocator);
+    this.allocator.checkpointRestore(this.#checkpoint);
+  }
+
+  /** Closes the region (the end of a `using` block). Same as {@linkcode Region.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** The name shown by `Object.prototype.toString`. */
+  get [Symbol.toStringTag](): string {
+    return "Region";
+  }
+}
+
+/**
+ * Opens a region of `buf` (default: the current {@linkcode defaultBuffer}) for the `using`
+ * form: `using r = region(buf)` frees everything allocated from `buf` inside the block when
+ * the block ends, also on throw.
+ *
+ * @param buf The allocator (default: the current default buffer).
+ * @returns The open region; dispose of it (or call `close()`) to free its memory.
+ * @throws {TypeError} When `buf` is given but is not an allocator.
+ *
+ * @example A region per loop iteration
+ * ```ts
+ * import { alloc, defaultBuffer, region } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const before = defaultBuffer().checkpointSave();
+ * let total = 0;
+ * for (let i = 0; i < 3; i++) {
+ *   using _ = region();
+ *   const y = alloc(Float64Array, 4).fill(i);
+ *   total += y[3];
+ * }
+ * assert.equal(total, 3);
+ * defaultBuffer().checkpointRestore(before); // still live: the regions were nested inside it
+ * ```
+ */
+export function region(buf?: Allocator): Region {
+  return new Region(buf === undefined ? defaultBuffer() : checkAllocator(buf, "open region"));
+}

@@ -1,0 +1,320 @@
+/**
+ * {@linkcode ResizeBuffer}: one buffer plus overflow allocations, regrown to the peak when empty.
+ *
+ * @module
+ */
+
+import type { Allocator, Ptr } from "./allocator.ts";
+import { Checkpoint } from "./checkpoint.ts";
+import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
+import { CheckpointStack } from "./_checkpoint_stack.ts";
+import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
+import { newMemory } from "./_memory.ts";
+import { alignUp, validateAlignment, validateSize } from "./_validate.ts";
+
+/** The default size of the main buffer: 1 MiB. */
+const DEFAULT_SIZE = 1_048_576;
+
+class ResizeBufferCheckpoint extends Checkpoint {
+  readonly offset: number;
+  readonly overflowCount: number;
+  readonly extent: number;
+  constructor(
+    owner: ResizeBuffer,
+    depth: number,
+    offset: number,
+    overflowCount: number,
+    extent: number,
+  ) {
+    super(owner, depth);
+    this.offset = offset;
+    this.overflowCount = overflowCount;
+    this.extent = extent;
+  }
+}
+
+/**
+ * A bump allocator that learns its size (Bumper.jl 0.7.2's `ResizeBuffer`): allocations go into
+ * one main buffer; when it is full, each further allocation gets its own overflow
+ * `ArrayBuffer`. When the buffer becomes empty again (its outermost checkpoint restored, or
+ * reset) and the peak did not fit, the main buffer is replaced by one of the peak size, so the
+ * next run of the same work fits without overflow.
+ *
+ * The peak is measured as if the main buffer were unbounded (alignment padding included), so
+ * the regrown buffer holds exactly the largest run seen.
+ *
+ * | operation | cost |
+ * |---|---|
+ * | allocation in the main buffer | O(1): a few compares and an add |
+ * | overflow allocation | O(1) plus creating an `ArrayBuffer` |
+ * | `checkpointSave` / `checkpointRestore` | O(1) plus the overflow released |
+ *
+ * @example Overflow, then regrowth
+ * ```ts
+ * import { alloc, noEscape, ResizeBuffer } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new ResizeBuffer(64);
+ * const work = () =>
+ *   noEscape(buf, () => {
+ *     alloc(buf, Float64Array, 6); // 48 bytes: main buffer
+ *     alloc(buf, Float64Array, 4); // 32 bytes: does not fit, overflow
+ *     return buf.overflowCount;
+ *   });
+ * assert.equal(work(), 1);
+ * assert.equal(buf.capacity, 80); // regrown to the peak once empty
+ * assert.equal(work(), 0);
+ * ```
+ */
+export class ResizeBuffer implements Allocator<Checkpoint> {
+  #main: ArrayBuffer;
+  #capacity: number;
+  #offset = 0;
+  // The end of the fast path: the capacity, or -1 while overflow allocations exist (every
+  // allocation then takes the slow path, which keeps the extent exact).
+  #limit: number;
+  #overflow: ArrayBuffer[] = [];
+  #overflowBytes = 0;
+  // While overflow exists: the offset the allocations would have reached in an unbounded main
+  // buffer. Otherwise the offset itself is that.
+  #extent = 0;
+  #peak = 0;
+  #checkpoints = new CheckpointStack();
+
+  /**
+   * Makes a buffer whose main memory starts at `size` bytes.
+   *
+   * @param size The main buffer's initial size in bytes (default 1 MiB = 1 048 576).
+   * @throws {RangeError} When `size` is not a non-negative safe integer.
+   */
+  constructor(size: number = DEFAULT_SIZE) {
+    validateSize(size, "size", "create ResizeBuffer");
+    this.#main = new ArrayBuffer(size);
+    this.#capacity = size;
+    this.#limit = size;
+  }
+
+  /** Bytes in use: the main buffer's offset plus the overflow allocations. */
+  get used(): number {
+    return this.#offset + this.#overflowBytes;
+  }
+
+  /** Bytes of the main buffer. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Overflow allocations in use. */
+  get overflowCount(): number {
+    return this.#overflow.length;
+  }
+
+  /** Bytes of the overflow allocations in use. */
+  get overflowBytes(): number {
+    return this.#overflowBytes;
+  }
+
+  /** The most bytes ever in use at once, measured as if the main buffer were unbounded. */
+  get peak(): number {
+    const extent = this.#currentExtent();
+    return extent > this.#peak ? extent : this.#peak;
+  }
+
+  /**
+   * Reserves `byteLength` bytes at a multiple of `alignment`: in the main buffer if they fit,
+   * else in a new overflow `ArrayBuffer`.
+   *
+   * @param byteLength How many bytes (zero is allowed).
+   * @param alignment A power of two the byte offset is a multiple of.
+   * @returns The memory and the allocation's byte offset in it.
+   * @throws {RangeError} When `byteLength` is not a non-negative safe integer or `alignment` is
+   * not a power of two.
+   * @throws {OutOfMemoryError} When the runtime cannot create an overflow buffer (the buffer is
+   * unchanged).
+   */
+  allocPtr(byteLength: number, alignment: number): Ptr {
+    validateSize(byteLength, "byteLength", "allocate");
+    validateAlignment(alignment, "allocate");
+    const start = this.#offset + (-this.#offset & (alignment - 1));
+    const end = start + byteLength;
+    if (end > this.#limit) return this.#allocSlow(byteLength, alignment);
+    this.#offset = end;
+    return { buffer: this.#main, byteOffset: start };
+  }
+
+  /**
+   * The fast path of {@linkcode alloc}: a view of `length` uninitialised elements of `type`,
+   * aligned to the element size.
+   *
+   * @typeParam T The typed array made.
+   * @param type The element type, a typed-array constructor.
+   * @param length How many elements (zero gives an empty view).
+   * @returns A view of the main buffer or of an overflow buffer.
+   * @throws {TypeError} When `type` is not a typed-array constructor.
+   * @throws {RangeError} When `length` is not a non-negative safe integer.
+   * @throws {OutOfMemoryError} When the runtime cannot create an overflow buffer (the buffer is
+   * unchanged).
+   */
+  allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
+    const size = elementSize(type, "allocate");
+    const n = checkLength(length, "allocate");
+    const start = this.#offset + (-this.#offset & (size - 1));
+    const end = start + n * size;
+    if (end > this.#limit) {
+      const ptr = this.#allocSlow(checkByteLength(n, size, "allocate"), size);
+      return new type(ptr.buffer, ptr.byteOffset, n);
+    }
+    this.#offset = end;
+    return new type(this.#main, start, n);
+  }
+
+  #currentExtent(): number {
+    return this.#overflow.length === 0 ? this.#offset : this.#extent;
+  }
+
+  #allocSlow(byteLength: number, alignment: number): Ptr {
+    const extent = alignUp(this.#currentExtent(), alignment) + byteLength;
+    const start = alignUp(this.#offset, alignment);
+    let ptr: Ptr;
+    if (start + byteLength <= this.#capacity) {
+      this.#offset = start + byteLength;
+      ptr = { buffer: this.#main, byteOffset: start };
+    } else {
+      const memory = newMemory(byteLength, "overflow buffer");
+      this.#overflow.push(memory);
+      this.#overflowBytes += byteLength;
+      ptr = { buffer: memory, byteOffset: 0 };
+    }
+    this.#extent = extent;
+    if (extent > this.#peak) this.#peak = extent;
+    this.#limit = -1;
+    return ptr;
+  }
+
+  /**
+   * Saves the current state.
+   *
+   * @returns A checkpoint for {@linkcode ResizeBuffer.checkpointRestore}.
+   */
+  checkpointSave(): Checkpoint {
+    const stack = this.#checkpoints;
+    return stack.push(
+      new ResizeBufferCheckpoint(
+        this,
+        stack.depth,
+        this.#offset,
+        this.#overflow.length,
+        this.#extent,
+      ),
+    );
+  }
+
+  /**
+   * Frees everything allocated after `checkpoint` was saved, dropping the overflow buffers
+   * added since. When that empties the buffer and the peak exceeded the main buffer, the main
+   * buffer is replaced by one of the peak size. Invalidates `checkpoint` and every checkpoint
+   * saved after it.
+   *
+   * @param checkpoint A live checkpoint of this buffer.
+   * @throws {CheckpointError} When `checkpoint` belongs to another buffer, was already restored,
+   * or is stale (the buffer is unchanged).
+   * @throws {TypeError} When `checkpoint` is not a checkpoint.
+   */
+  checkpointRestore(checkpoint: Checkpoint): void {
+    this.#checkpoints.pop(this, checkpoint);
+    const cp = checkpoint as ResizeBufferCheckpoint;
+    if (this.#overflow.length === 0) {
+      if (this.#offset > this.#peak) this.#peak = this.#offset;
+      this.#offset = cp.offset;
+      if (cp.offset === 0) this.#regrow();
+      return;
+    }
+    this.#releaseOverflow(cp.overflowCount);
+    this.#offset = cp.offset;
+    this.#extent = cp.extent;
+    if (cp.overflowCount === 0) {
+      this.#limit = this.#capacity;
+      if (cp.offset === 0) this.#regrow();
+    }
+  }
+
+  /**
+   * Frees everything, drops the overflow buffers, regrows the main buffer to the peak if the
+   * peak did not fit, and invalidates every checkpoint.
+   */
+  resetBuffer(): void {
+    this.#checkpoints.clear();
+    const extent = this.#currentExtent();
+    if (extent > this.#peak) this.#peak = extent;
+    this.#releaseOverflow(0);
+    this.#offset = 0;
+    this.#extent = 0;
+    this.#limit = this.#capacity;
+    this.#regrow();
+  }
+
+  #releaseOverflow(keep: number): void {
+    const overflow = this.#overflow;
+    for (let i = keep; i < overflow.length; i++) this.#overflowBytes -= overflow[i].byteLength;
+    overflow.length = keep;
+  }
+
+  // Called only when empty: nothing refers to the old main buffer's memory any more.
+  #regrow(): void {
+    if (this.#peak <= this.#capacity) return;
+    try {
+      this.#main = new ArrayBuffer(this.#peak);
+    } catch {
+      return; // Regrowth is an optimisation; keep the old buffer and overflow again.
+    }
+    this.#capacity = this.#peak;
+    this.#limit = this.#peak;
+  }
+
+  /**
+   * Whether `view` lies in memory this buffer handed out after `checkpoint` was saved (the
+   * escape check of `noEscape`).
+   *
+   * @param checkpoint A checkpoint of this buffer.
+   * @param view Any view.
+   * @returns `true` when `view` overlaps bytes allocated since `checkpoint`.
+   */
+  allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
+    const cp = checkpoint as ResizeBufferCheckpoint;
+    if (view.buffer === this.#main) return view.byteOffset + view.byteLength > cp.offset;
+    return this.#overflow.indexOf(view.buffer as ArrayBuffer) >= cp.overflowCount;
+  }
+
+  /**
+   * A one-line summary of the buffer's state.
+   *
+   * @returns For example `ResizeBuffer(used 80 of 64 bytes, 1 overflow allocation (32 bytes), peak 80)`.
+   */
+  toString(): string {
+    const n = this.#overflow.length;
+    return `ResizeBuffer(used ${this.used} of ${this.#capacity} bytes, ${n} overflow allocation${
+      n === 1 ? "" : "s"
+    } (${this.#overflowBytes} bytes), peak ${this.peak})`;
+  }
+
+  /** The name shown by `Object.prototype.toString`. */
+  readonly [Symbol.toStringTag] = "ResizeBuffer";
+
+  /**
+   * The inspect string for `Deno.inspect` and `console.log` in Deno.
+   *
+   * @returns The same as {@linkcode ResizeBuffer.toString}.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /**
+   * The inspect string for Node's `util.inspect` and `console.log`.
+   *
+   * @returns The same as {@linkcode ResizeBuffer.toString}.
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
