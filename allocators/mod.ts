@@ -31,3 +31,4 @@ export * from "./resize_buffer.ts";
 export * from "./alloc.ts";
 export * from "./region.ts";
 export * from "./default_buffer.ts";
+export * from "./default_allocator.ts";
