@@ -1,0 +1,147 @@
+// Internal: the per-row kernels of the element-wise operations, and the activations the
+// layers apply in place. Each is one tight loop over `n` elements with constant steps; they
+// trust their input (the public functions validated it).
+
+import type { Data, Row2, Row3 } from "./_ops.ts";
+
+function sigmoidOf(x: number): number {
+  // Stable on both sides: exp never overflows.
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** Unary kernels by operation name. */
+export const UNARY: Readonly<Record<string, Row2>> = {
+  neg: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = -a[ao];
+  },
+  abs: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.abs(a[ao]);
+  },
+  sign: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.sign(a[ao]);
+  },
+  square: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) {
+      const x = a[ao];
+      o[oo] = x * x;
+    }
+  },
+  sqrt: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.sqrt(a[ao]);
+  },
+  exp: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.exp(a[ao]);
+  },
+  log: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.log(a[ao]);
+  },
+  sin: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.sin(a[ao]);
+  },
+  cos: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.cos(a[ao]);
+  },
+  tanh: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.tanh(a[ao]);
+  },
+  sigmoid: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = sigmoidOf(a[ao]);
+  },
+  relu: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) {
+      const x = a[ao];
+      o[oo] = x > 0 ? x : x === x ? 0 : x; // NaN stays NaN
+    }
+  },
+  floor: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.floor(a[ao]);
+  },
+  ceil: (o, oo, os, a, ao, as, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.ceil(a[ao]);
+  },
+};
+
+/** Binary kernels by operation name. Comparisons write 1 or 0. */
+export const BINARY: Readonly<Record<string, Row3>> = {
+  add: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] + b[bo];
+  },
+  sub: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] - b[bo];
+  },
+  mul: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] * b[bo];
+  },
+  div: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] / b[bo];
+  },
+  pow: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] ** b[bo];
+  },
+  minimum: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = Math.min(a[ao], b[bo]);
+  },
+  maximum: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = Math.max(a[ao], b[bo]);
+  },
+  equal: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] === b[bo] ? 1 : 0;
+  },
+  notEqual: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] !== b[bo] ? 1 : 0;
+  },
+  less: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] < b[bo] ? 1 : 0;
+  },
+  lessEqual: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] <= b[bo] ? 1 : 0;
+  },
+  greater: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] > b[bo] ? 1 : 0;
+  },
+  greaterEqual: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] >= b[bo] ? 1 : 0;
+  },
+};
+
+/** The activation functions the layers take (applied in place after the layer's math). */
+export type ActivationName = "identity" | "relu" | "tanh" | "sigmoid";
+
+/** Applies `activation` in place to `data[start .. start + n)`. */
+export function activate(activation: ActivationName, data: Data, start: number, n: number): void {
+  if (activation !== "identity") UNARY[activation](data, start, 1, data, start, 1, n);
+}
+
+/**
+ * `c[co + j] += Σ_p a[ao + p·as] · b[bo + p·bs + j]` for `j < n`, `p < k`: a row of a matrix
+ * product whose right operand has contiguous rows (step `bs` between them). Four rows of `b`
+ * per pass, so `c` is loaded and stored a quarter as often.
+ */
+export function axpyRows(
+  c: Data,
+  co: number,
+  n: number,
+  a: Data,
+  ao: number,
+  as: number,
+  k: number,
+  b: Data,
+  bo: number,
+  bs: number,
+): void {
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const w0 = a[ao + p * as], w1 = a[ao + (p + 1) * as];
+    const w2 = a[ao + (p + 2) * as], w3 = a[ao + (p + 3) * as];
+    const r0 = bo + p * bs, r1 = r0 + bs, r2 = r1 + bs, r3 = r2 + bs;
+    for (let j = 0; j < n; j++) {
+      c[co + j] += w0 * b[r0 + j] + w1 * b[r1 + j] + w2 * b[r2 + j] + w3 * b[r3 + j];
+    }
+  }
+  for (; p < k; p++) {
+    const w = a[ao + p * as], r = bo + p * bs;
+    for (let j = 0; j < n; j++) c[co + j] += w * b[r + j];
+  }
+}

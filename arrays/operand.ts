@@ -1,0 +1,100 @@
+/**
+ * The types the array operations are written with: what they accept ({@linkcode ArrayInput},
+ * {@linkcode Operand}) and what they return ({@linkcode ResultArray}, {@linkcode Returned}).
+ *
+ * Every operation takes n-d arrays and plain typed arrays (a typed array is a 1-d array over
+ * itself); the element-wise ones also take numbers. Its result is an array of the strongest
+ * input's kind, allocated with `similarOf`: an `AllocArray` anywhere among the inputs makes
+ * the result an `AllocArray` from the current allocator. Every operation also takes a trailing
+ * optional `out` array to write into instead, and then returns `out`.
+ *
+ * @module
+ */
+
+import type { TypedArray } from "../allocators/dtype.ts";
+import type { AllocArray } from "./alloc_array.ts";
+import type { NDArray } from "./ndarray.ts";
+
+/**
+ * An array argument of an operation: an n-d array of any kind, or a typed array (viewed as a
+ * 1-d array over itself, without copying).
+ *
+ * @typeParam T The typed array holding the elements.
+ */
+export type ArrayInput<T extends TypedArray = TypedArray> = T | NDArray<T>;
+
+/**
+ * An argument of an element-wise operation: an array, or a number used as a 0-d array (a
+ * scalar broadcast against the other operand).
+ */
+export type Operand = ArrayInput | number;
+
+/**
+ * The typed array of the elements of `X`: `T` for an `NDArray<T>` or a typed array `T`,
+ * `never` for a number.
+ *
+ * @typeParam X An {@linkcode Operand} type.
+ */
+export type ElementsOf<X> = X extends NDArray<infer T> ? T : X extends TypedArray ? X : never;
+
+/**
+ * The element type of the first array among the operands `A` and `B`, the result element type
+ * of the arithmetic operations.
+ *
+ * @typeParam A The first operand's type.
+ * @typeParam B The second operand's type.
+ */
+export type FirstElements<A, B> = [ElementsOf<A>] extends [never] ? ElementsOf<B>
+  : ElementsOf<A>;
+
+/**
+ * The result element type of floating-point math on elements `T`: `T` itself for
+ * `Float32Array` and `Float16Array`, else `Float64Array` (integers are computed in double
+ * precision).
+ *
+ * @typeParam T The input's typed array type.
+ */
+export type FloatElements<T> = [T] extends [Float32Array] ? Float32Array
+  : [T] extends [Float16Array] ? Float16Array
+  : Float64Array;
+
+/**
+ * The array an operation allocates for inputs of types `I` (a union) and result elements `T`:
+ * an `AllocArray<T>` when some input is an `AllocArray` (a `CheckedAllocArray` included, whose
+ * results are `CheckedAllocArray`s at run time), else an `NDArray<T>`.
+ *
+ * @typeParam I The union of the input types.
+ * @typeParam T The result's typed array type.
+ */
+export type ResultArray<I, T extends TypedArray> = [Extract<I, AllocArray>] extends [never]
+  ? NDArray<T>
+  : AllocArray<T>;
+
+/**
+ * What an operation returns: `out` itself when one was given (type `O`), else the freshly
+ * allocated result `R`.
+ *
+ * @typeParam O The type of the `out` argument (`undefined` when omitted).
+ * @typeParam R The type of the allocated result.
+ */
+export type Returned<O, R> = [O] extends [undefined | null] ? R : Exclude<O, undefined | null>;
+
+/**
+ * The type of one element of operand `X`, as a callback sees it: `number` for number-element
+ * arrays and numbers, `bigint` for `BigInt64Array`/`BigUint64Array` data and bigints.
+ *
+ * @typeParam X An operand type: an array, a number or a bigint.
+ */
+export type ScalarOf<X> = X extends number ? number
+  : X extends bigint ? bigint
+  : ElementsOf<X>[number];
+
+/**
+ * What a reduction returns: a number when no axis is given (type `A` is `undefined` or
+ * `null`), else {@linkcode Returned}: `out`, or the allocated array `R`.
+ *
+ * @typeParam A The type of the `axis` argument.
+ * @typeParam O The type of the `out` argument.
+ * @typeParam R The type of the allocated per-axis result.
+ */
+export type Reduced<A, O, R> = [A] extends [number] ? Returned<O, R> : number;

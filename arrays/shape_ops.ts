@@ -1,0 +1,319 @@
+/**
+ * Shape operations: {@linkcode reshape}, {@linkcode flatten}, {@linkcode concat} and
+ * {@linkcode stack}. They work on every element type, bigints included.
+ *
+ * `reshape` and `flatten` return a view (no allocation at all) whenever the layout allows,
+ * else a copy allocated like `similar(x)`; with `out` they copy into it.
+ *
+ * @module
+ */
+
+import type { TypedArrayConstructor } from "../allocators/dtype.ts";
+import { describeValue } from "../allocators/_validate.ts";
+import { reshapeStrides, rowMajorStrides } from "./_core.ts";
+import {
+  assign,
+  detached,
+  finish,
+  fmtShape,
+  isBigIntData,
+  normalizeAxis,
+  output,
+  sameShape,
+  type View,
+  viewOf,
+  writable,
+} from "./_ops.ts";
+import { asNDArray } from "./ndarray.ts";
+import { copy } from "./similar.ts";
+import type { ArrayInput, ElementsOf, ResultArray, Returned } from "./operand.ts";
+
+/** The shape `dims` asks for `size` elements, with one `-1` inferred. */
+function resolveShape(dims: unknown, size: number, action: string): number[] {
+  if (!Array.isArray(dims)) {
+    throw new TypeError(
+      `Cannot ${action}: shape must be an array of dimensions, got ${describeValue(dims)}`,
+    );
+  }
+  let infer = -1, known = 1;
+  const shape = new Array<number>(dims.length);
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i];
+    if (typeof d !== "number") {
+      throw new TypeError(
+        `Cannot ${action}: dimension ${i} must be a number, got ${describeValue(d)}`,
+      );
+    }
+    if (d === -1 && infer < 0) {
+      infer = i;
+      continue;
+    }
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw new RangeError(
+        `Cannot ${action}: dimension ${i} must be a non-negative integer (or one -1), got ${d}`,
+      );
+    }
+    shape[i] = d;
+    known *= d;
+  }
+  if (infer >= 0) {
+    if (known === 0 || size % known !== 0) {
+      throw new RangeError(
+        `Cannot ${action}: cannot infer dimension ${infer} of [${
+          dims.join(", ")
+        }] for ${size} elements`,
+      );
+    }
+    shape[infer] = size / known;
+  } else if (known !== size) {
+    throw new RangeError(
+      `Cannot ${action}: shape [${dims.join(", ")}] has ${known} elements, the array has ${size}`,
+    );
+  }
+  return shape;
+}
+
+/** `x` reshaped: a view when the layout allows, else a copy (from `similar`) reshaped. */
+function reshaped(x: View, shape: number[], out: unknown, action: string): unknown {
+  if (out === undefined || out === null) {
+    const nd = asNDArray(x.src);
+    return reshapeStrides(x.shape, x.strides, shape) === null
+      ? copy(nd).reshape(shape)
+      : nd.reshape(shape);
+  }
+  const res = output([], x.data.constructor as TypedArrayConstructor, shape, out, action);
+  const st = reshapeStrides(x.shape, x.strides, shape);
+  const src: View = st === null
+    ? { ...detached(x), shape, strides: rowMajorStrides(shape) }
+    : { ...x, shape, strides: st };
+  assign(res.view, src);
+  return res.result;
+}
+
+/**
+ * The elements of `x` in row-major order with another shape (one dimension may be `-1`,
+ * inferred). Without `out` it is a view of `x` (of `x`'s class; a typed array gives an
+ * `NDArray`) whenever the layout allows, which is always for contiguous arrays, and otherwise
+ * a copy allocated like `similar(x)`. With `out`, the elements are copied into it.
+ *
+ * @typeParam X The type of `x`.
+ * @typeParam O The type of `out`, when given.
+ * @param x The array (any element type).
+ * @param shape The new shape.
+ * @param out Where to copy the reshaped elements; omitted or `null` for a view or copy.
+ * @returns `out`, or the reshaped array.
+ * @throws {TypeError} When `x` is not an array, `shape` not an array of numbers, or `out`
+ * holds the other element kind.
+ * @throws {RangeError} When a dimension is invalid, the element counts differ, or `out` has
+ * the wrong shape.
+ *
+ * @example A view when it can, a copy when it must
+ * ```ts
+ * import { NDArray, reshape } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const a = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
+ * const v = reshape(a, [3, -1]);
+ * assert.equal(v.data, a.data); // a view
+ * const t = reshape(a.transpose(), [6]);
+ * assert.notEqual(t.data, a.data); // a copy
+ * assert.deepEqual(t.toNested(), [1, 4, 2, 5, 3, 6]);
+ * ```
+ */
+export function reshape<
+  X extends ArrayInput,
+  O extends ArrayInput | null | undefined = undefined,
+>(x: X, shape: readonly number[], out?: O): Returned<O, ResultArray<X, ElementsOf<X>>> {
+  const action = "compute reshape()";
+  const X = viewOf(x, action, "x");
+  return reshaped(X, resolveShape(shape, X.size, action), out, action) as never;
+}
+
+/**
+ * `x` with the axes from `startAxis` on merged into one (all of them by default, giving a 1-d
+ * array; `flatten(batch, 1)` keeps the batch axis: `[N, C, H, W]` → `[N, C·H·W]`). A view when
+ * the layout allows, else a copy, as for {@linkcode reshape}. A 0-d array flattens to `[1]`.
+ *
+ * @typeParam X The type of `x`.
+ * @typeParam O The type of `out`, when given.
+ * @param x The array (any element type).
+ * @param startAxis The first axis to merge (default 0; negative counts from the end).
+ * @param out Where to copy the result; omitted or `null` for a view or copy.
+ * @returns `out`, or the flattened array.
+ * @throws {TypeError} When `x` is not an array, `startAxis` not a number, or `out` holds the
+ * other element kind.
+ * @throws {RangeError} When `startAxis` is out of range or `out` has the wrong shape.
+ *
+ * @example Flattening feature maps per sample
+ * ```ts
+ * import { flatten, NDArray } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const maps = new NDArray(new Float32Array(2 * 10 * 3 * 3), [2, 10, 3, 3]);
+ * assert.deepEqual(flatten(maps, 1).shape, [2, 90]);
+ * assert.deepEqual(flatten(maps).shape, [180]);
+ * ```
+ */
+export function flatten<
+  X extends ArrayInput,
+  O extends ArrayInput | null | undefined = undefined,
+>(x: X, startAxis: number = 0, out?: O): Returned<O, ResultArray<X, ElementsOf<X>>> {
+  const action = "compute flatten()";
+  const X = viewOf(x, action, "x");
+  const nd = X.shape.length;
+  const start = normalizeAxis(startAxis, Math.max(nd, 1), action);
+  const shape = [...X.shape.slice(0, start), X.shape.slice(start).reduce((p, q) => p * q, 1)];
+  return reshaped(X, shape, out, action) as never;
+}
+
+/** Reads the list of arrays of concat/stack: all one element kind. */
+function viewsOf(arrays: unknown, action: string): View[] {
+  if (!Array.isArray(arrays)) {
+    throw new TypeError(
+      `Cannot ${action}: arrays must be an array of arrays, got ${describeValue(arrays)}`,
+    );
+  }
+  if (arrays.length === 0) throw new RangeError(`Cannot ${action}: arrays is empty`);
+  const views = arrays.map((a, i) => viewOf(a, action, `arrays[${i}]`));
+  const big = isBigIntData(views[0].data);
+  for (let i = 1; i < views.length; i++) {
+    if (isBigIntData(views[i].data) !== big) {
+      throw new TypeError(
+        `Cannot ${action}: arrays[${i}] holds ${
+          views[i].data.constructor.name
+        } elements and arrays[0] ${views[0].data.constructor.name}: bigints and numbers do not mix`,
+      );
+    }
+  }
+  return views;
+}
+
+/** The part of `v` where index `start .. start + len` along `axis` lies. */
+function part(v: View, axis: number, start: number, len: number): View {
+  const shape = v.shape.slice();
+  shape[axis] = len;
+  return {
+    ...v,
+    shape,
+    offset: v.offset + start * v.strides[axis],
+    size: v.size / (v.shape[axis] || 1) * len,
+  };
+}
+
+/**
+ * The arrays joined along an existing `axis`: their shapes must agree on every other axis.
+ * The result has the first array's element type (the others are converted) and is allocated
+ * like `similarOf(arrays)`, or written into `out`.
+ *
+ * @typeParam X The type of the arrays.
+ * @typeParam O The type of `out`, when given.
+ * @param arrays The arrays to join (at least one, all with the same number of axes, ≥ 1).
+ * @param axis The axis to join along (default 0; negative counts from the end).
+ * @param out Where to write the result; omitted or `null` to allocate.
+ * @returns `out`, or the new joined array.
+ * @throws {TypeError} When `arrays` is not a list of arrays, bigint and number arrays are
+ * mixed, or `axis` is not a number.
+ * @throws {RangeError} When `arrays` is empty, the shapes disagree off `axis`, `axis` is out of
+ * range, or `out` has the wrong shape.
+ *
+ * @example Joining rows and columns
+ * ```ts
+ * import { concat, NDArray } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const a = NDArray.fromNested([[1, 2], [3, 4]]);
+ * const b = NDArray.fromNested([[5, 6]]);
+ * assert.deepEqual(concat([a, b]).toNested(), [[1, 2], [3, 4], [5, 6]]);
+ * assert.deepEqual(concat([a, a], 1).toNested(), [[1, 2, 1, 2], [3, 4, 3, 4]]);
+ * ```
+ */
+export function concat<
+  X extends ArrayInput,
+  O extends ArrayInput | null | undefined = undefined,
+>(arrays: readonly X[], axis: number = 0, out?: O): Returned<O, ResultArray<X, ElementsOf<X>>> {
+  const action = "compute concat()";
+  const views = viewsOf(arrays, action);
+  const first = views[0];
+  const nd = first.shape.length;
+  if (nd === 0) throw new RangeError(`Cannot ${action}: 0-d arrays cannot be joined (use stack)`);
+  const ax = normalizeAxis(axis, nd, action);
+  const shape = first.shape.slice();
+  shape[ax] = 0;
+  for (let i = 0; i < views.length; i++) {
+    const s = views[i].shape;
+    const ok = s.length === nd && s.every((d, k) => k === ax || d === first.shape[k]);
+    if (!ok) {
+      throw new RangeError(
+        `Cannot ${action}: arrays[${i}] has shape ${fmtShape(s)}, which does not match ${
+          fmtShape(first.shape)
+        } off axis ${ax}`,
+      );
+    }
+    shape[ax] += s[ax];
+  }
+  const res = output(arrays, first.data.constructor as TypedArrayConstructor, shape, out, action);
+  const w = writable(res, views);
+  for (let i = 0, at = 0; i < views.length; i++) {
+    const len = views[i].shape[ax];
+    assign(part(w, ax, at, len), views[i]);
+    at += len;
+  }
+  return finish(res, w) as never;
+}
+
+/**
+ * The arrays (all of one shape) stacked along a new `axis` of length `arrays.length`. The
+ * result has the first array's element type and is allocated like `similarOf(arrays)`, or
+ * written into `out`.
+ *
+ * @typeParam X The type of the arrays.
+ * @typeParam O The type of `out`, when given.
+ * @param arrays The arrays to stack (at least one, all of the same shape).
+ * @param axis Where the new axis goes, `0 … ndim` (default 0; negative counts from the end).
+ * @param out Where to write the result; omitted or `null` to allocate.
+ * @returns `out`, or the new stacked array.
+ * @throws {TypeError} When `arrays` is not a list of arrays, bigint and number arrays are
+ * mixed, or `axis` is not a number.
+ * @throws {RangeError} When `arrays` is empty, the shapes differ, `axis` is out of range, or
+ * `out` has the wrong shape.
+ *
+ * @example Stacking vectors as rows or columns
+ * ```ts
+ * import { stack } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const a = new Float64Array([1, 2]), b = new Float64Array([3, 4]);
+ * assert.deepEqual(stack([a, b]).toNested(), [[1, 2], [3, 4]]);
+ * assert.deepEqual(stack([a, b], -1).toNested(), [[1, 3], [2, 4]]);
+ * ```
+ */
+export function stack<
+  X extends ArrayInput,
+  O extends ArrayInput | null | undefined = undefined,
+>(arrays: readonly X[], axis: number = 0, out?: O): Returned<O, ResultArray<X, ElementsOf<X>>> {
+  const action = "compute stack()";
+  const views = viewsOf(arrays, action);
+  const first = views[0];
+  const ax = normalizeAxis(axis, first.shape.length + 1, action);
+  for (let i = 1; i < views.length; i++) {
+    if (!sameShape(views[i].shape, first.shape)) {
+      throw new RangeError(
+        `Cannot ${action}: arrays[${i}] has shape ${fmtShape(views[i].shape)}, arrays[0] ${
+          fmtShape(first.shape)
+        }`,
+      );
+    }
+  }
+  const shape = first.shape.slice();
+  shape.splice(ax, 0, views.length);
+  const res = output(arrays, first.data.constructor as TypedArrayConstructor, shape, out, action);
+  const w = writable(res, views);
+  for (let i = 0; i < views.length; i++) {
+    const p = part(w, ax, i, 1);
+    const sh = p.shape.slice(), st = p.strides.slice();
+    sh.splice(ax, 1);
+    st.splice(ax, 1);
+    assign({ ...p, shape: sh, strides: st }, views[i]);
+  }
+  return finish(res, w) as never;
+}
