@@ -5,23 +5,15 @@
  */
 
 import type { Allocator, Ptr } from "./allocator.ts";
-import { Checkpoint } from "./checkpoint.ts";
+import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { OutOfMemoryError } from "./errors.ts";
-import { CheckpointStack } from "./_checkpoint_stack.ts";
+import { CheckpointIds } from "./_checkpoint_ids.ts";
 import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
 import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
 
 /** The default size of an {@linkcode AllocBuffer}: 1 MiB. */
 const DEFAULT_SIZE = 1_048_576;
-
-class AllocBufferCheckpoint extends Checkpoint {
-  readonly offset: number;
-  constructor(owner: AllocBuffer, depth: number, offset: number) {
-    super(owner, depth);
-    this.offset = offset;
-  }
-}
 
 /**
  * A bump allocator over one fixed block of memory (Bumper.jl's `AllocBuffer`): an allocation is
@@ -75,7 +67,9 @@ export class AllocBuffer implements Allocator<Checkpoint> {
   #offset = 0;
   // The high-water mark as of the last restore or reset; `peak` also looks at the offset.
   #peak = 0;
-  #checkpoints = new CheckpointStack();
+  #checkpoints = new CheckpointIds();
+  // The offset saved with each live checkpoint, by depth.
+  #savedOffsets: number[] = [];
 
   /**
    * Makes a buffer of `size` bytes, or one over the caller's `ArrayBuffer` or
@@ -174,8 +168,8 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @returns A checkpoint for {@linkcode AllocBuffer.checkpointRestore}.
    */
   checkpointSave(): Checkpoint {
-    const stack = this.#checkpoints;
-    return stack.push(new AllocBufferCheckpoint(this, stack.depth, this.#offset));
+    this.#savedOffsets[this.#checkpoints.depth] = this.#offset;
+    return this.#checkpoints.push();
   }
 
   /**
@@ -188,9 +182,9 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @throws {TypeError} When `checkpoint` is not a checkpoint.
    */
   checkpointRestore(checkpoint: Checkpoint): void {
-    this.#checkpoints.pop(this, checkpoint);
+    const depth = this.#checkpoints.pop(this, checkpoint);
     if (this.#offset > this.#peak) this.#peak = this.#offset;
-    this.#offset = (checkpoint as AllocBufferCheckpoint).offset;
+    this.#offset = this.#savedOffsets[depth];
   }
 
   /** Frees everything and invalidates every checkpoint. */
@@ -204,13 +198,15 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * Whether `view` lies in memory this buffer handed out after `checkpoint` was saved (the
    * escape check of `noEscape`).
    *
-   * @param checkpoint A checkpoint of this buffer.
+   * @param checkpoint A live checkpoint of this buffer.
    * @param view Any view.
-   * @returns `true` when `view` overlaps bytes allocated since `checkpoint`.
+   * @returns `true` when `view` overlaps bytes allocated since `checkpoint` (`false` when
+   * `checkpoint` is not live).
    */
   allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
-    return view.buffer === this.#memory &&
-      view.byteOffset + view.byteLength > (checkpoint as AllocBufferCheckpoint).offset;
+    const depth = this.#checkpoints.depthOf(checkpoint);
+    return depth >= 0 && view.buffer === this.#memory &&
+      view.byteOffset + view.byteLength > this.#savedOffsets[depth];
   }
 
   #outOfMemory(requested: number, start: number): OutOfMemoryError {

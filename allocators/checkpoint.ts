@@ -4,12 +4,11 @@
  * @module
  */
 
-import type { Allocator } from "./allocator.ts";
-
 /**
  * A saved state of one of the built-in buffers ({@linkcode AllocBuffer}, {@linkcode SlabBuffer},
  * {@linkcode ResizeBuffer}): pass it back to the same buffer's `checkpointRestore` to free
- * everything allocated after it was saved. Treat it as opaque.
+ * everything allocated after it was saved. It is an opaque number, unique across all buffers
+ * (saving one allocates nothing: it is on every region's path).
  *
  * The rule, checked on every restore: a checkpoint can be restored once, on the buffer that
  * saved it, and restoring a checkpoint (or resetting the buffer) invalidates every checkpoint
@@ -18,39 +17,18 @@ import type { Allocator } from "./allocator.ts";
  *
  * @example Restoring a checkpoint
  * ```ts
- * import { AllocBuffer, Checkpoint } from "@x/allocarrays";
+ * import { AllocBuffer, type Checkpoint, CheckpointError } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const buf = new AllocBuffer(1024);
- * const cp = buf.checkpointSave();
- * assert.ok(cp instanceof Checkpoint);
+ * const outer: Checkpoint = buf.checkpointSave();
  * buf.allocPtr(100, 8);
- * buf.checkpointRestore(cp);
+ * const inner = buf.checkpointSave();
+ * buf.allocPtr(100, 8);
+ * buf.checkpointRestore(outer); // frees both allocations, invalidates `inner`
  * assert.equal(buf.used, 0);
- * assert.ok(cp.restored);
+ * assert.throws(() => buf.checkpointRestore(inner), CheckpointError);
+ * assert.throws(() => buf.checkpointRestore(outer), CheckpointError);
  * ```
  */
-export class Checkpoint {
-  /** The buffer that saved this checkpoint. */
-  readonly owner: Allocator;
-  /** How many of the owner's checkpoints were live when this one was saved. */
-  readonly depth: number;
-  /** `true` once this checkpoint has been restored. */
-  restored = false;
-
-  /**
-   * Checkpoints are made by the buffers' `checkpointSave()`; there is no reason to make one.
-   *
-   * @param owner The buffer saving it.
-   * @param depth Its position among the owner's live checkpoints.
-   */
-  constructor(owner: Allocator, depth: number) {
-    this.owner = owner;
-    this.depth = depth;
-  }
-
-  /** The name shown by `Object.prototype.toString` (a prototype getter: checkpoints stay small). */
-  get [Symbol.toStringTag](): string {
-    return "Checkpoint";
-  }
-}
+export type Checkpoint = number & { readonly __checkpoint: never };

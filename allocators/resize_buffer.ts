@@ -5,33 +5,15 @@
  */
 
 import type { Allocator, Ptr } from "./allocator.ts";
-import { Checkpoint } from "./checkpoint.ts";
+import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
-import { CheckpointStack } from "./_checkpoint_stack.ts";
+import { CheckpointIds } from "./_checkpoint_ids.ts";
 import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
 import { newMemory } from "./_memory.ts";
 import { alignUp, validateAlignment, validateSize } from "./_validate.ts";
 
 /** The default size of the main buffer: 1 MiB. */
 const DEFAULT_SIZE = 1_048_576;
-
-class ResizeBufferCheckpoint extends Checkpoint {
-  readonly offset: number;
-  readonly overflowCount: number;
-  readonly extent: number;
-  constructor(
-    owner: ResizeBuffer,
-    depth: number,
-    offset: number,
-    overflowCount: number,
-    extent: number,
-  ) {
-    super(owner, depth);
-    this.offset = offset;
-    this.overflowCount = overflowCount;
-    this.extent = extent;
-  }
-}
 
 /**
  * A bump allocator that learns its size (Bumper.jl 0.7.2's `ResizeBuffer`): allocations go into
@@ -79,7 +61,11 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
   // buffer. Otherwise the offset itself is that.
   #extent = 0;
   #peak = 0;
-  #checkpoints = new CheckpointStack();
+  #checkpoints = new CheckpointIds();
+  // The state saved with each live checkpoint, by depth.
+  #savedOffsets: number[] = [];
+  #savedOverflowCounts: number[] = [];
+  #savedExtents: number[] = [];
 
   /**
    * Makes a buffer whose main memory starts at `size` bytes.
@@ -197,16 +183,11 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * @returns A checkpoint for {@linkcode ResizeBuffer.checkpointRestore}.
    */
   checkpointSave(): Checkpoint {
-    const stack = this.#checkpoints;
-    return stack.push(
-      new ResizeBufferCheckpoint(
-        this,
-        stack.depth,
-        this.#offset,
-        this.#overflow.length,
-        this.#extent,
-      ),
-    );
+    const depth = this.#checkpoints.depth;
+    this.#savedOffsets[depth] = this.#offset;
+    this.#savedOverflowCounts[depth] = this.#overflow.length;
+    this.#savedExtents[depth] = this.#extent;
+    return this.#checkpoints.push();
   }
 
   /**
@@ -221,20 +202,21 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * @throws {TypeError} When `checkpoint` is not a checkpoint.
    */
   checkpointRestore(checkpoint: Checkpoint): void {
-    this.#checkpoints.pop(this, checkpoint);
-    const cp = checkpoint as ResizeBufferCheckpoint;
+    const depth = this.#checkpoints.pop(this, checkpoint);
+    const offset = this.#savedOffsets[depth];
     if (this.#overflow.length === 0) {
       if (this.#offset > this.#peak) this.#peak = this.#offset;
-      this.#offset = cp.offset;
-      if (cp.offset === 0) this.#regrow();
+      this.#offset = offset;
+      if (offset === 0) this.#regrow();
       return;
     }
-    this.#releaseOverflow(cp.overflowCount);
-    this.#offset = cp.offset;
-    this.#extent = cp.extent;
-    if (cp.overflowCount === 0) {
+    const overflowCount = this.#savedOverflowCounts[depth];
+    this.#releaseOverflow(overflowCount);
+    this.#offset = offset;
+    this.#extent = this.#savedExtents[depth];
+    if (overflowCount === 0) {
       this.#limit = this.#capacity;
-      if (cp.offset === 0) this.#regrow();
+      if (offset === 0) this.#regrow();
     }
   }
 
@@ -275,14 +257,18 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * Whether `view` lies in memory this buffer handed out after `checkpoint` was saved (the
    * escape check of `noEscape`).
    *
-   * @param checkpoint A checkpoint of this buffer.
+   * @param checkpoint A live checkpoint of this buffer.
    * @param view Any view.
-   * @returns `true` when `view` overlaps bytes allocated since `checkpoint`.
+   * @returns `true` when `view` overlaps bytes allocated since `checkpoint` (`false` when
+   * `checkpoint` is not live).
    */
   allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
-    const cp = checkpoint as ResizeBufferCheckpoint;
-    if (view.buffer === this.#main) return view.byteOffset + view.byteLength > cp.offset;
-    return this.#overflow.indexOf(view.buffer as ArrayBuffer) >= cp.overflowCount;
+    const depth = this.#checkpoints.depthOf(checkpoint);
+    if (depth < 0) return false;
+    if (view.buffer === this.#main) {
+      return view.byteOffset + view.byteLength > this.#savedOffsets[depth];
+    }
+    return this.#overflow.indexOf(view.buffer as ArrayBuffer) >= this.#savedOverflowCounts[depth];
   }
 
   /**

@@ -5,9 +5,9 @@
  */
 
 import type { Allocator, Ptr } from "./allocator.ts";
-import { Checkpoint } from "./checkpoint.ts";
+import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
-import { CheckpointStack } from "./_checkpoint_stack.ts";
+import { CheckpointIds } from "./_checkpoint_ids.ts";
 import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
 import { newMemory } from "./_memory.ts";
 import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
@@ -18,18 +18,6 @@ const DEFAULT_SLAB_SIZE = 1_048_576;
 const DEFAULT_MAX_SPARE_SLABS = 2;
 /** Stands in for the first slab until the first allocation creates it. */
 const NO_SLAB = new ArrayBuffer(0);
-
-class SlabBufferCheckpoint extends Checkpoint {
-  readonly slab: number;
-  readonly offset: number;
-  readonly customCount: number;
-  constructor(owner: SlabBuffer, depth: number, slab: number, offset: number, customCount: number) {
-    super(owner, depth);
-    this.slab = slab;
-    this.offset = offset;
-    this.customCount = customCount;
-  }
-}
 
 /** Options of a {@linkcode SlabBuffer}. */
 export interface SlabBufferOptions {
@@ -87,7 +75,11 @@ export class SlabBuffer implements Allocator<Checkpoint> {
   #offset = 0;
   #custom: ArrayBuffer[] = [];
   #customBytes = 0;
-  #checkpoints = new CheckpointStack();
+  #checkpoints = new CheckpointIds();
+  // The state saved with each live checkpoint, by depth.
+  #savedSlabs: number[] = [];
+  #savedOffsets: number[] = [];
+  #savedCustomCounts: number[] = [];
 
   /**
    * Makes an empty slab buffer (no memory is reserved until the first allocation).
@@ -221,10 +213,11 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    * @returns A checkpoint for {@linkcode SlabBuffer.checkpointRestore}.
    */
   checkpointSave(): Checkpoint {
-    const stack = this.#checkpoints;
-    return stack.push(
-      new SlabBufferCheckpoint(this, stack.depth, this.#slab, this.#offset, this.#custom.length),
-    );
+    const depth = this.#checkpoints.depth;
+    this.#savedSlabs[depth] = this.#slab;
+    this.#savedOffsets[depth] = this.#offset;
+    this.#savedCustomCounts[depth] = this.#custom.length;
+    return this.#checkpoints.push();
   }
 
   /**
@@ -238,11 +231,12 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    * @throws {TypeError} When `checkpoint` is not a checkpoint.
    */
   checkpointRestore(checkpoint: Checkpoint): void {
-    this.#checkpoints.pop(this, checkpoint);
-    const cp = checkpoint as SlabBufferCheckpoint;
-    if (this.#custom.length !== cp.customCount) this.#releaseCustom(cp.customCount);
-    if (this.#slab !== cp.slab) this.#moveToSlab(cp.slab);
-    this.#offset = cp.offset;
+    const depth = this.#checkpoints.pop(this, checkpoint);
+    const customCount = this.#savedCustomCounts[depth];
+    if (this.#custom.length !== customCount) this.#releaseCustom(customCount);
+    const slab = this.#savedSlabs[depth];
+    if (this.#slab !== slab) this.#moveToSlab(slab);
+    this.#offset = this.#savedOffsets[depth];
   }
 
   /** Frees everything, keeps only the first slab, and invalidates every checkpoint. */
@@ -272,19 +266,22 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    * Whether `view` lies in memory this buffer handed out after `checkpoint` was saved (the
    * escape check of `noEscape`).
    *
-   * @param checkpoint A checkpoint of this buffer.
+   * @param checkpoint A live checkpoint of this buffer.
    * @param view Any view.
-   * @returns `true` when `view` overlaps bytes allocated since `checkpoint`.
+   * @returns `true` when `view` overlaps bytes allocated since `checkpoint` (`false` when
+   * `checkpoint` is not live).
    */
   allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
-    const cp = checkpoint as SlabBufferCheckpoint;
+    const depth = this.#checkpoints.depthOf(checkpoint);
+    if (depth < 0) return false;
     const memory = view.buffer as ArrayBuffer;
     const slab = this.#slabs.indexOf(memory);
+    const savedSlab = this.#savedSlabs[depth];
     if (slab >= 0) {
-      return slab > cp.slab ||
-        (slab === cp.slab && view.byteOffset + view.byteLength > cp.offset);
+      return slab > savedSlab ||
+        (slab === savedSlab && view.byteOffset + view.byteLength > this.#savedOffsets[depth]);
     }
-    return this.#custom.indexOf(memory) >= cp.customCount;
+    return this.#custom.indexOf(memory) >= this.#savedCustomCounts[depth];
   }
 
   /**

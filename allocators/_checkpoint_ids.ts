@@ -1,0 +1,87 @@
+// Internal: the live-checkpoint bookkeeping shared by the built-in buffers.
+//
+// A checkpoint is a number, unique across all buffers of the program (no object is made: a
+// checkpoint is saved on every region's path). The live checkpoints of one buffer form a stack in
+// the order they were saved, and the buffer keeps each one's state in its own arrays at the same
+// depth. Restoring one pops it and every checkpoint above it, so "restoring a checkpoint
+// invalidates every checkpoint taken after it". The usual restore is of the top entry: one
+// compare. Entries above the depth stay in the array until overwritten (restored ones negated),
+// which lets the error path say why a checkpoint is not live.
+
+import type { Allocator } from "./allocator.ts";
+import type { Checkpoint } from "./checkpoint.ts";
+import { CheckpointError } from "./errors.ts";
+import { describeValue } from "./_validate.ts";
+
+let lastId = 0;
+
+/** The live checkpoints of one buffer. */
+export class CheckpointIds {
+  #ids: number[] = [];
+  #depth = 0;
+
+  /** How many checkpoints are live; the next one saved gets this depth. */
+  get depth(): number {
+    return this.#depth;
+  }
+
+  /** Saves a new checkpoint at depth {@linkcode CheckpointIds.depth} and returns it. */
+  push(): Checkpoint {
+    const id = lastId === Number.MAX_SAFE_INTEGER ? (lastId = 1) : ++lastId;
+    this.#ids[this.#depth++] = id;
+    return id as Checkpoint;
+  }
+
+  /**
+   * Pops `cp` and every checkpoint saved after it and returns `cp`'s depth, or throws (changing
+   * nothing) when `cp` is not a live checkpoint.
+   */
+  pop(owner: Allocator, cp: Checkpoint): number {
+    let d = this.#depth - 1;
+    if (d < 0 || this.#ids[d] !== cp) d = this.#find(owner, cp);
+    this.#ids[d] = -cp;
+    this.#depth = d;
+    return d;
+  }
+
+  /** The depth of the live checkpoint `cp`, or -1. */
+  depthOf(cp: Checkpoint): number {
+    const d = this.#depth - 1;
+    if (d >= 0 && this.#ids[d] === cp) return d;
+    return d < 0 ? -1 : this.#ids.lastIndexOf(cp, d);
+  }
+
+  /** Invalidates every checkpoint (the buffer was reset). */
+  clear(): void {
+    this.#depth = 0;
+  }
+
+  #find(owner: Allocator, cp: Checkpoint): number {
+    const d = this.depthOf(cp);
+    if (d >= 0) return d;
+    throw this.#fault(owner, cp);
+  }
+
+  #fault(owner: Allocator, cp: unknown): Error {
+    const name = describeValue(owner).replace(/^an? /, "");
+    if (typeof cp !== "number" || !Number.isSafeInteger(cp) || cp <= 0) {
+      return new TypeError(
+        `Cannot restore checkpoint: expected a checkpoint from ${name}.checkpointSave(), got ${
+          describeValue(cp)
+        }`,
+      );
+    }
+    const dead = this.#ids.indexOf(cp, this.#depth);
+    if (this.#ids.indexOf(-cp, this.#depth) >= 0) {
+      return new CheckpointError(`Cannot restore checkpoint ${cp}: it was already restored`);
+    }
+    if (dead >= 0) {
+      return new CheckpointError(
+        `Cannot restore checkpoint ${cp}: it is stale (an earlier checkpoint was restored, or the ${name} was reset, since it was saved)`,
+      );
+    }
+    return new CheckpointError(
+      `Cannot restore checkpoint ${cp}: it is not a live checkpoint of this ${name} (it was saved by another allocator, or invalidated long ago)`,
+    );
+  }
+}
