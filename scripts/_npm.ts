@@ -101,7 +101,9 @@ export function exportStem(target: string): string {
 /**
  * Compiler options matching Deno's checking of the source, for the library build: ES2022
  * output (lowers `using`, which Node 20 lacks), ESM, `.ts` import specifiers rewritten to
- * `.js`, declarations and source maps. No `@types/*`: the library uses no Node types.
+ * `.js`, declarations and source maps. No `@types/*`: the library uses no Node types. The
+ * smoke test's NodeNext consumer (lib ESNext and @types/node, no DOM) checks that the
+ * declarations need no DOM-only type.
  */
 export function libraryCompilerOptions(config: DenoConfig): ts.CompilerOptions {
   const converted = ts.convertCompilerOptionsFromJson(config.compilerOptions, ROOT);
@@ -111,7 +113,9 @@ export function libraryCompilerOptions(config: DenoConfig): ts.CompilerOptions {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ["lib.esnext.d.ts"],
+    // The web platform's globals (URL, console, import.meta.url, …) that Deno and Node share;
+    // Deno's own type check of the source keeps out what Node lacks (document, window, …).
+    lib: ["lib.esnext.d.ts", "lib.dom.d.ts"],
     types: [],
     rewriteRelativeImportExtensions: true,
     isolatedModules: true,

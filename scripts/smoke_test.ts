@@ -184,6 +184,64 @@ assert.equal(currentAllocator(), outside);
 assert.notEqual(similar(a).data.buffer, arena);
 `,
   },
+  {
+    name: "the seed demo: basic_reduction through similar, heap vs BumperAllocator",
+    needs: [
+      "AllocArray",
+      "BumperAllocator",
+      "add",
+      "copyTo",
+      "reset",
+      "similar",
+      "sum",
+      "withAllocator",
+    ],
+    types: ["NDArray"],
+    ts: `
+function someAllocatingFunction(a: NDArray<Float64Array>) {
+  const b = similar(a);
+  copyTo(a, b);
+  const c = similar(a);
+  copyTo(a, c);
+  return { b, c };
+}
+function basicReduction(a: NDArray<Float64Array>): number {
+  const { b, c } = someAllocatingFunction(a);
+  return sum(add(b, c));
+}
+const bumper = new BumperAllocator(1 << 23);
+const s: number = withAllocator(bumper, () => basicReduction(new AllocArray(new Float64Array(8))));
+reset(bumper);
+console.log(s);
+`,
+    js: `
+// AllocArrays.jl's README demo: code that only allocates through similar.
+/** @param {import("${PACKAGE_NAME}").NDArray<Float64Array>} a */
+function someAllocatingFunction(a) {
+  const b = similar(a);
+  copyTo(a, b);
+  const c = similar(a);
+  copyTo(a, c);
+  return { b, c };
+}
+/** @param {import("${PACKAGE_NAME}").NDArray<Float64Array>} a */
+function basicReduction(a) {
+  const { b, c } = someAllocatingFunction(a);
+  return sum(add(b, c));
+}
+const arr = new Float64Array(100_000).fill(1);
+const a = new AllocArray(arr);
+const heap = basicReduction(a);
+const bumper = new BumperAllocator(1 << 23);
+const bumped = withAllocator(bumper, () => basicReduction(a));
+assert.equal(heap, 200_000);
+assert.equal(bumped, heap);
+const used = /** @type {{ used: number }} */ (/** @type {unknown} */ (bumper.buffer)).used;
+assert.ok(used >= 3 * 800_000, "b, c and b + c come from the bumper: " + used + " bytes");
+reset(bumper);
+assert.equal(/** @type {{ used: number }} */ (/** @type {unknown} */ (bumper.buffer)).used, 0);
+`,
+  },
 ];
 
 /** The packed tarball's name and files, checked against what the package must contain. */

@@ -10,7 +10,7 @@
 // 4. runs them with `node --test` (TAP reporter: its closing `# pass N` / `# fail N` lines are
 //    the summary CI reads) and exits with node's exit code.
 //
-//   deno task test:node [--test-name-pattern=SlabBuffer]   (extra args go to node)
+//   deno task test:node [--test-name-pattern=SlabBuffer] [--enable-source-maps]   (args go to node)
 
 import ts from "typescript";
 import * as path from "node:path";
@@ -172,7 +172,8 @@ async function main(nodeArgs: string[]): Promise<number> {
   );
   const { code } = await new Deno.Command("node", {
     args: [
-      "--enable-source-maps",
+      // No --enable-source-maps by default: run as a user's Node does (pass it to see failures
+      // at TypeScript lines; it also changes the paths in stack traces the library reads).
       "--test",
       "--test-reporter=tap",
       `--test-concurrency=${Math.max(1, availableParallelism())}`,
