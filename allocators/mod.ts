@@ -32,3 +32,4 @@ export * from "./alloc.ts";
 export * from "./region.ts";
 export * from "./default_buffer.ts";
 export * from "./default_allocator.ts";
+export * from "./autoscaling_alloc_buffer.ts";

@@ -4,8 +4,7 @@
 //   what the library itself computed (validate once at the public boundary).
 // - Strided loops (row-major order) with 1-D and 2-D fast paths and an n-D fallback.
 
-import type { Allocator } from "../allocators/allocator.ts";
-import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
+import type { TypedArray } from "../allocators/dtype.ts";
 
 let trusted = false;
 
@@ -29,19 +28,18 @@ export function consumeTrusted(): boolean {
 /**
  * `new C(data, shape, strides, offset)` without validation: for layouts the library computed.
  */
-export function constructTrusted<D, A>(
-  C: new (data: D, shape: number[], strides: number[], offset: number) => A,
+export function constructTrusted<D, A, E = undefined>(
+  C: new (data: D, shape: number[], strides: number[], offset: number, extra?: E) => A,
   data: D,
   shape: number[],
   strides: number[],
   offset: number,
+  extra?: E,
 ): A {
+  // Every array constructor consumes the mark before anything that can throw (no try/finally:
+  // this is on every view's and every `similar`'s path).
   trusted = true;
-  try {
-    return new C(data, shape, strides, offset);
-  } finally {
-    trusted = false;
-  }
+  return new C(data, shape, strides, offset, extra);
 }
 
 /** Row-major (C order) strides of a contiguous array of `shape`. */
@@ -61,6 +59,19 @@ export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
+}
+
+/** `strides` when they are exactly the row-major strides of `shape`, else new row-major ones. */
+export function rowMajorStridesLike(
+  shape: readonly number[],
+  strides: readonly number[],
+): number[] {
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (strides[i] !== acc) return rowMajorStrides(shape);
+    acc *= shape[i];
+  }
+  return strides as number[];
 }
 
 /** Whether `shape`/`strides` describe a row-major contiguous block (size-1 axes ignored). */
@@ -190,22 +201,39 @@ export function reshapeStrides(
   return out;
 }
 
-/**
- * `length` elements of `type` from `allocator`: its `allocView` fast path when present, else a
- * view over `allocPtr` (aligned to the element size).
- */
-export function allocElements<T extends TypedArray>(
-  allocator: Allocator,
-  type: TypedArrayConstructor<T>,
-  length: number,
-): T {
-  if (allocator.allocView !== undefined) return allocator.allocView(type, length);
-  const bpe = type.BYTES_PER_ELEMENT;
-  const p = allocator.allocPtr(length * bpe, bpe);
-  return new type(p.buffer, p.byteOffset, length);
-}
-
 /** The zero of `data`'s element type (`0n` for BigInt arrays). */
 export function zeroOf(data: TypedArray): number | bigint {
   return data instanceof BigInt64Array || data instanceof BigUint64Array ? 0n : 0;
+}
+
+// Allocation sites of CheckedAllocArrays, kept only while recording is on
+// (`CheckedAllocArray.recordAllocationSites`). A WeakMap, so recording adds no field to every
+// array and never keeps an array alive; `anySites` keeps the lookups off the path until then.
+const sites = new WeakMap<object, string>();
+let anySites = false;
+
+// Stack frames in this directory are the library's own (similar, copy, …), not the site.
+const HERE = new URL(".", import.meta.url).href;
+
+/** Records the current stack, from the first frame outside the library, as `array`'s site. */
+export function recordSite(array: object): void {
+  const stack = new Error().stack;
+  if (stack === undefined) return;
+  const lines = stack.split("\n").slice(1);
+  let i = 0;
+  while (i < lines.length - 1 && lines[i].includes(HERE)) i++;
+  sites.set(array, lines.slice(i).join("\n"));
+  anySites = true;
+}
+
+/** `array`'s recorded allocation site, if any. */
+export function allocationSite(array: object): string | undefined {
+  return anySites ? sites.get(array) : undefined;
+}
+
+/** Gives `view` the allocation site of `parent`, if it has one. */
+export function copySite(parent: object, view: object): void {
+  if (!anySites) return;
+  const site = sites.get(parent);
+  if (site !== undefined) sites.set(view, site);
 }

@@ -46,7 +46,7 @@ import { type ElementOf, NDArray, type Nested } from "./ndarray.ts";
  * const a = AllocArray.from(new Float64Array(100));
  * const b = withAllocator(buf, () => similar(a));
  * assert.ok(b instanceof AllocArray);
- * assert.equal(b.data.buffer, buf.buffer); // bump-allocated
+ * assert.equal(b.data.buffer, buf.memory); // bump-allocated
  * ```
  */
 export class AllocArray<T extends TypedArray = TypedArray> extends NDArray<T> {
@@ -78,21 +78,21 @@ export class AllocArray<T extends TypedArray = TypedArray> extends NDArray<T> {
     strides?: readonly number[],
     offset?: number,
   ) {
-    if (source instanceof NDArray) {
-      if (shape !== undefined || strides !== undefined || offset !== undefined) {
-        throw new TypeError(
-          `Cannot create an AllocArray: shape, strides and offset apply to a typed-array source only, got ${
-            describeValue(source)
-          } with a layout`,
-        );
-      }
-      if (source instanceof AllocArray) return source;
-      const d = source.data, sh = source.shape, st = source.strides, off = source.offset;
-      markTrusted();
-      super(d, sh, st, off);
+    if (!(source instanceof NDArray)) {
+      super(source, shape, strides, offset);
       return;
     }
-    super(source, shape, strides, offset);
+    if (shape !== undefined || strides !== undefined || offset !== undefined) {
+      throw new TypeError(
+        `Cannot create an AllocArray: shape, strides and offset apply to a typed-array source only, got ${
+          describeValue(source)
+        } with a layout`,
+      );
+    }
+    if (source instanceof AllocArray) return source;
+    const d = source.data, sh = source.shape, st = source.strides, off = source.offset;
+    markTrusted();
+    super(d, sh, st, off);
   }
 
   /**

@@ -11,16 +11,25 @@ import {
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
 import { describeValue, validateDims } from "../allocators/_validate.ts";
+import { allocIn } from "../allocators/_alloc_in.ts";
+import type { Allocator } from "../allocators/allocator.ts";
+import { DefaultAllocator } from "../allocators/default_allocator.ts";
 import { currentAllocator } from "../scope/with_allocator.ts";
 import {
-  allocElements,
   constructTrusted,
   copyStridedToContiguous,
+  recordSite,
   rowMajorStrides,
+  rowMajorStridesLike,
   sizeOf,
   zeroOf,
 } from "./_core.ts";
 import { AllocArray } from "./alloc_array.ts";
+import {
+  CheckedAllocArray,
+  type CheckedArrayAllocator,
+  MemoryValidity,
+} from "./checked_alloc_array.ts";
 import { asNDArray, isTypedArray, NDArray } from "./ndarray.ts";
 
 const ACTION = "allocate a similar array";
@@ -59,11 +68,49 @@ function checkDims(shape: unknown): number[] {
   return shape.slice();
 }
 
+function allocChecked(
+  a: CheckedAllocArray,
+  allocator: Allocator,
+  type: TypedArrayConstructor,
+  shape: number[],
+): CheckedAllocArray {
+  if (!a.isValid) return a.data as never; // throws InvalidMemoryError
+  const n = sizeOf(shape);
+  let data: TypedArray;
+  let validity: MemoryValidity;
+  if (allocator instanceof DefaultAllocator) {
+    data = new type(n);
+    validity = new MemoryValidity();
+  } else if (typeof (allocator as Partial<CheckedArrayAllocator>).trackChecked === "function") {
+    data = allocIn(allocator, type, n);
+    validity = (allocator as CheckedArrayAllocator).trackChecked();
+  } else {
+    throw new TypeError(
+      `Cannot allocate a CheckedAllocArray from ${
+        describeValue(allocator)
+      }: it cannot invalidate the array when it frees the memory; use a BumperAllocator (or the heap, outside withAllocator)`,
+    );
+  }
+  const out = constructTrusted(
+    CheckedAllocArray,
+    data,
+    shape,
+    rowMajorStridesLike(shape, a.strides),
+    0,
+    validity,
+  );
+  if (CheckedAllocArray.recordAllocationSites) recordSite(out);
+  return out;
+}
+
 /**
  * A new, uninitialised array like `a` (same element type and shape unless given), row-major:
  *
  * - `a` an `AllocArray`: an `AllocArray` allocated from `currentAllocator()` (a bump allocator
  *   inside `withAllocator`, the heap outside). Bump memory is not zeroed.
+ * - `a` a `CheckedAllocArray`: a `CheckedAllocArray` from the current allocator, which must
+ *   track validity (a `BumperAllocator`, see {@linkcode CheckedArrayAllocator}) or be the heap;
+ *   `a` itself must still be valid.
  * - `a` a plain `NDArray` or typed array: an `NDArray` on the heap (zero-filled).
  *
  * This is the one allocation that allocator-agnostic code needs; `copy`, `zerosLike` and every
@@ -78,6 +125,7 @@ function checkDims(shape: unknown): number[] {
  * @throws {TypeError} When `a` is not an array, `dtype` not a typed-array constructor or `shape`
  * not an array.
  * @throws {RangeError} When a dimension is negative, fractional or too large.
+ * @throws {InvalidMemoryError} When `a` is a `CheckedAllocArray` whose memory was freed.
  *
  * @example Code that does not know about allocators
  * ```ts
@@ -106,6 +154,33 @@ function checkDims(shape: unknown): number[] {
  * assert.ok(b instanceof NDArray);
  * assert.equal(b.dtype, Int32Array);
  * assert.deepEqual(b.shape, [2, 3]);
+ * ```
+ */
+export function similar<T extends TypedArray, U extends TypedArray = T>(
+  a: CheckedAllocArray<T>,
+  dtype?: TypedArrayConstructor<U> | null,
+  shape?: readonly number[] | null,
+): CheckedAllocArray<U>;
+/**
+ * {@linkcode similar} of an `AllocArray`: a new `AllocArray` from `currentAllocator()`.
+ *
+ * @typeParam T The input's typed array type.
+ * @typeParam U The result's typed array type (default `T`).
+ * @param a The array to imitate.
+ * @param dtype The element type of the result (default `a`'s).
+ * @param shape The shape of the result (default `a`'s).
+ * @returns A new, uninitialised `AllocArray`.
+ * @throws {TypeError} When `dtype` is not a typed-array constructor or `shape` not an array.
+ * @throws {RangeError} When a dimension is invalid.
+ *
+ * @example Allocating from the heap outside any scope
+ * ```ts
+ * import { AllocArray, similar } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const b = similar(AllocArray.from(new Float64Array(2)), Int16Array);
+ * assert.ok(b instanceof AllocArray);
+ * assert.equal(b.dtype, Int16Array);
  * ```
  */
 export function similar<T extends TypedArray, U extends TypedArray = T>(
@@ -146,9 +221,20 @@ export function similar(
   dtype?: TypedArrayConstructor | null,
   shape?: readonly number[] | null,
 ): NDArray {
+  if (a instanceof AllocArray && dtype == null && shape == null) {
+    // The hot path (`similar(a)` in allocator-agnostic code): share `a`'s shape and, when they
+    // are row-major, its strides (layouts are never mutated).
+    const allocator = currentAllocator();
+    const sh = a.shape as number[];
+    if (a instanceof CheckedAllocArray) return allocChecked(a, allocator, a.dtype, sh);
+    const data = allocIn(allocator, a.dtype, a.size);
+    return constructTrusted(AllocArray, data, sh, rowMajorStridesLike(sh, a.strides), 0);
+  }
   const [type, sh] = layoutOf(a, dtype, shape);
   if (a instanceof AllocArray) {
-    const data = allocElements(currentAllocator(), type, sizeOf(sh));
+    const allocator = currentAllocator();
+    if (a instanceof CheckedAllocArray) return allocChecked(a, allocator, type, sh);
+    const data = allocIn(allocator, type, sizeOf(sh));
     return constructTrusted(AllocArray, data, sh, rowMajorStrides(sh), 0);
   }
   return constructTrusted(NDArray, new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0);
@@ -173,6 +259,22 @@ export function similar(
  * const c = copy(t);
  * assert.ok(c.isContiguous);
  * assert.deepEqual([...c.data], [1, 3, 2, 4]);
+ * ```
+ */
+export function copy<T extends TypedArray>(a: CheckedAllocArray<T>): CheckedAllocArray<T>;
+/**
+ * {@linkcode copy} of an `AllocArray`: a contiguous `AllocArray` from `currentAllocator()`.
+ *
+ * @typeParam T The typed array type.
+ * @param a The array to copy.
+ * @returns A new contiguous `AllocArray` with equal elements.
+ *
+ * @example Copying an AllocArray
+ * ```ts
+ * import { AllocArray, copy } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(copy(AllocArray.from(new Float64Array(2))) instanceof AllocArray);
  * ```
  */
 export function copy<T extends TypedArray>(a: AllocArray<T>): AllocArray<T>;
@@ -226,6 +328,33 @@ export function copy(a: TypedArray | NDArray): NDArray {
  * const a = AllocArray.from(new Float64Array([1, 2, 3]));
  * const z = withAllocator(buf, () => zerosLike(a, null, [2, 2]));
  * assert.deepEqual(z.toNested(), [[0, 0], [0, 0]]);
+ * ```
+ */
+export function zerosLike<T extends TypedArray, U extends TypedArray = T>(
+  a: CheckedAllocArray<T>,
+  dtype?: TypedArrayConstructor<U> | null,
+  shape?: readonly number[] | null,
+): CheckedAllocArray<U>;
+/**
+ * {@linkcode zerosLike} of an `AllocArray`: a zero-filled `AllocArray` from `currentAllocator()`.
+ *
+ * @typeParam T The input's typed array type.
+ * @typeParam U The result's typed array type (default `T`).
+ * @param a The array to imitate.
+ * @param dtype The element type of the result (default `a`'s).
+ * @param shape The shape of the result (default `a`'s).
+ * @returns A new zero-filled `AllocArray`.
+ * @throws {TypeError} When `dtype` is not a typed-array constructor or `shape` not an array.
+ * @throws {RangeError} When a dimension is invalid.
+ *
+ * @example Zeros like an AllocArray
+ * ```ts
+ * import { AllocArray, zerosLike } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const z = zerosLike(AllocArray.from(new Float64Array([1, 2])));
+ * assert.ok(z instanceof AllocArray);
+ * assert.deepEqual([...z], [0, 0]);
  * ```
  */
 export function zerosLike<T extends TypedArray, U extends TypedArray = T>(
@@ -311,6 +440,7 @@ export function similarOf<U extends TypedArray = TypedArray>(
   let rank = 0;
   for (let i = 0; i < inputs.length; i++) {
     const x = inputs[i];
+    if (x instanceof CheckedAllocArray) return similar(x as CheckedAllocArray<U>, dtype, shape);
     if (x instanceof AllocArray) {
       if (rank < 2) {
         best = x;

@@ -1,0 +1,464 @@
+/**
+ * {@linkcode AutoscalingAllocBuffer}: a bump allocator that never runs out of memory and sizes
+ * itself to the workload (AllocArrays.jl's default buffer).
+ *
+ * @module
+ */
+
+import type { Allocator, Ptr } from "./allocator.ts";
+import type { Checkpoint } from "./checkpoint.ts";
+import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
+import { CheckpointIds } from "./_checkpoint_ids.ts";
+import { checkLength, elementSize } from "./_fast_checks.ts";
+import { newMemory } from "./_memory.ts";
+import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
+
+/** The default size of the main buffer: 2^27 bytes (128 MiB), as in AllocArrays.jl. */
+const DEFAULT_INITIAL_SIZE = 2 ** 27;
+/** How many past runs' usage a reset remembers by default. */
+const DEFAULT_MAX_HISTORY_SIZE = 5;
+const ACTION = "allocate";
+
+/** Options of {@linkcode AutoscalingAllocBuffer}. */
+export interface AutoscalingAllocBufferOptions {
+  /** How many past runs' usage `resetBuffer` remembers when sizing the main buffer (default 5). */
+  maxHistorySize?: number;
+}
+
+/**
+ * A bump allocator that grows on demand and, on reset, resizes itself to the workload
+ * (AllocArrays.jl's `AutoscalingAllocBuffer`, the default buffer of `BumperAllocator`).
+ *
+ * It has one main buffer (default 2^27 bytes = 128 MiB). An allocation that does not fit there
+ * goes to the newest additional buffer with room, or to a new additional buffer of
+ * `max(2 · next, 2 · request)` bytes, where `next` starts at half the initial size and becomes
+ * each new buffer's size (so additional buffers grow exponentially). `resetBuffer()` records
+ * the bytes used (the history starts with the initial size and keeps the last `maxHistorySize`
+ * records, default 5); then, if there were additional buffers or `ceil(1.1 · max(history))` is
+ * below half the main buffer, the main buffer is replaced by one of `ceil(1.1 · max(history))`
+ * bytes and `next` becomes a quarter of that. So repeated runs of one size settle into a
+ * single main buffer (the speed of a tuned `AllocBuffer`), and a lighter workload shrinks it
+ * after a few runs.
+ *
+ * Better than Julia's: allocations are aligned, and checkpoints work (so `noEscape` regions
+ * and the conformance suite do): restoring frees everything allocated after the checkpoint,
+ * keeping any additional buffers added since (empty, for reuse) until `resetBuffer()` folds
+ * them into the main buffer.
+ *
+ * | operation | cost |
+ * |---|---|
+ * | allocation fitting the main buffer | O(1): a few compares and an add |
+ * | allocation overflowing it | O(additional buffers), or a new `ArrayBuffer` |
+ * | `checkpointSave` / `checkpointRestore` | O(additional buffers) (usually 0–10) |
+ * | `resetBuffer` | O(1), or one new `ArrayBuffer` when resizing |
+ *
+ * @example Growing past the main buffer, then settling into one buffer
+ * ```ts
+ * import { alloc, AutoscalingAllocBuffer } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AutoscalingAllocBuffer(1000);
+ * alloc(buf, Float32Array, 100, 100); // 40 000 bytes: more than the main buffer
+ * assert.equal(buf.used, 40_000);
+ * assert.equal(buf.additionalBuffers, 1);
+ * assert.ok(buf.capacity > 80_000);
+ * buf.resetBuffer();
+ * assert.equal(buf.additionalBuffers, 0);
+ * assert.equal(buf.capacity, 44_000); // ceil(1.1 × 40 000)
+ * ```
+ */
+export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
+  #main: ArrayBuffer;
+  #mainCapacity: number;
+  #mainOffset = 0;
+  // Additional buffers, oldest first (searched newest first), with their bump offsets.
+  #extra: ArrayBuffer[] = [];
+  #extraOffsets: number[] = [];
+  #nextSize: number;
+  #history: number[];
+  #maxHistorySize: number;
+  #peak = 0;
+  #checkpoints = new CheckpointIds();
+  // The state saved with each live checkpoint, by depth: the main offset, and the additional
+  // buffers' offsets (null when there were none, so the usual save allocates nothing).
+  #savedMain: number[] = [];
+  #savedExtra: (number[] | null)[] = [];
+
+  /**
+   * Makes a buffer whose main buffer has `initialSize` bytes.
+   *
+   * @param initialSize Bytes of the first main buffer (default 2^27 = 134 217 728).
+   * @param options `maxHistorySize`: how many runs' usage resets remember (default 5).
+   * @throws {TypeError} When `initialSize` or `maxHistorySize` is not a number, or `options` not
+   * an object.
+   * @throws {RangeError} When `initialSize` is negative, fractional or unsafe, or
+   * `maxHistorySize` is not a positive integer.
+   *
+   * @example A small buffer remembering three runs
+   * ```ts
+   * import { AutoscalingAllocBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new AutoscalingAllocBuffer(1 << 16, { maxHistorySize: 3 });
+   * assert.equal(buf.capacity, 65536);
+   * assert.equal(buf.maxHistorySize, 3);
+   * ```
+   */
+  constructor(
+    initialSize: number = DEFAULT_INITIAL_SIZE,
+    options: AutoscalingAllocBufferOptions = {},
+  ) {
+    const action = "create AutoscalingAllocBuffer";
+    validateSize(initialSize, "initialSize", action);
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `Cannot ${action}: options must be an object, got ${describeValue(options)}`,
+      );
+    }
+    const max = options.maxHistorySize ?? DEFAULT_MAX_HISTORY_SIZE;
+    validateSize(max, "maxHistorySize", action);
+    if (max < 1) {
+      throw new RangeError(`Cannot ${action}: maxHistorySize must be at least 1, got ${max}`);
+    }
+    this.#main = newMemory(initialSize, "main buffer");
+    this.#mainCapacity = initialSize;
+    this.#nextSize = Math.ceil(initialSize / 2);
+    this.#history = [initialSize];
+    this.#maxHistorySize = max;
+  }
+
+  /** Bytes in use in all buffers (alignment padding included). */
+  get used(): number {
+    let n = this.#mainOffset;
+    const offsets = this.#extraOffsets;
+    for (let i = 0; i < offsets.length; i++) n += offsets[i];
+    return n;
+  }
+
+  /** Total bytes of the main and additional buffers. */
+  get capacity(): number {
+    let n = this.#mainCapacity;
+    const extra = this.#extra;
+    for (let i = 0; i < extra.length; i++) n += extra[i].byteLength;
+    return n;
+  }
+
+  /** Bytes of the main buffer. */
+  get mainCapacity(): number {
+    return this.#mainCapacity;
+  }
+
+  /** How many additional buffers exist (0 after a reset). */
+  get additionalBuffers(): number {
+    return this.#extra.length;
+  }
+
+  /** The size the next additional buffer is based on: it gets `max(2 · this, 2 · request)`. */
+  get nextBufferSize(): number {
+    return this.#nextSize;
+  }
+
+  /** How many runs' usage `resetBuffer` remembers. */
+  get maxHistorySize(): number {
+    return this.#maxHistorySize;
+  }
+
+  /** The bytes used by the remembered runs, oldest first (starting with the initial size). */
+  get history(): readonly number[] {
+    return this.#history.slice();
+  }
+
+  /** The most bytes in use at once since the buffer was created. */
+  get peak(): number {
+    const used = this.used;
+    return used > this.#peak ? used : this.#peak;
+  }
+
+  /**
+   * Reserves `byteLength` bytes at a multiple of `alignment`: in the main buffer when they fit,
+   * else in an additional buffer (a new one if none has room). Never runs out of memory short
+   * of the runtime refusing a new `ArrayBuffer`.
+   *
+   * @param byteLength How many bytes (zero is allowed).
+   * @param alignment A power of two the byte offset is a multiple of.
+   * @returns Where the bytes are.
+   * @throws {TypeError} When an argument is not a number.
+   * @throws {RangeError} When `byteLength` is negative, fractional or unsafe, or `alignment` not
+   * a power of two.
+   * @throws {OutOfMemoryError} When the runtime refuses a new buffer (nothing changes).
+   *
+   * @example Allocating bytes
+   * ```ts
+   * import { AutoscalingAllocBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new AutoscalingAllocBuffer(64);
+   * assert.equal(buf.allocPtr(3, 1).byteOffset, 0);
+   * assert.equal(buf.allocPtr(8, 8).byteOffset, 8);
+   * assert.equal(buf.used, 16);
+   * ```
+   */
+  allocPtr(byteLength: number, alignment: number): Ptr {
+    validateSize(byteLength, "byteLength", ACTION);
+    validateAlignment(alignment, ACTION);
+    const off = this.#mainOffset;
+    const start = off + (-off & (alignment - 1));
+    const end = start + byteLength;
+    if (end <= this.#mainCapacity) {
+      this.#mainOffset = end;
+      return { buffer: this.#main, byteOffset: start };
+    }
+    return this.#allocSlow(byteLength, alignment);
+  }
+
+  /**
+   * The fast path of `alloc`: a view of `length` uninitialised elements of `type`, aligned to
+   * the element size.
+   *
+   * @typeParam T The typed array made.
+   * @param type The element type, a typed-array constructor.
+   * @param length How many elements.
+   * @returns A view of this buffer's memory.
+   * @throws {TypeError} When `type` is not a typed-array constructor.
+   * @throws {RangeError} When `length` is not a non-negative safe integer.
+   * @throws {OutOfMemoryError} When the runtime refuses a new buffer (nothing changes).
+   *
+   * @example Allocating a typed array
+   * ```ts
+   * import { AutoscalingAllocBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new AutoscalingAllocBuffer(1024);
+   * const a = buf.allocView(Float64Array, 4);
+   * assert.equal(a.length, 4);
+   * assert.equal(buf.used, 32);
+   * ```
+   */
+  allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
+    const size = elementSize(type, ACTION);
+    const n = checkLength(length, ACTION);
+    const off = this.#mainOffset;
+    const start = off + (-off & (size - 1));
+    const end = start + n * size;
+    if (end <= this.#mainCapacity) {
+      this.#mainOffset = end;
+      return new type(this.#main, start, n);
+    }
+    const bytes = n * size;
+    if (!Number.isSafeInteger(bytes)) validateSize(bytes, "byteLength", ACTION);
+    const p = this.#allocSlow(bytes, size);
+    return new type(p.buffer, p.byteOffset, n);
+  }
+
+  // The main buffer is full: the newest additional buffer with room, else a new one.
+  #allocSlow(byteLength: number, alignment: number): Ptr {
+    const extra = this.#extra, offsets = this.#extraOffsets;
+    for (let i = extra.length - 1; i >= 0; i--) {
+      const off = offsets[i];
+      const start = off + (-off & (alignment - 1));
+      if (start + byteLength <= extra[i].byteLength) {
+        offsets[i] = start + byteLength;
+        return { buffer: extra[i], byteOffset: start };
+      }
+    }
+    const size = Math.max(2 * this.#nextSize, 2 * byteLength);
+    const memory = newMemory(size, "additional buffer");
+    this.#nextSize = size;
+    extra.push(memory);
+    offsets.push(byteLength);
+    return { buffer: memory, byteOffset: 0 };
+  }
+
+  /**
+   * Saves the current state.
+   *
+   * @returns A checkpoint for {@linkcode AutoscalingAllocBuffer.checkpointRestore}.
+   *
+   * @example A region on an autoscaling buffer
+   * ```ts
+   * import { alloc, AutoscalingAllocBuffer, noEscape } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new AutoscalingAllocBuffer(64);
+   * const total = noEscape(buf, () => {
+   *   const a = alloc(buf, Float64Array, 100); // overflows into an additional buffer
+   *   a.fill(1);
+   *   return a.reduce((x, y) => x + y);
+   * });
+   * assert.equal(total, 100);
+   * assert.equal(buf.used, 0);
+   * ```
+   */
+  checkpointSave(): Checkpoint {
+    const d = this.#checkpoints.depth;
+    this.#savedMain[d] = this.#mainOffset;
+    this.#savedExtra[d] = this.#extraOffsets.length === 0 ? null : this.#extraOffsets.slice();
+    return this.#checkpoints.push();
+  }
+
+  /**
+   * Frees everything allocated after `checkpoint` was saved: offsets go back to their saved
+   * values, and additional buffers added since are emptied (kept for reuse until
+   * `resetBuffer`). Invalidates `checkpoint` and every checkpoint saved after it.
+   *
+   * @param checkpoint A live checkpoint of this buffer.
+   * @throws {CheckpointError} When `checkpoint` belongs to another buffer, was already restored,
+   * or is stale (the buffer is unchanged).
+   * @throws {TypeError} When `checkpoint` is not a checkpoint.
+   *
+   * @example Restoring
+   * ```ts
+   * import { AutoscalingAllocBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new AutoscalingAllocBuffer(16);
+   * const cp = buf.checkpointSave();
+   * buf.allocPtr(100, 8);
+   * buf.checkpointRestore(cp);
+   * assert.equal(buf.used, 0);
+   * assert.equal(buf.additionalBuffers, 1); // kept, empty, for reuse
+   * ```
+   */
+  checkpointRestore(checkpoint: Checkpoint): void {
+    const d = this.#checkpoints.pop(this, checkpoint);
+    this.#notePeak();
+    this.#mainOffset = this.#savedMain[d];
+    const offsets = this.#extraOffsets, saved = this.#savedExtra[d];
+    const kept = saved === null ? 0 : saved.length;
+    for (let i = 0; i < offsets.length; i++) offsets[i] = i < kept ? saved![i] : 0;
+  }
+
+  /**
+   * Frees everything, records the bytes used in the history, and resizes: when there were
+   * additional buffers, or `ceil(1.1 · max(history))` is below half the main buffer, the main
+   * buffer becomes one of `ceil(1.1 · max(history))` bytes and the additional buffers are
+   * dropped. Invalidates every checkpoint.
+   *
+   * @throws {OutOfMemoryError} When the runtime refuses the new main buffer (nothing changes).
+   *
+   * @example Shrinking after lighter runs
+   * ```ts
+   * import { AutoscalingAllocBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new AutoscalingAllocBuffer(100_000, { maxHistorySize: 2 });
+   * for (let run = 0; run < 2; run++) {
+   *   buf.allocPtr(1000, 8);
+   *   buf.resetBuffer();
+   * }
+   * assert.equal(buf.capacity, 1100);
+   * ```
+   */
+  resetBuffer(): void {
+    const used = this.used;
+    const history = this.#history.slice();
+    history.push(used);
+    if (history.length > this.#maxHistorySize) {
+      history.splice(0, history.length - this.#maxHistorySize);
+    }
+    let max = 0;
+    for (let i = 0; i < history.length; i++) if (history[i] > max) max = history[i];
+    const proposed = Math.ceil(1.1 * max);
+    if (this.#extra.length > 0 || proposed < Math.ceil(this.#mainCapacity / 2)) {
+      const memory = newMemory(proposed, "main buffer");
+      this.#main = memory;
+      this.#mainCapacity = proposed;
+      this.#nextSize = Math.ceil(proposed / 4);
+      this.#extra = [];
+      this.#extraOffsets = [];
+    }
+    if (used > this.#peak) this.#peak = used;
+    this.#history = history;
+    this.#mainOffset = 0;
+    const offsets = this.#extraOffsets;
+    for (let i = 0; i < offsets.length; i++) offsets[i] = 0;
+    this.#checkpoints.clear();
+  }
+
+  /**
+   * Whether `view` lies in memory handed out after `checkpoint` was saved (the escape check of
+   * `noEscape`).
+   *
+   * @param checkpoint A checkpoint of this buffer.
+   * @param view Any view.
+   * @returns `true` when `view` overlaps bytes allocated since `checkpoint` (`false` when
+   * `checkpoint` is not live).
+   *
+   * @example Detecting an escaping view
+   * ```ts
+   * import { AutoscalingAllocBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new AutoscalingAllocBuffer(1024);
+   * const before = buf.allocView(Float64Array, 1);
+   * const cp = buf.checkpointSave();
+   * const after = buf.allocView(Float64Array, 1);
+   * assert.ok(buf.allocatedSince(cp, after));
+   * assert.ok(!buf.allocatedSince(cp, before));
+   * ```
+   */
+  allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
+    const d = this.#checkpoints.depthOf(checkpoint);
+    if (d < 0) return false;
+    const end = view.byteOffset + view.byteLength;
+    if (view.buffer === this.#main) return end > this.#savedMain[d];
+    const i = this.#extra.indexOf(view.buffer as ArrayBuffer);
+    if (i < 0) return false;
+    const saved = this.#savedExtra[d];
+    return saved === null || i >= saved.length || end > saved[i];
+  }
+
+  #notePeak(): void {
+    const used = this.used;
+    if (used > this.#peak) this.#peak = used;
+  }
+
+  /**
+   * A one-line summary of the buffer's state.
+   *
+   * @returns For example
+   * `AutoscalingAllocBuffer(used 40000 of 81000 bytes, 1 additional buffer, peak 40000)`.
+   *
+   * @example Printing the state
+   * ```ts
+   * import { AutoscalingAllocBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new AutoscalingAllocBuffer(1000);
+   * buf.allocPtr(40_000, 8);
+   * assert.equal(
+   *   String(buf),
+   *   "AutoscalingAllocBuffer(used 40000 of 81000 bytes, 1 additional buffer, peak 40000)",
+   * );
+   * ```
+   */
+  toString(): string {
+    const n = this.#extra.length;
+    return `AutoscalingAllocBuffer(used ${this.used} of ${this.capacity} bytes, ${n} additional buffer${
+      n === 1 ? "" : "s"
+    }, peak ${this.peak})`;
+  }
+
+  /** The name shown by `Object.prototype.toString`. */
+  get [Symbol.toStringTag](): string {
+    return "AutoscalingAllocBuffer";
+  }
+
+  /**
+   * The inspect string for `Deno.inspect` and `console.log` in Deno.
+   *
+   * @returns The same as {@linkcode AutoscalingAllocBuffer.toString}.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /**
+   * The inspect string for Node's `util.inspect` and `console.log`.
+   *
+   * @returns The same as {@linkcode AutoscalingAllocBuffer.toString}.
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}

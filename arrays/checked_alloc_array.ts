@@ -1,0 +1,407 @@
+/**
+ * {@linkcode CheckedAllocArray}: the "slow but safe" `AllocArray` that throws
+ * {@linkcode InvalidMemoryError} when used after its memory was freed.
+ *
+ * @module
+ */
+
+import type { Allocator } from "../allocators/allocator.ts";
+import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
+import { describeValue } from "../allocators/_validate.ts";
+import { allocationSite, constructTrusted, copySite, markTrusted } from "./_core.ts";
+import { AllocArray } from "./alloc_array.ts";
+import { type ElementOf, NDArray, type Nested } from "./ndarray.ts";
+
+/**
+ * A `CheckedAllocArray` was used after the allocator that handed out its memory freed it
+ * (`reset(allocator)` or the end of a region): the memory may already hold other arrays'
+ * elements, so the access is refused instead of reading or corrupting them.
+ *
+ * @example Reading after a reset
+ * ```ts
+ * import { BumperAllocator, CheckedAllocArray, InvalidMemoryError, reset, similar, withAllocator } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const b = new BumperAllocator(1 << 16);
+ * const input = new CheckedAllocArray(new Float64Array([1]));
+ * const y = withAllocator(b, () => similar(input));
+ * reset(b);
+ * assert.throws(() => y.get(0), InvalidMemoryError);
+ * ```
+ */
+export class InvalidMemoryError extends Error {
+  /**
+   * Where the array's memory was allocated, when allocation sites are recorded
+   * ({@linkcode CheckedAllocArray.recordAllocationSites}); otherwise `undefined`.
+   */
+  readonly allocationSite: string | undefined;
+
+  /**
+   * Makes the error; the message includes `allocationSite` when given.
+   *
+   * @param allocationSite The stack trace of the allocation, if recorded.
+   */
+  constructor(allocationSite?: string) {
+    super(
+      "Array accessed after its memory has been deallocated" +
+        (allocationSite ? `; it was allocated at:\n${allocationSite}` : ""),
+    );
+    this.name = "InvalidMemoryError";
+    this.allocationSite = allocationSite;
+  }
+}
+
+/**
+ * Whether a block of memory is still usable: shared by every `CheckedAllocArray` over that
+ * memory (views share their parent's) and switched off once by the allocator that frees it. A
+ * `BumperAllocator` gives all arrays of one generation (everything up to the next reset or
+ * checkpoint restore) one `MemoryValidity`, so invalidating them is O(1) however many there are.
+ *
+ * @example Invalidating memory by hand (what allocators do)
+ * ```ts
+ * import { CheckedAllocArray, InvalidMemoryError, MemoryValidity } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const validity = new MemoryValidity();
+ * const a = new CheckedAllocArray(new Float64Array(4), undefined, undefined, undefined, validity);
+ * const view = a.slice([1, 3]);
+ * validity.invalidate();
+ * assert.ok(!view.isValid);
+ * assert.throws(() => view.data, InvalidMemoryError);
+ * ```
+ */
+export class MemoryValidity {
+  #valid = true;
+
+  /**
+   * `true` until {@linkcode MemoryValidity.invalidate} is called.
+   *
+   * @example A fresh validity is valid
+   * ```ts
+   * import { MemoryValidity } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * assert.ok(new MemoryValidity().valid);
+   * ```
+   */
+  get valid(): boolean {
+    return this.#valid;
+  }
+
+  /**
+   * Marks the memory freed: every `CheckedAllocArray` sharing this validity throws
+   * {@linkcode InvalidMemoryError} from then on. Cannot be undone.
+   *
+   * @example Invalidating
+   * ```ts
+   * import { MemoryValidity } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const v = new MemoryValidity();
+   * v.invalidate();
+   * assert.equal(v.valid, false);
+   * ```
+   */
+  invalidate(): void {
+    this.#valid = false;
+  }
+
+  /** `"MemoryValidity"`. */
+  get [Symbol.toStringTag](): string {
+    return "MemoryValidity";
+  }
+}
+
+/**
+ * An allocator that can hand out memory for `CheckedAllocArray`s: besides the
+ * {@linkcode Allocator} protocol it says which {@linkcode MemoryValidity} the arrays it allocates
+ * now share, and invalidates it when it frees that memory. `BumperAllocator` implements it;
+ * `similar` of a `CheckedAllocArray` under any other allocator but the heap
+ * (`DefaultAllocator`) throws, since nothing would invalidate the array when its memory is freed.
+ *
+ * @typeParam C The checkpoint type.
+ *
+ * @example Checking for support
+ * ```ts
+ * import { BumperAllocator, UncheckedBumperAllocator } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(typeof new BumperAllocator(64).trackChecked, "function");
+ * assert.equal("trackChecked" in new UncheckedBumperAllocator(64), false);
+ * ```
+ */
+export interface CheckedArrayAllocator<C = unknown> extends Allocator<C> {
+  /**
+   * Called once for each `CheckedAllocArray` allocated, right after its memory: returns the
+   * validity it must share, which the allocator invalidates when it frees that memory.
+   */
+  trackChecked(): MemoryValidity;
+}
+
+/**
+ * The "slow but safe" {@linkcode AllocArray} (AllocArrays.jl's `CheckedAllocArray`): it knows
+ * whether its memory is still valid, and every access to its elements throws
+ * {@linkcode InvalidMemoryError} ("Array accessed after its memory has been deallocated") once
+ * the `BumperAllocator` that allocated it was reset or the region it was allocated in ended.
+ *
+ * Every access path checks: `data`, `get`/`set`, `fill`, views (`slice`, `reshape`, `transpose`,
+ * `permute`, `pick`, `broadcastTo`), iteration (at every step), `toNested`, `similar`, `copy` and
+ * every operation (they read `data`). Shape, strides, offset and `dtype` are metadata and stay
+ * readable. Views share their parent's validity.
+ *
+ * The check is one field load and a branch: all arrays of one allocator generation share one
+ * {@linkcode MemoryValidity}, so neither access nor reset takes a lock (Julia's version locks on
+ * every access and costs ~46× an `AllocArray`; here the target is ≤ 3×). JavaScript runs one
+ * task at a time, so a reset can never land in the middle of an access.
+ *
+ * A `CheckedAllocArray` wraps heap memory (a typed array or plain n-d array, always valid), or
+ * is allocated by `similar` under a `BumperAllocator` or the heap. Wrapping an `AllocArray` is a
+ * `TypeError`: the lifetime of its memory is unknown.
+ *
+ * @typeParam T The typed array holding the elements.
+ *
+ * @example Use after reset fails loudly
+ * ```ts
+ * import { BumperAllocator, CheckedAllocArray, InvalidMemoryError, reset, similar, withAllocator } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const input = new CheckedAllocArray(new Float64Array([1, 2, 3]));
+ * const b = new BumperAllocator(1 << 20);
+ * const escaped = withAllocator(b, () => {
+ *   const y = similar(input);
+ *   y.fill(2);
+ *   reset(b);
+ *   return y; // wrong: y's memory was just freed
+ * });
+ * assert.throws(() => escaped.get(0), InvalidMemoryError);
+ * assert.throws(() => [...escaped], /deallocated/);
+ * ```
+ */
+export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocArray<T> {
+  /**
+   * When `true`, every `CheckedAllocArray` allocated by `similar` records the stack of its
+   * allocation, and {@linkcode InvalidMemoryError} messages include it. Off by default: a stack
+   * trace costs microseconds per allocation.
+   */
+  static recordAllocationSites = false;
+
+  #validity!: MemoryValidity;
+
+  /**
+   * Wraps heap memory (a typed array or a plain n-d array) without copying; with `validity`, the
+   * array shares that validity instead of being always valid (for allocators implementing
+   * {@linkcode CheckedArrayAllocator}). A `CheckedAllocArray` source is returned as is.
+   *
+   * @param source A typed array or a plain (non-`AllocArray`) n-d array.
+   * @param shape Length of each axis (typed-array source only; default `[length]`).
+   * @param strides Element step of each axis (typed-array source only; default row-major).
+   * @param offset Index of element `[0, …]` (typed-array source only; default 0).
+   * @param validity The validity to share (default a new, always valid one).
+   * @throws {TypeError} When `source` is an `AllocArray` (its memory's lifetime is unknown), not
+   * an array, layout arguments come with an n-d array, or `validity` is not a
+   * {@linkcode MemoryValidity}.
+   * @throws {RangeError} When the layout is invalid (see {@linkcode NDArray}).
+   *
+   * @example Wrapping heap memory
+   * ```ts
+   * import { AllocArray, CheckedAllocArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const c = new CheckedAllocArray(new Float64Array([1, 2, 3, 4]), [2, 2]);
+   * assert.equal(c.get(1, 0), 3);
+   * assert.equal(new CheckedAllocArray(c), c);
+   * assert.throws(() => new CheckedAllocArray(AllocArray.from(new Float64Array(1))), TypeError);
+   * ```
+   */
+  constructor(
+    source: T | NDArray<T>,
+    shape?: readonly number[],
+    strides?: readonly number[],
+    offset?: number,
+    validity?: MemoryValidity,
+  ) {
+    if (validity !== undefined && !(validity instanceof MemoryValidity)) {
+      throw new TypeError(
+        `Cannot create a CheckedAllocArray: validity must be a MemoryValidity, got ${
+          describeValue(validity)
+        }`,
+      );
+    }
+    if (!(source instanceof NDArray)) {
+      super(source, shape, strides, offset);
+      this.#validity = validity ?? new MemoryValidity();
+      return;
+    }
+    if (
+      source instanceof CheckedAllocArray && shape === undefined && strides === undefined &&
+      offset === undefined && validity === undefined
+    ) {
+      return source;
+    }
+    if (source instanceof AllocArray) {
+      throw new TypeError(
+        `Cannot create a CheckedAllocArray from ${
+          describeValue(source)
+        }: the lifetime of an AllocArray's memory is unknown; wrap the heap array it came from, or allocate with similar() under a BumperAllocator`,
+      );
+    }
+    if (shape !== undefined || strides !== undefined || offset !== undefined) {
+      throw new TypeError(
+        `Cannot create a CheckedAllocArray: shape, strides and offset apply to a typed-array source only, got ${
+          describeValue(source)
+        } with a layout`,
+      );
+    }
+    const d = source.data, sh = source.shape, st = source.strides, off = source.offset;
+    markTrusted();
+    super(d, sh, st, off);
+    this.#validity = validity ?? new MemoryValidity();
+  }
+
+  /**
+   * Wraps heap memory (same as the constructor).
+   *
+   * @typeParam T The typed array type.
+   * @param source A typed array or a plain n-d array.
+   * @returns `source` itself when it is a `CheckedAllocArray`, else a new one over it.
+   * @throws {TypeError} When `source` is an `AllocArray` or not an array.
+   *
+   * @example Wrapping a batch
+   * ```ts
+   * import { CheckedAllocArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const batch = [new Float32Array(3), new Float32Array(3)].map(CheckedAllocArray.from);
+   * assert.ok(batch.every((c) => c.isValid));
+   * ```
+   */
+  static override from<T extends TypedArray>(source: T | NDArray<T>): CheckedAllocArray<T> {
+    return new CheckedAllocArray(source);
+  }
+
+  /**
+   * A `CheckedAllocArray` built from nested JavaScript arrays (copied into a new heap typed
+   * array).
+   *
+   * @typeParam T The typed array type.
+   * @param nested Nested arrays of equal lengths at each depth, or a single element (0-d).
+   * @param dtype The element type (default `Float64Array`).
+   * @returns A new, always valid `CheckedAllocArray`.
+   * @throws {TypeError} When `dtype` is not a typed-array constructor or an element has the
+   * wrong type.
+   * @throws {RangeError} When the nesting is ragged.
+   *
+   * @example From nested arrays
+   * ```ts
+   * import { CheckedAllocArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const c = CheckedAllocArray.fromNested([[1, 2], [3, 4]]);
+   * assert.equal(c.get(1, 1), 4);
+   * ```
+   */
+  static override fromNested<T extends TypedArray = Float64Array>(
+    nested: Nested<ElementOf<T>>,
+    dtype?: TypedArrayConstructor<T>,
+  ): CheckedAllocArray<T> {
+    return new CheckedAllocArray(NDArray.fromNested(nested, dtype));
+  }
+
+  /**
+   * Whether the memory is still valid (never throws).
+   *
+   * @example Checking validity
+   * ```ts
+   * import { CheckedAllocArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * assert.ok(new CheckedAllocArray(new Float64Array(2)).isValid);
+   * ```
+   */
+  get isValid(): boolean {
+    return this.#validity.valid;
+  }
+
+  /**
+   * The typed array holding the elements, after checking that the memory is still valid.
+   *
+   * @throws {InvalidMemoryError} When the memory was freed.
+   *
+   * @example Reading the storage
+   * ```ts
+   * import { CheckedAllocArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const data = new Float64Array(2);
+   * assert.equal(new CheckedAllocArray(data).data, data);
+   * ```
+   */
+  override get data(): T {
+    if (!this.#validity.valid) throw this.#invalid();
+    return super.data;
+  }
+
+  #invalid(): InvalidMemoryError {
+    return new InvalidMemoryError(allocationSite(this));
+  }
+
+  /**
+   * Creates views as `CheckedAllocArray`s sharing this array's validity, after checking it (see
+   * {@linkcode NDArray.makeView}).
+   *
+   * @param shape The view's shape.
+   * @param strides The view's strides.
+   * @param offset The view's offset.
+   * @returns A `CheckedAllocArray` over the same memory.
+   * @throws {InvalidMemoryError} When the memory was freed.
+   *
+   * @example Views share validity
+   * ```ts
+   * import { CheckedAllocArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const c = new CheckedAllocArray(new Float64Array(6), [2, 3]);
+   * assert.ok(c.transpose() instanceof CheckedAllocArray);
+   * ```
+   */
+  protected override makeView(
+    shape: number[],
+    strides: number[],
+    offset: number,
+  ): CheckedAllocArray<T> {
+    const view = constructTrusted(CheckedAllocArray<T>, this.data, shape, strides, offset);
+    view.#validity = this.#validity;
+    copySite(this, view);
+    return view;
+  }
+
+  /** `"CheckedAllocArray"`. */
+  override get [Symbol.toStringTag](): string {
+    return "CheckedAllocArray";
+  }
+
+  /**
+   * A one-line description (see {@linkcode NDArray.describe}); says so instead of throwing when
+   * the memory was freed.
+   *
+   * @returns For example `CheckedAllocArray<Float64Array 2> [1, 2]`, or
+   * `CheckedAllocArray<Float64Array 2> (memory deallocated)`.
+   *
+   * @example Describing a freed array
+   * ```ts
+   * import { CheckedAllocArray, MemoryValidity } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const v = new MemoryValidity();
+   * const c = new CheckedAllocArray(new Float64Array(2), undefined, undefined, undefined, v);
+   * v.invalidate();
+   * assert.equal(c.describe(), "CheckedAllocArray<Float64Array 2> (memory deallocated)");
+   * ```
+   */
+  override describe(): string {
+    if (this.#validity.valid) return super.describe();
+    return `CheckedAllocArray<${this.dtype.name} ${
+      this.ndim === 0 ? "scalar" : this.shape.join("×")
+    }> (memory deallocated)`;
+  }
+}

@@ -1,0 +1,197 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import {
+  alloc,
+  AutoscalingAllocBuffer,
+  CheckpointError,
+  EscapeError,
+  noEscape,
+} from "../../allocators/mod.ts";
+
+describe("AutoscalingAllocBuffer", () => {
+  it("AutoscalingAllocBuffer follows the upstream scenario: grow, fold on reset, shrink", () => {
+    const b = new AutoscalingAllocBuffer(1000);
+    assert.equal(b.capacity, 1000);
+    assert.equal(b.used, 0);
+
+    const m = alloc(b, Float32Array, 100, 100);
+    assert.equal(m.length, 10_000);
+    const n = 100 * 100 * 4;
+    assert.equal(b.used, n);
+    assert.ok(b.capacity > 2 * n);
+
+    for (let i = 0; i < 200; i++) assert.equal(alloc(b, Float32Array, 100, 100).length, 10_000);
+    assert.ok(b.capacity > 80 * n);
+    assert.ok(b.used > 80 * n);
+    assert.equal(b.used, 201 * n);
+    assert.equal(b.additionalBuffers, 7);
+
+    const used = b.used;
+    b.resetBuffer();
+    assert.equal(b.used, 0);
+    assert.equal(b.additionalBuffers, 0);
+    assert.equal(b.capacity, Math.ceil(1.1 * used));
+    assert.ok(b.capacity > 80 * n);
+    assert.equal(b.nextBufferSize, Math.ceil(Math.ceil(1.1 * used) / 4));
+
+    for (let i = 0; i < 6; i++) {
+      alloc(b, Float32Array, 100, 100);
+      b.resetBuffer();
+    }
+    assert.ok(b.capacity < 2 * n, `capacity ${b.capacity} < ${2 * n}`);
+    assert.equal(b.capacity, Math.ceil(1.1 * n));
+  });
+
+  it("AutoscalingAllocBuffer sizes additional buffers max(2·next, 2·request), newest first", () => {
+    const b = new AutoscalingAllocBuffer(1000);
+    assert.equal(b.nextBufferSize, 500);
+    b.allocPtr(900, 1); // fits the main buffer
+    assert.equal(b.additionalBuffers, 0);
+    b.allocPtr(200, 1); // new buffer of max(1000, 400)
+    assert.equal(b.capacity, 2000);
+    assert.equal(b.nextBufferSize, 1000);
+    b.allocPtr(5000, 1); // new buffer of max(2000, 10000)
+    assert.equal(b.capacity, 12_000);
+    const q = b.allocPtr(4900, 1); // newest first: the 10 000-byte buffer has 5000 left
+    assert.equal(q.buffer.byteLength, 10_000);
+    const p = b.allocPtr(700, 1); // only the older additional buffer has room (800 left)
+    assert.equal(b.additionalBuffers, 2);
+    assert.equal(p.buffer.byteLength, 1000, "fills the older buffer with room");
+    assert.equal(p.byteOffset, 200);
+    assert.equal(b.used, 900 + 200 + 5000 + 4900 + 700);
+  });
+
+  it("AutoscalingAllocBuffer.resetBuffer() keeps the main buffer while usage fits and is not tiny", () => {
+    const b = new AutoscalingAllocBuffer(1000, { maxHistorySize: 3 });
+    const main = b.allocPtr(600, 1).buffer;
+    b.resetBuffer(); // history [1000, 600]: 1100 is not below 500
+    assert.equal(b.capacity, 1000);
+    assert.equal(b.allocPtr(8, 8).buffer, main, "the same main buffer is reused");
+    assert.deepEqual(b.history, [1000, 600]);
+    b.resetBuffer(); // [1000, 600, 8]
+    b.resetBuffer(); // [600, 8, 0]: 660 is not below 500
+    assert.equal(b.capacity, 1000);
+    b.resetBuffer();
+    assert.deepEqual(b.history, [8, 0, 0], "only the last maxHistorySize runs are kept");
+    assert.equal(b.capacity, 9, "shrinks to ceil(1.1 · 8) once the large runs are forgotten");
+  });
+
+  it("AutoscalingAllocBuffer aligns allocations in every buffer", () => {
+    const b = new AutoscalingAllocBuffer(10);
+    b.allocPtr(3, 1);
+    assert.equal(b.allocPtr(4, 4).byteOffset, 4);
+    const x = b.allocPtr(5, 1); // overflows into a new 10-byte buffer
+    assert.equal(x.byteOffset, 0);
+    assert.equal(b.allocPtr(2, 2).byteOffset, 8, "main buffer, aligned");
+    const y = b.allocPtr(2, 4); // main is full: the additional buffer, aligned from 5 to 8
+    assert.equal(y.buffer, x.buffer);
+    assert.equal(y.byteOffset, 8);
+    const f = b.allocView(Float64Array, 3);
+    assert.equal(f.byteOffset % 8, 0);
+  });
+
+  it("AutoscalingAllocBuffer checkpoints free later allocations, keeping grown buffers for reuse", () => {
+    const b = new AutoscalingAllocBuffer(64);
+    b.allocPtr(16, 8);
+    const cp = b.checkpointSave();
+    b.allocPtr(40, 8);
+    const big = b.allocPtr(1000, 8);
+    assert.equal(b.additionalBuffers, 1);
+    b.checkpointRestore(cp);
+    assert.equal(b.used, 16);
+    assert.equal(b.additionalBuffers, 1);
+    assert.equal(b.allocPtr(1000, 8).buffer, big.buffer, "the kept buffer is reused");
+    assert.throws(() => b.checkpointRestore(cp), CheckpointError);
+    assert.equal(b.used, 1016, "a failed restore changes nothing");
+  });
+
+  it("AutoscalingAllocBuffer nested checkpoints restore additional buffers' offsets", () => {
+    const b = new AutoscalingAllocBuffer(8);
+    b.allocPtr(100, 1); // additional buffer A
+    const outer = b.checkpointSave();
+    b.allocPtr(50, 1); // in A
+    const inner = b.checkpointSave();
+    b.allocPtr(10_000, 1); // buffer B
+    b.checkpointRestore(inner);
+    assert.equal(b.used, 150);
+    b.checkpointRestore(outer);
+    assert.equal(b.used, 100);
+    assert.throws(() => b.checkpointRestore(inner), CheckpointError);
+  });
+
+  it("AutoscalingAllocBuffer works with noEscape regions, including the escape check", () => {
+    const b = new AutoscalingAllocBuffer(64);
+    const total = noEscape(b, () => {
+      const y = alloc(b, Float64Array, 100);
+      y.fill(1);
+      return y.reduce((s, v) => s + v);
+    });
+    assert.equal(total, 100);
+    assert.equal(b.used, 0);
+    assert.throws(() => noEscape(b, () => alloc(b, Float64Array, 100)), EscapeError);
+    assert.throws(() => noEscape(b, () => alloc(b, Float64Array, 2)), EscapeError);
+    assert.equal(b.used, 0);
+  });
+
+  it("AutoscalingAllocBuffer.allocatedSince() tells allocations before and after a checkpoint apart", () => {
+    const b = new AutoscalingAllocBuffer(16);
+    const mainBefore = b.allocView(Float64Array, 1);
+    const extraBefore = b.allocView(Float64Array, 4);
+    const cp = b.checkpointSave();
+    const extraAfter = b.allocView(Float64Array, 1);
+    const mainAfter = b.allocView(Uint8Array, 8);
+    assert.ok(!b.allocatedSince(cp, mainBefore));
+    assert.ok(!b.allocatedSince(cp, extraBefore));
+    assert.ok(b.allocatedSince(cp, extraAfter));
+    assert.ok(b.allocatedSince(cp, mainAfter));
+    assert.ok(!b.allocatedSince(cp, new Float64Array(1)));
+  });
+
+  it("AutoscalingAllocBuffer reports peak, history and inspect strings", () => {
+    const b = new AutoscalingAllocBuffer(1000);
+    b.allocPtr(40_000, 8);
+    assert.equal(
+      inspect(b),
+      "AutoscalingAllocBuffer(used 40000 of 81000 bytes, 1 additional buffer, peak 40000)",
+    );
+    b.resetBuffer();
+    assert.equal(
+      String(b),
+      "AutoscalingAllocBuffer(used 0 of 44000 bytes, 0 additional buffers, peak 40000)",
+    );
+    assert.equal(b.peak, 40_000);
+    assert.equal(b.mainCapacity, 44_000);
+    assert.deepEqual(b.history, [1000, 40_000]);
+    assert.equal(new AutoscalingAllocBuffer(8).maxHistorySize, 5);
+    assert.equal(Object.prototype.toString.call(b), "[object AutoscalingAllocBuffer]");
+  });
+
+  it("AutoscalingAllocBuffer defaults to a 2^27-byte main buffer", () => {
+    const b = new AutoscalingAllocBuffer();
+    assert.equal(b.capacity, 2 ** 27);
+    assert.equal(b.nextBufferSize, 2 ** 26);
+  });
+
+  it("AutoscalingAllocBuffer rejects bad sizes, options and requests, changing nothing", () => {
+    assert.throws(() => new AutoscalingAllocBuffer(-1), {
+      name: "RangeError",
+      message: /initialSize must be a non-negative safe integer, got -1/,
+    });
+    assert.throws(() => new AutoscalingAllocBuffer("1" as never), TypeError);
+    assert.throws(() => new AutoscalingAllocBuffer(8, null as never), TypeError);
+    assert.throws(() => new AutoscalingAllocBuffer(8, { maxHistorySize: 0 }), {
+      name: "RangeError",
+      message: /maxHistorySize must be at least 1, got 0/,
+    });
+    const b = new AutoscalingAllocBuffer(64);
+    assert.throws(() => b.allocPtr(-8, 8), RangeError);
+    assert.throws(() => b.allocPtr(8, 3), /alignment must be a power of two, got 3/);
+    assert.throws(() => b.allocView(Array as never, 1), TypeError);
+    assert.throws(() => b.allocView(Float64Array, 2 ** 60), RangeError);
+    assert.throws(() => b.checkpointRestore(42 as never), CheckpointError);
+    assert.throws(() => b.checkpointRestore("x" as never), TypeError);
+    assert.equal(b.used, 0);
+    assert.equal(b.additionalBuffers, 0);
+  });
+});

@@ -1,0 +1,396 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import {
+  AllocBuffer,
+  type Allocator,
+  AutoscalingAllocBuffer,
+  CheckpointError,
+  DefaultAllocator,
+  noEscape,
+  OutOfMemoryError,
+  ResizeBuffer,
+  SlabBuffer,
+} from "../../allocators/mod.ts";
+import {
+  AllocArray,
+  BumperAllocator,
+  CheckedAllocArray,
+  InvalidMemoryError,
+  type NDArray,
+  reset,
+  similar,
+  UncheckedBumperAllocator,
+} from "../../arrays/mod.ts";
+import { withAllocator } from "../../scope/mod.ts";
+import { TestBump } from "../_helpers.ts";
+
+// The seeds' functions, written with `similar` and small loops (element-wise operations are the
+// operations module's job). They know nothing about allocators.
+type Arr = NDArray<Float64Array>;
+
+function someAllocatingFunction<A extends Arr>(a: A): { b: A; c: A } {
+  const b = similar(a) as A;
+  b.data.set(a.data);
+  const c = similar(a) as A;
+  c.data.set(a.data);
+  return { b, c };
+}
+
+function sum(a: Arr): number {
+  const d = a.data;
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i];
+  return s;
+}
+
+function basicReduction(a: Arr): number {
+  const { b, c } = someAllocatingFunction(a);
+  const bc = similar(b); // b .+ c
+  const x = bc.data, y = b.data, z = c.data;
+  for (let i = 0; i < x.length; i++) x[i] = y[i] + z[i];
+  return sum(bc);
+}
+
+/** `input .+ k` (allocating through similar). */
+function plus(input: Arr, k: number): Arr {
+  const out = similar(input);
+  for (let i = 0; i < input.size; i++) out.data[i] = input.data[i] + k;
+  return out;
+}
+
+const ones = (n: number) => new Float64Array(n).fill(1);
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+describe("BumperAllocator", () => {
+  it("basicReduction(AllocArray(ones(1000))) is 2000 under every allocator, b and c AllocArrays from it", () => {
+    const allocators: [string, Allocator][] = [
+      ["DefaultAllocator", DefaultAllocator.shared],
+      ["BumperAllocator()", new BumperAllocator()],
+      ["BumperAllocator(n)", new BumperAllocator(2 ** 16)],
+      ["BumperAllocator(SlabBuffer)", new BumperAllocator(new SlabBuffer())],
+      ["UncheckedBumperAllocator()", new UncheckedBumperAllocator()],
+      ["UncheckedBumperAllocator(AllocBuffer)", new UncheckedBumperAllocator(new AllocBuffer(2 ** 16))],
+      ["AllocBuffer", new AllocBuffer(2 ** 16)],
+      ["SlabBuffer", new SlabBuffer()],
+      ["ResizeBuffer", new ResizeBuffer()],
+      ["AutoscalingAllocBuffer (growing)", new AutoscalingAllocBuffer(1024)],
+      ["user-written TestBump", new TestBump(2 ** 16)],
+    ];
+    const a = AllocArray.from(ones(1000));
+    for (const [name, allocator] of allocators) {
+      const { b, c, total } = withAllocator(allocator, () => {
+        const { b, c } = someAllocatingFunction(a);
+        return { b, c, total: basicReduction(a) };
+      });
+      assert.equal(total, 2000, name);
+      assert.ok(b instanceof AllocArray && c instanceof AllocArray, name);
+      const bump = allocator !== DefaultAllocator.shared;
+      assert.equal(b.data.buffer === c.data.buffer, bump, `${name}: b and c share the arena`);
+      reset(allocator);
+    }
+  });
+
+  it("BumperAllocator(AllocBuffer(2^24)) serves 10 concurrent tasks: the seed's example gives 225", async () => {
+    const b = new BumperAllocator(new AllocBuffer(2 ** 24));
+    const input = AllocArray.from(new Float64Array([1, 2, 3]));
+    const c: number[] = [];
+    await withAllocator(b, async () => {
+      await Promise.all(Array.from({ length: 10 }, async (_, k) => {
+        const i = k + 1;
+        const y = plus(input, i);
+        await tick(10 - k); // other tasks allocate meanwhile
+        c.push(sum(y));
+      }));
+      reset(b); // outside the concurrent part
+    });
+    assert.equal(c.reduce((s, v) => s + v), 225);
+    assert.equal((b.buffer as AllocBuffer).used, 0);
+  });
+
+  it("BumperAllocator gives interleaved async tasks disjoint memory (no lock needed)", async () => {
+    const b = new BumperAllocator(new AllocBuffer(2 ** 20));
+    const input = new CheckedAllocArray(new Float64Array(16));
+    const ok = await withAllocator(b, () =>
+      Promise.all(Array.from({ length: 100 }, async (_, k) => {
+        const y = similar(input).fill(k);
+        await tick(k % 4);
+        const z = similar(input).fill(-k);
+        await tick(k % 3);
+        return [...y].every((v) => v === k) && [...z].every((v) => v === -k);
+      })));
+    assert.ok(ok.every(Boolean));
+    assert.equal(b.tracked, 200);
+    reset(b);
+    assert.equal(b.tracked, 0);
+  });
+
+  it("UncheckedBumperAllocator: the seed's example sum(input .* 2) then reset gives 12", () => {
+    const input = AllocArray.from(new Float64Array([1, 2, 3]));
+    const b = new UncheckedBumperAllocator(new AllocBuffer(2 ** 24));
+    const total = withAllocator(b, () => {
+      const doubled = similar(input);
+      for (let i = 0; i < input.size; i++) doubled.data[i] = input.data[i] * 2;
+      const ret = sum(doubled);
+      reset(b);
+      return ret;
+    });
+    assert.equal(total, 12);
+  });
+
+  it("BumperAllocator constructor takes a buffer, a size or nothing", () => {
+    assert.ok(new BumperAllocator().buffer instanceof AutoscalingAllocBuffer);
+    const sized = new BumperAllocator(4096).buffer;
+    assert.ok(sized instanceof AllocBuffer && sized.capacity === 4096);
+    const buf = new SlabBuffer();
+    assert.equal(new BumperAllocator(buf).buffer, buf);
+    const user = new TestBump(64);
+    assert.equal(new UncheckedBumperAllocator(user).buffer, user);
+  });
+
+  it("BumperAllocator and UncheckedBumperAllocator constructors reject wrong types and sizes", () => {
+    for (const C of [BumperAllocator, UncheckedBumperAllocator]) {
+      assert.throws(() => new C("1024" as never), {
+        name: "TypeError",
+        message: new RegExp(`Cannot create ${C.name}: expected an allocator .* got "1024"`),
+      });
+      assert.throws(() => new C({ allocPtr() {} } as never), TypeError);
+      assert.throws(() => new C(null as never), TypeError);
+      assert.throws(() => new C(-1), RangeError);
+      assert.throws(() => new C(1.5), RangeError);
+    }
+  });
+
+  it("BumperAllocator.allocView() validates its arguments at the boundary", () => {
+    const b = new BumperAllocator(new TestBump(64));
+    assert.throws(() => b.allocView(Array as never, 2), TypeError);
+    assert.throws(() => b.allocView(Float64Array, -1), RangeError);
+    assert.equal(b.allocView(Float64Array, 2).length, 2);
+    assert.throws(() => b.allocView(Float64Array, 100), /TestBump: out of memory/);
+  });
+
+  it("BumperAllocator tracks its CheckedAllocArrays and prints the count like AllocArrays.jl", () => {
+    const b = new BumperAllocator(1024);
+    assert.equal(inspect(b), "BumperAllocator(AllocBuffer(used 0 of 1024 bytes, peak 0))");
+    const input = new CheckedAllocArray(new Float64Array(4));
+    withAllocator(b, () => similar(input));
+    assert.equal(b.tracked, 1);
+    assert.equal(
+      inspect(b),
+      "BumperAllocator(AllocBuffer(used 32 of 1024 bytes, peak 32)) (tracking 1 CheckedAllocArray memory location)",
+    );
+    withAllocator(b, () => similar(input));
+    assert.match(inspect(b), /tracking 2 CheckedAllocArray memory locations\)$/);
+    withAllocator(b, () => similar(AllocArray.from(new Float64Array(4))));
+    assert.equal(b.tracked, 2, "plain AllocArrays are not tracked");
+    reset(b);
+    assert.equal(inspect(b), "BumperAllocator(AllocBuffer(used 0 of 1024 bytes, peak 96))");
+    assert.equal(Object.prototype.toString.call(b), "[object BumperAllocator]");
+  });
+
+  it("UncheckedBumperAllocator prints its buffer", () => {
+    assert.equal(
+      inspect(new UncheckedBumperAllocator(64)),
+      "UncheckedBumperAllocator(AllocBuffer(used 0 of 64 bytes, peak 0))",
+    );
+    assert.equal(
+      String(new UncheckedBumperAllocator(new TestBump(8))),
+      "UncheckedBumperAllocator(TestBump)",
+    );
+  });
+
+  it("BumperAllocator regions (noEscape) invalidate only the CheckedAllocArrays made inside", () => {
+    const b = new BumperAllocator(1 << 12);
+    const input = new CheckedAllocArray(new Float64Array(4));
+    let before!: CheckedAllocArray, inner!: CheckedAllocArray, after!: CheckedAllocArray;
+    let innermost!: CheckedAllocArray;
+    withAllocator(b, () => {
+      before = similar(input);
+      noEscape(b, () => {
+        inner = similar(input);
+        noEscape(b, () => {
+          innermost = similar(input);
+        });
+        assert.equal(innermost.isValid, false);
+        assert.equal(inner.isValid, true);
+        after = similar(input); // in the outer region's generation again
+      });
+    });
+    assert.ok(before.isValid);
+    assert.ok(!inner.isValid && !after.isValid);
+    assert.equal(b.tracked, 1);
+    assert.equal((b.buffer as AllocBuffer).used, 32);
+  });
+
+  it("BumperAllocator.checkpointRestore() rejects stale, restored and foreign checkpoints, changing nothing", () => {
+    const buf = new AllocBuffer(1024);
+    const b = new BumperAllocator(buf);
+    const outer = b.checkpointSave();
+    const inner = b.checkpointSave();
+    const v = b.trackChecked();
+    b.allocPtr(64, 8);
+    b.checkpointRestore(outer);
+    assert.equal(v.valid, false);
+    assert.throws(() => b.checkpointRestore(inner), CheckpointError);
+    assert.throws(() => b.checkpointRestore(outer), CheckpointError);
+    const other = new BumperAllocator(1024);
+    const live = b.checkpointSave();
+    const v2 = b.trackChecked();
+    b.allocPtr(16, 8);
+    assert.throws(() => b.checkpointRestore(other.checkpointSave()), CheckpointError);
+    assert.throws(() => b.checkpointRestore("cp" as never), TypeError);
+    assert.ok(v2.valid);
+    assert.equal(buf.used, 16);
+    b.checkpointRestore(live);
+    assert.ok(!v2.valid);
+    assert.equal(buf.used, 0);
+  });
+
+  it("BumperAllocator.resetBuffer() invalidates every checkpoint", () => {
+    const b = new BumperAllocator(1024);
+    const cp = b.checkpointSave();
+    reset(b);
+    assert.throws(() => b.checkpointRestore(cp), CheckpointError);
+  });
+
+  it("BumperAllocator.allocatedSince() forwards the escape check so regions catch escapes", () => {
+    const b = new BumperAllocator(1024);
+    const cp = b.checkpointSave();
+    const v = b.allocView(Float64Array, 2);
+    assert.ok(b.allocatedSince(cp, v));
+    assert.ok(!b.allocatedSince(cp, new Float64Array(2)));
+    b.checkpointRestore(cp);
+    assert.ok(!b.allocatedSince(cp, v), "a restored checkpoint is not live");
+    const unchecked = new UncheckedBumperAllocator(new TestBump(64));
+    assert.equal(unchecked.allocatedSince(unchecked.checkpointSave(), v), false);
+  });
+
+  it("reset() resets any allocator and rejects non-allocators", () => {
+    const buf = new AllocBuffer(64);
+    buf.allocPtr(8, 8);
+    reset(buf);
+    assert.equal(buf.used, 0);
+    assert.throws(() => reset({} as never), {
+      name: "TypeError",
+      message: /Cannot reset: expected an allocator, got an? Object/,
+    });
+  });
+});
+
+describe("improper usage (seed 001) with CheckedAllocArray", () => {
+  it("allowing escapes: bad_function_1 throws InvalidMemoryError; good_function_1 copies out", () => {
+    const a = new CheckedAllocArray(ones(1000));
+    function badFunction1(a: CheckedAllocArray<Float64Array>): number {
+      const b = new BumperAllocator(2 ** 23);
+      const output: Arr[] = [];
+      withAllocator(b, () => {
+        const result = someAllocatingFunction(a);
+        output.push(result.b); // wrong! `b` escapes the reset
+        reset(b);
+      });
+      return sum(output[0]);
+    }
+    assert.throws(() => badFunction1(a), InvalidMemoryError);
+
+    function goodFunction1(a: CheckedAllocArray<Float64Array>): number {
+      const b = new BumperAllocator(2 ** 23);
+      const output = similar(a); // outside withAllocator: heap memory
+      withAllocator(b, () => {
+        noEscape(b, () => {
+          const result = someAllocatingFunction(a);
+          output.data.set(result.b.data); // OK: copied into heap memory
+        });
+      });
+      return sum(output);
+    }
+    assert.equal(goodFunction1(a), 1000);
+  });
+
+  it("allowing escapes with a plain AllocArray silently reads reused memory (why checking matters)", () => {
+    const a = AllocArray.from(ones(4));
+    const b = new UncheckedBumperAllocator(1024);
+    const escaped = withAllocator(b, () => {
+      const result = someAllocatingFunction(a);
+      reset(b);
+      return result.b;
+    });
+    withAllocator(b, () => similar(a).fill(7)); // reuses the freed memory
+    assert.deepEqual([...escaped], [7, 7, 7, 7], "no error, wrong data");
+  });
+
+  it("resetting a buffer in active use: bad_function_2 throws; good_function_2 and 2b give 20000", async () => {
+    const a = new CheckedAllocArray(ones(1000));
+    async function asyncBasicReduction(a: Arr, k: number): Promise<number> {
+      const { b, c } = someAllocatingFunction(a);
+      await tick(k); // the other tasks run meanwhile
+      const bc = similar(b);
+      for (let i = 0; i < bc.size; i++) bc.data[i] = b.data[i] + c.data[i];
+      return sum(bc);
+    }
+
+    async function badFunction2(a: Arr): Promise<number> {
+      const b = new BumperAllocator(2 ** 23);
+      const output: number[] = [];
+      await withAllocator(b, () =>
+        Promise.all(Array.from({ length: 10 }, async (_, k) => {
+          output.push(await asyncBasicReduction(a, k));
+          reset(b); // wrong! the other tasks still use b's memory
+        })));
+      return output.reduce((s, v) => s + v);
+    }
+    await assert.rejects(badFunction2(a), InvalidMemoryError);
+
+    async function goodFunction2(a: Arr): Promise<number> {
+      const b = new BumperAllocator(2 ** 23);
+      const output = await withAllocator(b, async () => {
+        const out = await Promise.all(
+          Array.from({ length: 10 }, (_, k) => asyncBasicReduction(a, k)),
+        );
+        reset(b); // OK: once the allocations are no longer needed
+        return out;
+      });
+      return output.reduce((s, v) => s + v);
+    }
+    assert.equal(await goodFunction2(a), 20000);
+
+    async function goodFunction2b(a: Arr): Promise<number> {
+      const b = new BumperAllocator(2 ** 23);
+      const output: number[] = [];
+      await withAllocator(b, async () => {
+        for (let k = 0; k < 10; k++) {
+          output.push(await asyncBasicReduction(a, 0));
+          reset(b); // OK: serial, nothing else uses the memory
+        }
+      });
+      return output.reduce((s, v) => s + v);
+    }
+    assert.equal(await goodFunction2b(a), 20000);
+  });
+
+  it("neglecting to reset: bad_function_3 runs out of memory; resetting each round works", () => {
+    const a = new CheckedAllocArray(ones(1000)); // 8000 bytes per array, 3 per round
+    function badFunction3(a: Arr, n: number): number {
+      const b = new BumperAllocator(new AllocBuffer(2 ** 17)); // 128 KiB: 5 rounds
+      const output: number[] = [];
+      withAllocator(b, () => {
+        for (let i = 0; i < n; i++) output.push(basicReduction(a)); // never reset
+      });
+      return output.reduce((s, v) => s + v);
+    }
+    assert.equal(badFunction3(a, 5), 10000);
+    assert.throws(() => badFunction3(a, 100), OutOfMemoryError);
+
+    function goodFunction3(a: Arr, n: number): number {
+      const b = new BumperAllocator(new AllocBuffer(2 ** 17));
+      const output: number[] = [];
+      withAllocator(b, () => {
+        for (let i = 0; i < n; i++) {
+          output.push(basicReduction(a));
+          reset(b);
+        }
+      });
+      return output.reduce((s, v) => s + v);
+    }
+    assert.equal(goodFunction3(a, 100), 200000);
+  });
+});
