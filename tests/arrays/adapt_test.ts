@@ -78,10 +78,16 @@ describe("adapt", () => {
   });
 
   it("adapt() to CheckedAllocArray wraps heap arrays and rejects unchecked AllocArrays", () => {
-    const m = adapt({ w: new Float64Array(2), v: new NDArray(new Int32Array(4), [2, 2]) }, CheckedAllocArray);
+    const m = adapt(
+      { w: new Float64Array(2), v: new NDArray(new Int32Array(4), [2, 2]) },
+      CheckedAllocArray,
+    );
     assert.ok(m.w instanceof CheckedAllocArray && m.w.isValid);
     assert.ok(m.v instanceof CheckedAllocArray);
-    assert.throws(() => adapt([AllocArray.from(new Float64Array(1))], CheckedAllocArray), TypeError);
+    assert.throws(
+      () => adapt([AllocArray.from(new Float64Array(1))], CheckedAllocArray),
+      TypeError,
+    );
     assert.throws(() => adapt({}, NDArray as never), {
       name: "TypeError",
       message: /kind must be AllocArray or CheckedAllocArray, got NDArray/,

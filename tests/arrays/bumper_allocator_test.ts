@@ -2,8 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import {
-  AllocBuffer,
   type Allocator,
+  AllocBuffer,
   AutoscalingAllocBuffer,
   CheckpointError,
   DefaultAllocator,
@@ -70,7 +70,10 @@ describe("BumperAllocator", () => {
       ["BumperAllocator(n)", new BumperAllocator(2 ** 16)],
       ["BumperAllocator(SlabBuffer)", new BumperAllocator(new SlabBuffer())],
       ["UncheckedBumperAllocator()", new UncheckedBumperAllocator()],
-      ["UncheckedBumperAllocator(AllocBuffer)", new UncheckedBumperAllocator(new AllocBuffer(2 ** 16))],
+      [
+        "UncheckedBumperAllocator(AllocBuffer)",
+        new UncheckedBumperAllocator(new AllocBuffer(2 ** 16)),
+      ],
       ["AllocBuffer", new AllocBuffer(2 ** 16)],
       ["SlabBuffer", new SlabBuffer()],
       ["ResizeBuffer", new ResizeBuffer()],
@@ -111,14 +114,17 @@ describe("BumperAllocator", () => {
   it("BumperAllocator gives interleaved async tasks disjoint memory (no lock needed)", async () => {
     const b = new BumperAllocator(new AllocBuffer(2 ** 20));
     const input = new CheckedAllocArray(new Float64Array(16));
-    const ok = await withAllocator(b, () =>
-      Promise.all(Array.from({ length: 100 }, async (_, k) => {
-        const y = similar(input).fill(k);
-        await tick(k % 4);
-        const z = similar(input).fill(-k);
-        await tick(k % 3);
-        return [...y].every((v) => v === k) && [...z].every((v) => v === -k);
-      })));
+    const ok = await withAllocator(
+      b,
+      () =>
+        Promise.all(Array.from({ length: 100 }, async (_, k) => {
+          const y = similar(input).fill(k);
+          await tick(k % 4);
+          const z = similar(input).fill(-k);
+          await tick(k % 3);
+          return [...y].every((v) => v === k) && [...z].every((v) => v === -k);
+        })),
+    );
     assert.ok(ok.every(Boolean));
     assert.equal(b.tracked, 200);
     reset(b);

@@ -20,7 +20,10 @@ import {
 import { withAllocator } from "../../scope/mod.ts";
 import { TestBump } from "../_helpers.ts";
 
-const invalid = { name: "InvalidMemoryError", message: /^Array accessed after its memory has been deallocated/ };
+const invalid = {
+  name: "InvalidMemoryError",
+  message: /^Array accessed after its memory has been deallocated/,
+};
 
 function caught(fn: () => unknown): unknown {
   try {
@@ -64,7 +67,8 @@ describe("CheckedAllocArray", () => {
     const a = AllocArray.from(new Float64Array(2));
     assert.throws(() => new CheckedAllocArray(a), {
       name: "TypeError",
-      message: /Cannot create a CheckedAllocArray from an? AllocArray: the lifetime of an AllocArray's memory is unknown/,
+      message:
+        /Cannot create a CheckedAllocArray from an? AllocArray: the lifetime of an AllocArray's memory is unknown/,
     });
     assert.throws(() => CheckedAllocArray.from(a), TypeError);
   });
@@ -77,7 +81,8 @@ describe("CheckedAllocArray", () => {
     });
     assert.throws(() => new CheckedAllocArray(new Float64Array(2), [3]), RangeError);
     assert.throws(
-      () => new CheckedAllocArray(new Float64Array(2), undefined, undefined, undefined, {} as never),
+      () =>
+        new CheckedAllocArray(new Float64Array(2), undefined, undefined, undefined, {} as never),
       { name: "TypeError", message: /validity must be a MemoryValidity, got an? Object/ },
     );
   });
