@@ -143,11 +143,15 @@ export function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string
     : ts.formatDiagnosticsWithColorAndContext(diagnostics, host);
 }
 
-/** Rewrites `"@x/allocarrays"` and `"@x/allocarrays/sub"` specifiers (in doc examples) to npm's name. */
+/**
+ * Rewrites imports of `"@x/allocarrays"` and `"@x/allocarrays/sub"` (in doc examples and the
+ * README's code) to npm's name: `from "…"`, `import "…"` and `import("…")`; prose is kept.
+ */
 export function rewriteSelfImports(text: string): string {
   return text.replace(
-    /(["'])@x\/allocarrays(\/[\w-]+)?\1/g,
-    (_m, q: string, sub: string | undefined) => `${q}${PACKAGE_NAME}${sub ?? ""}${q}`,
+    /(\bfrom\s*|\bimport\s*\(?\s*)(["'])@x\/allocarrays(\/[\w-]+)?\2/g,
+    (_m, lead: string, q: string, sub: string | undefined) =>
+      `${lead}${q}${PACKAGE_NAME}${sub ?? ""}${q}`,
   );
 }
 
