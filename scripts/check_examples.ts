@@ -1,0 +1,56 @@
+// Publish readiness: every function, class and variable an entry point exports has at least
+// one `@example` in its JSDoc (on any of its declarations, e.g. one overload), so
+// `deno test --doc` runs an example of each. `deno doc --lint` checks that docs exist; this
+// checks that examples do. Types and interfaces are exempt, as in denoland/std's doc checker
+// (they are shown in use by the examples of the values that take them).
+//
+//   deno run -A scripts/check_examples.ts      (part of `deno task check`)
+
+import { readDenoConfig, ROOT, run } from "./_npm.ts";
+
+interface DocSymbol {
+  name: string;
+  declarations: { kind: string; jsDoc?: { tags?: { kind: string }[] } }[];
+}
+interface DocJson {
+  nodes: Record<string, { symbols?: DocSymbol[] }>;
+}
+
+const TYPE_KINDS: ReadonlySet<string> = new Set(["interface", "typeAlias"]);
+
+/** `entry point: symbol` for each exported symbol without an `@example`. */
+export async function symbolsWithoutExamples(): Promise<string[]> {
+  const entries = Object.values(readDenoConfig().exports);
+  const out = await run(Deno.execPath(), ["doc", "--json", ...entries], { capture: true });
+  const doc = JSON.parse(out) as DocJson;
+  const missing: string[] = [];
+  for (const [url, node] of Object.entries(doc.nodes)) {
+    const entry = url.slice(new URL(`file://${ROOT}/`).href.length);
+    for (const symbol of node.symbols ?? []) {
+      if (symbol.declarations.every((d) => TYPE_KINDS.has(d.kind))) continue;
+      const hasExample = symbol.declarations.some((d) =>
+        d.jsDoc?.tags?.some((t) => t.kind === "example")
+      );
+      if (!hasExample) missing.push(`${entry}: ${symbol.name}`);
+    }
+  }
+  return [...new Set(missing)].sort();
+}
+
+if (import.meta.main) {
+  try {
+    const missing = await symbolsWithoutExamples();
+    if (missing.length > 0) {
+      console.error(
+        `Cannot publish: ${missing.length} exported functions, classes or variables have no @example\n  ${
+          missing.join("\n  ")
+        }`,
+      );
+      Deno.exit(1);
+    }
+    console.log("Every exported function, class and variable has an @example");
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    Deno.exit(1);
+  }
+}
