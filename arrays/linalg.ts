@@ -7,7 +7,7 @@
 
 import type { TypedArrayConstructor } from "../allocators/dtype.ts";
 import { describeValue } from "../allocators/_validate.ts";
-import { axpyRows } from "./_kernels.ts";
+import { gemmAccumulate } from "./_kernels.ts";
 import {
   assign,
   broadcastShapes,
@@ -25,7 +25,7 @@ import type { ArrayInput, ElementsOf, ResultArray, Returned } from "./operand.ts
 
 /**
  * `c[m×n] = a[m×k] · b[k×n]` for one matrix pair; `c` is row-major at `co`. `b` is read row by
- * row when its rows are contiguous (`bs1 === 1`: {@linkcode axpyRows}), else by columns (dot
+ * row when its rows are contiguous (`bs1 === 1`: `gemmAccumulate`), else by columns (dot
  * products, fast when `bs0 === 1`, e.g. a transposed matrix). Any layout of `a`.
  */
 function gemm(
@@ -44,11 +44,8 @@ function gemm(
   co: number,
 ): void {
   if (bs1 === 1) {
-    for (let i = 0; i < m; i++) {
-      const crow = co + i * n;
-      c.fill(0, crow, crow + n);
-      axpyRows(c, crow, n, a, ao + i * as0, as1, k, b, bo, bs0);
-    }
+    c.fill(0, co, co + m * n);
+    gemmAccumulate(m, n, k, a, ao, as0, as1, b, bo, bs0, c, co, n);
     return;
   }
   for (let i = 0; i < m; i++) {

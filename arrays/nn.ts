@@ -16,7 +16,7 @@
 
 import type { TypedArrayConstructor } from "../allocators/dtype.ts";
 import { describeValue } from "../allocators/_validate.ts";
-import { activate, type ActivationName, axpyRows } from "./_kernels.ts";
+import { activate, type ActivationName, gemmAccumulate } from "./_kernels.ts";
 import {
   contiguous,
   type Data,
@@ -280,15 +280,23 @@ export function conv2d<
   for (let n = 0; n < N; n++) {
     const xo = xs.offset + n * C * H * W;
     if (!direct) im2col(xd, xo, C, H, W, KH, KW, sh, sw, ph, pw, OH, OW, cols, 0);
-    const co = direct ? xo : 0;
+    const yo = y.offset + n * OC * P;
     for (let o = 0; o < OC; o++) {
-      const yo = y.offset + (n * OC + o) * P;
-      yd.fill(B === undefined ? 0 : B.data[B.offset + o * B.strides[0]], yo, yo + P);
-      axpyRows(yd, yo, P, wd, ws.offset + o * K, 1, K, cols, co, P);
-      activate(act, yd, yo, P);
+      yd.fill(
+        B === undefined ? 0 : B.data[B.offset + o * B.strides[0]],
+        yo + o * P,
+        yo + o * P + P,
+      );
     }
+    gemmAccumulate(OC, P, K, wd, ws.offset, K, 1, cols, direct ? xo : 0, P, yd, yo, P);
+    activate(act, yd, yo, OC * P);
   }
   return finish(res, y) as never;
+}
+
+/** max(a, b) without a branch, up to rounding: callers check the result. */
+function max2(a: number, b: number): number {
+  return (a + b + Math.abs(a - b)) * 0.5;
 }
 
 /** Options of {@linkcode maxPool2d}. */
@@ -372,8 +380,19 @@ export function maxPool2d<
         for (let ox = 0; ox < OW; ox++, q++) {
           const a = xd[r0 + 2 * ox], b = xd[r0 + 2 * ox + 1];
           const c = xd[r1 + 2 * ox], d = xd[r1 + 2 * ox + 1];
-          const m1 = a > b || a !== a ? a : b, m2 = c > d || c !== c ? c : d;
-          yd[q] = m1 > m2 || m1 !== m1 ? m1 : m2;
+          // Branch-free maximum (comparisons of real data are coin flips, and mispredicted
+          // branches cost more than the arithmetic); the check, true unless rounding, NaN or
+          // infinities interfere, makes the result exactly the largest input either way.
+          const m = max2(max2(a, b), max2(c, d));
+          if (
+            (+(m === a) | +(m === b) | +(m === c) | +(m === d)) &
+            +(m >= a) & +(m >= b) & +(m >= c) & +(m >= d)
+          ) {
+            yd[q] = m;
+          } else {
+            const m1 = a > b || a !== a ? a : b, m2 = c > d || c !== c ? c : d;
+            yd[q] = m1 > m2 || m1 !== m1 ? m1 : m2;
+          }
         }
       }
       continue;
