@@ -17,6 +17,11 @@ export function elementSize(type: unknown, action: string): number {
   return (type as TypedArrayConstructor).BYTES_PER_ELEMENT;
 }
 
+/** Whether `type` is the element type that passed the check last (one compare). */
+export function isLastElementType(type: unknown): boolean {
+  return type === lastType;
+}
+
 /** `n` when it is a valid element count; otherwise throws the validator's error. */
 export function checkLength(n: unknown, action: string): number {
   // Integers in [0, 2^32) pass with one compare; larger safe integers take the slow path.

@@ -30,10 +30,15 @@ export function anyOpenRegion(): boolean {
 /** Records an open region on `buf`, keeping the list in opening order. */
 export function recordOpen(buf: Allocator, seq: number): void {
   let list = open.get(buf);
-  if (list === undefined) open.set(buf, list = []);
-  let i = list.length;
-  while (i > 0 && list[i - 1] > seq) i--;
-  list.splice(i, 0, seq);
+  if (list === undefined) open.set(buf, list = []); // kept when empty: no WeakMap churn
+  const last = list.length - 1;
+  if (last < 0 || list[last] < seq) {
+    list.push(seq);
+  } else {
+    let i = last;
+    while (i > 0 && list[i - 1] > seq) i--;
+    list.splice(i, 0, seq);
+  }
   openCount++;
 }
 
@@ -44,12 +49,17 @@ export function recordOpen(buf: Allocator, seq: number): void {
 export function recordClose(buf: Allocator, seq: number): boolean {
   const list = open.get(buf);
   if (list === undefined) return true;
+  const last = list.length - 1;
+  if (last >= 0 && list[last] === seq) {
+    list.pop();
+    openCount--;
+    return true;
+  }
   const i = list.lastIndexOf(seq);
   if (i < 0) return true;
   list.splice(i, 1);
   openCount--;
-  if (list.length === 0) open.delete(buf);
-  return i === list.length;
+  return false;
 }
 
 /** Whether a recorded region opened after `seq` is open on `buf`. */
@@ -60,7 +70,8 @@ export function openedAfter(buf: Allocator, seq: number): boolean {
 
 /** Whether any recorded region is open on `buf`. */
 export function hasOpenRegion(buf: Allocator): boolean {
-  return open.has(buf);
+  const list = open.get(buf);
+  return list !== undefined && list.length > 0;
 }
 
 /** The error for a region that closes while a region opened after it is still open. */

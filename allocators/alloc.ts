@@ -8,8 +8,13 @@ import type { Allocator } from "./allocator.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { defaultBuffer } from "./default_buffer.ts";
 import { allocIn } from "./_alloc_in.ts";
-import { checkDims, elementSize } from "./_fast_checks.ts";
-import { describeValue, validateDims } from "./_validate.ts";
+import { checkDims, elementSize, isLastElementType } from "./_fast_checks.ts";
+import { allocViewUnchecked } from "./_unchecked.ts";
+import { describeValue } from "./_validate.ts";
+
+interface Unchecked {
+  [allocViewUnchecked]?: (type: TypedArrayConstructor, n: number) => TypedArray;
+}
 
 /**
  * An uninitialised typed array of `prod(dims)` elements of `type`, in `buf`'s memory, aligned to
@@ -91,23 +96,41 @@ export function alloc<T extends TypedArray>(
  * ```
  */
 export function alloc<T extends TypedArray>(type: TypedArrayConstructor<T>, ...dims: number[]): T;
-export function alloc(a: unknown, b?: unknown, ...dims: unknown[]): TypedArray {
+export function alloc(a: unknown, ...rest: unknown[]): TypedArray {
+  // The fast path: alloc(buf, type, n) or alloc(type, n) with the element type seen last and
+  // a small count, a few compares; everything else takes allocSlow.
+  let buf: unknown;
+  let type: unknown;
+  let n: unknown;
+  if (rest.length === 2) {
+    buf = a;
+    type = rest[0];
+    n = rest[1];
+    if (typeof buf !== "object" || buf === null) return allocSlow(a, rest);
+  } else if (rest.length === 1 && typeof a === "function") {
+    type = a;
+    n = rest[0];
+  } else {
+    return allocSlow(a, rest);
+  }
+  if (!(isLastElementType(type) && typeof n === "number" && n >>> 0 === n)) {
+    return allocSlow(a, rest);
+  }
+  if (buf === undefined) buf = defaultBuffer();
+  const unchecked = (buf as Unchecked)[allocViewUnchecked];
+  if (unchecked !== undefined) return unchecked.call(buf, type as TypedArrayConstructor, n);
+  return allocIn(buf as Allocator, type as TypedArrayConstructor, n);
+}
+
+function allocSlow(a: unknown, rest: unknown[]): TypedArray {
   let buf: Allocator;
   let type: unknown;
   let n: number;
   if (typeof a === "function") {
-    // alloc(type, ...dims): `b` is the first dimension, if any.
+    // alloc(type, ...dims)
     type = a;
     elementSize(type, "allocate");
-    if (dims.length === 0) {
-      n = arguments.length < 2
-        ? 1
-        : typeof b === "number" && b >>> 0 === b
-        ? b
-        : validateDims([b], "allocate");
-    } else {
-      n = validateDims([b, ...dims], "allocate");
-    }
+    n = checkDims(rest, "allocate");
     buf = defaultBuffer();
   } else {
     if (typeof a !== "object" || a === null) {
@@ -116,9 +139,9 @@ export function alloc(a: unknown, b?: unknown, ...dims: unknown[]): TypedArray {
       );
     }
     buf = a as Allocator;
-    type = b;
+    type = rest[0];
     elementSize(type, "allocate");
-    n = checkDims(dims, "allocate");
+    n = checkDims(rest.slice(1), "allocate");
   }
   return allocIn(buf, type as TypedArrayConstructor, n);
 }

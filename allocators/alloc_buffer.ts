@@ -10,6 +10,7 @@ import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { OutOfMemoryError } from "./errors.ts";
 import { CheckpointIds } from "./_checkpoint_ids.ts";
 import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
+import { allocViewUnchecked } from "./_unchecked.ts";
 import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
 
 /** The default size of an {@linkcode AllocBuffer}: 1 MiB. */
@@ -151,8 +152,17 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @throws {OutOfMemoryError} When the elements do not fit (the buffer is unchanged).
    */
   allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
-    const size = elementSize(type, "allocate");
-    const n = checkLength(length, "allocate");
+    elementSize(type, "allocate");
+    return this[allocViewUnchecked](type, checkLength(length, "allocate"));
+  }
+
+  /**
+   * {@linkcode AllocBuffer.allocView} without the argument checks, for `alloc`, which made them.
+   *
+   * @ignore
+   */
+  [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
+    const size = type.BYTES_PER_ELEMENT;
     const start = this.#offset + (-this.#offset & (size - 1));
     const end = start + n * size;
     if (end > this.#capacity) {

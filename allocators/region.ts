@@ -158,6 +158,16 @@ export function noEscape<R>(fn: () => R): R;
  */
 export function noEscape<R>(buf: Allocator, fn: () => R): R;
 export function noEscape(a: unknown, b?: unknown): unknown {
+  if (typeof b === "function") {
+    if (a === lastAllocator) return runRegion(a as Allocator, b as () => unknown);
+  } else if (typeof a === "function" && b === undefined && a.constructor !== AsyncFunction) {
+    return runRegion(defaultBuffer(), a as () => unknown);
+  }
+  return noEscapeSlow(a, b);
+}
+
+// Everything but an explicit buffer that passed the allocator check last time.
+function noEscapeSlow(a: unknown, b: unknown): unknown {
   if (typeof a === "function" && b === undefined) {
     if (a.constructor === AsyncFunction) {
       const frame = currentFrame();
@@ -168,12 +178,14 @@ export function noEscape(a: unknown, b?: unknown): unknown {
     return runRegion(defaultBuffer(), a as () => unknown);
   }
   if (typeof b !== "function") {
-    const fn = arguments.length < 2 ? a : b;
+    const fn = b === undefined && !isAllocator(a) ? a : b;
     throw new TypeError(`Cannot run noEscape: fn must be a function, got ${describeValue(fn)}`);
   }
   return runRegion(checkAllocator(a, "run noEscape"), b as () => unknown);
 }
 
+// The region itself. The common case, a synchronous body returning a primitive while no
+// out-of-order-capable region is open, is: save, call, one compare, restore.
 function runRegion(buf: Allocator, fn: () => unknown): unknown {
   const seq = nextRegionSeq();
   const cp = buf.checkpointSave();
@@ -184,15 +196,21 @@ function runRegion(buf: Allocator, fn: () => unknown): unknown {
     restoreAfterThrow(buf, cp, seq);
     throw error;
   }
+  if ((typeof result === "object" && result !== null) || anyOpenRegion()) {
+    return finishRegion(buf, cp, seq, result);
+  }
+  buf.checkpointRestore(cp);
+  return result;
+}
+
+function finishRegion(buf: Allocator, cp: unknown, seq: number, result: unknown): unknown {
   if (typeof result === "object" && result !== null) {
     if (typeof (result as PromiseLike<unknown>).then === "function") {
       return settleRegion(buf, cp, seq, result as PromiseLike<unknown>);
     }
-    if (anyOpenRegion() && openedAfter(buf, seq)) throw outOfOrderError(buf);
-    checkEscape(buf, cp, result);
-  } else if (anyOpenRegion() && openedAfter(buf, seq)) {
-    throw outOfOrderError(buf);
   }
+  if (anyOpenRegion() && openedAfter(buf, seq)) throw outOfOrderError(buf);
+  if (typeof result === "object" && result !== null) checkEscape(buf, cp, result);
   buf.checkpointRestore(cp);
   return result;
 }

@@ -9,6 +9,7 @@ import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { CheckpointIds } from "./_checkpoint_ids.ts";
 import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
+import { allocViewUnchecked } from "./_unchecked.ts";
 import { newMemory } from "./_memory.ts";
 import { alignUp, validateAlignment, validateSize } from "./_validate.ts";
 
@@ -142,8 +143,17 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * unchanged).
    */
   allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
-    const size = elementSize(type, "allocate");
-    const n = checkLength(length, "allocate");
+    elementSize(type, "allocate");
+    return this[allocViewUnchecked](type, checkLength(length, "allocate"));
+  }
+
+  /**
+   * {@linkcode ResizeBuffer.allocView} without the argument checks, for `alloc`, which made them.
+   *
+   * @ignore
+   */
+  [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
+    const size = type.BYTES_PER_ELEMENT;
     const start = this.#offset + (-this.#offset & (size - 1));
     const end = start + n * size;
     if (end > this.#limit) {

@@ -9,6 +9,7 @@ import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { CheckpointIds } from "./_checkpoint_ids.ts";
 import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
+import { allocViewUnchecked } from "./_unchecked.ts";
 import { newMemory } from "./_memory.ts";
 import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
 
@@ -173,8 +174,17 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    * unchanged).
    */
   allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
-    const size = elementSize(type, "allocate");
-    const n = checkLength(length, "allocate");
+    elementSize(type, "allocate");
+    return this[allocViewUnchecked](type, checkLength(length, "allocate"));
+  }
+
+  /**
+   * {@linkcode SlabBuffer.allocView} without the argument checks, for `alloc`, which made them.
+   *
+   * @ignore
+   */
+  [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
+    const size = type.BYTES_PER_ELEMENT;
     const start = this.#offset + (-this.#offset & (size - 1));
     const bytes = n * size;
     const end = start + bytes;
