@@ -3,6 +3,8 @@
 // reference helpers (multi-index iteration, broadcasting reads).
 import fc from "fast-check";
 import { NDArray } from "../../arrays/mod.ts";
+import { withAllocator } from "../../scope/mod.ts";
+import { TestBump } from "../_helpers.ts";
 
 /** Every multi-index of `shape` in row-major order (one empty index for a 0-d shape). */
 export function* indices(shape: readonly number[]): Generator<number[]> {
@@ -126,4 +128,15 @@ export function arrayArb(shape: fc.Arbitrary<number[]>): fc.Arbitrary<NDArray<Fl
       fc.array(fc.integer({ min: -8, max: 8 }), { minLength: 256, maxLength: 256 }),
     ).map(([layout, values]) => build(s, layout, (i) => values[i % 256]))
   );
+}
+
+/**
+ * Runs `fn` with a bump allocator whose memory is full of NaN (as reused arena memory holds
+ * old values), so an operation that forgets to write part of a result, or reads its own
+ * temporaries before writing them, shows up. Pass `AllocArray`s to `fn`'s operations.
+ */
+export function inDirtyBump<R>(fn: () => R, bytes = 1 << 20): R {
+  const bump = new TestBump(bytes);
+  new Float64Array(bump.buffer).fill(NaN);
+  return withAllocator(bump, fn);
 }

@@ -26,6 +26,7 @@ import {
   build,
   flat,
   indices,
+  inDirtyBump,
   layoutArb,
   shapeArb,
 } from "./_ops_arbitrary.ts";
@@ -110,6 +111,7 @@ describe("element-wise binary operations", () => {
             assert.deepEqual(y.shape, ref.shape);
             assert.ok(y.isContiguous);
             sameNumbers(flat(y), ref.out);
+            sameNumbers(flat(inDirtyBump(() => fn(name)(a, AllocArray.from(b)))), ref.out);
           },
         ),
         { numRuns: 60 },
@@ -180,6 +182,7 @@ describe("element-wise unary operations", () => {
           const y = fn(name)(a);
           assert.deepEqual(y.shape, a.shape);
           sameNumbers(flat(y), flat(a).map(f));
+          sameNumbers(flat(inDirtyBump(() => fn(name)(AllocArray.from(a)))), flat(a).map(f));
         }),
         { numRuns: 40 },
       );

@@ -1,0 +1,193 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  AllocArray,
+  argmax,
+  argmin,
+  max,
+  mean,
+  min,
+  NDArray,
+  prod,
+  sum,
+} from "../../arrays/mod.ts";
+import { withAllocator } from "../../scope/mod.ts";
+import { TestBump } from "../_helpers.ts";
+import {
+  arrayArb,
+  build,
+  flat,
+  indices,
+  inDirtyBump,
+  layoutArb,
+  shapeArb,
+} from "./_ops_arbitrary.ts";
+
+type Reduction = (x: unknown, axis?: unknown, out?: unknown) => number | NDArray;
+
+const CASES: [string, Reduction, (v: number[]) => number, boolean][] = [
+  ["sum", sum as Reduction, (v) => v.reduce((a, b) => a + b, 0), false],
+  ["prod", prod as Reduction, (v) => v.reduce((a, b) => a * b, 1), false],
+  ["mean", mean as Reduction, (v) => v.reduce((a, b) => a + b, 0) / v.length, false],
+  ["max", max as Reduction, (v) => Math.max(...v), true],
+  ["min", min as Reduction, (v) => Math.min(...v), true],
+  ["argmax", argmax as Reduction, (v) => v.indexOf(Math.max(...v)), true],
+  ["argmin", argmin as Reduction, (v) => v.indexOf(Math.min(...v)), true],
+];
+
+/** The values of `x` along `axis` at each position of the other axes, row-major. */
+function lines(x: NDArray, axis: number): { shape: number[]; lines: number[][] } {
+  const shape = x.shape.filter((_, k) => k !== axis);
+  const out: number[][] = [];
+  for (const idx of indices(shape)) {
+    const line: number[] = [];
+    for (let i = 0; i < x.shape[axis]; i++) {
+      const full = idx.slice();
+      full.splice(axis, 0, i);
+      line.push(x.get(...full) as number);
+    }
+    out.push(line);
+  }
+  return { shape, lines: out };
+}
+
+describe("reductions over all elements", () => {
+  for (const [name, f, ref, needsElements] of CASES) {
+    it(`${name}() of every element matches a plain loop on random layouts`, () => {
+      fc.assert(
+        fc.property(arrayArb(shapeArb(4, 3, needsElements ? 1 : 0)), (x) => {
+          const r = f(x);
+          assert.equal(typeof r, "number");
+          const expected = ref(flat(x));
+          if (Number.isNaN(expected)) assert.ok(Number.isNaN(r));
+          else assert.equal(r, expected);
+        }),
+        { numRuns: 80 },
+      );
+    });
+  }
+
+  it("sum() of an empty array is 0, prod() 1, mean() NaN; max() of one is a RangeError", () => {
+    const e = new NDArray(new Float64Array(0), [2, 0]);
+    assert.equal(sum(e), 0);
+    assert.equal(prod(e), 1);
+    assert.ok(Number.isNaN(mean(e)));
+    assert.throws(
+      () => max(e),
+      (err: Error) =>
+        err instanceof RangeError && /Cannot compute max\(\): the array is empty/.test(err.message),
+    );
+    assert.throws(() => argmin(e), RangeError);
+  });
+
+  it("sum() of a 0-d array is its element; max() propagates NaN; argmax() finds the first NaN", () => {
+    assert.equal(sum(NDArray.fromNested(4)), 4);
+    const x = new NDArray(new Float64Array([1, NaN, 3, NaN, 9, 2]), [2, 3]);
+    assert.ok(Number.isNaN(max(x)));
+    assert.ok(Number.isNaN(min(x.transpose())));
+    assert.equal(argmax(x), 1);
+    assert.equal(argmax(x.transpose()), 1); // 1, NaN, NaN, 9, 3, 2 in row-major order
+    assert.equal(argmax(x.transpose().slice([2])), 0); // 3, 2
+    assert.equal(argmax(new NDArray(new Float64Array([1, 2, 3, NaN, 0]), [5]).reshape(5, 1)), 3);
+    assert.equal(argmin(x.slice(null, [null, null, -1])), 1); // 3, NaN, 1, 2, 9, NaN
+    assert.deepEqual(argmax(x, 1).toNested(), [1, 0]);
+  });
+});
+
+describe("reductions along an axis", () => {
+  for (const [name, f, ref, needsElements] of CASES) {
+    it(`${name}() along a random axis matches a plain loop on random layouts`, () => {
+      fc.assert(
+        fc.property(
+          arrayArb(shapeArb(4, 3, needsElements ? 1 : 0).filter((s) => s.length > 0)).chain((x) =>
+            fc.tuple(fc.constant(x), fc.integer({ min: -x.ndim, max: x.ndim - 1 }))
+          ),
+          ([x, axis]) => {
+            const r = f(x, axis) as NDArray;
+            const ax = axis < 0 ? axis + x.ndim : axis;
+            const { shape, lines: ls } = lines(x, ax);
+            assert.deepEqual(r.shape, shape);
+            const expected = ls.map(ref);
+            const z = inDirtyBump(() => f(AllocArray.from(x), axis) as NDArray);
+            assert.deepEqual(flat(z), flat(r));
+            flat(r).forEach((v, i) => {
+              if (Number.isNaN(expected[i])) assert.ok(Number.isNaN(v));
+              else assert.equal(v, expected[i]);
+            });
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+  }
+
+  it("sum() along an axis writes into a strided out and returns it", () => {
+    fc.assert(
+      fc.property(
+        arrayArb(shapeArb(3, 3, 1).filter((s) => s.length > 0)).chain((x) =>
+          fc.tuple(
+            fc.constant(x),
+            fc.integer({ min: 0, max: x.ndim - 1 }),
+            layoutArb(x.ndim - 1),
+          )
+        ),
+        ([x, axis, lay]) => {
+          const shape = x.shape.filter((_, k) => k !== axis);
+          const out = build(shape, lay, () => -1, Float32Array);
+          assert.equal(sum(x, axis, out), out);
+          assert.deepEqual(flat(out), flat(sum(x, axis)));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("sum() of integers along an axis is Float64Array; max() keeps the type; argmax() is Int32Array", () => {
+    const x = new NDArray(new Uint8Array([200, 100, 50, 7]), [2, 2]);
+    const s = sum(x, 0);
+    assert.equal(s.dtype, Float64Array);
+    assert.deepEqual(s.toNested(), [250, 107]); // no Uint8 wrap-around
+    assert.equal(max(x, 1).dtype, Uint8Array);
+    assert.equal(argmax(x, 1).dtype, Int32Array);
+    assert.equal(mean(new Float32Array([1, 2]), 0).dtype, Float32Array);
+  });
+
+  it("sum() along an axis of length 0 gives 0s; max() along it is a RangeError", () => {
+    const e = new NDArray(new Float64Array(0), [2, 0]);
+    assert.deepEqual(sum(e, 1).toNested(), [0, 0]);
+    assert.deepEqual(sum(e, 0).shape, [0]);
+    assert.throws(() => max(e, 1), /axis 1 has length 0/);
+  });
+
+  it("sum() of an AllocArray along an axis is an AllocArray from the current allocator", () => {
+    const bump = new TestBump(1024);
+    const a = new AllocArray(new Float64Array([1, 2, 3, 4]), [2, 2]);
+    const r = withAllocator(bump, () => sum(a, 0));
+    assert.ok(r instanceof AllocArray);
+    assert.equal(r.data.buffer, bump.buffer);
+    assert.deepEqual(r.toNested(), [4, 6]);
+  });
+
+  it("sum() rejects a bad axis, out without an axis, and bigint arrays", () => {
+    const x = new NDArray(new Float64Array(6), [2, 3]);
+    assert.throws(
+      () => sum(x, 2),
+      (e: Error) =>
+        e instanceof RangeError && /axis 2 is out of range for an array of 2 axes/.test(e.message),
+    );
+    assert.throws(() => sum(x, 0.5), RangeError);
+    assert.throws(
+      () => sum(x, "0" as never),
+      (e: Error) => e instanceof TypeError && /axis must be a number/.test(e.message),
+    );
+    assert.throws(
+      () => sum(x, null, new Float64Array(1)),
+      (e: Error) => e instanceof TypeError && /out needs an axis/.test(e.message),
+    );
+    assert.throws(() => sum(new BigInt64Array(2)), /holds BigInt64Array elements/);
+    const out = new Float64Array([5, 5]);
+    assert.throws(() => sum(x, 0, out), /out has shape \[2\], expected \[3\]/);
+    assert.deepEqual([...out], [5, 5]);
+  });
+});
