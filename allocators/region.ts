@@ -300,8 +300,8 @@ function checkEscape(buf: Allocator, cp: unknown, result: object): void {
 
 function escapeError(view: ArrayBufferView, result: unknown): EscapeError {
   const what = "length" in view
-    ? `a ${view.constructor.name} of ${(view as TypedArray).length} elements`
-    : `a ${view.constructor.name} of ${view.byteLength} bytes`;
+    ? `${describeValue(view)} of ${(view as TypedArray).length} elements`
+    : `${describeValue(view)} of ${view.byteLength} bytes`;
   const whose = view === result ? "the result is" : "the result's data is";
   return new EscapeError(
     `Cannot return from noEscape: ${whose} ${what} allocated inside the region, whose end frees it (return a copy, e.g. with slice(), or allocate it outside the region)`,

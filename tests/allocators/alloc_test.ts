@@ -1,0 +1,102 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  alloc,
+  type Allocator,
+  AllocBuffer,
+  defaultBuffer,
+  ELEMENT_TYPES,
+  noEscape,
+  type Ptr,
+  type TypedArray,
+  type TypedArrayConstructor,
+  withBuffer,
+} from "../../allocators/mod.ts";
+import { MyAllocBuffer } from "../../examples/my_alloc_buffer.ts";
+
+describe("alloc", () => {
+  it("alloc() makes a typed array of prod(dims) elements of the buffer's memory", () => {
+    const buf = new AllocBuffer(4096);
+    const m = alloc(buf, Float32Array, 3, 4, 5);
+    assert.ok(m instanceof Float32Array);
+    assert.equal(m.length, 60);
+    assert.equal(m.buffer, buf.memory);
+    assert.equal(buf.used, 240);
+  });
+
+  it("alloc() without dimensions makes one element and with a zero dimension an empty view", () => {
+    const buf = new AllocBuffer(64);
+    assert.equal(alloc(buf, Float64Array).length, 1);
+    alloc(buf, Uint8Array, 1);
+    const empty = alloc(buf, Float64Array, 4, 0);
+    assert.equal(empty.length, 0);
+    assert.equal(empty.byteOffset, 16, "aligned like any allocation");
+    assert.equal(alloc(buf, Int32Array, 0).length, 0);
+  });
+
+  it("alloc() supports every element type, aligned to its size", () => {
+    const buf = new AllocBuffer(4096);
+    for (const type of ELEMENT_TYPES) {
+      alloc(buf, Uint8Array, 1); // misalign on purpose
+      const v = alloc(buf, type as TypedArrayConstructor<TypedArray>, 3);
+      assert.ok(v instanceof type, type.name);
+      assert.equal(v.length, 3);
+      assert.equal(v.byteOffset % type.BYTES_PER_ELEMENT, 0, type.name);
+    }
+    const big = alloc(buf, BigInt64Array, 2);
+    big[1] = -5n;
+    assert.equal(big[1], -5n);
+  });
+
+  it("alloc(type, ...dims) uses the current default buffer", () => {
+    const mine = new AllocBuffer(1024);
+    withBuffer(mine, () => {
+      const y = alloc(Float64Array, 2, 3);
+      assert.equal(y.buffer, mine.memory);
+      assert.equal(y.length, 6);
+      assert.equal(alloc(Uint8Array).length, 1);
+    });
+    const y = noEscape(() => alloc(Int16Array, 5).buffer);
+    assert.equal(y, (alloc(defaultBuffer(), Int16Array, 0)).buffer);
+  });
+
+  it("alloc() works through allocPtr for allocators without allocView", () => {
+    const buf = new MyAllocBuffer(100);
+    alloc(buf, Uint8Array, 3);
+    const y = alloc(buf, Float64Array, 2);
+    assert.equal(y.byteOffset, 8);
+    assert.equal(y.buffer, buf.buf);
+    assert.equal(buf.offset, 24);
+  });
+
+  it("alloc() passes a validated type and length to a user allocator's allocView", () => {
+    const calls: [string, number][] = [];
+    const inner = new MyAllocBuffer(1024);
+    const buf: Allocator<number> = {
+      allocPtr: (n, a) => inner.allocPtr(n, a),
+      checkpointSave: () => inner.checkpointSave(),
+      checkpointRestore: (cp) => inner.checkpointRestore(cp),
+      resetBuffer: () => inner.resetBuffer(),
+      allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
+        calls.push([type.name, n]);
+        const p: Ptr = inner.allocPtr(n * type.BYTES_PER_ELEMENT, type.BYTES_PER_ELEMENT);
+        return new type(p.buffer, p.byteOffset, n);
+      },
+    };
+    alloc(buf, Float64Array, 2, 3);
+    alloc(buf, Uint8Array, 7);
+    assert.throws(() => alloc(buf, Float64Array, -1), RangeError);
+    assert.throws(() => alloc(buf, Array as never, 1), TypeError);
+    assert.deepEqual(calls, [["Float64Array", 6], ["Uint8Array", 7]]);
+  });
+
+  it("alloc() returns uninitialised memory: what a freed allocation left is still there", () => {
+    const buf = new AllocBuffer(1024);
+    noEscape(buf, () => {
+      alloc(buf, Float64Array, 4).fill(7);
+      return 0;
+    });
+    const y = noEscape(buf, () => Array.from(alloc(buf, Float64Array, 4)));
+    assert.deepEqual(y, [7, 7, 7, 7]);
+  });
+});
