@@ -1,0 +1,167 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  alloc,
+  AllocBuffer,
+  CheckpointError,
+  defaultBuffer,
+  noEscape,
+  resetBuffer,
+  SlabBuffer,
+  withBuffer,
+} from "../../allocators/mod.ts";
+import { setAsyncContextForTesting } from "../../allocators/_context.ts";
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** An async region on the default buffer that writes `id` everywhere, awaits, and checks. */
+function signatureTask(id: number, rounds: number): Promise<number> {
+  return noEscape(async () => {
+    const mine = alloc(Float64Array, 64).fill(id);
+    for (let r = 0; r < rounds; r++) {
+      await tick();
+      // Nested sync and async regions on the task's buffer in between.
+      noEscape(() => alloc(Float64Array, 16).fill(-id).length);
+      await noEscape(async () => {
+        const tmp = alloc(Int32Array, 8).fill(id * 100 + r);
+        await tick();
+        assert.ok(tmp.every((v) => v === id * 100 + r), `task ${id} temp overwritten`);
+      });
+      assert.ok(mine.every((v) => v === id), `task ${id} saw another task's writes`);
+    }
+    return id;
+  });
+}
+
+describe("defaultBuffer", () => {
+  it("defaultBuffer() is a lazily made SlabBuffer, the same each time in one task", () => {
+    const b = defaultBuffer();
+    assert.ok(b instanceof SlabBuffer);
+    assert.equal(defaultBuffer(), b);
+    noEscape(() => assert.equal(defaultBuffer(), b));
+  });
+
+  it("withBuffer() makes buf the default inside fn and restores the previous one after", () => {
+    const outer = defaultBuffer();
+    const a = new AllocBuffer(1024);
+    const b = new AllocBuffer(1024);
+    withBuffer(a, () => {
+      assert.equal(defaultBuffer(), a);
+      withBuffer(b, () => assert.equal(defaultBuffer(), b));
+      assert.equal(defaultBuffer(), a);
+    });
+    assert.equal(defaultBuffer(), outer);
+    assert.throws(() =>
+      withBuffer(a, () => {
+        throw new Error("boom");
+      }), /boom/);
+    assert.equal(defaultBuffer(), outer);
+  });
+
+  it("withBuffer() returns fn's value and keeps buf across await", async () => {
+    const a = new AllocBuffer(1024);
+    const r = await withBuffer(a, async () => {
+      await tick();
+      assert.equal(defaultBuffer(), a);
+      return 5;
+    });
+    assert.equal(r, 5);
+  });
+
+  it("resetBuffer() resets the default buffer or the one given", () => {
+    const a = new AllocBuffer(1024);
+    withBuffer(a, () => {
+      alloc(Float64Array, 4);
+      resetBuffer();
+    });
+    assert.equal(a.used, 0);
+    alloc(a, Float64Array, 4);
+    resetBuffer(a);
+    assert.equal(a.used, 0);
+  });
+
+  it("noEscape(async fn) gives each task its own default buffer", async () => {
+    const root = defaultBuffer();
+    const seen = await Promise.all(
+      [1, 2, 3].map(() =>
+        noEscape(async () => {
+          const b = defaultBuffer();
+          await tick();
+          assert.equal(defaultBuffer(), b, "the same buffer across await");
+          return b;
+        })
+      ),
+    );
+    assert.equal(new Set(seen).size, 3);
+    assert.ok(!seen.includes(root));
+    assert.equal(defaultBuffer(), root);
+  });
+
+  it("noEscape(async fn): ten concurrent tasks writing signatures never see each other's memory", async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => i + 1);
+    assert.deepEqual(await Promise.all(ids.map((id) => signatureTask(id, 5))), ids);
+  });
+
+  it("noEscape(async fn) returns task buffers to a pool for reuse", async () => {
+    const first = await noEscape(async () => {
+      await tick();
+      return defaultBuffer();
+    });
+    const second = await noEscape(async () => {
+      await tick();
+      assert.equal((defaultBuffer() as SlabBuffer).used, 0, "reset before reuse");
+      return defaultBuffer();
+    });
+    assert.equal(second, first);
+  });
+
+  it("noEscape(async fn) inside withBuffer shares the chosen buffer, with interleaving checked", async () => {
+    const shared = new AllocBuffer(1024);
+    await withBuffer(shared, async () => {
+      let release!: () => void;
+      const a = noEscape(async () => {
+        alloc(Float64Array, 1);
+        await new Promise<void>((r) => (release = r));
+      });
+      const b = noEscape(async () => {
+        assert.equal(defaultBuffer(), shared);
+        alloc(Float64Array, 1);
+        await tick();
+      });
+      await b; // B ends first: LIFO order, fine
+      release();
+      await a;
+    });
+    assert.equal(shared.used, 0);
+  });
+
+  it("noEscape(fn) where fn is a plain function returning a promise shares the default buffer", async () => {
+    const root = defaultBuffer();
+    const b = await noEscape(() => tick().then(() => defaultBuffer()));
+    assert.equal(b, root);
+  });
+
+  it("noEscape(async fn) without async context shares the default buffer and checks interleaving", async () => {
+    // Deno and Node have AsyncLocalStorage; this simulates a browser.
+    setAsyncContextForTesting(false);
+    try {
+      let release!: () => void;
+      const root = defaultBuffer();
+      const a = noEscape(async () => {
+        alloc(Float64Array, 1);
+        await new Promise<void>((r) => (release = r));
+      });
+      const b = noEscape(async () => {
+        alloc(Float64Array, 1);
+        await tick();
+        return defaultBuffer();
+      });
+      release();
+      await assert.rejects(a, CheckpointError);
+      assert.equal(await b, root);
+      resetBuffer(root);
+    } finally {
+      setAsyncContextForTesting(true);
+    }
+  });
+});
