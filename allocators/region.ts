@@ -64,8 +64,12 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * region that ends while a region opened after it on the same allocator is still open (two
  * tasks interleaving on one buffer) throws a {@linkcode CheckpointError} and does *not* free
  * its memory, which stays allocated until an enclosing region ends or the buffer is reset:
- * a leak instead of corruption. A task must not allocate from a buffer while a region it
- * started on that buffer is still running; that is not detected.
+ * a leak instead of corruption. Not detected (the allocator cannot tell which task allocates):
+ * a region allocating from a buffer while a region opened after it on that buffer is still
+ * open, whether that region belongs to another task or is one it started and did not await;
+ * when the newer region ends, it frees that memory too. Give concurrent tasks their own
+ * buffers (the default-buffer form does) and allocate in an outer region only while no inner
+ * async region on the same buffer runs.
  *
  * @typeParam R What `fn` returns.
  * @param buf The allocator (optional: the default buffer when omitted).
