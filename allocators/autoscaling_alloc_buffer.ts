@@ -41,9 +41,12 @@ export interface AutoscalingAllocBufferOptions {
  * after a few runs.
  *
  * Better than Julia's: allocations are aligned, and checkpoints work (so `noEscape` regions
- * and the conformance suite do): restoring frees everything allocated after the checkpoint,
- * keeping any additional buffers added since (empty, for reuse) until `resetBuffer()` folds
- * them into the main buffer.
+ * and the conformance suite do): restoring returns to exactly the state of the checkpoint (the
+ * same allocations land in the same places again), and additional buffers added since are
+ * emptied and kept for reuse until `resetBuffer()` folds them into the main buffer, so a loop
+ * of regions that overflow the main buffer makes no garbage. The usage a reset records is the
+ * most bytes in use at once since the previous reset (without checkpoints: the bytes in use at
+ * the reset, as in Julia).
  *
  * | operation | cost |
  * |---|---|
@@ -74,15 +77,22 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   // Additional buffers, oldest first (searched newest first), with their bump offsets.
   #extra: ArrayBuffer[] = [];
   #extraOffsets: number[] = [];
+  // Additional buffers a checkpoint restore emptied, in the order they were made: the slow
+  // path takes them again before making new ones, so a restored region replays exactly and a
+  // loop of regions overflowing the main buffer makes no garbage.
+  #spare: ArrayBuffer[] = [];
   #nextSize: number;
   #history: number[];
   #maxHistorySize: number;
   #peak = 0;
+  // The most bytes in use at once since the last reset (what resetBuffer records).
+  #runPeak = 0;
   #checkpoints = new CheckpointIds();
   // The state saved with each live checkpoint, by depth: the main offset, and the additional
   // buffers' offsets (null when there were none, so the usual save allocates nothing).
   #savedMain: number[] = [];
   #savedExtra: (number[] | null)[] = [];
+  #savedNext: number[] = [];
 
   /**
    * Makes a buffer whose main buffer has `initialSize` bytes.
@@ -135,11 +145,12 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     return n;
   }
 
-  /** Total bytes of the main and additional buffers. */
+  /** Total bytes held: the main buffer and the additional ones (emptied ones included). */
   get capacity(): number {
     let n = this.#mainCapacity;
-    const extra = this.#extra;
+    const extra = this.#extra, spare = this.#spare;
     for (let i = 0; i < extra.length; i++) n += extra[i].byteLength;
+    for (let i = 0; i < spare.length; i++) n += spare[i].byteLength;
     return n;
   }
 
@@ -148,9 +159,12 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     return this.#mainCapacity;
   }
 
-  /** How many additional buffers exist (0 after a reset). */
+  /**
+   * How many additional buffers exist (0 after a reset), counting those a checkpoint restore
+   * emptied and keeps for reuse.
+   */
   get additionalBuffers(): number {
-    return this.#extra.length;
+    return this.#extra.length + this.#spare.length;
   }
 
   /** The size the next additional buffer is based on: it gets `max(2 · this, 2 · request)`. */
@@ -163,15 +177,18 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     return this.#maxHistorySize;
   }
 
-  /** The bytes used by the remembered runs, oldest first (starting with the initial size). */
+  /**
+   * The usage of the remembered runs (most bytes in use at once between resets), oldest first;
+   * it starts with the initial size.
+   */
   get history(): readonly number[] {
     return this.#history.slice();
   }
 
   /** The most bytes in use at once since the buffer was created. */
   get peak(): number {
-    const used = this.used;
-    return used > this.#peak ? used : this.#peak;
+    this.#notePeak();
+    return this.#peak;
   }
 
   /**
@@ -262,8 +279,16 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
       }
     }
     const size = Math.max(2 * this.#nextSize, 2 * byteLength);
-    const memory = newMemory(size, "additional buffer");
-    this.#nextSize = size;
+    const spare = this.#spare;
+    let memory: ArrayBuffer | undefined;
+    for (let i = 0; i < spare.length; i++) {
+      if (spare[i].byteLength >= size) {
+        memory = spare.splice(i, 1)[0];
+        break;
+      }
+    }
+    memory ??= newMemory(size, "additional buffer");
+    this.#nextSize = memory.byteLength;
     extra.push(memory);
     offsets.push(byteLength);
     return { buffer: memory, byteOffset: 0 };
@@ -293,13 +318,14 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     const d = this.#checkpoints.depth;
     this.#savedMain[d] = this.#mainOffset;
     this.#savedExtra[d] = this.#extraOffsets.length === 0 ? null : this.#extraOffsets.slice();
+    this.#savedNext[d] = this.#nextSize;
     return this.#checkpoints.push();
   }
 
   /**
-   * Frees everything allocated after `checkpoint` was saved: offsets go back to their saved
-   * values, and additional buffers added since are emptied (kept for reuse until
-   * `resetBuffer`). Invalidates `checkpoint` and every checkpoint saved after it.
+   * Frees everything allocated after `checkpoint` was saved, returning to exactly the state
+   * then; additional buffers added since are emptied and kept for reuse (until `resetBuffer`).
+   * Invalidates `checkpoint` and every checkpoint saved after it.
    *
    * @param checkpoint A live checkpoint of this buffer.
    * @throws {CheckpointError} When `checkpoint` belongs to another buffer, was already restored,
@@ -323,16 +349,23 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     const d = this.#checkpoints.pop(this, checkpoint);
     this.#notePeak();
     this.#mainOffset = this.#savedMain[d];
-    const offsets = this.#extraOffsets, saved = this.#savedExtra[d];
+    this.#nextSize = this.#savedNext[d];
+    const saved = this.#savedExtra[d];
     const kept = saved === null ? 0 : saved.length;
-    for (let i = 0; i < offsets.length; i++) offsets[i] = i < kept ? saved![i] : 0;
+    const extra = this.#extra, offsets = this.#extraOffsets;
+    if (extra.length > kept) {
+      this.#spare = extra.splice(kept).concat(this.#spare);
+      offsets.length = kept;
+    }
+    for (let i = 0; i < kept; i++) offsets[i] = saved![i];
   }
 
   /**
-   * Frees everything, records the bytes used in the history, and resizes: when there were
-   * additional buffers, or `ceil(1.1 · max(history))` is below half the main buffer, the main
-   * buffer becomes one of `ceil(1.1 · max(history))` bytes and the additional buffers are
-   * dropped. Invalidates every checkpoint.
+   * Frees everything, records this run's usage (the most bytes in use at once since the last
+   * reset) in the history, and resizes: when there were additional buffers, or
+   * `ceil(1.1 · max(history))` is below half the main buffer, the main buffer becomes one of
+   * `ceil(1.1 · max(history))` bytes and the additional buffers are dropped. Invalidates every
+   * checkpoint.
    *
    * @throws {OutOfMemoryError} When the runtime refuses the new main buffer (nothing changes).
    *
@@ -350,28 +383,28 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * ```
    */
   resetBuffer(): void {
-    const used = this.used;
+    this.#notePeak();
+    const run = this.#runPeak;
     const history = this.#history.slice();
-    history.push(used);
+    history.push(run);
     if (history.length > this.#maxHistorySize) {
       history.splice(0, history.length - this.#maxHistorySize);
     }
     let max = 0;
     for (let i = 0; i < history.length; i++) if (history[i] > max) max = history[i];
     const proposed = Math.ceil(1.1 * max);
-    if (this.#extra.length > 0 || proposed < Math.ceil(this.#mainCapacity / 2)) {
-      const memory = newMemory(proposed, "main buffer");
-      this.#main = memory;
+    const grew = this.#extra.length > 0 || this.#spare.length > 0;
+    if (grew || proposed < Math.ceil(this.#mainCapacity / 2)) {
+      this.#main = newMemory(proposed, "main buffer");
       this.#mainCapacity = proposed;
       this.#nextSize = Math.ceil(proposed / 4);
       this.#extra = [];
       this.#extraOffsets = [];
+      this.#spare = [];
     }
-    if (used > this.#peak) this.#peak = used;
     this.#history = history;
+    this.#runPeak = 0;
     this.#mainOffset = 0;
-    const offsets = this.#extraOffsets;
-    for (let i = 0; i < offsets.length; i++) offsets[i] = 0;
     this.#checkpoints.clear();
   }
 
@@ -410,6 +443,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
 
   #notePeak(): void {
     const used = this.used;
+    if (used > this.#runPeak) this.#runPeak = used;
     if (used > this.#peak) this.#peak = used;
   }
 

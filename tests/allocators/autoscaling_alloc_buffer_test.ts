@@ -106,6 +106,32 @@ describe("AutoscalingAllocBuffer", () => {
     assert.equal(b.used, 1016, "a failed restore changes nothing");
   });
 
+  it("AutoscalingAllocBuffer reuses the buffers a restore emptied: overflowing regions make no garbage", () => {
+    const b = new AutoscalingAllocBuffer(64);
+    const seen = new Set<ArrayBufferLike>();
+    for (let round = 0; round < 5; round++) {
+      noEscape(b, () => {
+        seen.add(alloc(b, Float64Array, 100).buffer); // overflows: max(64, 1600) bytes
+        seen.add(alloc(b, Float64Array, 300).buffer); // overflows again: max(3200, 4800)
+      });
+    }
+    assert.equal(seen.size, 2, "the same two additional buffers every round");
+    assert.equal(b.additionalBuffers, 2);
+    assert.equal(b.used, 0);
+    assert.equal(b.capacity, 64 + 1600 + 4800);
+    assert.equal(b.nextBufferSize, 32, "restored with the checkpoint");
+  });
+
+  it("AutoscalingAllocBuffer.resetBuffer() records the run's peak, not what a region left", () => {
+    const b = new AutoscalingAllocBuffer(64);
+    noEscape(b, () => alloc(b, Uint8Array, 1000).length);
+    assert.equal(b.used, 0);
+    b.resetBuffer();
+    assert.deepEqual(b.history, [64, 1000]);
+    assert.equal(b.capacity, 1100, "the main buffer holds the run's peak");
+    assert.equal(b.additionalBuffers, 0);
+  });
+
   it("AutoscalingAllocBuffer nested checkpoints restore additional buffers' offsets", () => {
     const b = new AutoscalingAllocBuffer(8);
     b.allocPtr(100, 1); // additional buffer A
