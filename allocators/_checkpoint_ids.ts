@@ -5,8 +5,8 @@
 // the order they were saved, and the buffer keeps each one's state in its own arrays at the same
 // depth. Restoring one pops it and every checkpoint above it, so "restoring a checkpoint
 // invalidates every checkpoint taken after it". The usual restore is of the top entry: one
-// compare. Entries above the depth stay in the array until overwritten (restored ones negated),
-// which lets the error path say why a checkpoint is not live.
+// compare. A small ring of recently invalidated checkpoints (and the entries above the depth,
+// until overwritten) lets the error path say why a checkpoint is not live.
 
 import type { Allocator } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
@@ -14,11 +14,16 @@ import { CheckpointError } from "./errors.ts";
 import { describeValue } from "./_validate.ts";
 
 let lastId = 0;
+/** How many recent invalidations each buffer remembers, to explain a failed restore. */
+const LOG_SIZE = 32;
 
 /** The live checkpoints of one buffer. */
 export class CheckpointIds {
   #ids: number[] = [];
   #depth = 0;
+  // Recently invalidated checkpoints: +id restored, -id made stale (a ring).
+  #log: number[] = [];
+  #logPos = 0;
 
   /** How many checkpoints are live; the next one saved gets this depth. */
   get depth(): number {
@@ -38,8 +43,11 @@ export class CheckpointIds {
    */
   pop(owner: Allocator, cp: Checkpoint): number {
     let d = this.#depth - 1;
-    if (d < 0 || this.#ids[d] !== cp) d = this.#find(owner, cp);
-    this.#ids[d] = -cp;
+    if (d < 0 || this.#ids[d] !== cp) {
+      d = this.#find(owner, cp);
+      for (let i = d + 1; i < this.#depth; i++) this.#note(-this.#ids[i]);
+    }
+    this.#log[this.#logPos++ & (LOG_SIZE - 1)] = cp;
     this.#depth = d;
     return d;
   }
@@ -53,7 +61,14 @@ export class CheckpointIds {
 
   /** Invalidates every checkpoint (the buffer was reset). */
   clear(): void {
+    for (let i = Math.max(0, this.#depth - LOG_SIZE); i < this.#depth; i++) {
+      this.#note(-this.#ids[i]);
+    }
     this.#depth = 0;
+  }
+
+  #note(entry: number): void {
+    this.#log[this.#logPos++ & (LOG_SIZE - 1)] = entry;
   }
 
   #find(owner: Allocator, cp: Checkpoint): number {
@@ -71,11 +86,11 @@ export class CheckpointIds {
         }`,
       );
     }
-    const dead = this.#ids.indexOf(cp, this.#depth);
-    if (this.#ids.indexOf(-cp, this.#depth) >= 0) {
+    const restored = this.#log.includes(cp);
+    if (restored) {
       return new CheckpointError(`Cannot restore checkpoint ${cp}: it was already restored`);
     }
-    if (dead >= 0) {
+    if (this.#log.includes(-cp) || this.#ids.indexOf(cp, this.#depth) >= 0) {
       return new CheckpointError(
         `Cannot restore checkpoint ${cp}: it is stale (an earlier checkpoint was restored, or the ${name} was reset, since it was saved)`,
       );

@@ -11,7 +11,7 @@ export function describeValue(value: unknown): string {
   if (value === null || typeof value !== "object") return String(value);
   if (Array.isArray(value)) return `an Array of length ${value.length}`;
   const name = (value as { constructor?: { name?: string } }).constructor?.name;
-  return name ? `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}` : "an object";
+  return name ? `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}` : "an object";
 }
 
 /**
