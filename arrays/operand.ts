@@ -5,7 +5,8 @@
  * Every operation takes n-d arrays and plain typed arrays (a typed array is a 1-d array over
  * itself); the element-wise ones also take numbers. Its result is an array of the strongest
  * input's kind, allocated with `similarOf`: an `AllocArray` anywhere among the inputs makes
- * the result an `AllocArray` from the current allocator. Every operation also takes a trailing
+ * the result an `AllocArray` from the current allocator, a `CheckedAllocArray` a
+ * `CheckedAllocArray`. Every operation also takes a trailing
  * optional `out` array to write into instead, and then returns `out`.
  *
  * @module
@@ -13,6 +14,7 @@
 
 import type { TypedArray } from "../allocators/dtype.ts";
 import type { AllocArray } from "./alloc_array.ts";
+import type { CheckedAllocArray } from "./checked_alloc_array.ts";
 import type { NDArray } from "./ndarray.ts";
 
 /**
@@ -60,15 +62,15 @@ export type FloatElements<T> = [T] extends [Float32Array] ? Float32Array
 
 /**
  * The array an operation allocates for inputs of types `I` (a union) and result elements `T`:
- * an `AllocArray<T>` when some input is an `AllocArray` (a `CheckedAllocArray` included, whose
- * results are `CheckedAllocArray`s at run time), else an `NDArray<T>`.
+ * a `CheckedAllocArray<T>` when some input is a `CheckedAllocArray`, else an `AllocArray<T>`
+ * when some input is an `AllocArray`, else an `NDArray<T>` (the rule of `similarOf`).
  *
  * @typeParam I The union of the input types.
  * @typeParam T The result's typed array type.
  */
-export type ResultArray<I, T extends TypedArray> = [Extract<I, AllocArray>] extends [never]
-  ? NDArray<T>
-  : AllocArray<T>;
+export type ResultArray<I, T extends TypedArray> = [Extract<I, CheckedAllocArray>] extends [never]
+  ? [Extract<I, AllocArray>] extends [never] ? NDArray<T> : AllocArray<T>
+  : CheckedAllocArray<T>;
 
 /**
  * What an operation returns: `out` itself when one was given (type `O`), else the freshly

@@ -30,6 +30,7 @@ import {
   flatten,
   maxPool2d,
   NDArray,
+  reset,
   softmax,
   sum,
   withAllocator,
@@ -172,7 +173,7 @@ export function inferBatches(
     withAllocator(allocator, () => {
       copyTo(predict(model, x), predictions.slice([row, row + n]));
     });
-    allocator.resetBuffer();
+    reset(allocator);
     row += n;
   }
   return predictions;

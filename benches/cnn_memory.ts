@@ -1,0 +1,219 @@
+// ArrayBuffer bytes, GC counts and time of CNN inference over 1000 images (AllocArrays' Flux
+// test), in steady state: each variant runs in its own subprocess with `--trace-gc`, does one
+// warm-up pass over the 1000 images, then measures `RUNS` more passes.
+//
+//   deno run -A benches/cnn_memory.ts            (all variants, a table)
+//   deno run -A benches/cnn_memory.ts heap 5     (one variant, raw lines; used by the above)
+//
+// What is counted, per pass over the 1000 images:
+// - "requested": bytes of every array the operations allocate (outputs and temporaries), as
+//   seen by a counting allocator in front of the real one. For the heap variant each request is
+//   a fresh ArrayBuffer: this is the heap's ArrayBuffer traffic. (The heap variant runs
+//   AllocArray input under that counting heap allocator: the same allocations as plain arrays,
+//   which allocate through `new Float32Array(n)` without an allocator to count them.)
+// - "new ArrayBuffer bytes": for the bump variants, the bytes of every ArrayBuffer behind an
+//   array handed out during the measured passes that was not behind one in the warm-up pass
+//   (an arena that grows or is replaced shows up here); for the heap it equals "requested".
+// - "external +": sum of the increases of `Deno.memoryUsage().external` sampled after every
+//   batch (a lower bound of fresh external memory: frees in between hide some).
+// - GC: `--trace-gc` lines printed during the measured passes, Mark-Compact (major) and
+//   Scavenge (minor).
+
+import {
+  type Allocator,
+  DefaultAllocator,
+  type Ptr,
+  type TypedArray,
+  type TypedArrayConstructor,
+} from "../allocators/mod.ts";
+import {
+  AllocArray,
+  BumperAllocator,
+  CheckedAllocArray,
+  copyTo,
+  UncheckedBumperAllocator,
+} from "../arrays/mod.ts";
+import { withAllocator } from "../scope/mod.ts";
+import { makeCnn, makeImageBatches, makePredictions, predict } from "../examples/models.ts";
+
+const VARIANTS = ["heap", "bumper", "unchecked", "checked"] as const;
+type Variant = typeof VARIANTS[number];
+
+/**
+ * Counts the bytes requested through it, delegating to `inner`, and (with `trackBuffers`) the
+ * bytes of every ArrayBuffer behind what it hands out that it has not seen before.
+ */
+class Counting implements Allocator {
+  bytes = 0;
+  arrays = 0;
+  newBufferBytes = 0;
+  readonly #seen = new Set<ArrayBufferLike>();
+  constructor(readonly inner: Allocator, readonly trackBuffers: boolean) {}
+  #saw(buffer: ArrayBufferLike): void {
+    if (!this.trackBuffers || this.#seen.has(buffer)) return;
+    this.#seen.add(buffer);
+    this.newBufferBytes += buffer.byteLength;
+  }
+  allocPtr(byteLength: number, alignment: number): Ptr {
+    this.bytes += byteLength;
+    this.arrays++;
+    const p = this.inner.allocPtr(byteLength, alignment);
+    this.#saw(p.buffer);
+    return p;
+  }
+  allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
+    const bpe = type.BYTES_PER_ELEMENT;
+    this.bytes += length * bpe;
+    this.arrays++;
+    let view: T;
+    if (this.inner.allocView) view = this.inner.allocView(type, length);
+    else {
+      const p = this.inner.allocPtr(length * bpe, bpe);
+      view = new type(p.buffer, p.byteOffset, length);
+    }
+    this.#saw(view.buffer);
+    return view;
+  }
+  checkpointSave(): unknown {
+    return this.inner.checkpointSave();
+  }
+  checkpointRestore(c: unknown): void {
+    this.inner.checkpointRestore(c);
+  }
+  resetBuffer(): void {
+    this.inner.resetBuffer();
+  }
+  // CheckedAllocArrays need their allocator to track validity: pass it through.
+  trackChecked(): unknown {
+    return (this.inner as unknown as { trackChecked(): unknown }).trackChecked();
+  }
+}
+
+async function child(variant: Variant, runs: number): Promise<void> {
+  const model = makeCnn();
+  const plain = makeImageBatches();
+  const batches = variant === "checked"
+    ? plain.map((x) => new CheckedAllocArray(x))
+    : plain.map((x) => AllocArray.from(x));
+  const inner: Allocator = variant === "heap"
+    ? new DefaultAllocator()
+    : variant === "unchecked"
+    ? new UncheckedBumperAllocator()
+    : new BumperAllocator();
+  const counting = new Counting(inner, variant !== "heap");
+  const predictions = makePredictions();
+  let samples: number[] = [];
+  const pass = () => {
+    let row = 0;
+    for (const x of batches) {
+      const n = x.shape[0];
+      withAllocator(counting, () => copyTo(predict(model, x), predictions.slice([row, row + n])));
+      counting.resetBuffer();
+      row += n;
+      samples.push(Deno.memoryUsage().external);
+    }
+  };
+  pass(); // warm-up: compiles the code, sizes the buffers
+  counting.bytes = 0;
+  counting.newBufferBytes = 0;
+  counting.arrays = 0;
+  samples = [Deno.memoryUsage().external];
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    pass();
+    times.push(performance.now() - t);
+  }
+  let grown = 0;
+  for (let i = 1; i < samples.length; i++) grown += Math.max(0, samples[i] - samples[i - 1]);
+  times.sort((a, b) => a - b);
+  console.log(
+    "RESULT " +
+      JSON.stringify({
+        variant,
+        runs,
+        requestedPerPass: counting.bytes / runs,
+        arraysPerPass: counting.arrays / runs,
+        // Every heap allocation is a new ArrayBuffer.
+        newBufferBytesPerPass: (variant === "heap" ? counting.bytes : counting.newBufferBytes) /
+          runs,
+        externalGrowthPerPass: grown / runs,
+        medianMs: times.length ? times[Math.floor(times.length / 2)] : NaN,
+        allocator: Deno.inspect(inner),
+      }),
+  );
+  await Promise.resolve();
+}
+
+interface Result {
+  variant: Variant;
+  requestedPerPass: number;
+  arraysPerPass: number;
+  newBufferBytesPerPass: number;
+  externalGrowthPerPass: number;
+  medianMs: number;
+  allocator: string;
+  majorGc: number;
+  minorGc: number;
+}
+
+async function runChild(
+  variant: Variant,
+  runs: number,
+): Promise<{ result: Result; majorGc: number; minorGc: number }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--v8-flags=--trace-gc", import.meta.filename!, variant, String(runs)],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const line = /RESULT (\{.*\})/.exec(text)?.[1];
+  if (!out.success || line === undefined) throw new Error(`${variant} failed`);
+  return {
+    result: JSON.parse(line),
+    majorGc: text.split("Mark-Compact").length - 1,
+    minorGc: text.split("Scavenge").length - 1,
+  };
+}
+
+async function parent(runs: number): Promise<void> {
+  const results: Result[] = [];
+  for (const variant of VARIANTS) {
+    // V8 prints GC traces through its own buffered stdout, so their order against ours is
+    // not reliable: the measured passes' GCs are those of a run with them minus those of a
+    // run with the warm-up pass only.
+    const all = await runChild(variant, runs);
+    const warmup = await runChild(variant, 0);
+    results.push({
+      ...all.result,
+      majorGc: all.majorGc - warmup.majorGc,
+      minorGc: all.minorGc - warmup.minorGc,
+    });
+  }
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(2)} MiB`;
+  const heap = results[0];
+  console.log(`CNN inference, 1000 images per pass, ${runs} measured passes after a warm-up pass`);
+  console.log(
+    "| variant | median time | vs heap | arrays | requested | new ArrayBuffer bytes | heap / this | external + | major GC | minor GC |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  for (const r of results) {
+    const fewer = r.newBufferBytesPerPass === 0
+      ? "∞"
+      : (heap.newBufferBytesPerPass / r.newBufferBytesPerPass).toFixed(0) + "×";
+    console.log(
+      `| ${r.variant} | ${r.medianMs.toFixed(0)} ms | ${
+        (heap.medianMs / r.medianMs).toFixed(2)
+      }× | ${r.arraysPerPass} | ${mib(r.requestedPerPass)} | ${
+        mib(r.newBufferBytesPerPass)
+      } | ${fewer} | ${mib(r.externalGrowthPerPass)} | ${r.majorGc} | ${r.minorGc} |`,
+    );
+  }
+  for (const r of results) console.log(`${r.variant}: ${r.allocator}`);
+}
+
+if (import.meta.main) {
+  const [variant, runs] = Deno.args;
+  if (VARIANTS.includes(variant as Variant)) await child(variant as Variant, Number(runs ?? 5));
+  else await parent(Number(variant ?? 5));
+}

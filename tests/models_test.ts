@@ -1,0 +1,192 @@
+// The acceptance test of AllocArrays.jl (`test/flux.jl`), ported: the same model gives the same
+// predictions whatever the allocator and array kind, and escaping memory is caught loudly.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  adapt,
+  AllocArray,
+  BumperAllocator,
+  CheckedAllocArray,
+  InvalidMemoryError,
+  type NDArray,
+  reset,
+  UncheckedBumperAllocator,
+} from "../arrays/mod.ts";
+import { AllocBuffer, DefaultAllocator } from "../allocators/mod.ts";
+import { withAllocator } from "../scope/mod.ts";
+import {
+  basicInputs,
+  basicModelSum,
+  type Cnn,
+  inferBatches,
+  makeBasicModel,
+  makeCnn,
+  makeImageBatches,
+  makePredictions,
+  predict,
+} from "../examples/models.ts";
+import { assertAllClose, assertAlmostEquals, TestBump } from "./_helpers.ts";
+
+const model = makeCnn();
+const batches = makeImageBatches(); // 1000 images: 31 batches of 32 and one of 8
+const heap = inferBatches(DefaultAllocator.shared, model, batches, makePredictions());
+
+function agrees(predictions: NDArray<Float32Array>): void {
+  assertAllClose(predictions.data, heap.data, 1e-5);
+}
+
+describe("CNN inference (AllocArrays' Flux test)", () => {
+  it("makeImageBatches() gives 1000 images in 31 batches of 32 and one of 8", () => {
+    assert.equal(batches.length, 32);
+    assert.ok(batches.slice(0, 31).every((b) => b.shape.join() === "32,1,28,28"));
+    assert.deepEqual(batches[31].shape, [8, 1, 28, 28]);
+    assert.deepEqual(makeImageBatches().map((b) => b.data[100]), batches.map((b) => b.data[100]));
+  });
+
+  it("predict() on plain heap arrays gives probabilities: rows sum to 1", () => {
+    assert.deepEqual(heap.shape, [1000, 10]);
+    for (let i = 0; i < 1000; i += 97) {
+      const row = [...heap.pick(i)];
+      assertAlmostEquals(row.reduce((a, b) => a + b), 1, 1e-5);
+      assert.ok(row.every((p) => p > 0 && p < 1));
+    }
+    // not all images get the same prediction
+    assert.notDeepEqual([...heap.pick(0)], [...heap.pick(1)]);
+  });
+
+  it("predict() of AllocArray input with BumperAllocator(2 ** 26) matches the heap run", () => {
+    const b = new BumperAllocator(2 ** 26);
+    agrees(inferBatches(b, model, batches.map((x) => AllocArray.from(x)), makePredictions()));
+  });
+
+  it("predict() of AllocArray input with the autoscaling BumperAllocator() matches the heap run", () => {
+    const b = new BumperAllocator();
+    agrees(inferBatches(b, model, batches.map((x) => AllocArray.from(x)), makePredictions()));
+  });
+
+  it("predict() of AllocArray input with UncheckedBumperAllocator matches the heap run", () => {
+    const b = new UncheckedBumperAllocator(new AllocBuffer(2 ** 26));
+    agrees(inferBatches(b, model, batches.map((x) => AllocArray.from(x)), makePredictions()));
+  });
+
+  it("predict() of an adapted model on plain input with a BumperAllocator matches the heap run", () => {
+    const adapted = adapt(model) as Cnn;
+    assert.ok(adapted.conv1.weight instanceof AllocArray);
+    const b = new BumperAllocator(2 ** 26);
+    agrees(inferBatches(b, adapted, batches, makePredictions()));
+  });
+
+  it("predict() of CheckedAllocArray input with a BumperAllocator matches the heap run", () => {
+    const b = new BumperAllocator(2 ** 26);
+    const checked = batches.map((x) => new CheckedAllocArray(x));
+    agrees(inferBatches(b, model, checked, makePredictions()));
+  });
+
+  it("predict() of AllocArray input takes every intermediate from the current allocator", () => {
+    const bump = new TestBump(2 ** 26);
+    const x = AllocArray.from(batches[0]);
+    const y = withAllocator(bump, () => predict(model, x));
+    assert.ok(y instanceof AllocArray);
+    assert.equal(y.data.buffer, bump.buffer);
+    // conv, norm, pool, conv (+ its column matrix), pool, conv (+ columns), 3 dense, softmax;
+    // conv1's 3×3 window on one channel needs its column matrix too
+    assert.ok(bump.allocations >= 12, `${bump.allocations} allocations`);
+    const used = bump.offset;
+    withAllocator(bump, () => predict(model, x));
+    assert.equal(bump.offset, 2 * used); // the same allocations every time
+  });
+
+  it("inferBatches() resets the allocator after each batch, so memory stays bounded", () => {
+    const buf = new AllocBuffer(2 ** 24); // enough for one batch, not for 32
+    const p = inferBatches(buf, model, batches.map((x) => AllocArray.from(x)), makePredictions());
+    agrees(p);
+    assert.equal(buf.used, 0);
+  });
+
+  it("keeping a prediction of CheckedAllocArray input across reset() throws InvalidMemoryError", () => {
+    const b = new BumperAllocator(2 ** 26);
+    const x = new CheckedAllocArray(batches[0]);
+    const kept = withAllocator(b, () => predict(model, x)); // escapes the batch: a bug
+    assert.ok(kept instanceof CheckedAllocArray);
+    assert.ok(kept.get(0, 0) > 0); // fine until the memory is freed
+    reset(b);
+    assert.throws(() => kept.get(0, 0), InvalidMemoryError);
+    assert.throws(() => [...kept], InvalidMemoryError);
+    assert.throws(
+      () => withAllocator(b, () => predict(model, kept as never)),
+      (e: Error) =>
+        e instanceof InvalidMemoryError && /after its memory has been deallocated/.test(e.message),
+    );
+  });
+});
+
+describe("basic model (dense 1→23 tanh, dense 23→1 over −2:0.001:2, summed)", () => {
+  const basic = makeBasicModel();
+  const x = basicInputs();
+  const expected = basicModelSum(basic, x);
+
+  it("basicInputs() are the 4001 points −2:0.001:2", () => {
+    assert.deepEqual(x.shape, [4001, 1]);
+    assert.equal(x.get(0, 0), -2);
+    assert.equal(x.get(2000, 0), 0);
+    assert.equal(x.get(4000, 0), 2);
+  });
+
+  it("basicModelSum() matches a plain loop", () => {
+    const w1 = basic.dense1.weight as NDArray<Float32Array>,
+      b1 = basic.dense1.bias as NDArray<Float32Array>;
+    const w2 = basic.dense2.weight as NDArray<Float32Array>,
+      b2 = basic.dense2.bias as NDArray<Float32Array>;
+    let total = 0;
+    for (let i = 0; i < 4001; i++) {
+      const v = x.get(i, 0) as number;
+      let y = b2.get(0) as number;
+      for (let j = 0; j < 23; j++) {
+        const h = Math.fround(
+          Math.tanh(Math.fround((w1.get(j, 0) as number) * v + (b1.get(j) as number))),
+        );
+        y += (w2.get(0, j) as number) * h;
+      }
+      total += Math.fround(y);
+    }
+    assertAlmostEquals(expected, total, 1e-6);
+  });
+
+  it("basicModelSum() agrees for every allocator and array kind", () => {
+    const runs: [string, () => number][] = [
+      [
+        "BumperAllocator(2 ** 26)",
+        () =>
+          withAllocator(
+            new BumperAllocator(2 ** 26),
+            () => basicModelSum(basic, AllocArray.from(x)),
+          ),
+      ],
+      [
+        "BumperAllocator()",
+        () => withAllocator(new BumperAllocator(), () => basicModelSum(basic, AllocArray.from(x))),
+      ],
+      [
+        "UncheckedBumperAllocator",
+        () =>
+          withAllocator(
+            new UncheckedBumperAllocator(2 ** 26),
+            () => basicModelSum(basic, AllocArray.from(x)),
+          ),
+      ],
+      [
+        "adapted model",
+        () => withAllocator(new BumperAllocator(2 ** 26), () => basicModelSum(adapt(basic), x)),
+      ],
+      [
+        "CheckedAllocArray",
+        () =>
+          withAllocator(
+            new BumperAllocator(2 ** 26),
+            () => basicModelSum(basic, new CheckedAllocArray(x)),
+          ),
+      ],
+    ];
+    for (const [name, run] of runs) assertAlmostEquals(run(), expected, 1e-5, name);
+  });
+});
