@@ -50,13 +50,14 @@ export const UNARY: Readonly<Record<string, Row2>> = {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = sigmoidOf(a[ao]);
   },
   relu: (o, oo, os, a, ao, as, n) => {
-    // Branch-free: on real data `x > 0` is a coin flip, and a mispredicted branch per element
-    // costs ten times the arithmetic. (x + |x|) / 2 is exact except for ±Infinity, NaN and
-    // |x| > 2^1023, which the (never-taken in practice) second branch redoes exactly.
+    // Without a data-dependent branch: on real data `x > 0` is a coin flip, and a mispredicted
+    // branch per element costs several times the arithmetic. (x + |x|) / 2 is exact except for
+    // ±Infinity, NaN and |x| > 2^1023, where it is not finite and the second, practically never
+    // taken (so well predicted) branch computes max(x, 0) exactly, NaN staying NaN.
     for (let i = 0; i < n; i++, oo += os, ao += as) {
       const x = a[ao];
       const r = (x + Math.abs(x)) * 0.5;
-      o[oo] = r - r === 0 ? r : x > 0 ? x : x === x ? 0 : x; // NaN stays NaN
+      o[oo] = r - r === 0 ? r : x > 0 ? x : x === x ? 0 : x;
     }
   },
   floor: (o, oo, os, a, ao, as, n) => {
@@ -115,7 +116,22 @@ export type ActivationName = "identity" | "relu" | "tanh" | "sigmoid";
 
 /** Applies `activation` in place to `data[start .. start + n)`. */
 export function activate(activation: ActivationName, data: Data, start: number, n: number): void {
-  if (activation !== "identity") UNARY[activation](data, start, 1, data, start, 1, n);
+  const end = start + n;
+  switch (activation) {
+    case "relu": // as UNARY.relu
+      for (let i = start; i < end; i++) {
+        const x = data[i];
+        const r = (x + Math.abs(x)) * 0.5;
+        data[i] = r - r === 0 ? r : x > 0 ? x : x === x ? 0 : x;
+      }
+      return;
+    case "tanh":
+      for (let i = start; i < end; i++) data[i] = Math.tanh(data[i]);
+      return;
+    case "sigmoid":
+      for (let i = start; i < end; i++) data[i] = sigmoidOf(data[i]);
+      return;
+  }
 }
 
 /**

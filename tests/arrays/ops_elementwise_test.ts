@@ -5,15 +5,19 @@ import * as ops from "../../arrays/mod.ts";
 import {
   add,
   AllocArray,
+  BumperAllocator,
+  CheckedAllocArray,
   copyTo,
   div,
   exp,
+  InvalidMemoryError,
   less,
   map,
   maximum,
   mul,
   NDArray,
   relu,
+  reset,
   sub,
   zip,
 } from "../../arrays/mod.ts";
@@ -293,6 +297,21 @@ describe("element-wise result kinds", () => {
     const r = withAllocator(bump, () => add(new Float64Array([1]), NDArray.fromNested([2])));
     assert.ok(!(r instanceof AllocArray));
     assert.equal(bump.allocations, 0);
+  });
+
+  it("add() of a CheckedAllocArray and an AllocArray is a CheckedAllocArray that reset() invalidates", () => {
+    const b = new BumperAllocator(1 << 12);
+    const c = new CheckedAllocArray(new Float64Array([1, 2]));
+    const a = AllocArray.from(new Float64Array([10, 20]));
+    const r = withAllocator(b, () => add(a, c));
+    assert.ok(r instanceof CheckedAllocArray);
+    assert.deepEqual(r.toNested(), [11, 22]);
+    reset(b);
+    assert.throws(() => r.get(0), InvalidMemoryError);
+    // an operation reading a freed array throws too, before writing anything
+    const out = new Float64Array([5, 5]);
+    assert.throws(() => add(r, 1, out), InvalidMemoryError);
+    assert.deepEqual([...out], [5, 5]);
   });
 
   it("relu() of a view of an AllocArray is an AllocArray", () => {
