@@ -408,12 +408,18 @@ export function assign(dst: View, src: View): void {
 /**
  * Where a kernel that needs a row-major output writes: `out` itself when it is one and shares
  * no memory with the inputs, else a fresh temporary like it (from `similar`) that
- * {@linkcode finish} copies into `out`.
+ * {@linkcode finish} copies into `out`. An input laid out exactly as `out` does not count as
+ * sharing when the kernel reads each element before writing it (`elementwise`): then `out` may
+ * be that input (in place).
  */
-export function writable(out: Output, inputs: readonly View[]): View {
+export function writable(out: Output, inputs: readonly View[], elementwise = false): View {
   const v = out.view;
   let ok = isRowMajor(v.shape, v.strides);
-  for (let i = 0; ok && i < inputs.length; i++) ok = !overlaps(v, inputs[i]);
+  for (let i = 0; ok && i < inputs.length; i++) {
+    const x = inputs[i];
+    ok = !overlaps(v, x) || elementwise && x.data === v.data && x.offset === v.offset &&
+        sameShape(x.strides, v.strides);
+  }
   if (ok) return v;
   const t = similarOf([v.src], null, v.shape as number[]);
   return {

@@ -512,10 +512,7 @@ export function batchNorm<
   const xs = contiguous(X);
   const params_ = [mu, s2, ...(g ? [g] : []), ...(b ? [b] : [])];
   // `out` may be `x` itself: the kernel reads each element before writing it.
-  const y = res.view.data === xs.data && res.view.offset === xs.offset &&
-      res.view.strides.every((s, k) => s === xs.strides[k])
-    ? res.view
-    : writable(res, [xs, ...params_]);
+  const y = writable(res, [xs, ...params_], true);
   const N = X.shape[0], S = X.size / (N * C);
   const at = (v: View, c: number) => v.data[v.offset + c * v.strides[0]];
   const xd = xs.data, yd = y.data;
@@ -650,9 +647,7 @@ export function softmax<
   const res = output([x], dtype, X.shape.slice(), out, action);
   if (res.view.size === 0) return res.result as never;
   const xs = contiguous(X);
-  const same = res.view.data === xs.data && res.view.offset === xs.offset &&
-    res.view.strides.every((s, k) => s === xs.strides[k]);
-  const y = same ? res.view : writable(res, [xs]);
+  const y = writable(res, [xs], true); // softmax reads each line before writing it
   const n = X.shape[ax];
   let inner = 1;
   for (let k = ax + 1; k < X.shape.length; k++) inner *= X.shape[k];

@@ -12,6 +12,7 @@
  */
 
 import type { TypedArrayConstructor } from "../allocators/dtype.ts";
+import { forEachRow } from "./_core.ts";
 import {
   coalesce,
   type Data,
@@ -101,34 +102,23 @@ function reduceAll(kind: Kind, x: View, action: string): number {
   if (shape.length <= 1) return line(kind, x.data, x.offset, st[0] ?? 1, n);
   // Rows of the last (merged) axis, combined across rows. Arg- reductions track the row-major
   // position of each row's first element.
-  const last = shape.length - 1, len = shape[last], step = st[last];
-  const idx = new Array<number>(last).fill(0);
-  let o = x.offset, acc = kind === "prod" ? 1 : 0, best = NaN, bestAt = -1, base = 0;
-  for (;;) {
+  let acc = kind === "prod" ? 1 : 0, best = NaN, bestAt = -1, base = 0;
+  const arg = kind === "argmax" || kind === "max" ? "argmax" : "argmin";
+  forEachRow(shape, st, x.offset, (o, len, step) => {
     if (kind === "sum" || kind === "mean") acc += line("sum", x.data, o, step, len);
     else if (kind === "prod") acc *= line("prod", x.data, o, step, len);
     else {
-      const arg = kind === "argmax" || kind === "max" ? "argmax" : "argmin";
       const i = line(arg, x.data, o, step, len);
       const v = x.data[o + i * step];
       if (
-        bestAt < 0 || (best === best &&
-          (v !== v || (arg === "argmax" ? v > best : v < best)))
+        bestAt < 0 || (best === best && (v !== v || (arg === "argmax" ? v > best : v < best)))
       ) {
         best = v;
         bestAt = base + i;
       }
     }
     base += len;
-    let k = last - 1;
-    for (; k >= 0; k--) {
-      o += st[k];
-      if (++idx[k] < shape[k]) break;
-      o -= st[k] * shape[k];
-      idx[k] = 0;
-    }
-    if (k < 0) break;
-  }
+  });
   switch (kind) {
     case "sum":
     case "prod":
