@@ -155,11 +155,11 @@ function reduce(kind: Kind, x: unknown, axis: unknown, out: unknown): unknown {
     : kind === "max" || kind === "min"
     ? type
     : floatType(type);
-  const res = output([x], dtype, shape, out, action);
-  if (res.view.size === 0) return res.result;
-  if (n === 0 && NEEDS_ELEMENTS.has(kind)) {
+  if (n === 0 && NEEDS_ELEMENTS.has(kind) && shape.every((d) => d > 0)) {
     throw new RangeError(`Cannot ${action}: axis ${ax} has length 0`);
   }
+  const res = output([x], dtype, shape, out, action);
+  if (res.view.size === 0) return res.result;
   const w = writable(res, [X]);
   const row: Row2 = (o, oo, os, a, ao, as, m) => {
     for (let i = 0; i < m; i++, oo += os, ao += as) o[oo] = line(kind, a, ao, st, n);
