@@ -7,19 +7,33 @@
 
 import type { Allocator } from "./allocator.ts";
 
-/** One dynamic scope's state. Frames are immutable but for the lazily created `buffer`. */
-export class Frame {
-  /** The allocator made current by `withAllocator` (scope/); `undefined` means the default. */
-  readonly allocator: Allocator | undefined;
+/**
+ * A task's default-buffer slot. `withAllocator` frames share their parent's slot, so a default
+ * buffer created lazily inside one is the task's buffer, not the scope's; `withBuffer` and
+ * isolated async regions start a slot of their own.
+ */
+export class TaskSlot {
   /** The task's default buffer; `undefined` until first asked for. */
   buffer: Allocator | undefined;
   /** `true` when `withBuffer` chose `buffer` explicitly (async regions then share it). */
   readonly explicit: boolean;
 
-  constructor(allocator: Allocator | undefined, buffer: Allocator | undefined, explicit: boolean) {
-    this.allocator = allocator;
+  constructor(buffer: Allocator | undefined, explicit: boolean) {
     this.buffer = buffer;
     this.explicit = explicit;
+  }
+}
+
+/** One dynamic scope's state (immutable; the slot's buffer is created lazily). */
+export class Frame {
+  /** The allocator made current by `withAllocator` (scope/); `undefined` means the default. */
+  readonly allocator: Allocator | undefined;
+  /** The default-buffer slot of the task this frame belongs to. */
+  readonly task: TaskSlot;
+
+  constructor(allocator: Allocator | undefined, task: TaskSlot) {
+    this.allocator = allocator;
+    this.task = task;
   }
 }
 
@@ -29,7 +43,7 @@ interface AsyncStorage {
 }
 
 /** The frame outside any scope. */
-export const ROOT_FRAME: Frame = new Frame(undefined, undefined, false);
+export const ROOT_FRAME: Frame = new Frame(undefined, new TaskSlot(undefined, false));
 
 // undefined: not looked for yet; null: unavailable (synchronous fallback).
 let storage: AsyncStorage | null | undefined;

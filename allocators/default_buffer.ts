@@ -6,7 +6,7 @@
 
 import { type Allocator, isAllocator } from "./allocator.ts";
 import { SlabBuffer } from "./slab_buffer.ts";
-import { currentFrame, Frame, runInFrame } from "./_context.ts";
+import { currentFrame, Frame, runInFrame, TaskSlot } from "./_context.ts";
 import { describeValue } from "./_validate.ts";
 
 /**
@@ -34,8 +34,8 @@ import { describeValue } from "./_validate.ts";
  * ```
  */
 export function defaultBuffer(): Allocator {
-  const frame = currentFrame();
-  return frame.buffer ??= new SlabBuffer();
+  const task = currentFrame().task;
+  return task.buffer ??= new SlabBuffer();
 }
 
 /**
@@ -77,7 +77,7 @@ export function withBuffer<R>(buf: Allocator, fn: () => R): R {
   if (typeof fn !== "function") {
     throw new TypeError(`Cannot run withBuffer: fn must be a function, got ${describeValue(fn)}`);
   }
-  return runInFrame(new Frame(currentFrame().allocator, buf, true), fn);
+  return runInFrame(new Frame(currentFrame().allocator, new TaskSlot(buf, true)), fn);
 }
 
 /**

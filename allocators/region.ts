@@ -10,7 +10,7 @@ import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { EscapeError } from "./errors.ts";
 import { defaultBuffer } from "./default_buffer.ts";
 import { allocIn } from "./_alloc_in.ts";
-import { asyncContextAvailable, currentFrame, Frame, runInFrame } from "./_context.ts";
+import { asyncContextAvailable, currentFrame, Frame, runInFrame, TaskSlot } from "./_context.ts";
 import { checkDims, elementSize } from "./_fast_checks.ts";
 import {
   anyOpenRegion,
@@ -175,7 +175,7 @@ function noEscapeSlow(a: unknown, b: unknown): unknown {
   if (typeof a === "function" && b === undefined) {
     if (a.constructor === AsyncFunction) {
       const frame = currentFrame();
-      if (!frame.explicit && asyncContextAvailable()) {
+      if (!frame.task.explicit && asyncContextAvailable()) {
         return runInTaskBuffer(a as () => Promise<unknown>, frame);
       }
     }
@@ -263,7 +263,7 @@ function runInTaskBuffer(fn: () => Promise<unknown>, parent: Frame): Promise<unk
   const done = () => returnTaskBuffer(buf, !hasOpenRegion(buf));
   let promise: Promise<unknown>;
   try {
-    promise = runInFrame(new Frame(parent.allocator, buf, false), fn);
+    promise = runInFrame(new Frame(parent.allocator, new TaskSlot(buf, false)), fn);
   } catch (error) {
     done();
     throw error;

@@ -72,8 +72,7 @@ export function withAllocator<R>(allocator: Allocator, fn: () => R): R {
       `Cannot enter an allocator scope: expected a function to run, got ${describeValue(fn)}`,
     );
   }
-  const cur = currentFrame();
-  return runInFrame(new Frame(allocator, cur.buffer, cur.explicit), fn);
+  return runInFrame(new Frame(allocator, currentFrame().task), fn);
 }
 
 /**

@@ -1,7 +1,12 @@
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DefaultAllocator } from "../../allocators/mod.ts";
-import { setAsyncContextForTesting } from "../../allocators/_context.ts";
+import { DefaultAllocator, defaultBuffer } from "../../allocators/mod.ts";
+import {
+  Frame,
+  runInFrame,
+  setAsyncContextForTesting,
+  TaskSlot,
+} from "../../allocators/_context.ts";
 import { AllocArray, similar } from "../../arrays/mod.ts";
 import { currentAllocator, withAllocator } from "../../scope/mod.ts";
 import { TestBump } from "../_helpers.ts";
@@ -89,6 +94,17 @@ describe("withAllocator", () => {
     ));
     assert.deepEqual(seen, new Array(100).fill(true));
     assert.ok(bumps.every((b) => b.allocations === 5));
+  });
+
+  it("withAllocator() scopes share the task's default buffer, even one created lazily inside", () => {
+    // A task whose default buffer does not exist yet.
+    runInFrame(new Frame(undefined, new TaskSlot(undefined, false)), () => {
+      const bump = new TestBump(64);
+      const first = withAllocator(bump, () => defaultBuffer());
+      const second = withAllocator(bump, () => withAllocator(bump, () => defaultBuffer()));
+      assert.equal(first, second);
+      assert.equal(defaultBuffer(), first);
+    });
   });
 
   it("withAllocator() accepts any Allocator, including the DefaultAllocator", () => {
