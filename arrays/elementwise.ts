@@ -16,7 +16,11 @@
  * - Element types: arithmetic keeps the first array operand's type; floating-point math
  *   (`div`, `sqrt`, `exp`, `log`, `sin`, `cos`, `tanh`, `sigmoid`) gives float inputs their
  *   own type and integers `Float64Array`; comparisons give `Uint8Array` (1 or 0). BigInt
- *   arrays are a `TypeError` except in `map`, `zip`, `copyTo` and the shape operations.
+ *   arrays are a `TypeError` except in `map`, `zip`, `copyTo`, `transpose` and the shape
+ *   operations.
+ * - Errors come before anything is allocated or written: `TypeError` for a wrong kind of
+ *   argument, `RangeError` for shapes that do not fit; a freed `CheckedAllocArray` input
+ *   throws `InvalidMemoryError`.
  *
  * @module
  */

@@ -2,8 +2,9 @@
 // test), in steady state: each variant runs in its own subprocess with `--trace-gc`, does one
 // warm-up pass over the 1000 images, then measures `RUNS` more passes.
 //
-//   deno run -A benches/cnn_memory.ts            (all variants, a table)
-//   deno run -A benches/cnn_memory.ts heap 5     (one variant, raw lines; used by the above)
+//   deno run -A benches/cnn_memory.ts              (all variants: a table, then interleaved times)
+//   deno run -A benches/cnn_memory.ts heap 5       (one variant, raw lines; used by the above)
+//   deno run -A benches/cnn_memory.ts interleaved  (the times only)
 //
 // What is counted, per pass over the 1000 images:
 // - "requested": bytes of every array the operations allocate (outputs and temporaries), as
@@ -34,7 +35,13 @@ import {
   UncheckedBumperAllocator,
 } from "../arrays/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
-import { makeCnn, makeImageBatches, makePredictions, predict } from "../examples/models.ts";
+import {
+  inferBatches,
+  makeCnn,
+  makeImageBatches,
+  makePredictions,
+  predict,
+} from "../examples/models.ts";
 
 const VARIANTS = ["heap", "bumper", "unchecked", "checked"] as const;
 type Variant = typeof VARIANTS[number];
@@ -212,8 +219,55 @@ async function parent(runs: number): Promise<void> {
   for (const r of results) console.log(`${r.variant}: ${r.allocator}`);
 }
 
+/**
+ * Times the variants through `inferBatches` (no counting) in one process, taking turns pass by
+ * pass, so that a change in the machine's load hits them alike; prints the median of each.
+ */
+function interleaved(rounds: number): void {
+  const model = makeCnn();
+  const plain = makeImageBatches();
+  const wrapped = plain.map((x) => AllocArray.from(x));
+  const checked = plain.map((x) => new CheckedAllocArray(x));
+  const predictions = makePredictions();
+  const bumper = new BumperAllocator();
+  const unchecked = new UncheckedBumperAllocator();
+  const cases: [string, () => unknown][] = [
+    ["heap: plain arrays", () => inferBatches(DefaultAllocator.shared, model, plain, predictions)],
+    ["AllocArray + BumperAllocator()", () => inferBatches(bumper, model, wrapped, predictions)],
+    [
+      "AllocArray + UncheckedBumperAllocator()",
+      () => inferBatches(unchecked, model, wrapped, predictions),
+    ],
+    [
+      "CheckedAllocArray + BumperAllocator()",
+      () => inferBatches(bumper, model, checked, predictions),
+    ],
+  ];
+  for (const [, run] of cases) run(); // warm-up
+  const times: number[][] = cases.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < cases.length; k++) {
+      const i = (k + r) % cases.length; // rotate the order
+      const t = performance.now();
+      cases[i][1]();
+      times[i].push(performance.now() - t);
+    }
+  }
+  const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  const heap = median(times[0]);
+  console.log(`\nTime, ${rounds} interleaved passes each after a warm-up pass (median):`);
+  cases.forEach(([name], i) => {
+    const m = median(times[i]);
+    console.log(`  ${name}: ${m.toFixed(0)} ms, heap / this = ${(heap / m).toFixed(2)}`);
+  });
+}
+
 if (import.meta.main) {
   const [variant, runs] = Deno.args;
   if (VARIANTS.includes(variant as Variant)) await child(variant as Variant, Number(runs ?? 5));
-  else await parent(Number(variant ?? 5));
+  else if (variant === "interleaved") interleaved(Number(runs ?? 9));
+  else {
+    await parent(Number(variant ?? 5));
+    interleaved(9);
+  }
 }
