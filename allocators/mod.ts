@@ -1,6 +1,7 @@
 /**
  * Layer 1, the allocators (a port of Bumper.jl): the {@linkcode Allocator} protocol, the
- * buffers ({@linkcode AllocBuffer}, {@linkcode SlabBuffer}, {@linkcode ResizeBuffer}),
+ * buffers ({@linkcode AllocBuffer}, {@linkcode SlabBuffer}, {@linkcode ResizeBuffer}, and
+ * {@linkcode SharedAllocBuffer} for Workers),
  * {@linkcode alloc}, {@linkcode noEscape} regions and their `using` form {@linkcode region},
  * and task-local default buffers ({@linkcode defaultBuffer}, {@linkcode withBuffer},
  * {@linkcode resetBuffer}).
@@ -26,6 +27,7 @@ export * from "./dtype.ts";
 export * from "./errors.ts";
 export * from "./checkpoint.ts";
 export * from "./alloc_buffer.ts";
+export * from "./shared_alloc_buffer.ts";
 export * from "./slab_buffer.ts";
 export * from "./resize_buffer.ts";
 export * from "./alloc.ts";

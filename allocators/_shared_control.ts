@@ -1,0 +1,56 @@
+// Internal: the control block of a SharedAllocBuffer, a small SharedArrayBuffer of Uint32 words
+// that every thread's handle of the arena reads and writes with `Atomics`. The arrays layer
+// reads it too (the reset generation that shared CheckedAllocArray validities watch), which is
+// why the layout lives here rather than in shared_alloc_buffer.ts.
+//
+// Words that are written often sit on their own 64-byte line, away from the words that are
+// read on every checked access, so allocating on one thread does not slow checks on another.
+
+/** The bump offset: bytes handed out, alignment padding included. Written by every allocation. */
+export const OFFSET = 0;
+/** The high-water mark as of the last time the offset went down (a reclaiming restore, a reset). */
+export const PEAK = 1;
+/** The reset generation: incremented by every reset; shared validities compare against it. */
+export const GENERATION = 16;
+/** {@linkcode MAGIC}, to recognise a control block in a descriptor. */
+export const MAGIC_WORD = 17;
+/** The capacity in bytes (the memory's `byteLength` when the arena was made). */
+export const CAPACITY = 18;
+/**
+ * Handles inside regions, packed: bit 31 is the owner's reset lock, bits 16–30 the force-reset
+ * epoch, bits 0–15 how many non-owner handles have a live checkpoint.
+ */
+export const ACTIVE = 32;
+/** Words in a control block. */
+export const CONTROL_WORDS = 48;
+/** Bytes in a control block. */
+export const CONTROL_BYTES: number = CONTROL_WORDS * Uint32Array.BYTES_PER_ELEMENT;
+/** Marks a control block ("Arna"). */
+export const MAGIC = 0x41726e61;
+
+/** {@linkcode ACTIVE}: the owner is resetting; handles wait before entering a region. */
+export const LOCK = 0x80000000;
+/** {@linkcode ACTIVE}: the force-reset epoch bits. */
+export const EPOCH_MASK = 0x7fff0000;
+/** {@linkcode ACTIVE}: one epoch step. */
+export const EPOCH_ONE = 0x10000;
+/** {@linkcode ACTIVE}: the count of handles inside regions. */
+export const COUNT_MASK = 0xffff;
+
+// The control words of each SharedAllocBuffer made on this thread, for the arrays layer.
+const controls = new WeakMap<object, Uint32Array>();
+
+/** Records `words` as the control block of `buf`. */
+export function registerControl(buf: object, words: Uint32Array): void {
+  controls.set(buf, words);
+}
+
+/** The control block of `buf` when it is a SharedAllocBuffer, else `undefined`. */
+export function controlOf(buf: object): Uint32Array | undefined {
+  return controls.get(buf);
+}
+
+/** Whether `words` is a control block: the right size, marked. */
+export function isControl(words: Uint32Array): boolean {
+  return words.length === CONTROL_WORDS && Atomics.load(words, MAGIC_WORD) === MAGIC;
+}
