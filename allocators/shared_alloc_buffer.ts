@@ -431,8 +431,14 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * ```
    */
   checkpointSave(): Checkpoint {
-    const depth = this.#checkpoints.depth;
-    if (!this.#owner && depth === 0) this.#enter();
+    let depth = this.#checkpoints.depth;
+    if (!this.#owner) {
+      if (depth > 0 && this.#wasForceReset()) {
+        this.#forgetRegions();
+        depth = 0;
+      }
+      if (depth === 0) this.#enter();
+    }
     const offset = Atomics.load(this.#w, OFFSET);
     if (offset !== this.#lastEnd) this.#runStart = this.#lastEnd = offset;
     this.#savedOffsets[depth] = offset;
@@ -479,13 +485,9 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    */
   checkpointRestore(checkpoint: Checkpoint): void {
     const stack = this.#checkpoints;
-    if (
-      !this.#owner && stack.depth > 0 &&
-      (Atomics.load(this.#w, ACTIVE) & EPOCH_MASK) !== this.#epoch
-    ) {
+    if (!this.#owner && stack.depth > 0 && this.#wasForceReset()) {
       if (stack.depthOf(checkpoint) < 0) stack.pop(this, checkpoint); // not live: say why
-      stack.clear();
-      this.#runStart = this.#lastEnd = -1;
+      this.#forgetRegions();
       throw new CheckpointError(
         `Cannot restore checkpoint ${checkpoint}: the owner force-reset the SharedAllocBuffer while this thread was inside a region, so every checkpoint of this handle is stale`,
       );
@@ -592,6 +594,18 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
         `Cannot ${action} SharedAllocBuffer: only its owner (the thread that created it) may, and this handle came from fromDescriptor()`,
       );
     }
+  }
+
+  // Whether the owner force-reset the arena since this (non-owner) handle entered its regions.
+  #wasForceReset(): boolean {
+    return (Atomics.load(this.#w, ACTIVE) & EPOCH_MASK) !== this.#epoch;
+  }
+
+  // Forgets the regions a force-reset ended (their checkpoints become stale): the arena no
+  // longer counts this handle as inside them.
+  #forgetRegions(): void {
+    this.#checkpoints.clear();
+    this.#runStart = this.#lastEnd = -1;
   }
 
   // Counts this (non-owner) handle as inside a region; waits out an owner's reset in progress.

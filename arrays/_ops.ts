@@ -200,11 +200,23 @@ function byteSpan(v: View, strides: readonly number[]): [number, number] {
   return [base + lo * bpe, base + (hi + 1) * bpe];
 }
 
-/** Whether `a` and `b` (both non-empty) share some bytes of memory. */
+/**
+ * Whether `a` and `b` (both non-empty) share some bytes of memory. Two `SharedArrayBuffer`
+ * objects of one size may be the same memory (each `postMessage` delivers its own object for
+ * it), so they count as the same buffer: at worst an input is copied needlessly.
+ */
 export function overlaps(a: View, b: View): boolean {
-  if (a.size === 0 || b.size === 0 || a.data.buffer !== b.data.buffer) return false;
+  if (a.size === 0 || b.size === 0) return false;
+  const ab = a.data.buffer, bb = b.data.buffer;
+  if (ab !== bb && !(ab.byteLength === bb.byteLength && isShared(ab) && isShared(bb))) {
+    return false;
+  }
   const [alo, ahi] = byteSpan(a, a.strides), [blo, bhi] = byteSpan(b, b.strides);
   return alo < bhi && blo < ahi;
+}
+
+function isShared(buffer: ArrayBufferLike): boolean {
+  return typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer;
 }
 
 /**

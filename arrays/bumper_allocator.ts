@@ -15,6 +15,7 @@ import { allocIn } from "../allocators/_alloc_in.ts";
 import { checkLength, elementSize } from "../allocators/_fast_checks.ts";
 import { CheckpointIds } from "../allocators/_checkpoint_ids.ts";
 import { type CheckedArrayAllocator, MemoryValidity } from "./checked_alloc_array.ts";
+import { sharedControlOf, SharedMemoryValidity } from "./_shared_validity.ts";
 
 /** The buffer of a bumper allocator: a given allocator, `AllocBuffer(n)`, or the default. */
 function bufferFrom(buf: unknown, name: string): Allocator {
@@ -275,6 +276,11 @@ export class UncheckedBumperAllocator implements Allocator {
  * end a region) while other tasks still use the memory; with `CheckedAllocArray`s such misuse
  * throws instead of corrupting data.
  *
+ * Across threads: each Worker makes its own `BumperAllocator` over its handle of a
+ * `SharedAllocBuffer`. Its `CheckedAllocArray`s then also watch the arena's reset generation in
+ * shared memory, so the owner's reset makes them throw on every thread (see `arrayDescriptor`
+ * for sending them to another thread).
+ *
  * The buffer is an `AutoscalingAllocBuffer` by default, `new AllocBuffer(n)` for a number `n`,
  * or any {@linkcode Allocator} you pass.
  *
@@ -317,10 +323,13 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
   // The generations of checked arrays, the current one last: the base one, then one per live
   // checkpoint (the one checkpoint d started is at d + 1). Restores invalidate and drop the
   // generations their checkpoint started; resets invalidate all and start a new base.
-  #generations: MemoryValidity[] = [new MemoryValidity()];
+  #generations: MemoryValidity[];
   // Checked arrays allocated per generation.
   #counts: number[] = [0];
   #tracked = 0;
+  // The control block when the buffer is a SharedAllocBuffer: then every generation also ends
+  // when the arena's owner resets it, as seen from any thread.
+  #shared: Uint32Array | undefined;
 
   /**
    * Makes an allocator over `buf`.
@@ -343,6 +352,15 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
    */
   constructor(buf?: Allocator | number) {
     this.#buf = bufferFrom(buf, "BumperAllocator");
+    this.#shared = sharedControlOf(this.#buf);
+    this.#generations = [this.#newGeneration(false)];
+  }
+
+  // A new generation's validity; `regional` when a checkpoint starts it.
+  #newGeneration(regional: boolean): MemoryValidity {
+    return this.#shared === undefined
+      ? new MemoryValidity()
+      : SharedMemoryValidity.current(this.#shared, regional);
   }
 
   /** The buffer memory comes from. */
@@ -418,6 +436,12 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
    */
   trackChecked(): MemoryValidity {
     const top = this.#generations.length - 1;
+    if (this.#shared !== undefined && !this.#generations[top].valid) {
+      // The arena's owner reset it (from another handle): what follows is a new generation.
+      this.#tracked -= this.#counts[top];
+      this.#counts[top] = 0;
+      this.#generations[top] = this.#newGeneration(top > 0);
+    }
     this.#counts[top]++;
     this.#tracked++;
     return this.#generations[top];
@@ -447,7 +471,7 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
   checkpointSave(): Checkpoint {
     const inner = this.#buf.checkpointSave();
     this.#inner[this.#checkpoints.depth] = inner;
-    this.#generations.push(new MemoryValidity());
+    this.#generations.push(this.#newGeneration(true));
     this.#counts.push(0);
     return this.#checkpoints.push();
   }
@@ -505,7 +529,7 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
     this.#buf.resetBuffer();
     this.#checkpoints.clear();
     this.#invalidateFrom(0);
-    this.#generations.push(new MemoryValidity());
+    this.#generations.push(this.#newGeneration(false));
     this.#counts.push(0);
   }
 

@@ -323,6 +323,23 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
   }
 
   /**
+   * The {@linkcode MemoryValidity} this array shares with its views and with the other arrays
+   * of its allocator generation.
+   *
+   * @example Views share their parent's validity
+   * ```ts
+   * import { CheckedAllocArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const c = new CheckedAllocArray(new Float64Array(4));
+   * assert.equal(c.slice([1, 3]).validity, c.validity);
+   * ```
+   */
+  get validity(): MemoryValidity {
+    return this.#validity;
+  }
+
+  /**
    * The typed array holding the elements, after checking that the memory is still valid.
    *
    * @throws {InvalidMemoryError} When the memory was freed.

@@ -11,6 +11,7 @@ export * from "./similar.ts";
 export * from "./checked_alloc_array.ts";
 export * from "./bumper_allocator.ts";
 export * from "./adapt.ts";
+export * from "./transfer.ts";
 export * from "./operand.ts";
 export * from "./elementwise.ts";
 export * from "./reduce.ts";

@@ -1,0 +1,64 @@
+// Internal: the validity of CheckedAllocArrays over a SharedAllocBuffer, which every thread
+// sees. It is valid while its local flag is (a region on the allocating thread ends it) and
+// the arena's reset generation, a word in shared memory read with `Atomics.load`, is still the
+// one it was made in (a reset by the arena's owner, on any thread, ends it).
+//
+// Only arrays over a SharedAllocBuffer pay for the atomic load: every other CheckedAllocArray
+// keeps a plain MemoryValidity, and their check stays one field load.
+
+import { controlOf, GENERATION } from "../allocators/_shared_control.ts";
+import { MemoryValidity } from "./checked_alloc_array.ts";
+
+/** A {@linkcode MemoryValidity} that also ends when the shared arena is reset. */
+export class SharedMemoryValidity extends MemoryValidity {
+  #words: Uint32Array;
+  #generation: number;
+  #regional: boolean;
+
+  /**
+   * @param words The arena's control block.
+   * @param generation The reset generation it is valid in.
+   * @param regional Whether it belongs to a region of the allocating thread, whose end frees
+   * the memory without other threads knowing: such arrays cannot be sent to other threads.
+   */
+  constructor(words: Uint32Array, generation: number, regional: boolean) {
+    super();
+    this.#words = words;
+    this.#generation = generation;
+    this.#regional = regional;
+  }
+
+  /** A validity for the current generation of the arena whose control block is `words`. */
+  static current(words: Uint32Array, regional: boolean): SharedMemoryValidity {
+    return new SharedMemoryValidity(words, Atomics.load(words, GENERATION), regional);
+  }
+
+  /** `true` until invalidated here or the arena is reset (on any thread). */
+  override get valid(): boolean {
+    return super.valid && Atomics.load(this.#words, GENERATION) === this.#generation;
+  }
+
+  /** The arena's control block. */
+  get words(): Uint32Array {
+    return this.#words;
+  }
+
+  /** The reset generation this validity belongs to. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Whether a region on the allocating thread frees the memory (see the constructor). */
+  get regional(): boolean {
+    return this.#regional;
+  }
+
+  override get [Symbol.toStringTag](): string {
+    return "SharedMemoryValidity";
+  }
+}
+
+/** The control block of `buf` when it is a SharedAllocBuffer, else `undefined`. */
+export function sharedControlOf(buf: object): Uint32Array | undefined {
+  return controlOf(buf);
+}
