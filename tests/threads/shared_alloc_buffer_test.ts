@@ -1,0 +1,312 @@
+// SharedAllocBuffer on one thread: the conformance suite, the rules of the shared case driven
+// through several handles of one arena (each handle is what a Worker would hold), bad input.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import {
+  alloc,
+  CheckpointError,
+  noEscape,
+  OutOfMemoryError,
+  region,
+  SharedAllocBuffer,
+  type SharedAllocBufferDescriptor,
+} from "../../allocators/mod.ts";
+import { CONTROL_BYTES } from "../../allocators/_shared_control.ts";
+import { conformanceSuite } from "../allocators/_conformance.ts";
+
+conformanceSuite("SharedAllocBuffer", () => new SharedAllocBuffer(8192));
+// (A handle from fromDescriptor cannot run the suite: only the owner may reset.)
+conformanceSuite(
+  "SharedAllocBuffer over a caller's SharedArrayBuffer",
+  () => new SharedAllocBuffer(new SharedArrayBuffer(8192)),
+);
+
+/** An owner and `n` other handles of one arena. */
+function arena(size: number, n = 1): [SharedAllocBuffer, ...SharedAllocBuffer[]] {
+  const owner = new SharedAllocBuffer(size);
+  const others = Array.from(
+    { length: n },
+    () => SharedAllocBuffer.fromDescriptor(owner.descriptor()),
+  );
+  return [owner, ...others];
+}
+
+describe("SharedAllocBuffer", () => {
+  it("SharedAllocBuffer handles share one offset and one memory", () => {
+    const [owner, a, b] = arena(1024, 2);
+    assert.equal(a.memory, owner.memory);
+    const p = owner.allocPtr(10, 1);
+    const q = a.allocPtr(8, 8);
+    const r = b.allocPtr(4, 4);
+    assert.deepEqual([p.byteOffset, q.byteOffset, r.byteOffset], [0, 16, 24]);
+    for (const h of [owner, a, b]) assert.equal(h.used, 28);
+    assert.equal(owner.owner, true);
+    assert.equal(a.owner, false);
+  });
+
+  it("SharedAllocBuffer.allocPtr() out of memory throws OutOfMemoryError and leaves the offset unchanged", () => {
+    const [owner, handle] = arena(100);
+    owner.allocPtr(60, 1);
+    for (const h of [owner, handle]) {
+      assert.throws(
+        () => h.allocPtr(40, 8),
+        (e) =>
+          e instanceof OutOfMemoryError && e.requested === 40 && e.available === 36 &&
+          e.message.startsWith("Cannot allocate 40 bytes: 36 bytes available"),
+      );
+      assert.equal(owner.used, 60);
+      assert.throws(() => alloc(h, Float64Array, 10), OutOfMemoryError);
+      assert.equal(owner.used, 60);
+    }
+    assert.equal(handle.allocPtr(40, 1).byteOffset, 60); // exactly fits
+  });
+
+  it("SharedAllocBuffer.allocPtr() rejects bad sizes and alignments, naming them, and changes nothing", () => {
+    const buf = new SharedAllocBuffer(1024);
+    buf.allocPtr(8, 8);
+    for (const size of [-1, 1.5, NaN, Infinity, 2 ** 53]) {
+      assert.throws(
+        () => buf.allocPtr(size, 8),
+        (e) => e instanceof RangeError && e.message.includes(String(size)),
+      );
+    }
+    assert.throws(() => buf.allocPtr("8" as unknown as number, 8), TypeError);
+    for (const align of [0, 3, 12, -8, 0.5]) {
+      assert.throws(
+        () => buf.allocPtr(8, align),
+        (e) => e instanceof RangeError && e.message.includes(String(align)),
+      );
+    }
+    assert.throws(() => alloc(buf, Array as never, 3), TypeError);
+    assert.throws(() => buf.allocView(Float64Array, -2), /-2/);
+    assert.throws(() => alloc(buf, Float64Array, 2 ** 52), RangeError); // bytes exceed safe integers
+    assert.equal(buf.used, 8);
+  });
+
+  it("SharedAllocBuffer constructor rejects what is not a size or a SharedArrayBuffer", () => {
+    assert.throws(
+      () => new SharedAllocBuffer(new ArrayBuffer(8) as never),
+      (e) =>
+        e instanceof TypeError &&
+        /an ArrayBuffer cannot be shared: use AllocBuffer/.test(e.message),
+    );
+    assert.throws(() => new SharedAllocBuffer("64" as never), /got "64"/);
+    assert.throws(() => new SharedAllocBuffer(-1), RangeError);
+    assert.throws(() => new SharedAllocBuffer(1.5), /1\.5/);
+    assert.throws(() => new SharedAllocBuffer(2 ** 32), /at most 2\^32 - 1 bytes, got 4294967296/);
+    assert.equal(new SharedAllocBuffer().capacity, 1_048_576);
+    const sab = new SharedArrayBuffer(64);
+    assert.equal(new SharedAllocBuffer(sab).memory, sab);
+  });
+
+  it("SharedAllocBuffer.fromDescriptor() rejects what is not a descriptor of an arena", () => {
+    const good = new SharedAllocBuffer(64).descriptor();
+    const other = new SharedAllocBuffer(128).descriptor();
+    const bad: [unknown, RegExp][] = [
+      [null, /got null/],
+      [{ kind: "AllocBuffer" }, /of kind "AllocBuffer"/],
+      [
+        { ...good, memory: new ArrayBuffer(64) },
+        /memory must be a SharedArrayBuffer, got an ArrayBuffer/,
+      ],
+      [{ ...good, control: undefined }, /control must be a SharedArrayBuffer, got undefined/],
+      [{ ...good, control: new SharedArrayBuffer(8) }, /control block, got 8 bytes/],
+      [{ ...good, control: new SharedArrayBuffer(CONTROL_BYTES) }, /not the control block/],
+      [{ ...good, control: other.control }, /not the control block of this 64-byte memory/],
+    ];
+    for (const [d, message] of bad) {
+      assert.throws(
+        () => SharedAllocBuffer.fromDescriptor(d as SharedAllocBufferDescriptor),
+        (e) => e instanceof TypeError && message.test(e.message),
+        String(message),
+      );
+    }
+    // A failed adoption leaves the next construction an owner.
+    assert.equal(new SharedAllocBuffer(8).owner, true);
+  });
+
+  it("SharedAllocBuffer.descriptor() survives structured cloning and shares the memory", () => {
+    const owner = new SharedAllocBuffer(64);
+    const d = structuredClone(owner.descriptor());
+    assert.equal(d.kind, "SharedAllocBuffer");
+    const handle = SharedAllocBuffer.fromDescriptor(d);
+    const v = alloc(handle, Int32Array, 2);
+    v.set([7, 8]);
+    assert.deepEqual([...new Int32Array(owner.memory, 0, 2)], [7, 8]);
+    assert.equal(owner.used, 8);
+  });
+
+  it("SharedAllocBuffer.checkpointRestore() frees a handle's allocations when they are the newest", () => {
+    const [owner, a] = arena(1024);
+    owner.allocPtr(40, 8);
+    const cp = a.checkpointSave();
+    a.allocPtr(24, 8);
+    a.allocPtr(8, 16);
+    assert.equal(owner.used, 72);
+    a.checkpointRestore(cp);
+    assert.equal(owner.used, 40);
+    assert.equal(owner.peak, 72);
+  });
+
+  it("SharedAllocBuffer.checkpointRestore() frees nothing when another handle allocated after it", () => {
+    const [owner, a, b] = arena(1024, 2);
+    const cp = a.checkpointSave();
+    a.allocPtr(16, 8);
+    const theirs = b.allocPtr(16, 8);
+    new Float64Array(owner.memory, theirs.byteOffset, 2).fill(5);
+    a.checkpointRestore(cp);
+    assert.equal(owner.used, 32);
+    // The next allocation does not land on b's live bytes.
+    assert.equal(a.allocPtr(8, 8).byteOffset, 32);
+    assert.deepEqual([...new Float64Array(owner.memory, theirs.byteOffset, 2)], [5, 5]);
+  });
+
+  it("SharedAllocBuffer.checkpointRestore() frees a handle's inner region after another handle's allocation but not the outer one", () => {
+    const [owner, a, b] = arena(1024, 2);
+    const outer = a.checkpointSave();
+    a.allocPtr(8, 8); // [0, 8)
+    b.allocPtr(8, 8); // [8, 16): b's, live
+    const inner = a.checkpointSave();
+    a.allocPtr(32, 8); // [16, 48)
+    a.checkpointRestore(inner);
+    assert.equal(owner.used, 16);
+    a.checkpointRestore(outer);
+    assert.equal(owner.used, 16); // [0, 8) leaks until the reset: b's bytes follow it
+  });
+
+  it("SharedAllocBuffer.checkpointRestore() frees again once the other handle freed its own memory", () => {
+    const [owner, a, b] = arena(1024, 2);
+    const cp = a.checkpointSave();
+    a.allocPtr(16, 8);
+    noEscape(b, () => alloc(b, Float64Array, 4).fill(1).length);
+    assert.equal(owner.used, 16); // b's region freed its bytes
+    a.checkpointRestore(cp);
+    assert.equal(owner.used, 0);
+  });
+
+  it("SharedAllocBuffer.checkpointRestore() rejects checkpoints of another handle, restored or stale ones", () => {
+    const [owner, a] = arena(1024);
+    const cp = owner.checkpointSave();
+    owner.allocPtr(8, 8);
+    assert.throws(() => a.checkpointRestore(cp), CheckpointError);
+    assert.equal(owner.used, 8);
+    const inner = owner.checkpointSave();
+    owner.checkpointRestore(cp);
+    assert.throws(() => owner.checkpointRestore(cp), /already restored/);
+    assert.throws(() => owner.checkpointRestore(inner), /stale/);
+    assert.throws(() => owner.checkpointRestore("x" as never), TypeError);
+  });
+
+  it("SharedAllocBuffer.threadsInRegions counts non-owner handles with a live checkpoint, once each", () => {
+    const [owner, a, b] = arena(1024, 2);
+    const cp = owner.checkpointSave(); // the owner's regions do not count
+    assert.equal(owner.threadsInRegions, 0);
+    const a1 = a.checkpointSave();
+    const a2 = a.checkpointSave();
+    const b1 = b.checkpointSave();
+    assert.equal(owner.threadsInRegions, 2);
+    a.checkpointRestore(a2);
+    assert.equal(owner.threadsInRegions, 2);
+    a.checkpointRestore(a1);
+    assert.equal(owner.threadsInRegions, 1);
+    assert.throws(() => b.checkpointRestore(a1), CheckpointError); // no change on error
+    assert.equal(owner.threadsInRegions, 1);
+    b.checkpointRestore(b1);
+    assert.equal(owner.threadsInRegions, 0);
+    owner.checkpointRestore(cp);
+  });
+
+  it("SharedAllocBuffer.resetBuffer() throws while another handle is inside a region, changing nothing", () => {
+    const [owner, a] = arena(1024);
+    owner.allocPtr(16, 8);
+    const ownCp = owner.checkpointSave();
+    const gen = owner.generation;
+    {
+      using _ = region(a);
+      alloc(a, Float64Array, 3);
+      assert.throws(
+        () => owner.resetBuffer(),
+        (e) =>
+          e instanceof CheckpointError &&
+          e.message.startsWith(
+            "Cannot reset SharedAllocBuffer: 1 other thread is inside a region of it",
+          ),
+      );
+      assert.equal(owner.used, 40);
+      assert.equal(owner.generation, gen);
+      assert.equal(owner.threadsInRegions, 1);
+    }
+    owner.checkpointRestore(ownCp); // still live: the failed reset changed nothing
+    owner.resetBuffer();
+    assert.equal(owner.used, 0);
+    assert.equal(owner.generation, gen + 1);
+  });
+
+  it("SharedAllocBuffer.resetBuffer() and forceReset() on a handle that is not the owner throw", () => {
+    const [owner, a] = arena(64);
+    owner.allocPtr(8, 8);
+    for (const f of [() => a.resetBuffer(), () => a.forceReset()]) {
+      assert.throws(f, (e) => e instanceof CheckpointError && /only its owner/.test(e.message));
+    }
+    assert.equal(owner.used, 8);
+    assert.equal(owner.generation, 0);
+  });
+
+  it("SharedAllocBuffer.resetBuffer() by the owner invalidates the owner's own checkpoints", () => {
+    const buf = new SharedAllocBuffer(64);
+    const cp = buf.checkpointSave();
+    buf.allocPtr(8, 8);
+    buf.resetBuffer();
+    assert.throws(() => buf.checkpointRestore(cp), /stale/);
+    assert.equal(buf.peak, 8);
+  });
+
+  it("SharedAllocBuffer.forceReset() resets with handles inside regions, whose checkpoints become stale", () => {
+    const [owner, a, b] = arena(1024, 2);
+    const cpA = a.checkpointSave();
+    a.allocPtr(8, 8);
+    const cpB = b.checkpointSave();
+    assert.equal(owner.threadsInRegions, 2);
+    owner.forceReset();
+    assert.equal(owner.threadsInRegions, 0);
+    assert.equal(owner.used, 0);
+    assert.equal(owner.generation, 1);
+    assert.throws(
+      () => a.checkpointRestore(cpA),
+      (e) => e instanceof CheckpointError && /force-reset/.test(e.message),
+    );
+    assert.throws(() => a.checkpointRestore(cpA), /it is stale/);
+    assert.equal(owner.threadsInRegions, 0); // a stale handle does not uncount others
+    // Handles work normally afterwards, and count again.
+    const again = b.checkpointSave();
+    assert.equal(owner.threadsInRegions, 1);
+    b.allocPtr(8, 8);
+    b.checkpointRestore(again);
+    assert.equal(owner.threadsInRegions, 0);
+    assert.equal(owner.used, 0);
+    assert.throws(
+      () => b.checkpointRestore(cpB),
+      (e) => e instanceof CheckpointError && /stale/.test(e.message),
+    );
+    owner.resetBuffer();
+  });
+
+  it("SharedAllocBuffer prints its state through toString, Deno's and Node's inspect", () => {
+    const [owner, a] = arena(1024);
+    owner.allocPtr(100, 1);
+    const cp = a.checkpointSave();
+    assert.equal(
+      String(owner),
+      "SharedAllocBuffer(used 100 of 1024 bytes, peak 100, owner, 1 thread in regions)",
+    );
+    assert.equal(
+      inspect(a),
+      "SharedAllocBuffer(used 100 of 1024 bytes, peak 100, not owner, 1 thread in regions)",
+    );
+    a.checkpointRestore(cp);
+    assert.equal(inspect(owner), "SharedAllocBuffer(used 100 of 1024 bytes, peak 100, owner)");
+    assert.equal(Object.prototype.toString.call(owner), "[object SharedAllocBuffer]");
+  });
+});
