@@ -135,6 +135,59 @@ export function activate(activation: ActivationName, data: Data, start: number, 
 }
 
 /**
+ * `y[yo + i] = activation(x[xo + i])` for `i < n`: a result accumulated in double precision
+ * stored into the output (of any element type) in the same pass as the activation. `x` may be
+ * `y` at the same offset.
+ */
+export function storeActivated(
+  activation: ActivationName,
+  x: Float64Array,
+  xo: number,
+  y: Data,
+  yo: number,
+  n: number,
+): void {
+  const end = xo + n;
+  if (activation === "relu") {
+    for (let i = xo, j = yo; i < end; i++, j++) {
+      const v = x[i]; // as UNARY.relu
+      const r = (v + Math.abs(v)) * 0.5;
+      y[j] = r - r === 0 ? r : v > 0 ? v : v === v ? 0 : v;
+    }
+    return;
+  }
+  if (x !== y || xo !== yo) { for (let i = xo, j = yo; i < end; i++, j++) y[j] = x[i]; }
+  activate(activation, y, yo, n);
+}
+
+/**
+ * `y[yo + i] = activation(x[xo + i] · k + d)` for `i < n` (`x` may be `y` at the same
+ * offset): batch-norm's per-channel affine map, fused with relu into one pass.
+ */
+export function affineActivate(
+  activation: ActivationName,
+  x: Data,
+  xo: number,
+  y: Data,
+  yo: number,
+  n: number,
+  k: number,
+  d: number,
+): void {
+  const end = xo + n;
+  if (activation === "relu") {
+    for (let i = xo, j = yo; i < end; i++, j++) {
+      const v = x[i] * k + d; // as UNARY.relu
+      const r = (v + Math.abs(v)) * 0.5;
+      y[j] = r - r === 0 ? r : v > 0 ? v : v === v ? 0 : v;
+    }
+    return;
+  }
+  for (let i = xo, j = yo; i < end; i++, j++) y[j] = x[i] * k + d;
+  activate(activation, y, yo, n);
+}
+
+/**
  * `c[i, j] += Σ_p a[i, p] · b[p, j]` for `i < m`, `j < n`, `p < k`: the core of matrix
  * products and convolutions. `a` has any strides (`as0`, `as1`); `b` has contiguous rows
  * `bs` apart; `c` has contiguous rows `cs` apart. The caller initialises `c` (zeros, or the
@@ -218,5 +271,102 @@ export function axpyRows(
   for (; p < k; p++) {
     const w = a[ao + p * as], r = bo + p * bs;
     for (let j = 0; j < n; j++) c[co + j] += w * b[r + j];
+  }
+}
+
+/**
+ * One input channel's share of a 3×3 convolution (cross-correlation) with horizontal stride 1
+ * and vertical stride `sh`, for four output channels at once:
+ * `acc[ao + r·P + i·OW + j] += Σ_{u, v} w[wo + r·K + u·3 + v] · x[xo + (i·sh + u)·W + j + v]`
+ * for `r < 4`, `i < OH`, `j < OW`, `P = OH·OW`. `x` rows are `W ≥ OW + 2` apart; `acc` is a
+ * `Float64Array`.
+ *
+ * Weight-stationary: the 36 weights stay in registers while three input rows slide past them
+ * (three loads per output position for 36 multiply-adds), about twice as fast in V8 as a
+ * column matrix and a matrix product. (Accumulate with `+=`: setting `acc` on a first channel
+ * through a condition in the loop halves the speed.)
+ */
+export function conv3x3Channel4(
+  x: Data,
+  xo: number,
+  W: number,
+  sh: number,
+  w: Data,
+  wo: number,
+  K: number,
+  acc: Float64Array,
+  ao: number,
+  P: number,
+  OH: number,
+  OW: number,
+): void {
+  const p = wo, q = p + K, r = q + K, s = r + K;
+  const p0 = w[p], p1 = w[p + 1], p2 = w[p + 2];
+  const p3 = w[p + 3], p4 = w[p + 4], p5 = w[p + 5];
+  const p6 = w[p + 6], p7 = w[p + 7], p8 = w[p + 8];
+  const q0 = w[q], q1 = w[q + 1], q2 = w[q + 2];
+  const q3 = w[q + 3], q4 = w[q + 4], q5 = w[q + 5];
+  const q6 = w[q + 6], q7 = w[q + 7], q8 = w[q + 8];
+  const r0 = w[r], r1 = w[r + 1], r2 = w[r + 2];
+  const r3 = w[r + 3], r4 = w[r + 4], r5 = w[r + 5];
+  const r6 = w[r + 6], r7 = w[r + 7], r8 = w[r + 8];
+  const s0 = w[s], s1 = w[s + 1], s2 = w[s + 2];
+  const s3 = w[s + 3], s4 = w[s + 4], s5 = w[s + 5];
+  const s6 = w[s + 6], s7 = w[s + 7], s8 = w[s + 8];
+  const c0 = ao, c1 = c0 + P, c2 = c1 + P, c3 = c2 + P;
+  for (let i = 0, t = 0; i < OH; i++) {
+    const x0 = xo + i * sh * W, x1 = x0 + W, x2 = x1 + W;
+    // The window's left and middle columns; the right one is loaded per position.
+    let a0 = x[x0], a1 = x[x0 + 1], e0 = x[x1], e1 = x[x1 + 1], d0 = x[x2], d1 = x[x2 + 1];
+    for (let j = 2, end = OW + 2; j < end; j++, t++) {
+      const a2 = x[x0 + j], e2 = x[x1 + j], d2 = x[x2 + j];
+      acc[c0 + t] += (p0 * a0 + p1 * a1 + p2 * a2) +
+        (p3 * e0 + p4 * e1 + p5 * e2) + (p6 * d0 + p7 * d1 + p8 * d2);
+      acc[c1 + t] += (q0 * a0 + q1 * a1 + q2 * a2) +
+        (q3 * e0 + q4 * e1 + q5 * e2) + (q6 * d0 + q7 * d1 + q8 * d2);
+      acc[c2 + t] += (r0 * a0 + r1 * a1 + r2 * a2) +
+        (r3 * e0 + r4 * e1 + r5 * e2) + (r6 * d0 + r7 * d1 + r8 * d2);
+      acc[c3 + t] += (s0 * a0 + s1 * a1 + s2 * a2) +
+        (s3 * e0 + s4 * e1 + s5 * e2) + (s6 * d0 + s7 * d1 + s8 * d2);
+      a0 = a1;
+      a1 = a2;
+      e0 = e1;
+      e1 = e2;
+      d0 = d1;
+      d1 = d2;
+    }
+  }
+}
+
+/** {@linkcode conv3x3Channel4} for one output channel (the remainder of a block of four). */
+export function conv3x3Channel1(
+  x: Data,
+  xo: number,
+  W: number,
+  sh: number,
+  w: Data,
+  wo: number,
+  acc: Float64Array,
+  ao: number,
+  OH: number,
+  OW: number,
+): void {
+  const p0 = w[wo], p1 = w[wo + 1], p2 = w[wo + 2];
+  const p3 = w[wo + 3], p4 = w[wo + 4], p5 = w[wo + 5];
+  const p6 = w[wo + 6], p7 = w[wo + 7], p8 = w[wo + 8];
+  for (let i = 0, t = ao; i < OH; i++) {
+    const x0 = xo + i * sh * W, x1 = x0 + W, x2 = x1 + W;
+    let a0 = x[x0], a1 = x[x0 + 1], e0 = x[x1], e1 = x[x1 + 1], d0 = x[x2], d1 = x[x2 + 1];
+    for (let j = 2, end = OW + 2; j < end; j++, t++) {
+      const a2 = x[x0 + j], e2 = x[x1 + j], d2 = x[x2 + j];
+      acc[t] += (p0 * a0 + p1 * a1 + p2 * a2) +
+        (p3 * e0 + p4 * e1 + p5 * e2) + (p6 * d0 + p7 * d1 + p8 * d2);
+      a0 = a1;
+      a1 = a2;
+      e0 = e1;
+      e1 = e2;
+      d0 = d1;
+      d1 = d2;
+    }
   }
 }

@@ -16,7 +16,15 @@
 
 import type { TypedArrayConstructor } from "../allocators/dtype.ts";
 import { describeValue } from "../allocators/_validate.ts";
-import { activate, type ActivationName, gemmAccumulate } from "./_kernels.ts";
+import {
+  activate,
+  type ActivationName,
+  affineActivate,
+  conv3x3Channel1,
+  conv3x3Channel4,
+  gemmAccumulate,
+  storeActivated,
+} from "./_kernels.ts";
 import {
   contiguous,
   type Data,
@@ -273,6 +281,10 @@ export function conv2d<
   if (res.view.size === 0) return res.result as never;
   const xs = contiguous(X), ws = contiguous(Wt);
   const y = writable(res, B === undefined ? [X, Wt] : [X, Wt, B]);
+  if (KH === 3 && KW === 3 && sw === 1) {
+    conv3x3(xs, [N, C, H, W], ws, B, OC, sh, ph, pw, OH, OW, y, act, inputs);
+    return finish(res, y) as never;
+  }
   const K = C * KH * KW, P = OH * OW;
   const direct = KH === 1 && KW === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
   const cols = direct ? xs.data : similarOf(inputs, dtype, [K, P]).data as Data;
@@ -292,6 +304,69 @@ export function conv2d<
     activate(act, yd, yo, OC * P);
   }
   return finish(res, y) as never;
+}
+
+/**
+ * {@linkcode conv2d} for 3×3 kernels with horizontal stride 1 (any vertical stride and
+ * padding): four output channels at a time, one input channel after another, accumulated in
+ * double precision (in `y` itself when it is a `Float64Array`, else in a temporary from
+ * `similarOf`), then stored with the activation. Padding copies each image into a
+ * zero-bordered temporary first.
+ */
+function conv3x3(
+  xs: View,
+  [N, C, H, W]: readonly [number, number, number, number],
+  ws: View,
+  B: View | undefined,
+  OC: number,
+  sh: number,
+  ph: number,
+  pw: number,
+  OH: number,
+  OW: number,
+  y: View,
+  act: ActivationName,
+  inputs: readonly unknown[],
+): void {
+  const P = OH * OW, K = C * 9, Hp = H + 2 * ph, Wp = W + 2 * pw, HWp = Hp * Wp;
+  const dtype = xs.data.constructor as TypedArrayConstructor;
+  const padded = ph > 0 || pw > 0
+    ? (similarOf(inputs, dtype, [C * HWp]).data as Data).fill(0)
+    : undefined;
+  const yd = y.data, wd = ws.data;
+  // (`Data` is nominally Float64Array: test the real element type.)
+  const direct = yd.constructor === Float64Array;
+  const acc = direct ? yd : similarOf(inputs, Float64Array, [OC * P]).data as Float64Array;
+  const bias = (o: number) => B === undefined ? 0 : B.data[B.offset + o * B.strides[0]];
+  for (let n = 0; n < N; n++) {
+    let xd = xs.data, xo = xs.offset + n * C * H * W;
+    if (padded !== undefined) {
+      for (let c = 0; c < C; c++) {
+        for (let h = 0; h < H; h++) {
+          const src = xo + (c * H + h) * W, dst = (c * Hp + h + ph) * Wp + pw;
+          for (let k = 0; k < W; k++) padded[dst + k] = xd[src + k];
+        }
+      }
+      xd = padded;
+      xo = 0;
+    }
+    const yo = y.offset + n * OC * P, ao = direct ? yo : 0;
+    for (let o = 0; o < OC; o++) acc.fill(bias(o), ao + o * P, ao + o * P + P);
+    let o = 0;
+    for (; o + 4 <= OC; o += 4) {
+      const wo = ws.offset + o * K, at = ao + o * P;
+      for (let c = 0; c < C; c++) {
+        conv3x3Channel4(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, K, acc, at, P, OH, OW);
+      }
+    }
+    for (; o < OC; o++) {
+      const wo = ws.offset + o * K, at = ao + o * P;
+      for (let c = 0; c < C; c++) {
+        conv3x3Channel1(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, acc, at, OH, OW);
+      }
+    }
+    storeActivated(act, acc, ao, yd, yo, OC * P);
+  }
 }
 
 /** max(a, b) without a branch, up to rounding: callers check the result. */
@@ -521,8 +596,7 @@ export function batchNorm<
       const k = (g === undefined ? 1 : at(g, c)) / Math.sqrt(at(s2, c) + eps);
       const d = (b === undefined ? 0 : at(b, c)) - at(mu, c) * k;
       const xo = xs.offset + (n * C + c) * S, yo = y.offset + (n * C + c) * S;
-      for (let i = 0; i < S; i++) yd[yo + i] = xd[xo + i] * k + d;
-      activate(act, yd, yo, S);
+      affineActivate(act, xd, xo, yd, yo, S, k, d);
     }
   }
   return finish(res, y) as never;
