@@ -10,11 +10,28 @@ import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { OutOfMemoryError } from "./errors.ts";
 import { CheckpointIds } from "./_checkpoint_ids.ts";
 import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
+import { detach, poisonOption } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
 
 /** The default size of an {@linkcode AllocBuffer}: 1 MiB. */
 const DEFAULT_SIZE = 1_048_576;
+
+/** Options of an {@linkcode AllocBuffer}. */
+export interface AllocBufferOptions {
+  /**
+   * Poison mode, a debugging aid (default `false`): whenever the buffer becomes empty (a reset,
+   * or a restore of a checkpoint saved while it was empty, such as the end of an outermost
+   * region), its `ArrayBuffer` is detached and a fresh one takes its place. Every view handed
+   * out before, including any that escaped a region, then has length 0, so reading it gives
+   * `undefined` and writing to it cannot reach live memory. Costs about 0.3 µs per emptying
+   * restore or reset where `ArrayBuffer.prototype.transfer` exists (Deno, Node ≥ 21; Node 20
+   * detaches through `structuredClone`, ~10 µs); allocation itself costs the same. Not allowed
+   * with a caller's `SharedArrayBuffer`, which cannot be detached. With a caller's
+   * `ArrayBuffer`, that buffer is detached by the first reset: use {@linkcode AllocBuffer.memory}.
+   */
+  poison?: boolean;
+}
 
 /**
  * A bump allocator over one fixed block of memory (Bumper.jl's `AllocBuffer`): an allocation is
@@ -32,6 +49,10 @@ const DEFAULT_SIZE = 1_048_576;
  * | allocation (`alloc`, `allocPtr`) | O(1): a few compares and an add |
  * | `checkpointSave` / `checkpointRestore` | O(1): one small object |
  * | `resetBuffer` | O(1) |
+ *
+ * For debugging, `{ poison: true }` detaches the memory whenever the buffer becomes empty, so
+ * views kept past a reset or region end read as empty instead of aliasing new allocations (see
+ * {@linkcode AllocBufferOptions.poison}).
  *
  * @example Allocating in a region
  * ```ts
@@ -61,6 +82,22 @@ const DEFAULT_SIZE = 1_048_576;
  * const err = assert.throws(() => alloc(buf, Float64Array, 10), OutOfMemoryError);
  * assert.equal(buf.used, 60);
  * ```
+ *
+ * @example Poison mode: a view kept past the region's end is emptied
+ * ```ts
+ * import { alloc, AllocBuffer, noEscape } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(1024, { poison: true });
+ * let leaked: Float64Array | undefined;
+ * noEscape(buf, () => {
+ *   leaked = alloc(buf, Float64Array, 4).fill(1); // wrong: kept past the region
+ * });
+ * assert.equal(leaked!.length, 0); // detached: it cannot reach the next allocations
+ * leaked![0] = 42; // does nothing
+ * const next = noEscape(buf, () => alloc(buf, Float64Array, 4).fill(2)[0]);
+ * assert.equal(next, 2);
+ * ```
  */
 export class AllocBuffer implements Allocator<Checkpoint> {
   #memory: ArrayBuffer | SharedArrayBuffer;
@@ -71,18 +108,32 @@ export class AllocBuffer implements Allocator<Checkpoint> {
   #checkpoints = new CheckpointIds();
   // The offset saved with each live checkpoint, by depth.
   #savedOffsets: number[] = [];
+  #poison: boolean;
 
   /**
    * Makes a buffer of `size` bytes, or one over the caller's `ArrayBuffer` or
    * `SharedArrayBuffer` (whose `byteLength` at construction is the capacity).
    *
    * @param memory The size in bytes (default 1 MiB = 1 048 576), or the memory to use.
-   * @throws {TypeError} When `memory` is neither a number nor an (Shared)ArrayBuffer.
+   * @param options See {@linkcode AllocBufferOptions}.
+   * @throws {TypeError} When `memory` is neither a number nor an (Shared)ArrayBuffer, `options`
+   * is not an object, `poison` is not a boolean, or `poison` is asked for with a
+   * `SharedArrayBuffer`.
    * @throws {RangeError} When the size is negative, fractional or not a safe integer.
    */
-  constructor(memory: number | ArrayBuffer | SharedArrayBuffer = DEFAULT_SIZE) {
+  constructor(
+    memory: number | ArrayBuffer | SharedArrayBuffer = DEFAULT_SIZE,
+    options: AllocBufferOptions = {},
+  ) {
+    const action = "create AllocBuffer";
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `Cannot ${action}: options must be an object, got ${describeValue(options)}`,
+      );
+    }
+    this.#poison = poisonOption(options, action, memory);
     if (typeof memory === "number") {
-      validateSize(memory, "size", "create AllocBuffer");
+      validateSize(memory, "size", action);
       this.#memory = new ArrayBuffer(memory);
     } else if (
       memory instanceof ArrayBuffer ||
@@ -91,7 +142,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
       this.#memory = memory;
     } else {
       throw new TypeError(
-        `Cannot create AllocBuffer: expected a size in bytes, an ArrayBuffer or a SharedArrayBuffer, got ${
+        `Cannot ${action}: expected a size in bytes, an ArrayBuffer or a SharedArrayBuffer, got ${
           describeValue(memory)
         }`,
       );
@@ -99,7 +150,10 @@ export class AllocBuffer implements Allocator<Checkpoint> {
     this.#capacity = this.#memory.byteLength;
   }
 
-  /** The memory allocations are views of. */
+  /**
+   * The memory allocations are views of (in poison mode, a new `ArrayBuffer` each time the
+   * buffer becomes empty).
+   */
   get memory(): ArrayBuffer | SharedArrayBuffer {
     return this.#memory;
   }
@@ -117,6 +171,11 @@ export class AllocBuffer implements Allocator<Checkpoint> {
   /** The most bytes ever in use at once since the buffer was created. */
   get peak(): number {
     return this.#offset > this.#peak ? this.#offset : this.#peak;
+  }
+
+  /** Whether poison mode is on (see {@linkcode AllocBufferOptions.poison}). */
+  get poison(): boolean {
+    return this.#poison;
   }
 
   /**
@@ -195,13 +254,18 @@ export class AllocBuffer implements Allocator<Checkpoint> {
     const depth = this.#checkpoints.pop(this, checkpoint);
     if (this.#offset > this.#peak) this.#peak = this.#offset;
     this.#offset = this.#savedOffsets[depth];
+    if (this.#poison && this.#offset === 0) this.#memory = detach(this.#memory as ArrayBuffer);
   }
 
-  /** Frees everything and invalidates every checkpoint. */
+  /**
+   * Frees everything and invalidates every checkpoint. In poison mode, also detaches the
+   * memory (see {@linkcode AllocBufferOptions.poison}).
+   */
   resetBuffer(): void {
     this.#checkpoints.clear();
     if (this.#offset > this.#peak) this.#peak = this.#offset;
     this.#offset = 0;
+    if (this.#poison) this.#memory = detach(this.#memory as ArrayBuffer);
   }
 
   /**
@@ -220,7 +284,12 @@ export class AllocBuffer implements Allocator<Checkpoint> {
   }
 
   #outOfMemory(requested: number, start: number): OutOfMemoryError {
-    return new OutOfMemoryError(requested, Math.max(0, this.#capacity - start));
+    const available = Math.max(0, this.#capacity - start);
+    return new OutOfMemoryError(
+      requested,
+      available,
+      `Cannot allocate ${requested} bytes: ${available} bytes available, of the AllocBuffer's ${this.#capacity} (make it larger, use a SlabBuffer or AutoscalingAllocBuffer, which grow, or free memory with noEscape regions or resetBuffer)`,
+    );
   }
 
   /**

@@ -11,6 +11,7 @@ import { CheckpointIds } from "./_checkpoint_ids.ts";
 import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import { newMemory } from "./_memory.ts";
+import { detach, poisonOption } from "./_poison.ts";
 import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
 
 /** The default slab size: 1 MiB. */
@@ -28,6 +29,17 @@ export interface SlabBufferOptions {
    * regions repeatedly cross a slab's end (Bumper.jl's documented pitfall).
    */
   maxSpareSlabs?: number;
+  /**
+   * Poison mode, a debugging aid (default `false`): every slab that a restore or reset frees
+   * entirely (slabs and custom slabs released by a restore, the current slab when a restore
+   * empties it, every slab on reset) is detached and replaced by a fresh `ArrayBuffer` over the
+   * same bytes. Every view of it handed out before, including any that escaped a region, then
+   * has length 0, so it can never read or write the slab's next allocations. Costs about 0.3 µs
+   * per slab freed where `ArrayBuffer.prototype.transfer` exists (Deno, Node ≥ 21; Node 20
+   * detaches through `structuredClone`, ~10 µs); allocation costs the same. Views into the
+   * still-used part of a slab are not emptied by a partial restore.
+   */
+  poison?: boolean;
 }
 
 /**
@@ -39,7 +51,9 @@ export interface SlabBufferOptions {
  *
  * Unlike Bumper, released slabs are kept (up to `maxSpareSlabs`) and reused, so a loop of
  * regions that each cross the end of a slab creates one slab, not one per iteration. The first
- * slab is created by the first allocation, so an unused `SlabBuffer` costs no memory.
+ * slab is created by the first allocation, so an unused `SlabBuffer` costs no memory. For
+ * debugging, `{ poison: true }` detaches every slab a restore or reset frees (see
+ * {@linkcode SlabBufferOptions.poison}).
  *
  * | operation | cost |
  * |---|---|
@@ -81,6 +95,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
   #savedSlabs: number[] = [];
   #savedOffsets: number[] = [];
   #savedCustomCounts: number[] = [];
+  #poison: boolean;
 
   /**
    * Makes an empty slab buffer (no memory is reserved until the first allocation).
@@ -89,6 +104,19 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    * @param options See {@linkcode SlabBufferOptions}.
    * @throws {RangeError} When `slabSize` is not a positive safe integer or `maxSpareSlabs` is
    * not a non-negative safe integer.
+   * @throws {TypeError} When `options` is not an object or `poison` not a boolean.
+   *
+   * @example Small slabs in poison mode
+   * ```ts
+   * import { alloc, SlabBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new SlabBuffer(256, { poison: true });
+   * const kept = alloc(buf, Float64Array, 8); // outside any region
+   * buf.resetBuffer();
+   * assert.equal(kept.length, 0); // its slab was detached
+   * assert.equal(buf.poison, true);
+   * ```
    */
   constructor(slabSize: number = DEFAULT_SLAB_SIZE, options: SlabBufferOptions = {}) {
     validateSize(slabSize, "slabSize", "create SlabBuffer");
@@ -106,6 +134,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
       "maxSpareSlabs",
       "create SlabBuffer",
     );
+    this.#poison = poisonOption(options, "create SlabBuffer");
   }
 
   /** Bytes per slab. */
@@ -136,6 +165,11 @@ export class SlabBuffer implements Allocator<Checkpoint> {
   /** Released slabs kept for reuse. */
   get spareSlabCount(): number {
     return this.#slabs.length - this.slabCount;
+  }
+
+  /** Whether poison mode is on (see {@linkcode SlabBufferOptions.poison}). */
+  get poison(): boolean {
+    return this.#poison;
   }
 
   /**
@@ -245,14 +279,22 @@ export class SlabBuffer implements Allocator<Checkpoint> {
     const customCount = this.#savedCustomCounts[depth];
     if (this.#custom.length !== customCount) this.#releaseCustom(customCount);
     const slab = this.#savedSlabs[depth];
-    if (this.#slab !== slab) this.#moveToSlab(slab);
+    if (this.#slab !== slab) {
+      if (this.#poison) this.#poisonSlabs(slab + 1, this.#slab);
+      this.#moveToSlab(slab);
+    }
     this.#offset = this.#savedOffsets[depth];
+    if (this.#poison && this.#offset === 0) this.#poisonSlabs(slab, slab);
   }
 
-  /** Frees everything, keeps only the first slab, and invalidates every checkpoint. */
+  /**
+   * Frees everything, keeps only the first slab, and invalidates every checkpoint. In poison
+   * mode, also detaches every slab (see {@linkcode SlabBufferOptions.poison}).
+   */
   resetBuffer(): void {
     this.#checkpoints.clear();
     this.#releaseCustom(0);
+    if (this.#poison) this.#poisonSlabs(0, this.#slabs.length - 1);
     if (this.#slabs.length > 1) this.#slabs.length = 1;
     this.#moveToSlab(0);
     this.#offset = 0;
@@ -260,8 +302,19 @@ export class SlabBuffer implements Allocator<Checkpoint> {
 
   #releaseCustom(keep: number): void {
     const custom = this.#custom;
-    for (let i = keep; i < custom.length; i++) this.#customBytes -= custom[i].byteLength;
+    for (let i = keep; i < custom.length; i++) {
+      this.#customBytes -= custom[i].byteLength;
+      if (this.#poison) detach(custom[i]);
+    }
     custom.length = keep;
+  }
+
+  // Poison mode: detaches the regular slabs `from..to` (freed entirely), replacing them.
+  #poisonSlabs(from: number, to: number): void {
+    const slabs = this.#slabs;
+    const last = Math.min(to, slabs.length - 1);
+    for (let i = from; i <= last; i++) slabs[i] = detach(slabs[i]);
+    if (this.#slab >= from && this.#slab <= last) this.#current = slabs[this.#slab];
   }
 
   #moveToSlab(index: number): void {

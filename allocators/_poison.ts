@@ -1,0 +1,66 @@
+// Internal: poison mode, the buffers' opt-in debug option. When a buffer frees every allocation in
+// one of its ArrayBuffers (a full reset, a restore that empties it, slabs released by a restore),
+// it detaches that ArrayBuffer and carries on with a fresh one over the same bytes. Every view
+// made of the old one, including any that escaped a region, then has length 0: reading it gives
+// `undefined`, writing to it does nothing, so it can never reach live memory again.
+
+import { describeValue } from "./_validate.ts";
+
+type Transfer = (this: ArrayBuffer) => ArrayBuffer;
+const transfer = (ArrayBuffer.prototype as { transfer?: Transfer }).transfer;
+
+/**
+ * How {@linkcode detach} works on this runtime: `"transfer"` (`ArrayBuffer.prototype.transfer`,
+ * ~0.3 µs, Deno and Node ≥ 21), `"structuredClone"` (transferring through `structuredClone`,
+ * ~10 µs, Node 20), or `"replace"` (neither exists: the buffer gets new memory and old views keep
+ * the old memory, which no allocation uses any more, so they cannot reach live data but are not
+ * emptied either).
+ */
+export const DETACH_METHOD: "transfer" | "structuredClone" | "replace" = transfer !== undefined
+  ? "transfer"
+  : typeof structuredClone === "function"
+  ? "structuredClone"
+  : "replace";
+
+/**
+ * Detaches `memory` and returns a fresh `ArrayBuffer` of the same length (holding the same
+ * bytes where the runtime moves them, which costs no copy). Every view of `memory` has length 0
+ * afterwards (except with {@linkcode DETACH_METHOD} `"replace"`).
+ */
+export function detach(memory: ArrayBuffer): ArrayBuffer {
+  if (memory.byteLength === 0) return memory; // nothing to poison (the empty placeholder slab)
+  if (transfer !== undefined) return transfer.call(memory);
+  if (DETACH_METHOD === "structuredClone") {
+    return structuredClone(memory, { transfer: [memory] });
+  }
+  return new ArrayBuffer(memory.byteLength);
+}
+
+/** Detaches each buffer of `list` from `from` on, replacing it in place. */
+export function detachFrom(list: ArrayBuffer[], from: number): void {
+  for (let i = from; i < list.length; i++) list[i] = detach(list[i]);
+}
+
+/**
+ * The `poison` option of a buffer's options, validated: `false` when absent, a `TypeError` when
+ * it is not a boolean, and a `TypeError` when it is `true` with caller-provided `memory` that is
+ * a `SharedArrayBuffer` (which cannot be detached).
+ */
+export function poisonOption(
+  options: { poison?: unknown },
+  action: string,
+  memory?: unknown,
+): boolean {
+  const poison = options.poison ?? false;
+  if (typeof poison !== "boolean") {
+    throw new TypeError(`Cannot ${action}: poison must be a boolean, got ${describeValue(poison)}`);
+  }
+  if (
+    poison && typeof SharedArrayBuffer === "function" && memory instanceof SharedArrayBuffer
+  ) {
+    throw new TypeError(
+      `Cannot ${action}: poison mode detaches the memory on reset, and a SharedArrayBuffer cannot be detached (pass an ArrayBuffer or a size, or drop the poison option)`,
+    );
+  }
+  return poison;
+}
