@@ -11,7 +11,8 @@ export function describeValue(value: unknown): string {
   if (value === null || typeof value !== "object") return String(value);
   if (Array.isArray(value)) return `an Array of length ${value.length}`;
   const name = (value as { constructor?: { name?: string } }).constructor?.name;
-  return name ? `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}` : "an object";
+  // "an UncheckedBumperAllocator" but "a Uint8Array", "a UniformSampler": by sound.
+  return name ? `${/^([AEIO]|Un(?!i))/.test(name) ? "an" : "a"} ${name}` : "an object";
 }
 
 /**

@@ -37,14 +37,17 @@ export class InvalidMemoryError extends Error {
   readonly allocationSite: string | undefined;
 
   /**
-   * Makes the error; the message includes `allocationSite` when given.
+   * Makes the error. The message says what freed the memory and includes `allocationSite`
+   * when given, or else how to have it recorded.
    *
    * @param allocationSite The stack trace of the allocation, if recorded.
    */
   constructor(allocationSite?: string) {
     super(
-      "Array accessed after its memory has been deallocated" +
-        (allocationSite ? `; it was allocated at:\n${allocationSite}` : ""),
+      "Array accessed after its memory has been deallocated (by a reset of its allocator or the end of the region it was allocated in)" +
+        (allocationSite
+          ? `; it was allocated at:\n${allocationSite}`
+          : "; set CheckedAllocArray.recordAllocationSites = true before allocating it to see where it was allocated"),
     );
     this.name = "InvalidMemoryError";
     this.allocationSite = allocationSite;

@@ -469,7 +469,10 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
           `Cannot ${action}: index ${k} must be a number, got ${describeValue(i)}`,
         );
       }
-      if (!(i >= 0 && i < shape[k] && Number.isInteger(i))) {
+      if (!Number.isInteger(i)) {
+        throw new RangeError(`Cannot ${action}: index ${k} must be an integer, got ${i}`);
+      }
+      if (!(i >= 0 && i < shape[k])) {
         throw new RangeError(
           `Cannot ${action}: index ${i} is out of range for axis ${k} of length ${shape[k]}`,
         );

@@ -196,9 +196,12 @@ describe("CheckedAllocArray", () => {
     }
   });
 
-  it("CheckedAllocArray without recorded sites gives the plain message", () => {
+  it("InvalidMemoryError without a recorded site says what freed the memory and how to record sites", () => {
     const err = new InvalidMemoryError();
-    assert.equal(err.message, "Array accessed after its memory has been deallocated");
+    assert.equal(
+      err.message,
+      "Array accessed after its memory has been deallocated (by a reset of its allocator or the end of the region it was allocated in); set CheckedAllocArray.recordAllocationSites = true before allocating it to see where it was allocated",
+    );
     assert.equal(err.allocationSite, undefined);
     assert.equal(err.name, "InvalidMemoryError");
     assert.ok(err instanceof Error);
