@@ -1,0 +1,1098 @@
+// Model-based fuzzing of the allocators (fast-check `fc.commands`): random programs of
+// allocations (allocPtr, alloc, alloc through withBuffer), raw checkpoints (live, stale, doubly
+// restored, foreign), resets, `using` regions closed in any order, and `noEscape` regions,
+// synchronous and async, nested, ending by return, throw or an escaping view, plus pairs of
+// async regions settling in either order. A reference model runs alongside and, after every
+// step, checks:
+//
+// - live allocations never overlap and keep their contents (each holds a signature written
+//   when it was made; every live one is verified after every step);
+// - every allocation is aligned (and, for fixed-size bump allocators, lands exactly where the
+//   model predicts, or fails with the OutOfMemoryError the model predicts, changing nothing);
+// - a restore brings `used` back to its value at the save, and replaying the allocations freed
+//   by it lands them exactly where they were (the same memory, or, where the allocator replaces
+//   memory, the same layout);
+// - an invalid checkpoint, an out-of-order region end, a reset inside a region and an escaping
+//   view throw exactly when the model says, and a failed restore changes nothing;
+// - CheckedAllocArray validities (BumperAllocator) are valid exactly while their memory is live;
+// - in poison mode, every freed view is detached once the buffer is empty.
+//
+// Used by tests/fuzz/fuzz_test.ts (a small fixed-seed run) and scripts/fuzz.ts (`deno task
+// fuzz`, 10 000 programs per target). Test-only; not part of the package.
+
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  alloc,
+  type Allocator,
+  AllocBuffer,
+  AutoscalingAllocBuffer,
+  CheckpointError,
+  EscapeError,
+  noEscape,
+  OutOfMemoryError,
+  type Region,
+  region,
+  ResizeBuffer,
+  SharedAllocBuffer,
+  SlabBuffer,
+  type TypedArrayConstructor,
+  withBuffer,
+} from "../../allocators/mod.ts";
+import { BumperAllocator, type MemoryValidity } from "../../arrays/mod.ts";
+import { MyAllocBuffer } from "../../examples/my_alloc_buffer.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Programs
+
+/** How a region's body ends. */
+export type End = "return" | "throw" | "escape";
+
+/**
+ * One step of a program (`h` picks the allocator handle, modulo the target's handles; `d` runs a
+ * region on the default buffer, made `h` by `withBuffer`).
+ */
+export type Op =
+  | { t: "ptr"; h: number; size: number; align: number }
+  | { t: "view"; h: number; type: number; n: number }
+  | { t: "default"; h: number; type: number; n: number }
+  | { t: "save"; h: number }
+  | { t: "restore"; h: number; pick: number }
+  | { t: "foreign"; h: number }
+  | { t: "reset"; h: number }
+  | { t: "open"; h: number }
+  | { t: "close"; pick: number }
+  | { t: "noEscape"; h: number; d: boolean; body: Op[]; end: End }
+  | { t: "async"; h: number; d: boolean; body: Op[]; end: End }
+  | {
+    t: "pair";
+    h: number;
+    a: Op[];
+    b: Op[];
+    endA: End;
+    endB: End;
+    order: "ab" | "ba";
+  };
+
+/** Element types the typed allocations use. */
+const TYPES: TypedArrayConstructor[] = [
+  Uint8Array,
+  Int16Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  Uint8ClampedArray,
+  Int32Array,
+  Uint16Array,
+];
+const F64 = TYPES.indexOf(Float64Array);
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+
+/** An allocator under test and what the model may assume of it. */
+export interface FuzzTarget {
+  /** Shown in test names and figures. */
+  name: string;
+  /** Makes fresh handles (one, or several handles of one shared arena; the first is the owner). */
+  make(): Allocator[];
+  /** Bytes in use, as the allocator reports them. */
+  used(handles: Allocator[]): number;
+  /** A fixed-size bump allocator of this capacity: offsets and out-of-memory are predicted. */
+  exactCapacity?: number;
+  /** Whether restoring an invalid checkpoint throws a CheckpointError (else it is never tried). */
+  checksCheckpoints: boolean;
+  /** Whether `noEscape` can detect escaping views (the allocator has `allocatedSince`). */
+  escapeCheck: boolean;
+  /**
+   * How replayed allocations must land after a restore: in the very same memory, or in memory
+   * that may have been replaced (same layout up to renaming the ArrayBuffers); `skipIfEmptied`
+   * skips the replay when the restore emptied the buffer (a ResizeBuffer regrows then).
+   */
+  replay: "identity" | "renaming";
+  skipReplayIfEmptied?: boolean;
+  /** Poison mode: freed views must be detached once the buffer is empty. */
+  poison?: boolean;
+  /** A BumperAllocator: every allocation is also tracked as a CheckedAllocArray's memory. */
+  checked?: boolean;
+  /** Several handles of one SharedAllocBuffer (restores may leak instead of freeing). */
+  shared?: boolean;
+  /** Largest allocation the programs make, in bytes (to cross slab and buffer ends). */
+  maxSize: number;
+}
+
+const usedOf = (handles: Allocator[]) => (handles[0] as unknown as { used: number }).used;
+
+/** Every allocator the fuzzing covers. */
+export const TARGETS: FuzzTarget[] = [
+  {
+    name: "AllocBuffer",
+    make: () => [new AllocBuffer(1000)],
+    used: usedOf,
+    exactCapacity: 1000,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "identity",
+    maxSize: 300,
+  },
+  {
+    name: "AllocBuffer over a SharedArrayBuffer",
+    make: () => [new AllocBuffer(new SharedArrayBuffer(1000))],
+    used: usedOf,
+    exactCapacity: 1000,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "identity",
+    maxSize: 300,
+  },
+  {
+    name: "AllocBuffer (poison)",
+    make: () => [new AllocBuffer(1000, { poison: true })],
+    used: usedOf,
+    exactCapacity: 1000,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "renaming",
+    poison: true,
+    maxSize: 300,
+  },
+  {
+    name: "SlabBuffer",
+    make: () => [new SlabBuffer(200, { maxSpareSlabs: 1 })],
+    used: usedOf,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "renaming",
+    maxSize: 260,
+  },
+  {
+    name: "SlabBuffer (poison)",
+    make: () => [new SlabBuffer(200, { maxSpareSlabs: 1, poison: true })],
+    used: usedOf,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "renaming",
+    poison: true,
+    maxSize: 260,
+  },
+  {
+    name: "ResizeBuffer",
+    make: () => [new ResizeBuffer(150)],
+    used: usedOf,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "renaming",
+    skipReplayIfEmptied: true,
+    maxSize: 200,
+  },
+  {
+    name: "ResizeBuffer (poison)",
+    make: () => [new ResizeBuffer(150, { poison: true })],
+    used: usedOf,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "renaming",
+    skipReplayIfEmptied: true,
+    poison: true,
+    maxSize: 200,
+  },
+  {
+    name: "SlabBuffer (1-byte slabs: every allocation a custom slab)",
+    make: () => [new SlabBuffer(1, { maxSpareSlabs: 0 })],
+    used: usedOf,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "renaming",
+    maxSize: 64,
+  },
+  {
+    name: "ResizeBuffer (empty main buffer)",
+    make: () => [new ResizeBuffer(0)],
+    used: usedOf,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "renaming",
+    skipReplayIfEmptied: true,
+    maxSize: 200,
+  },
+  {
+    name: "AutoscalingAllocBuffer",
+    make: () => [new AutoscalingAllocBuffer(128, { maxHistorySize: 2 })],
+    used: usedOf,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "identity",
+    maxSize: 300,
+  },
+  {
+    name: "AutoscalingAllocBuffer (poison)",
+    make: () => [new AutoscalingAllocBuffer(128, { maxHistorySize: 2, poison: true })],
+    used: usedOf,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "renaming",
+    poison: true,
+    maxSize: 300,
+  },
+  {
+    name: "AutoscalingAllocBuffer (empty main buffer)",
+    make: () => [new AutoscalingAllocBuffer(0, { maxHistorySize: 1 })],
+    used: usedOf,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "identity",
+    maxSize: 300,
+  },
+  {
+    name: "SharedAllocBuffer",
+    make: () => [new SharedAllocBuffer(1000)],
+    used: usedOf,
+    exactCapacity: 1000,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "identity",
+    maxSize: 300,
+  },
+  {
+    name: "SharedAllocBuffer (owner and a second handle)",
+    make: () => {
+      const owner = new SharedAllocBuffer(1000);
+      return [owner, SharedAllocBuffer.fromDescriptor(owner.descriptor())];
+    },
+    used: usedOf,
+    exactCapacity: 1000,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "identity",
+    shared: true,
+    maxSize: 300,
+  },
+  {
+    name: "BumperAllocator over an AllocBuffer",
+    make: () => [new BumperAllocator(new AllocBuffer(1000))],
+    used: (handles) => ((handles[0] as BumperAllocator).buffer as AllocBuffer).used,
+    exactCapacity: 1000,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "identity",
+    checked: true,
+    maxSize: 300,
+  },
+  {
+    name: "MyAllocBuffer (user-written)",
+    make: () => [new MyAllocBuffer(1000)],
+    used: (handles) => (handles[0] as unknown as MyAllocBuffer).offset,
+    exactCapacity: 1000,
+    checksCheckpoints: false,
+    escapeCheck: false,
+    replay: "identity",
+    maxSize: 300,
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+interface Live {
+  serial: number;
+  h: number;
+  buffer: ArrayBufferLike;
+  start: number;
+  size: number;
+  align: number;
+  bytes: Uint8Array;
+  validity?: MemoryValidity;
+}
+
+/** A live checkpoint as the model sees it (raw, a Region's, or a noEscape region's). */
+interface Frame {
+  h: number;
+  /** The checkpoint, for raw saves (regions keep theirs private). */
+  cp?: unknown;
+  /** The allocation serial at the save: later allocations are freed by restoring it. */
+  serial: number;
+  /** `used` at the save. */
+  used: number;
+  /** The world's clock at the save. */
+  clock: number;
+}
+
+/** A region as the open-region registry sees it (Regions and async regions in flight). */
+interface RegionRec {
+  seq: number;
+  h: number;
+  open: boolean;
+  frame?: Frame;
+  region?: Region;
+}
+
+interface Handle {
+  stack: Frame[];
+  /** Index in `stack` of the innermost region frame whose body runs (-1 at top level). */
+  floor: number;
+  /** The world's clock when this handle last moved the offset (allocated or freed). */
+  lastChange: number;
+}
+
+/** Thrown by region bodies ending with `throw`. */
+class BodyError extends Error {}
+
+const tick = () => Promise.resolve();
+
+function alignUp(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
+function signature(serial: number, i: number): number {
+  return (serial * 37 + i * 11 + 7) & 255;
+}
+
+/** Counts steps across programs (for the figures). */
+export const stats = { steps: 0, programs: 0 };
+
+/** One program's allocator(s) and the model of them. */
+export class World {
+  readonly target: FuzzTarget;
+  readonly handles: Allocator[];
+  readonly hs: Handle[];
+  live: Live[] = [];
+  /** Freed allocations not yet checked (poison: detached; checked: invalidated). */
+  dead: Live[] = [];
+  regions: RegionRec[] = [];
+  /** Raw checkpoints ever saved, with their frames. */
+  saved: Frame[] = [];
+  serial = 0;
+  seq = 0;
+  /** Counts changes of the bump offset (shared targets: who interfered with whom). */
+  clock = 0;
+  /** The exact bump offset (exact targets). */
+  offset = 0;
+  readonly foreign: unknown;
+
+  constructor(target: FuzzTarget) {
+    this.target = target;
+    this.handles = target.make();
+    this.hs = this.handles.map(() => ({ stack: [], floor: -1, lastChange: 0 }));
+    this.foreign = new AllocBuffer(64).checkpointSave();
+  }
+
+  used(): number {
+    return this.target.used(this.handles);
+  }
+
+  #h(h: number): number {
+    return h % this.handles.length;
+  }
+
+  // --- checks ---------------------------------------------------------------------------------
+
+  /** The invariants that hold after every step. */
+  verify(): void {
+    stats.steps++;
+    let bytes = 0;
+    for (const l of this.live) {
+      if (l.bytes.byteLength !== l.size) {
+        assert.fail(`live allocation #${l.serial} was detached (length ${l.bytes.byteLength})`);
+      }
+      const b = l.bytes;
+      for (let i = 0; i < b.length; i++) {
+        if (b[i] !== signature(l.serial, i)) {
+          assert.fail(
+            `live allocation #${l.serial} [${l.start}, ${
+              l.start + l.size
+            }) was overwritten at byte ${i}`,
+          );
+        }
+      }
+      bytes += l.size;
+      if (l.validity !== undefined && !l.validity.valid) {
+        assert.fail(`the CheckedAllocArray memory of live allocation #${l.serial} was invalidated`);
+      }
+    }
+    const used = this.used();
+    if (this.target.exactCapacity !== undefined) {
+      assert.equal(used, this.offset, "used is the model's bump offset");
+    } else {
+      assert.ok(used >= bytes, `used ${used} covers the ${bytes} live bytes`);
+    }
+    if (this.target.checked) {
+      for (const d of this.dead) {
+        if (d.validity!.valid) assert.fail(`freed allocation #${d.serial} is still valid`);
+      }
+      if (!this.target.poison) this.dead.length = 0;
+      const tracked = (this.handles[0] as BumperAllocator).tracked;
+      assert.equal(tracked, this.live.length, "BumperAllocator.tracked counts the live arrays");
+    }
+  }
+
+  #free(list: Live[]): void {
+    if (this.target.poison || this.target.checked) this.dead.push(...list);
+  }
+
+  // Poison mode: once empty, every view freed before is detached.
+  #checkPoison(): void {
+    if (!this.target.poison || this.used() !== 0) return;
+    for (const d of this.dead) {
+      if (d.bytes.byteLength !== 0) {
+        assert.fail(`freed allocation #${d.serial} is not detached though the buffer is empty`);
+      }
+    }
+    this.dead.length = 0;
+  }
+
+  // --- allocation -----------------------------------------------------------------------------
+
+  /**
+   * Runs an allocation op and records it; returns the view, or `undefined` when it failed as
+   * predicted (out of memory), or throws that error when `propagate`.
+   */
+  allocate(
+    op: Op & { t: "ptr" | "view" | "default" },
+    propagate = false,
+  ): ArrayBufferView | undefined {
+    const h = this.#h(op.h);
+    const buf = this.handles[h];
+    const type = op.t === "ptr" ? undefined : TYPES[op.type];
+    const align = type ? type.BYTES_PER_ELEMENT : (op as { align: number }).align;
+    const size = type ? (op as { n: number }).n * align : (op as { size: number }).size;
+    const run = (): ArrayBufferView => {
+      if (op.t === "ptr") {
+        const p = buf.allocPtr(size, align);
+        return new Uint8Array(p.buffer, p.byteOffset, size);
+      }
+      const v = op.t === "view"
+        ? alloc(buf, type!, op.n)
+        : withBuffer(buf, () => alloc(type!, op.n));
+      assert.ok(v instanceof type!, `alloc() gives a ${type!.name}`);
+      assert.equal(v.length, op.n);
+      return v;
+    };
+    const cap = this.target.exactCapacity;
+    let start = -1;
+    if (cap !== undefined) {
+      start = alignUp(this.offset, align);
+      if (start + size > cap) {
+        const before = this.used();
+        let error: unknown;
+        try {
+          run();
+        } catch (e) {
+          error = e;
+        }
+        assert.ok(error instanceof OutOfMemoryError, `expected OutOfMemoryError, got ${error}`);
+        assert.equal(error.requested, size);
+        assert.equal(error.available, Math.max(0, cap - start));
+        assert.equal(this.used(), before, "a failed allocation changes nothing");
+        if (propagate) throw error;
+        return undefined;
+      }
+    }
+    const usedBefore = this.used();
+    const view = run();
+    const serial = ++this.serial;
+    const l: Live = {
+      serial,
+      h,
+      buffer: view.buffer,
+      start: view.byteOffset,
+      size,
+      align,
+      bytes: new Uint8Array(view.buffer, view.byteOffset, size),
+    };
+    assert.equal(l.start % align, 0, `offset ${l.start} is aligned to ${align}`);
+    if (cap !== undefined) {
+      assert.equal(l.start, start, "lands at the predicted offset");
+      this.offset = start + size;
+    } else {
+      assert.ok(this.used() >= usedBefore + size, `used grows by at least the ${size} bytes`);
+    }
+    if (size > 0) {
+      const end = l.start + size;
+      for (const o of this.live) {
+        if (o.buffer === l.buffer && o.size > 0 && o.start < end && l.start < o.start + o.size) {
+          assert.fail(
+            `allocation #${serial} [${l.start}, ${end}) overlaps live #${o.serial} [${o.start}, ${
+              o.start + o.size
+            })`,
+          );
+        }
+      }
+    }
+    for (let i = 0; i < size; i++) l.bytes[i] = signature(serial, i);
+    if (this.target.checked) l.validity = (buf as BumperAllocator).trackChecked();
+    this.live.push(l);
+    this.hs[h].lastChange = ++this.clock;
+    return view;
+  }
+
+  // --- checkpoints ----------------------------------------------------------------------------
+
+  #pushFrame(h: number, cp?: unknown): Frame {
+    const frame: Frame = { h, cp, serial: this.serial, used: this.used(), clock: this.clock };
+    this.hs[h].stack.push(frame);
+    return frame;
+  }
+
+  // Shared targets: whether another handle moved the offset since `frame` was saved.
+  #interfered(frame: Frame): boolean {
+    return this.hs.some((s, i) => i !== frame.h && s.lastChange > frame.clock);
+  }
+
+  #isLive(frame: Frame): boolean {
+    return this.hs[frame.h].stack.includes(frame);
+  }
+
+  /** The model's side of a successful restore of `frame` (already done on the allocator). */
+  #restored(frame: Frame): void {
+    const hs = this.hs[frame.h];
+    hs.stack.length = hs.stack.indexOf(frame);
+    let freed: Live[];
+    let replay = true;
+    const used = this.used();
+    if (this.target.shared) {
+      // Frees this handle's allocations since the save only while no other handle moved the
+      // offset since; otherwise frees nothing (a leak until the next reset, never an overlap).
+      const interfered = this.#interfered(frame);
+      const mine = (l: Live) => l.h === frame.h && l.serial > frame.serial;
+      freed = this.live.filter(mine);
+      if (used !== this.offset) {
+        assert.equal(used, frame.used, "a restore that frees goes back to the save");
+        for (const l of this.live) {
+          if (!mine(l) && l.size > 0 && l.start + l.size > used) {
+            assert.fail(`a restore to ${used} freed live allocation #${l.serial} of another`);
+          }
+        }
+        this.offset = used;
+        this.hs[frame.h].lastChange = ++this.clock;
+        // Another handle's restore may have moved the offset below the save, so this handle's
+        // allocations since may start below it: they are freed only in part (a leak), and
+        // replaying them lands elsewhere.
+        if (interfered) replay = false;
+      } else {
+        if (!interfered && freed.some((l) => l.size > 0)) {
+          assert.fail("a restore frees when no other handle moved the offset since the save");
+        }
+        freed = []; // leaked: still reserved, so still checked
+      }
+    } else {
+      freed = this.live.filter((l) => l.serial > frame.serial);
+      assert.equal(used, frame.used, "a restore brings used back to its value at the save");
+      this.offset = frame.used;
+    }
+    if (freed.length > 0) {
+      const gone = new Set(freed);
+      this.live = this.live.filter((l) => !gone.has(l));
+      this.#free(freed);
+      if (replay) this.#replay(frame.h, freed);
+    }
+    this.#checkPoison();
+  }
+
+  // After a restore: the freed allocations, made again, land where they were.
+  #replay(h: number, freed: Live[]): void {
+    if (this.target.skipReplayIfEmptied && this.used() === 0) return;
+    const buf = this.handles[h];
+    const cp = buf.checkpointSave();
+    const names = new Map<ArrayBufferLike, ArrayBufferLike>();
+    const back = new Map<ArrayBufferLike, ArrayBufferLike>();
+    for (const l of freed) {
+      const p = buf.allocPtr(l.size, l.align);
+      assert.equal(p.byteOffset, l.start, `replayed #${l.serial} lands at offset ${l.start}`);
+      if (l.size === 0) continue; // which memory an empty allocation names does not matter
+      if (this.target.replay === "identity") {
+        assert.equal(p.buffer, l.buffer, `replayed #${l.serial} lands in the same memory`);
+      } else {
+        const seen = names.get(l.buffer) ?? p.buffer;
+        assert.equal(p.buffer, seen, `replayed #${l.serial}: the same layout`);
+        assert.equal(back.get(p.buffer) ?? l.buffer, l.buffer, `replayed #${l.serial}: one buffer`);
+        names.set(l.buffer, p.buffer);
+        back.set(p.buffer, l.buffer);
+      }
+    }
+    buf.checkpointRestore(cp);
+  }
+
+  #expectCheckpointError(f: () => unknown, pattern: RegExp = /^Cannot /): void {
+    const used = this.used();
+    const live = this.live.length;
+    assert.throws(f, (e: unknown) => {
+      assert.ok(e instanceof CheckpointError, `expected CheckpointError, got ${e}`);
+      assert.match(e.message, pattern);
+      return true;
+    });
+    assert.equal(this.used(), used, "a failed restore changes nothing");
+    assert.equal(this.live.length, live);
+  }
+
+  #save(op: Op & { t: "save" }): void {
+    const h = this.#h(op.h);
+    const cp = this.handles[h].checkpointSave();
+    this.saved.push(this.#pushFrame(h, cp));
+  }
+
+  #restore(op: Op & { t: "restore" }): void {
+    if (this.saved.length === 0) return;
+    const frame = this.saved[op.pick % this.saved.length];
+    const h = this.#h(op.h);
+    const buf = this.handles[h];
+    const live = this.#isLive(frame);
+    if (!this.target.checksCheckpoints) {
+      // A user allocator that trusts its checkpoints: only restore live ones of this body.
+      if (!live || h !== frame.h || this.hs[h].stack.indexOf(frame) <= this.hs[h].floor) return;
+    }
+    if (!live || h !== frame.h) {
+      this.#expectCheckpointError(
+        () => buf.checkpointRestore(frame.cp),
+        /^Cannot restore checkpoint \d+: /,
+      );
+      return;
+    }
+    buf.checkpointRestore(frame.cp);
+    this.#restored(frame);
+  }
+
+  #foreign(op: Op & { t: "foreign" }): void {
+    if (!this.target.checksCheckpoints) return;
+    const buf = this.handles[this.#h(op.h)];
+    this.#expectCheckpointError(
+      () => buf.checkpointRestore(this.foreign),
+      /not a live checkpoint of this \w+ \(it was saved by another allocator/,
+    );
+  }
+
+  #reset(op: Op & { t: "reset" }): void {
+    const h = this.#h(op.h);
+    const buf = this.handles[h];
+    if (!this.target.checksCheckpoints && this.hs.some((s) => s.stack.length > 0)) return;
+    if (this.target.shared) {
+      if (h !== 0) {
+        this.#expectCheckpointError(() => buf.resetBuffer(), /only its owner/);
+        return;
+      }
+      if (this.hs.some((s, i) => i !== 0 && s.stack.length > 0)) {
+        this.#expectCheckpointError(() => buf.resetBuffer(), /^Cannot reset SharedAllocBuffer: /);
+        return;
+      }
+    }
+    buf.resetBuffer();
+    for (const s of this.hs) s.stack.length = 0;
+    this.#free(this.live);
+    this.live = [];
+    this.offset = 0;
+    assert.equal(this.used(), 0, "a reset frees everything");
+    this.#checkPoison();
+  }
+
+  // --- regions --------------------------------------------------------------------------------
+
+  #open(op: Op & { t: "open" }): void {
+    const h = this.#h(op.h);
+    const seq = ++this.seq;
+    const r = region(this.handles[h]);
+    const frame = this.#pushFrame(h);
+    this.regions.push({ seq, h, open: true, frame, region: r });
+  }
+
+  #openedAfter(rec: { seq: number; h: number }): boolean {
+    return this.regions.some((r) => r !== rec && r.open && r.h === rec.h && r.seq > rec.seq);
+  }
+
+  #close(op: Op & { t: "close" }): void {
+    const open = this.regions.filter((r) => r.region !== undefined && r.open);
+    if (open.length === 0) return;
+    const rec = open[op.pick % open.length];
+    const frame = rec.frame!;
+    const live = this.#isLive(frame);
+    const outOfOrder = this.#openedAfter(rec);
+    if (
+      !this.target.checksCheckpoints &&
+      (!live || this.hs[rec.h].stack.indexOf(frame) <= this.hs[rec.h].floor)
+    ) {
+      return;
+    }
+    rec.open = false;
+    if (outOfOrder) {
+      this.#expectCheckpointError(() => rec.region!.close(), /a region opened after it/);
+      assert.equal(rec.region!.open, false);
+    } else if (!live) {
+      this.#expectCheckpointError(() => rec.region!.close(), /^Cannot restore checkpoint \d+: /);
+    } else {
+      rec.region!.close();
+      this.#restored(frame);
+    }
+  }
+
+  /** The value a region body ends with (or the error it throws). */
+  #end(end: End, h: number): unknown {
+    if (end === "throw") throw new BodyError("thrown inside the region");
+    if (end === "return") return 1;
+    return this.allocate({ t: "view", h, type: F64, n: 2 }, true);
+  }
+
+  /**
+   * Checks how a region ended against the model and applies it: `outcome` is what the region
+   * call gave; `escaped` the view an `escape` end returned (if it allocated one).
+   */
+  #settle(
+    rec: RegionRec,
+    end: End,
+    outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
+  ): void {
+    if (!outcome.ok && outcome.error instanceof assert.AssertionError) throw outcome.error;
+    const outOfOrder = this.#openedAfter(rec);
+    rec.open = false;
+    const frame = rec.frame!;
+    const live = this.#isLive(frame);
+    const threw = !outcome.ok &&
+      (outcome.error instanceof BodyError ||
+        (end === "escape" && outcome.error instanceof OutOfMemoryError));
+    if (threw || end === "throw") {
+      assert.ok(
+        threw,
+        `the body's error propagates, got ${outcome.ok ? "a value" : outcome.error}`,
+      );
+      if (!outOfOrder && live) this.#restored(frame);
+      return;
+    }
+    const fail = (cls: new (...a: never[]) => Error, pattern: RegExp) => {
+      assert.ok(!outcome.ok, `expected ${cls.name}, the region returned`);
+      assert.ok(outcome.error instanceof cls, `expected ${cls.name}, got ${outcome.error}`);
+      assert.match((outcome.error as Error).message, pattern);
+    };
+    if (outOfOrder) return fail(CheckpointError, /a region opened after it on the same allocator/);
+    if (!live) return fail(CheckpointError, /^Cannot restore checkpoint \d+: /);
+    const interfered = this.target.shared && this.#interfered(frame);
+    this.#restored(frame);
+    if (end === "escape" && interfered && outcome.ok) {
+      // Another handle freed below the save, so the view was allocated below it: the restore
+      // did not free it (a leak, not an escape). It must still be reserved.
+      const v = outcome.value as ArrayBufferView;
+      assert.ok(
+        this.live.some((l) => l.buffer === v.buffer && l.start === v.byteOffset),
+        "a view returned from a region is still allocated",
+      );
+      return;
+    }
+    if (end === "escape" && this.target.escapeCheck) {
+      return fail(EscapeError, /^Cannot return from noEscape: the result is a Float64Array/);
+    }
+    assert.ok(outcome.ok, `the region returns, got ${outcome.ok ? "" : outcome.error}`);
+    if (end === "return") assert.equal(outcome.value, 1);
+    else assert.ok(ArrayBuffer.isView(outcome.value));
+  }
+
+  #enter(rec: RegionRec): number {
+    const hs = this.hs[rec.h];
+    rec.frame = this.#pushFrame(rec.h);
+    const floor = hs.floor;
+    hs.floor = hs.stack.length - 1;
+    return floor;
+  }
+
+  #noEscape(op: Op & { t: "noEscape" }): void {
+    const h = this.#h(op.h);
+    const rec: RegionRec = { seq: ++this.seq, h, open: true };
+    let floor = -1;
+    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    try {
+      const buf = this.handles[h];
+      const body = () => {
+        floor = this.#enter(rec);
+        for (const b of op.body) this.runSync(b);
+        return this.#end(op.end, h);
+      };
+      const value = op.d ? withBuffer(buf, () => noEscape(body)) : noEscape(buf, body);
+      outcome = { ok: true, value };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    this.hs[h].floor = floor;
+    this.#settle(rec, op.end, outcome);
+  }
+
+  async #async(op: Op & { t: "async" }): Promise<void> {
+    const h = this.#h(op.h);
+    const rec: RegionRec = { seq: ++this.seq, h, open: true };
+    this.regions.push(rec); // in flight: the registry knows it from its first await
+    let floor = -1;
+    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    try {
+      const buf = this.handles[h];
+      const body = async () => {
+        floor = this.#enter(rec);
+        for (const b of op.body) {
+          await tick();
+          await this.run(b);
+        }
+        await tick();
+        return this.#end(op.end, h);
+      };
+      const value = await (op.d ? withBuffer(buf, () => noEscape(body)) : noEscape(buf, body));
+      outcome = { ok: true, value };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    this.hs[h].floor = floor;
+    this.#settle(rec, op.end, outcome);
+  }
+
+  // Two async regions on one allocator, B opened while A is open, then settling in `order`
+  // (a body that throws before its first await settles at once, A before B). Their bodies
+  // allocate before awaiting only: allocating in A while B is open is the misuse noEscape
+  // documents as undetected.
+  async #pair(op: Op & { t: "pair" }): Promise<void> {
+    const h = this.#h(op.h);
+    const buf = this.handles[h];
+    const start = (body: Op[], end: End) => {
+      const rec: RegionRec = { seq: ++this.seq, h, open: true };
+      this.regions.push(rec);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => release = r);
+      let early = false;
+      const promise = noEscape(buf, async () => {
+        this.#enter(rec);
+        let value: unknown = 1;
+        try {
+          for (const b of body) this.runSync(b);
+          if (end === "escape") value = this.#end(end, h);
+        } catch (e) {
+          early = true;
+          throw e;
+        }
+        await gate;
+        if (end === "throw") this.#end(end, h);
+        return value;
+      }).then(
+        (value) => ({ ok: true as const, value }),
+        (error) => ({ ok: false as const, error }),
+      );
+      return { rec, end, release, promise, early: () => early };
+    };
+    const floor = this.hs[h].floor;
+    const a = start(op.a, op.endA);
+    const b = start(op.b, op.endB);
+    this.hs[h].floor = floor;
+    const order = a.early() ? "ab" : b.early() ? "ba" : op.order;
+    for (const r of order === "ab" ? [a, b] : [b, a]) {
+      r.release();
+      // (A body that failed early settled at the first await, with the other one: check the
+      // state once both are settled.)
+      this.#settle(r.rec, r.end, await r.promise);
+    }
+    this.verify();
+  }
+
+  // --- running --------------------------------------------------------------------------------
+
+  /** Runs a synchronous op, then checks the invariants. */
+  runSync(op: Op): void {
+    switch (op.t) {
+      case "ptr":
+      case "view":
+      case "default":
+        this.allocate(op);
+        break;
+      case "save":
+        this.#save(op);
+        break;
+      case "restore":
+        this.#restore(op);
+        break;
+      case "foreign":
+        this.#foreign(op);
+        break;
+      case "reset":
+        this.#reset(op);
+        break;
+      case "open":
+        this.#open(op);
+        break;
+      case "close":
+        this.#close(op);
+        break;
+      case "noEscape":
+        this.#noEscape(op);
+        break;
+      default:
+        throw new Error(`not a synchronous op: ${op.t}`);
+    }
+    this.verify();
+  }
+
+  /** Runs any op. */
+  async run(op: Op): Promise<void> {
+    if (op.t === "async") {
+      await this.#async(op);
+      this.verify();
+    } else if (op.t === "pair") {
+      await this.#pair(op);
+    } else {
+      this.runSync(op);
+    }
+  }
+
+  /** Closes the regions a program left open (newest first), so no state outlives it. */
+  teardown(): void {
+    const open = this.regions.filter((r) => r.region !== undefined && r.open);
+    open.sort((x, y) => y.seq - x.seq);
+    for (const r of open) {
+      try {
+        r.region!.close();
+      } catch {
+        // A stale or out-of-order close: checked while the program ran.
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generators
+
+function opArb(
+  target: FuzzTarget,
+  handles: number,
+  depth: number,
+  async: boolean,
+): fc.Arbitrary<Op> {
+  const h = fc.nat(handles - 1);
+  const size = fc.oneof(
+    { arbitrary: fc.nat(24), weight: 3 },
+    { arbitrary: fc.nat(target.maxSize), weight: 1 },
+  );
+  const align = fc.constantFrom(1, 2, 4, 8, 16, 64);
+  const type = fc.nat(TYPES.length - 1);
+  const n = fc.oneof(
+    { arbitrary: fc.nat(6), weight: 3 },
+    { arbitrary: fc.nat(Math.floor(target.maxSize / 8)), weight: 1 },
+  );
+  const allocs: fc.Arbitrary<Op>[] = [
+    fc.record({ t: fc.constant("ptr" as const), h, size, align }),
+    fc.record({ t: fc.constant("view" as const), h, type, n }),
+    fc.record({ t: fc.constant("default" as const), h, type, n }),
+  ];
+  const alloc = fc.oneof(...allocs);
+  const leaf: fc.WeightedArbitrary<Op>[] = [
+    { arbitrary: alloc, weight: 12 },
+    { arbitrary: fc.record({ t: fc.constant("save" as const), h }), weight: 3 },
+    { arbitrary: fc.record({ t: fc.constant("restore" as const), h, pick: fc.nat() }), weight: 3 },
+    { arbitrary: fc.record({ t: fc.constant("foreign" as const), h }), weight: 1 },
+    { arbitrary: fc.record({ t: fc.constant("reset" as const), h }), weight: 1 },
+    { arbitrary: fc.record({ t: fc.constant("open" as const), h }), weight: 2 },
+    { arbitrary: fc.record({ t: fc.constant("close" as const), pick: fc.nat() }), weight: 2 },
+  ];
+  if (depth === 0) return fc.oneof(...leaf);
+  const end = fc.constantFrom<End>("return", "return", "throw", "escape");
+  const syncBody = fc.array(opArb(target, handles, depth - 1, false), { maxLength: 5 });
+  const regions: fc.WeightedArbitrary<Op>[] = [
+    {
+      arbitrary: fc.record({
+        t: fc.constant("noEscape" as const),
+        h,
+        d: fc.boolean(),
+        body: syncBody,
+        end,
+      }),
+      weight: 4,
+    },
+  ];
+  if (async) {
+    const body = fc.array(opArb(target, handles, depth - 1, true), { maxLength: 5 });
+    const pairBody = fc.array(alloc, { maxLength: 3 });
+    regions.push(
+      {
+        arbitrary: fc.record({ t: fc.constant("async" as const), h, d: fc.boolean(), body, end }),
+        weight: 2,
+      },
+      {
+        arbitrary: fc.record({
+          t: fc.constant("pair" as const),
+          h,
+          a: pairBody,
+          b: pairBody,
+          endA: end,
+          endB: end,
+          order: fc.constantFrom<"ab" | "ba">("ab", "ba"),
+        }),
+        weight: 1,
+      },
+    );
+  }
+  return fc.oneof(...leaf, ...regions);
+}
+
+class OpCommand implements fc.AsyncCommand<object, World> {
+  constructor(readonly op: Op) {}
+  check(): boolean {
+    return true;
+  }
+  async run(_m: object, world: World): Promise<void> {
+    await world.run(this.op);
+  }
+  toString(): string {
+    return JSON.stringify(this.op);
+  }
+}
+
+/** The fast-check arbitrary of programs for `target`. */
+export function programs(
+  target: FuzzTarget,
+  maxCommands = 30,
+  depth = 2,
+): fc.Arbitrary<Iterable<fc.AsyncCommand<object, World>>> {
+  const handles = target.make().length;
+  const cmd = opArb(target, handles, depth, true).map((op) => new OpCommand(op));
+  return fc.commands([cmd], { maxCommands, size: "max" });
+}
+
+/** Runs one program (a list of ops) against a fresh `target`: the regression tests' entry. */
+export async function runProgram(target: FuzzTarget, ops: readonly Op[]): Promise<World> {
+  const world = new World(target);
+  try {
+    for (const op of ops) {
+      await world.run(op);
+      world.verify();
+    }
+  } finally {
+    world.teardown();
+  }
+  return world;
+}
+
+/** Figures of one target's run. */
+export interface FuzzFigures {
+  target: string;
+  programs: number;
+  steps: number;
+  ms: number;
+}
+
+/**
+ * Runs `numRuns` random programs against `target` (fast-check shrinks a failure to a minimal
+ * program and throws with it and the seed) and returns the figures.
+ */
+export async function fuzz(
+  target: FuzzTarget,
+  options: { numRuns: number; seed?: number; maxCommands?: number; depth?: number },
+): Promise<FuzzFigures> {
+  const steps0 = stats.steps;
+  let programsRun = 0;
+  const t0 = performance.now();
+  await fc.assert(
+    fc.asyncProperty(programs(target, options.maxCommands, options.depth), async (cmds) => {
+      programsRun++;
+      const world = new World(target);
+      try {
+        await fc.asyncModelRun(() => ({ model: {}, real: world }), cmds);
+      } finally {
+        world.teardown();
+      }
+    }),
+    { numRuns: options.numRuns, seed: options.seed },
+  );
+  return {
+    target: target.name,
+    programs: programsRun,
+    steps: stats.steps - steps0,
+    ms: performance.now() - t0,
+  };
+}
