@@ -135,6 +135,33 @@ export function activate(activation: ActivationName, data: Data, start: number, 
 }
 
 /**
+ * `y[yo + i] = max(x[xo + i] · k + d, 0)` for `i < n` with neither a branch nor a check per
+ * element: `(v + |v|) / 2` is exactly `max(v, 0)` for every finite `v` up to 2^1023, and the
+ * results sum to a finite number only if every one of them is finite. Returns `false` when
+ * the sum is not finite: then some results may be wrong (`v` = −∞ or `v` > 2^1023) and the
+ * caller recomputes them. `x` and `y` must not share memory. (Comparisons of real data are coin
+ * flips, and a per-element check costs about half the loop.)
+ */
+function affineRelu(
+  x: Data,
+  xo: number,
+  y: Data,
+  yo: number,
+  n: number,
+  k: number,
+  d: number,
+): boolean {
+  let sum = 0;
+  for (let i = xo, j = yo, end = xo + n; i < end; i++, j++) {
+    const v = x[i] * k + d;
+    const r = (v + Math.abs(v)) * 0.5;
+    y[j] = r;
+    sum += r;
+  }
+  return sum - sum === 0;
+}
+
+/**
  * `y[yo + i] = activation(x[xo + i])` for `i < n`: a result accumulated in double precision
  * stored into the output (of any element type) in the same pass as the activation. `x` may be
  * `y` at the same offset.
@@ -147,16 +174,9 @@ export function storeActivated(
   yo: number,
   n: number,
 ): void {
-  const end = xo + n;
-  if (activation === "relu") {
-    for (let i = xo, j = yo; i < end; i++, j++) {
-      const v = x[i]; // as UNARY.relu
-      const r = (v + Math.abs(v)) * 0.5;
-      y[j] = r - r === 0 ? r : v > 0 ? v : v === v ? 0 : v;
-    }
-    return;
-  }
-  if (x !== y || xo !== yo) { for (let i = xo, j = yo; i < end; i++, j++) y[j] = x[i]; }
+  if (x === y && xo === yo) return activate(activation, y, yo, n);
+  if (activation === "relu" && affineRelu(x, xo, y, yo, n, 1, 0)) return;
+  for (let i = xo, j = yo, end = xo + n; i < end; i++, j++) y[j] = x[i];
   activate(activation, y, yo, n);
 }
 
@@ -174,16 +194,8 @@ export function affineActivate(
   k: number,
   d: number,
 ): void {
-  const end = xo + n;
-  if (activation === "relu") {
-    for (let i = xo, j = yo; i < end; i++, j++) {
-      const v = x[i] * k + d; // as UNARY.relu
-      const r = (v + Math.abs(v)) * 0.5;
-      y[j] = r - r === 0 ? r : v > 0 ? v : v === v ? 0 : v;
-    }
-    return;
-  }
-  for (let i = xo, j = yo; i < end; i++, j++) y[j] = x[i] * k + d;
+  if (activation === "relu" && x !== y && affineRelu(x, xo, y, yo, n, k, d)) return;
+  for (let i = xo, j = yo, end = xo + n; i < end; i++, j++) y[j] = x[i] * k + d;
   activate(activation, y, yo, n);
 }
 

@@ -309,8 +309,7 @@ export function conv2d<
 /**
  * {@linkcode conv2d} for 3×3 kernels with horizontal stride 1 (any vertical stride and
  * padding): four output channels at a time, one input channel after another, accumulated in
- * double precision (in `y` itself when it is a `Float64Array`, else in a temporary from
- * `similarOf`), then stored with the activation. Padding copies each image into a
+ * double precision in a temporary from `similarOf`, then stored with the activation. Padding copies each image into a
  * zero-bordered temporary first.
  */
 function conv3x3(
@@ -334,9 +333,7 @@ function conv3x3(
     ? (similarOf(inputs, dtype, [C * HWp]).data as Data).fill(0)
     : undefined;
   const yd = y.data, wd = ws.data;
-  // (`Data` is nominally Float64Array: test the real element type.)
-  const direct = yd.constructor === Float64Array;
-  const acc = direct ? yd : similarOf(inputs, Float64Array, [OC * P]).data as Float64Array;
+  const acc = similarOf(inputs, Float64Array, [OC * P]).data as Float64Array;
   const bias = (o: number) => B === undefined ? 0 : B.data[B.offset + o * B.strides[0]];
   for (let n = 0; n < N; n++) {
     let xd = xs.data, xo = xs.offset + n * C * H * W;
@@ -350,22 +347,21 @@ function conv3x3(
       xd = padded;
       xo = 0;
     }
-    const yo = y.offset + n * OC * P, ao = direct ? yo : 0;
-    for (let o = 0; o < OC; o++) acc.fill(bias(o), ao + o * P, ao + o * P + P);
+    for (let o = 0; o < OC; o++) acc.fill(bias(o), o * P, o * P + P);
     let o = 0;
     for (; o + 4 <= OC; o += 4) {
-      const wo = ws.offset + o * K, at = ao + o * P;
+      const wo = ws.offset + o * K, at = o * P;
       for (let c = 0; c < C; c++) {
         conv3x3Channel4(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, K, acc, at, P, OH, OW);
       }
     }
     for (; o < OC; o++) {
-      const wo = ws.offset + o * K, at = ao + o * P;
+      const wo = ws.offset + o * K, at = o * P;
       for (let c = 0; c < C; c++) {
         conv3x3Channel1(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, acc, at, OH, OW);
       }
     }
-    storeActivated(act, acc, ao, yd, yo, OC * P);
+    storeActivated(act, acc, 0, yd, y.offset + n * OC * P, OC * P);
   }
 }
 
