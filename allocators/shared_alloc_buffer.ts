@@ -13,19 +13,25 @@ import { CheckpointIds } from "./_checkpoint_ids.ts";
 import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
 import {
   ACTIVE,
+  BASE,
   CAPACITY,
   CONTROL_BYTES,
+  controlFits,
   COUNT_MASK,
   EPOCH_MASK,
   EPOCH_ONE,
   GENERATION,
-  isControl,
+  hold,
   LOCK,
   MAGIC,
   MAGIC_WORD,
   OFFSET,
   PEAK,
+  raisePeak,
   registerControl,
+  RELEASED,
+  SUB_ARENA,
+  unhold,
 } from "./_shared_control.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
@@ -34,6 +40,8 @@ import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
 const DEFAULT_SIZE = 1_048_576;
 /** The largest capacity: offsets are Uint32 words. */
 const MAX_CAPACITY = 0xffffffff;
+/** Where a sub-arena starts: a cache line of its own, away from its neighbours' hot bytes. */
+const SUB_ARENA_ALIGNMENT = 64;
 
 /**
  * What {@linkcode SharedAllocBuffer.descriptor} returns: the arena's memory and control block,
@@ -45,12 +53,13 @@ export interface SharedAllocBufferDescriptor {
   readonly kind: "SharedAllocBuffer";
   /** The memory allocations are views of. */
   readonly memory: SharedArrayBuffer;
-  /** The control block: bump offset, reset generation, threads inside regions. */
+  /** The control block: bump offset, reset generation, open regions of other threads. */
   readonly control: SharedArrayBuffer;
 }
 
-// Set by `fromDescriptor` for the constructor call it makes: the control block to adopt.
-let adopting: Uint32Array | undefined;
+// Set by `fromDescriptor` for the constructor call it makes (the control block to adopt), and by
+// `subArena` (the range of the memory the new arena owns).
+let adopting: Uint32Array | { base: number; capacity: number } | undefined;
 
 /**
  * A bump allocator over one `SharedArrayBuffer` that many threads allocate from at once: the
@@ -72,13 +81,19 @@ let adopting: Uint32Array | undefined;
  *   another thread did, the restore frees nothing and the memory stays allocated until the
  *   next reset: a leak, never an overlap. Used from one thread, every restore frees exactly.
  * - **Only the owner resets** ({@linkcode SharedAllocBuffer.resetBuffer}), and only while no
- *   other thread is inside a region of the arena (holds a live checkpoint); otherwise the reset
+ *   other thread has a region open on the arena (a live checkpoint of its handle, or a
+ *   sub-arena: {@linkcode SharedAllocBuffer.openRegions}); otherwise the reset
  *   throws a {@linkcode CheckpointError} and changes nothing. Memory other threads allocated
  *   outside regions is freed by the reset: they must not use it afterwards. Every reset bumps
  *   the arena's {@linkcode SharedAllocBuffer.generation}, which `CheckedAllocArray`s allocated
  *   by a `BumperAllocator` over the arena watch, on every thread.
+ * - **A thread that makes many regions** (a Worker's temporaries) should carve itself a
+ *   **sub-arena** ({@linkcode SharedAllocBuffer.subArena}): an arena of its own, in the same
+ *   shared memory, which it owns, so its restores always free exactly and it may reset it. An
+ *   open sub-arena counts as a region of its parent until released.
  * - A Worker terminated inside a region never leaves it: {@linkcode SharedAllocBuffer.forceReset}
- *   resets anyway, making the regions still open everywhere stale.
+ *   resets anyway, making the regions still open everywhere stale. Only do that once the
+ *   threads that held them are gone: a sub-arena they held would overlap new allocations.
  *
  * | operation | cost |
  * |---|---|
@@ -126,8 +141,14 @@ let adopting: Uint32Array | undefined;
 export class SharedAllocBuffer implements Allocator<Checkpoint> {
   #memory: SharedArrayBuffer;
   #w: Uint32Array;
+  // The arena is bytes [#base, #limit) of the memory; offsets are absolute.
+  #base = 0;
+  #limit: number;
   #capacity: number;
   #owner: boolean;
+  // A sub-arena's owner: its parent's control block and the epoch its hold was counted in.
+  #parent: Uint32Array | undefined;
+  #parentEpoch = 0;
   #checkpoints = new CheckpointIds();
   // The offset saved with each live checkpoint, by depth.
   #savedOffsets: number[] = [];
@@ -185,17 +206,26 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
         }`,
       );
     }
-    this.#capacity = this.#memory.byteLength;
-    if (control === undefined) {
-      this.#w = new Uint32Array(new SharedArrayBuffer(CONTROL_BYTES));
-      Atomics.store(this.#w, CAPACITY, this.#capacity);
-      Atomics.store(this.#w, MAGIC_WORD, MAGIC);
-      this.#owner = true;
-    } else {
+    if (control instanceof Uint32Array) {
       this.#w = control;
       this.#owner = false;
+      this.#base = Atomics.load(control, BASE);
+      this.#capacity = Atomics.load(control, CAPACITY);
       this.#runStart = this.#lastEnd = -1;
+    } else {
+      this.#base = control?.base ?? 0;
+      this.#capacity = control?.capacity ?? this.#memory.byteLength;
+      this.#w = new Uint32Array(new SharedArrayBuffer(CONTROL_BYTES));
+      Atomics.store(this.#w, BASE, this.#base);
+      Atomics.store(this.#w, OFFSET, this.#base);
+      Atomics.store(this.#w, PEAK, this.#base);
+      Atomics.store(this.#w, CAPACITY, this.#capacity);
+      if (control !== undefined) Atomics.store(this.#w, SUB_ARENA, 1);
+      Atomics.store(this.#w, MAGIC_WORD, MAGIC);
+      this.#owner = true;
+      this.#runStart = this.#lastEnd = this.#base;
     }
+    this.#limit = this.#base + this.#capacity;
     registerControl(this, this.#w);
   }
 
@@ -208,7 +238,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * @returns A new handle (each call makes another; one per thread is the usual).
    * @throws {TypeError} When `descriptor` is not a `SharedAllocBuffer` descriptor: not an
    * object, wrong `kind`, `memory` or `control` not a `SharedArrayBuffer`, or a control block
-   * that is not a `SharedAllocBuffer`'s or belongs to memory of another size.
+   * that is not a `SharedAllocBuffer`'s or does not fit the memory.
    *
    * @example A second handle
    * ```ts
@@ -250,9 +280,9 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       );
     }
     const words = new Uint32Array(control);
-    if (!isControl(words) || Atomics.load(words, CAPACITY) !== memory.byteLength) {
+    if (!controlFits(words, memory.byteLength)) {
       throw new TypeError(
-        `Cannot ${action}: control is not the control block of this ${memory.byteLength}-byte memory`,
+        `Cannot ${action}: control is not the control block of an arena in this ${memory.byteLength}-byte memory`,
       );
     }
     adopting = words;
@@ -296,7 +326,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
 
   /** Bytes in use in the whole arena, by every thread (alignment padding included). */
   get used(): number {
-    return Atomics.load(this.#w, OFFSET);
+    return Atomics.load(this.#w, OFFSET) - this.#base;
   }
 
   /** Total bytes of the arena. */
@@ -308,7 +338,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
   get peak(): number {
     const offset = Atomics.load(this.#w, OFFSET);
     const peak = Atomics.load(this.#w, PEAK);
-    return offset > peak ? offset : peak;
+    return (offset > peak ? offset : peak) - this.#base;
   }
 
   /** Whether this handle is the owner (made by the constructor, not by `fromDescriptor`). */
@@ -321,9 +351,28 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     return Atomics.load(this.#w, GENERATION);
   }
 
-  /** How many non-owner handles are inside a region of the arena now (it blocks a reset). */
-  get threadsInRegions(): number {
+  /**
+   * How many regions of other threads are open on the arena now: non-owner handles with a live
+   * checkpoint (nested regions count once) and open sub-arenas. While any is, the owner cannot
+   * reset.
+   */
+  get openRegions(): number {
     return Atomics.load(this.#w, ACTIVE) & COUNT_MASK;
+  }
+
+  /** Where the arena starts in {@linkcode SharedAllocBuffer.memory}: 0, except for a sub-arena. */
+  get byteOffset(): number {
+    return this.#base;
+  }
+
+  /** Whether this is a sub-arena, made by {@linkcode SharedAllocBuffer.subArena} (on any thread). */
+  get isSubArena(): boolean {
+    return Atomics.load(this.#w, SUB_ARENA) !== 0;
+  }
+
+  /** Whether this is a sub-arena ({@linkcode SharedAllocBuffer.subArena}) that was released. */
+  get released(): boolean {
+    return Atomics.load(this.#w, RELEASED) !== 0;
   }
 
   // Moves the shared offset past `bytes` bytes aligned to `alignment` and returns their start.
@@ -333,9 +382,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       const old = Atomics.load(w, OFFSET);
       const start = old + (-old & (alignment - 1));
       const end = start + bytes;
-      if (end > this.#capacity) {
-        throw new OutOfMemoryError(bytes, Math.max(0, this.#capacity - start));
-      }
+      if (end > this.#limit) throw this.#outOfMemory(bytes, start);
       if (Atomics.compareExchange(w, OFFSET, old, end) === old) {
         if (old !== this.#lastEnd) this.#runStart = old;
         this.#lastEnd = end;
@@ -411,6 +458,129 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     return new type(this.#memory, this.#bump(bytes, size), n);
   }
 
+  #outOfMemory(bytes: number, start: number): OutOfMemoryError {
+    if (Atomics.load(this.#w, RELEASED) !== 0) {
+      return new OutOfMemoryError(
+        bytes,
+        0,
+        `Cannot allocate ${bytes} bytes: the sub-arena was released (by its owner)`,
+      );
+    }
+    return new OutOfMemoryError(bytes, Math.max(0, this.#limit - start));
+  }
+
+  /**
+   * Carves `byteLength` bytes out of this arena into a new arena that the calling thread owns:
+   * same shared memory, its own offset and rules. Its restores free exactly (unless other
+   * threads allocate from it too), and its owner may reset it, which a Worker cannot do to the
+   * arena it was handed. The carved bytes count as an open region of this arena until the
+   * sub-arena is released ({@linkcode SharedAllocBuffer.release}, or the end of a `using`
+   * block), so this arena's owner cannot reset it meanwhile. Releasing gives the bytes back
+   * when nothing was allocated after them; otherwise they return with this arena's next reset.
+   *
+   * @param byteLength The sub-arena's capacity in bytes.
+   * @returns A new arena, owned by this thread, over bytes of this arena's memory (starting at
+   * a multiple of 64).
+   * @throws {TypeError} When `byteLength` is not a number.
+   * @throws {RangeError} When `byteLength` is not a non-negative safe integer.
+   * @throws {OutOfMemoryError} When the bytes do not fit (this arena is unchanged).
+   *
+   * @example A Worker's own arena for its temporaries
+   * ```ts
+   * import { alloc, CheckpointError, noEscape, SharedAllocBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const shared = new SharedAllocBuffer(1 << 20);
+   * const handle = SharedAllocBuffer.fromDescriptor(shared.descriptor()); // in a Worker
+   * {
+   *   using mine = handle.subArena(1 << 16);
+   *   assert.equal(mine.memory, shared.memory);
+   *   noEscape(mine, () => alloc(mine, Float64Array, 100).fill(1).length);
+   *   mine.resetBuffer(); // it is this thread's
+   *   assert.equal(shared.openRegions, 1);
+   *   assert.throws(() => shared.resetBuffer(), CheckpointError);
+   * } // released: the bytes go back
+   * assert.equal(shared.used, 0);
+   * shared.resetBuffer();
+   * ```
+   */
+  subArena(byteLength: number): SharedAllocBuffer {
+    const action = "carve a sub-arena";
+    validateSize(byteLength, "byteLength", action);
+    const w = this.#w;
+    const epoch = hold(w, action);
+    let start: number;
+    try {
+      start = this.#bump(byteLength, SUB_ARENA_ALIGNMENT);
+    } catch (error) {
+      unhold(w, epoch);
+      throw error;
+    }
+    // This handle's restores must never free the carved bytes: end its run here.
+    this.#runStart = this.#lastEnd = -1;
+    adopting = { base: start, capacity: byteLength };
+    let sub: SharedAllocBuffer;
+    try {
+      sub = new SharedAllocBuffer(this.#memory);
+    } finally {
+      adopting = undefined;
+    }
+    sub.#parent = w;
+    sub.#parentEpoch = epoch;
+    return sub;
+  }
+
+  /**
+   * Ends a sub-arena: everything in it is freed and it hands out nothing more (allocating from
+   * it, on any thread, throws an {@linkcode OutOfMemoryError}); its `CheckedAllocArray`s become
+   * invalid on every thread; its bytes go back to the parent arena when nothing was allocated
+   * after them there, and it stops counting as an open region of the parent. Releasing again
+   * does nothing. The end of a `using` block releases too.
+   *
+   * @throws {TypeError} When this is not a sub-arena.
+   * @throws {CheckpointError} When this handle is not the sub-arena's owner, or another thread
+   * is inside a region of the sub-arena (nothing changes).
+   *
+   * @example Releasing
+   * ```ts
+   * import { SharedAllocBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const shared = new SharedAllocBuffer(1024);
+   * const sub = shared.subArena(256);
+   * sub.allocPtr(16, 8);
+   * assert.equal(shared.used, 256);
+   * sub.release();
+   * assert.equal(shared.used, 0);
+   * assert.ok(sub.released);
+   * assert.throws(() => sub.allocPtr(8, 8), /released/);
+   * ```
+   */
+  release(): void {
+    const parent = this.#parent;
+    if (parent === undefined) {
+      if (this.isSubArena) this.#checkOwner("release");
+      throw new TypeError(
+        "Cannot release SharedAllocBuffer: it is not a sub-arena (made by subArena())",
+      );
+    }
+    if (Atomics.load(this.#w, RELEASED) !== 0) return;
+    this.#withResetLock("release", () => {
+      Atomics.store(this.#w, RELEASED, 1);
+      this.#resetLocked();
+      Atomics.store(this.#w, OFFSET, this.#limit); // full: nothing more fits
+    });
+    // Give the bytes back when they are still the newest of the parent.
+    raisePeak(parent, this.#limit);
+    Atomics.compareExchange(parent, OFFSET, this.#limit, this.#base);
+    unhold(parent, this.#parentEpoch);
+  }
+
+  /** Releases a sub-arena (the end of a `using` block); does nothing for other arenas. */
+  [Symbol.dispose](): void {
+    if (this.#parent !== undefined) this.release();
+  }
+
   /**
    * Saves this handle's state. On a non-owner handle, the outermost live checkpoint counts the
    * thread as inside a region, which blocks the owner's reset until it is restored.
@@ -437,7 +607,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
         this.#forgetRegions();
         depth = 0;
       }
-      if (depth === 0) this.#enter();
+      if (depth === 0) this.#epoch = hold(this.#w, "open a region on SharedAllocBuffer");
     }
     const offset = Atomics.load(this.#w, OFFSET);
     if (offset !== this.#lastEnd) this.#runStart = this.#lastEnd = offset;
@@ -497,20 +667,21 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     const end = this.#lastEnd;
     if (end > saved && this.#runStart <= saved && this.#runStart >= 0) {
       if (Atomics.compareExchange(this.#w, OFFSET, end, saved) === end) {
-        this.#raisePeak(end);
+        raisePeak(this.#w, end);
         this.#lastEnd = saved;
       }
     }
-    if (!this.#owner && depth === 0) this.#leave();
+    if (!this.#owner && depth === 0) unhold(this.#w, this.#epoch);
   }
 
   /**
    * Frees everything in the arena, for every thread, and invalidates this handle's checkpoints.
-   * Only the owner may reset, and only while no other thread is inside a region of the arena.
-   * Increments {@linkcode SharedAllocBuffer.generation}.
+   * Only the owner may reset, and only while no other thread has a region open on the arena
+   * ({@linkcode SharedAllocBuffer.openRegions}, sub-arenas included). Increments
+   * {@linkcode SharedAllocBuffer.generation}.
    *
-   * @throws {CheckpointError} When this handle is not the owner, or another thread is inside a
-   * region (the arena is unchanged).
+   * @throws {CheckpointError} When this handle is not the owner, or another thread has a region
+   * open (the arena is unchanged).
    *
    * @example Resetting
    * ```ts
@@ -526,6 +697,11 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    */
   resetBuffer(): void {
     this.#checkOwner("reset");
+    this.#withResetLock("reset", () => this.#resetLocked());
+  }
+
+  // Runs `fn` holding the reset lock, which requires that no other thread has a region open.
+  #withResetLock(action: string, fn: () => void): void {
     const w = this.#w;
     let v: number;
     for (;;) {
@@ -533,15 +709,18 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       const n = v & COUNT_MASK;
       if (n !== 0) {
         throw new CheckpointError(
-          `Cannot reset SharedAllocBuffer: ${n} other thread${
+          `Cannot ${action} SharedAllocBuffer: ${n} region${
             n === 1 ? " is" : "s are"
-          } inside a region of it (reset once they have left their regions, or forceReset() after terminating them)`,
+          } open on it, of other threads or sub-arenas (${action} once they have ended, or forceReset() after terminating their threads)`,
         );
       }
       if (Atomics.compareExchange(w, ACTIVE, v, (v | LOCK) >>> 0) === v) break;
     }
-    this.#resetLocked();
-    Atomics.store(w, ACTIVE, v);
+    try {
+      fn();
+    } finally {
+      Atomics.store(w, ACTIVE, v);
+    }
   }
 
   /**
@@ -562,7 +741,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * const cp = stuck.checkpointSave();
    * assert.throws(() => owner.resetBuffer(), CheckpointError);
    * owner.forceReset();
-   * assert.equal(owner.threadsInRegions, 0);
+   * assert.equal(owner.openRegions, 0);
    * assert.throws(() => stuck.checkpointRestore(cp), /force-reset/);
    * ```
    */
@@ -581,11 +760,11 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
 
   #resetLocked(): void {
     const w = this.#w;
-    this.#raisePeak(Atomics.load(w, OFFSET));
-    Atomics.store(w, OFFSET, 0);
+    raisePeak(this.#w, Atomics.load(w, OFFSET));
+    Atomics.store(w, OFFSET, this.#base);
     Atomics.add(w, GENERATION, 1);
     this.#checkpoints.clear();
-    this.#runStart = this.#lastEnd = 0;
+    this.#runStart = this.#lastEnd = this.#base;
   }
 
   #checkOwner(action: string): void {
@@ -606,42 +785,6 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
   #forgetRegions(): void {
     this.#checkpoints.clear();
     this.#runStart = this.#lastEnd = -1;
-  }
-
-  // Counts this (non-owner) handle as inside a region; waits out an owner's reset in progress.
-  #enter(): void {
-    const w = this.#w;
-    for (;;) {
-      const v = Atomics.load(w, ACTIVE);
-      if (v & LOCK) continue; // the owner is resetting: a few stores
-      if ((v & COUNT_MASK) === COUNT_MASK) {
-        throw new RangeError(
-          `Cannot open a region on SharedAllocBuffer: ${COUNT_MASK} handles are inside regions already`,
-        );
-      }
-      if (Atomics.compareExchange(w, ACTIVE, v, v + 1) === v) {
-        this.#epoch = v & EPOCH_MASK;
-        return;
-      }
-    }
-  }
-
-  // Stops counting this handle, unless a force-reset already did.
-  #leave(): void {
-    const w = this.#w;
-    for (;;) {
-      const v = Atomics.load(w, ACTIVE);
-      if ((v & EPOCH_MASK) !== this.#epoch) return;
-      if (Atomics.compareExchange(w, ACTIVE, v, v - 1) === v) return;
-    }
-  }
-
-  #raisePeak(value: number): void {
-    const w = this.#w;
-    for (;;) {
-      const peak = Atomics.load(w, PEAK);
-      if (peak >= value || Atomics.compareExchange(w, PEAK, peak, value) === peak) return;
-    }
   }
 
   /**
@@ -675,13 +818,16 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * A one-line summary of the arena's state, as this handle sees it.
    *
    * @returns For example
-   * `SharedAllocBuffer(used 240 of 1048576 bytes, peak 480, not owner, 2 threads in regions)`.
+   * `SharedAllocBuffer(used 240 of 1048576 bytes, peak 480, not owner, 2 regions open)`.
    */
   toString(): string {
-    const n = this.threadsInRegions;
+    const n = this.openRegions;
+    const where = this.isSubArena
+      ? `, sub-arena at ${this.#base}${this.released ? ", released" : ""}`
+      : "";
     return `SharedAllocBuffer(used ${this.used} of ${this.#capacity} bytes, peak ${this.peak}, ${
       this.#owner ? "owner" : "not owner"
-    }${n > 0 ? `, ${n} thread${n === 1 ? "" : "s"} in regions` : ""})`;
+    }${where}${n > 0 ? `, ${n} region${n === 1 ? "" : "s"} open` : ""})`;
   }
 
   /** The name shown by `Object.prototype.toString`. */

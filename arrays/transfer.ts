@@ -8,7 +8,7 @@
  */
 
 import { ELEMENT_TYPES, type TypedArray } from "../allocators/dtype.ts";
-import { CAPACITY, CONTROL_BYTES, isControl } from "../allocators/_shared_control.ts";
+import { CONTROL_BYTES, controlFits } from "../allocators/_shared_control.ts";
 import { describeValue } from "../allocators/_validate.ts";
 import { AllocArray } from "./alloc_array.ts";
 import { CheckedAllocArray } from "./checked_alloc_array.ts";
@@ -247,9 +247,7 @@ function sharedValidity(value: unknown, buffer: SharedArrayBuffer): SharedMemory
   const words = control instanceof SharedArrayBuffer && control.byteLength === CONTROL_BYTES
     ? new Uint32Array(control)
     : undefined;
-  if (
-    words === undefined || !isControl(words) || Atomics.load(words, CAPACITY) !== buffer.byteLength
-  ) {
+  if (words === undefined || !controlFits(words, buffer.byteLength)) {
     throw new TypeError(
       `Cannot ${FROM}: validity.control must be the control block of the SharedAllocBuffer the memory came from, got ${
         describeValue(control)

@@ -6,18 +6,26 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import {
   alloc,
+  BumperAllocator,
+  CheckedAllocArray,
   CheckpointError,
   noEscape,
   OutOfMemoryError,
   region,
   SharedAllocBuffer,
   type SharedAllocBufferDescriptor,
-} from "../../allocators/mod.ts";
+  similar,
+  withAllocator,
+} from "../../mod.ts";
 import { CONTROL_BYTES } from "../../allocators/_shared_control.ts";
 import { conformanceSuite } from "../allocators/_conformance.ts";
 
 conformanceSuite("SharedAllocBuffer", () => new SharedAllocBuffer(8192));
 // (A handle from fromDescriptor cannot run the suite: only the owner may reset.)
+conformanceSuite(
+  "SharedAllocBuffer sub-arena",
+  () => new SharedAllocBuffer(8192 + 4096).subArena(8192),
+);
 conformanceSuite(
   "SharedAllocBuffer over a caller's SharedArrayBuffer",
   () => new SharedAllocBuffer(new SharedArrayBuffer(8192)),
@@ -114,7 +122,10 @@ describe("SharedAllocBuffer", () => {
       [{ ...good, control: undefined }, /control must be a SharedArrayBuffer, got undefined/],
       [{ ...good, control: new SharedArrayBuffer(8) }, /control block, got 8 bytes/],
       [{ ...good, control: new SharedArrayBuffer(CONTROL_BYTES) }, /not the control block/],
-      [{ ...good, control: other.control }, /not the control block of this 64-byte memory/],
+      [
+        { ...good, control: other.control },
+        /not the control block of an arena in this 64-byte memory/,
+      ],
     ];
     for (const [d, message] of bad) {
       assert.throws(
@@ -199,22 +210,22 @@ describe("SharedAllocBuffer", () => {
     assert.throws(() => owner.checkpointRestore("x" as never), TypeError);
   });
 
-  it("SharedAllocBuffer.threadsInRegions counts non-owner handles with a live checkpoint, once each", () => {
+  it("SharedAllocBuffer.openRegions counts non-owner handles with a live checkpoint once each, not the owner", () => {
     const [owner, a, b] = arena(1024, 2);
     const cp = owner.checkpointSave(); // the owner's regions do not count
-    assert.equal(owner.threadsInRegions, 0);
+    assert.equal(owner.openRegions, 0);
     const a1 = a.checkpointSave();
     const a2 = a.checkpointSave();
     const b1 = b.checkpointSave();
-    assert.equal(owner.threadsInRegions, 2);
+    assert.equal(owner.openRegions, 2);
     a.checkpointRestore(a2);
-    assert.equal(owner.threadsInRegions, 2);
+    assert.equal(owner.openRegions, 2);
     a.checkpointRestore(a1);
-    assert.equal(owner.threadsInRegions, 1);
+    assert.equal(owner.openRegions, 1);
     assert.throws(() => b.checkpointRestore(a1), CheckpointError); // no change on error
-    assert.equal(owner.threadsInRegions, 1);
+    assert.equal(owner.openRegions, 1);
     b.checkpointRestore(b1);
-    assert.equal(owner.threadsInRegions, 0);
+    assert.equal(owner.openRegions, 0);
     owner.checkpointRestore(cp);
   });
 
@@ -231,12 +242,12 @@ describe("SharedAllocBuffer", () => {
         (e) =>
           e instanceof CheckpointError &&
           e.message.startsWith(
-            "Cannot reset SharedAllocBuffer: 1 other thread is inside a region of it",
+            "Cannot reset SharedAllocBuffer: 1 region is open on it, of other threads or sub-arenas",
           ),
       );
       assert.equal(owner.used, 40);
       assert.equal(owner.generation, gen);
-      assert.equal(owner.threadsInRegions, 1);
+      assert.equal(owner.openRegions, 1);
     }
     owner.checkpointRestore(ownCp); // still live: the failed reset changed nothing
     owner.resetBuffer();
@@ -268,9 +279,9 @@ describe("SharedAllocBuffer", () => {
     const cpA = a.checkpointSave();
     a.allocPtr(8, 8);
     const cpB = b.checkpointSave();
-    assert.equal(owner.threadsInRegions, 2);
+    assert.equal(owner.openRegions, 2);
     owner.forceReset();
-    assert.equal(owner.threadsInRegions, 0);
+    assert.equal(owner.openRegions, 0);
     assert.equal(owner.used, 0);
     assert.equal(owner.generation, 1);
     assert.throws(
@@ -278,13 +289,13 @@ describe("SharedAllocBuffer", () => {
       (e) => e instanceof CheckpointError && /force-reset/.test(e.message),
     );
     assert.throws(() => a.checkpointRestore(cpA), /it is stale/);
-    assert.equal(owner.threadsInRegions, 0); // a stale handle does not uncount others
+    assert.equal(owner.openRegions, 0); // a stale handle does not uncount others
     // Handles work normally afterwards, and count again.
     const again = b.checkpointSave();
-    assert.equal(owner.threadsInRegions, 1);
+    assert.equal(owner.openRegions, 1);
     b.allocPtr(8, 8);
     b.checkpointRestore(again);
-    assert.equal(owner.threadsInRegions, 0);
+    assert.equal(owner.openRegions, 0);
     assert.equal(owner.used, 0);
     assert.throws(
       () => b.checkpointRestore(cpB),
@@ -299,14 +310,171 @@ describe("SharedAllocBuffer", () => {
     const cp = a.checkpointSave();
     assert.equal(
       String(owner),
-      "SharedAllocBuffer(used 100 of 1024 bytes, peak 100, owner, 1 thread in regions)",
+      "SharedAllocBuffer(used 100 of 1024 bytes, peak 100, owner, 1 region open)",
     );
     assert.equal(
       inspect(a),
-      "SharedAllocBuffer(used 100 of 1024 bytes, peak 100, not owner, 1 thread in regions)",
+      "SharedAllocBuffer(used 100 of 1024 bytes, peak 100, not owner, 1 region open)",
     );
     a.checkpointRestore(cp);
     assert.equal(inspect(owner), "SharedAllocBuffer(used 100 of 1024 bytes, peak 100, owner)");
     assert.equal(Object.prototype.toString.call(owner), "[object SharedAllocBuffer]");
+  });
+});
+
+describe("SharedAllocBuffer.subArena()", () => {
+  it("SharedAllocBuffer.subArena() carves an arena the calling handle owns, 64-byte aligned, in the same memory", () => {
+    const [owner, handle] = arena(4096);
+    owner.allocPtr(10, 1);
+    const sub = handle.subArena(1000);
+    assert.equal(sub.memory, owner.memory);
+    assert.equal(sub.byteOffset, 64);
+    assert.equal(sub.capacity, 1000);
+    assert.equal(sub.used, 0);
+    assert.ok(sub.owner && sub.isSubArena && !sub.released);
+    assert.ok(!owner.isSubArena);
+    assert.equal(owner.used, 1064);
+    assert.equal(owner.openRegions, 1);
+    const p = sub.allocPtr(8, 8);
+    assert.equal(p.byteOffset, 64);
+    assert.equal(sub.used, 8);
+    assert.equal(owner.used, 1064);
+    assert.equal(
+      String(sub),
+      "SharedAllocBuffer(used 8 of 1000 bytes, peak 8, owner, sub-arena at 64)",
+    );
+  });
+
+  it("SharedAllocBuffer.subArena() allocations stay inside it: out of memory at its capacity, the parent unchanged", () => {
+    const [owner, handle] = arena(4096);
+    const sub = handle.subArena(100);
+    sub.allocPtr(96, 8);
+    assert.throws(
+      () => sub.allocPtr(8, 8),
+      (e) => e instanceof OutOfMemoryError && e.available === 4 && e.requested === 8,
+    );
+    assert.equal(sub.used, 96);
+    assert.equal(owner.used, 100);
+    assert.equal(owner.allocPtr(8, 8).byteOffset, 104);
+  });
+
+  it("SharedAllocBuffer.subArena() restores free exactly while other threads allocate from the parent", () => {
+    const [owner, a, b] = arena(1 << 16, 2);
+    const sub = a.subArena(4096);
+    const used = sub.used;
+    for (let round = 0; round < 3; round++) {
+      noEscape(sub, () => {
+        alloc(sub, Float64Array, 10);
+        b.allocPtr(32, 8); // another thread, on the parent
+        alloc(sub, Uint8Array, 5);
+      });
+      assert.equal(sub.used, used);
+    }
+    assert.equal(owner.used, 4096 + 3 * 32);
+  });
+
+  it("SharedAllocBuffer.subArena() blocks the parent's reset until released, which gives the bytes back when they are the newest", () => {
+    const [owner, handle] = arena(4096);
+    const sub = handle.subArena(512);
+    sub.allocPtr(100, 8);
+    assert.throws(() => owner.resetBuffer(), /1 region is open on it/);
+    assert.equal(owner.used, 512);
+    sub.release();
+    assert.ok(sub.released);
+    assert.equal(owner.used, 0);
+    assert.equal(owner.peak, 512);
+    assert.equal(owner.openRegions, 0);
+    sub.release(); // again: nothing
+    assert.equal(owner.openRegions, 0);
+    assert.throws(
+      () => sub.allocPtr(1, 1),
+      (e) => e instanceof OutOfMemoryError && /the sub-arena was released/.test(e.message),
+    );
+    owner.resetBuffer();
+  });
+
+  it("SharedAllocBuffer.release() keeps the bytes allocated when the parent has newer allocations", () => {
+    const [owner, handle] = arena(4096);
+    const sub = handle.subArena(512);
+    owner.allocPtr(8, 8);
+    sub.release();
+    assert.equal(owner.used, 520);
+    assert.equal(owner.openRegions, 0);
+  });
+
+  it("SharedAllocBuffer.release() throws for an arena that is not a sub-arena, another thread's handle, or with its regions open", () => {
+    const [owner] = arena(4096);
+    assert.throws(
+      () => owner.release(),
+      (e) => e instanceof TypeError && /not a sub-arena/.test(e.message),
+    );
+    const sub = owner.subArena(1024);
+    const other = SharedAllocBuffer.fromDescriptor(sub.descriptor()); // another thread's handle
+    assert.ok(other.isSubArena && !other.owner);
+    assert.equal(other.byteOffset, sub.byteOffset);
+    assert.equal(other.capacity, 1024);
+    assert.throws(
+      () => other.release(),
+      (e) => e instanceof CheckpointError && /only its owner/.test(e.message),
+    );
+    const cp = other.checkpointSave();
+    other.allocPtr(16, 8);
+    assert.throws(
+      () => sub.release(),
+      (e) => e instanceof CheckpointError && /1 region is open/.test(e.message),
+    );
+    assert.equal(sub.used, 16);
+    assert.ok(!sub.released);
+    other.checkpointRestore(cp);
+    sub.release();
+    assert.ok(other.released);
+  });
+
+  it("SharedAllocBuffer.subArena() made inside a region of its parent survives the region's end", () => {
+    const [owner, handle] = arena(4096);
+    let sub: SharedAllocBuffer | undefined;
+    noEscape(handle, () => {
+      alloc(handle, Float64Array, 2);
+      sub = handle.subArena(256);
+    });
+    assert.equal(owner.used, 64 + 256); // the carved bytes are not freed by the region
+    const p = sub!.allocPtr(8, 8);
+    assert.equal(p.byteOffset, 64);
+    assert.equal(handle.allocPtr(8, 8).byteOffset, 320);
+    sub!.release();
+  });
+
+  it("SharedAllocBuffer.subArena() out of memory or with a bad size changes nothing", () => {
+    const [owner, handle] = arena(256);
+    assert.throws(() => handle.subArena(512), OutOfMemoryError);
+    assert.throws(() => handle.subArena(-1), /got -1/);
+    assert.throws(() => handle.subArena("8" as never), TypeError);
+    assert.equal(owner.used, 0);
+    assert.equal(owner.openRegions, 0);
+  });
+
+  it("SharedAllocBuffer.subArena() is released at the end of a using block", () => {
+    const [owner, handle] = arena(1024);
+    {
+      using sub = handle.subArena(128);
+      sub.allocPtr(8, 8);
+      assert.equal(owner.openRegions, 1);
+    }
+    assert.equal(owner.openRegions, 0);
+    assert.equal(owner.used, 0);
+    {
+      using _ = owner; // disposing an arena that is not a sub-arena does nothing
+    }
+    assert.equal(owner.allocPtr(8, 8).byteOffset, 0);
+  });
+
+  it("SharedAllocBuffer.release() invalidates the CheckedAllocArrays of a BumperAllocator over the sub-arena", () => {
+    const [, handle] = arena(1 << 16);
+    const sub = handle.subArena(1 << 12);
+    const b = new BumperAllocator(sub);
+    const c = withAllocator(b, () => similar(new CheckedAllocArray(new Float64Array(2))));
+    assert.ok(c.isValid);
+    sub.release();
+    assert.equal(c.isValid, false);
   });
 });
