@@ -5,6 +5,7 @@
 //   deno run -A benches/cnn_memory.ts              (all variants: a table, then interleaved times)
 //   deno run -A benches/cnn_memory.ts heap 5       (one variant, raw lines; used by the above)
 //   deno run -A benches/cnn_memory.ts interleaved  (the times only)
+//   deno run -A benches/cnn_memory.ts --float64    (any of the above with the Float64 model)
 //
 // What is counted, per pass over the 1000 images:
 // - "requested": bytes of every array the operations allocate (outputs and temporaries), as
@@ -40,6 +41,7 @@ import {
   makeCnn,
   makeImageBatches,
   makePredictions,
+  type ModelType,
   predict,
 } from "../examples/models.ts";
 
@@ -96,9 +98,14 @@ class Counting implements Allocator {
   }
 }
 
+/** The model's element type: `--float64` selects Float64Array, else Float32Array (Flux's). */
+const FLOAT64 = Deno.args.includes("--float64");
+const DTYPE: ModelType = FLOAT64 ? Float64Array : Float32Array;
+const ARGS = Deno.args.filter((a) => !a.startsWith("--"));
+
 async function child(variant: Variant, runs: number): Promise<void> {
-  const model = makeCnn();
-  const plain = makeImageBatches();
+  const model = makeCnn(1, DTYPE);
+  const plain = makeImageBatches(2, 1000, 32, DTYPE);
   const batches = variant === "checked"
     ? plain.map((x) => new CheckedAllocArray(x))
     : plain.map((x) => AllocArray.from(x));
@@ -108,7 +115,7 @@ async function child(variant: Variant, runs: number): Promise<void> {
     ? new UncheckedBumperAllocator()
     : new BumperAllocator();
   const counting = new Counting(inner, variant !== "heap");
-  const predictions = makePredictions();
+  const predictions = makePredictions(1000, DTYPE);
   let samples: number[] = [];
   const pass = () => {
     let row = 0;
@@ -169,7 +176,15 @@ async function runChild(
   runs: number,
 ): Promise<{ result: Result; majorGc: number; minorGc: number }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--v8-flags=--trace-gc", import.meta.filename!, variant, String(runs)],
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--trace-gc",
+      import.meta.filename!,
+      variant,
+      String(runs),
+      ...(FLOAT64 ? ["--float64"] : []),
+    ],
     stdout: "piped",
     stderr: "inherit",
   }).output();
@@ -199,7 +214,9 @@ async function parent(runs: number): Promise<void> {
   }
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(2)} MiB`;
   const heap = results[0];
-  console.log(`CNN inference, 1000 images per pass, ${runs} measured passes after a warm-up pass`);
+  console.log(
+    `CNN inference (${DTYPE.name}), 1000 images per pass, ${runs} measured passes after a warm-up pass`,
+  );
   console.log(
     "| variant | median time | vs heap | arrays | requested | new ArrayBuffer bytes | heap / this | external + | major GC | minor GC |",
   );
@@ -224,11 +241,11 @@ async function parent(runs: number): Promise<void> {
  * pass, so that a change in the machine's load hits them alike; prints the median of each.
  */
 function interleaved(rounds: number): void {
-  const model = makeCnn();
-  const plain = makeImageBatches();
+  const model = makeCnn(1, DTYPE);
+  const plain = makeImageBatches(2, 1000, 32, DTYPE);
   const wrapped = plain.map((x) => AllocArray.from(x));
   const checked = plain.map((x) => new CheckedAllocArray(x));
-  const predictions = makePredictions();
+  const predictions = makePredictions(1000, DTYPE);
   const bumper = new BumperAllocator();
   const unchecked = new UncheckedBumperAllocator();
   const cases: [string, () => unknown][] = [
@@ -255,7 +272,9 @@ function interleaved(rounds: number): void {
   }
   const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
   const heap = median(times[0]);
-  console.log(`\nTime, ${rounds} interleaved passes each after a warm-up pass (median):`);
+  console.log(
+    `\nTime (${DTYPE.name}), ${rounds} interleaved passes each after a warm-up pass (median):`,
+  );
   cases.forEach(([name], i) => {
     const m = median(times[i]);
     console.log(`  ${name}: ${m.toFixed(0)} ms, heap / this = ${(heap / m).toFixed(2)}`);
@@ -263,7 +282,7 @@ function interleaved(rounds: number): void {
 }
 
 if (import.meta.main) {
-  const [variant, runs] = Deno.args;
+  const [variant, runs] = ARGS;
   if (VARIANTS.includes(variant as Variant)) await child(variant as Variant, Number(runs ?? 5));
   else if (variant === "interleaved") interleaved(Number(runs ?? 9));
   else {

@@ -11,9 +11,11 @@
  * call operations, which allocate through `similar`. Given `AllocArray` inputs (or an
  * `adapt`ed model) inside `withAllocator`, every intermediate comes from the allocator;
  * {@linkcode inferBatches} resets it after each batch. Weights and images come from a seeded
- * generator, so every run computes the same numbers. Images are NCHW Float32 (Flux uses
- * Float32 too); Flux's WHCN layout is column-major, so its flatten order differs, which does
- * not matter for random weights.
+ * generator, so every run computes the same numbers. Images are NCHW; Flux's WHCN layout is
+ * column-major, so its flatten order differs, which does not matter for random weights.
+ *
+ * The element type is an option ({@linkcode ModelType}): Float32 (the default, as Flux) or
+ * Float64. Both draw the same Float32 numbers, so their predictions agree to Float32 rounding.
  *
  * Used by `tests/models_test.ts` and `benches/cnn_bench.ts`; not part of the package.
  *
@@ -37,40 +39,47 @@ import {
 } from "../mod.ts";
 import { mulberry32, uniformFloat32 } from "./_prng.ts";
 
+/** The element types of the models: `Float32Array` (Flux's, the default) or `Float64Array`. */
+export type ModelType = Float32ArrayConstructor | Float64ArrayConstructor;
+
+/** The element type a {@linkcode ModelType} makes. */
+export type ModelElements<D extends ModelType> = D extends Float64ArrayConstructor ? Float64Array
+  : Float32Array;
+
 /** Weights and bias of a convolution or dense layer. */
-export interface Layer {
+export interface Layer<T extends Float32Array | Float64Array = Float32Array> {
   /** `[out, in, kh, kw]` for a convolution, `[out, in]` for a dense layer. */
-  weight: ArrayInput<Float32Array>;
+  weight: ArrayInput<T>;
   /** One number per output channel or feature. */
-  bias: ArrayInput<Float32Array>;
+  bias: ArrayInput<T>;
 }
 
 /** The stored statistics and affine parameters of the batch-norm layer. */
-export interface Norm {
+export interface Norm<T extends Float32Array | Float64Array = Float32Array> {
   /** Per-channel running mean. */
-  mean: ArrayInput<Float32Array>;
+  mean: ArrayInput<T>;
   /** Per-channel running variance. */
-  variance: ArrayInput<Float32Array>;
+  variance: ArrayInput<T>;
   /** Per-channel scale (γ). */
-  scale: ArrayInput<Float32Array>;
+  scale: ArrayInput<T>;
   /** Per-channel shift (β). */
-  bias: ArrayInput<Float32Array>;
+  bias: ArrayInput<T>;
 }
 
 /** The "more complicated model" of AllocArrays' Flux test. */
-export interface Cnn {
+export interface Cnn<T extends Float32Array | Float64Array = Float32Array> {
   /** Conv 3×3, 1 → 32 channels, relu. */
-  conv1: Layer;
+  conv1: Layer<T>;
   /** Batch-norm over 32 channels, relu. */
-  norm: Norm;
+  norm: Norm<T>;
   /** Conv 3×3, 32 → 16 channels, relu. */
-  conv2: Layer;
+  conv2: Layer<T>;
   /** Conv 3×3, 16 → 10 channels, relu. */
-  conv3: Layer;
+  conv3: Layer<T>;
   /** Dense 90 → 10. */
-  dense1: Layer;
+  dense1: Layer<T>;
   /** Dense 10 → 10, applied twice. */
-  dense2: Layer;
+  dense2: Layer<T>;
 }
 
 /** The "basic model": dense 1 → 23 with tanh, then dense 23 → 1. */
@@ -81,39 +90,58 @@ export interface BasicModel {
   dense2: Layer;
 }
 
+/** `n` numbers uniform in [lo, hi) from `rand`, drawn as Float32 and stored as `dtype`. */
+function uniform<D extends ModelType>(
+  rand: () => number,
+  n: number,
+  lo: number,
+  hi: number,
+  dtype: D,
+): ModelElements<D> {
+  const v = uniformFloat32(rand, n, lo, hi);
+  return (dtype === Float64Array ? Float64Array.from(v) : v) as ModelElements<D>;
+}
+
 /** Glorot-uniform weights of `shape` (Flux's default initialiser) and a small random bias. */
-function layer(rand: () => number, shape: number[]): Layer {
+function layer<D extends ModelType>(
+  rand: () => number,
+  shape: number[],
+  dtype: D,
+): Layer<ModelElements<D>> {
   const [out, inp] = shape;
   const field = shape.slice(2).reduce((a, b) => a * b, 1);
   const limit = Math.sqrt(6 / ((inp + out) * field));
   const size = shape.reduce((a, b) => a * b, 1);
   return {
-    weight: new NDArray(uniformFloat32(rand, size, -limit, limit), shape),
-    bias: new NDArray(uniformFloat32(rand, out, -0.1, 0.1)),
+    weight: new NDArray(uniform(rand, size, -limit, limit, dtype), shape),
+    bias: new NDArray(uniform(rand, out, -0.1, 0.1, dtype)),
   };
 }
 
 /**
  * The CNN with weights drawn from a generator seeded with `seed` (the same model on every
- * run). The batch-norm statistics are random too (a fresh Flux layer's are 0 and 1), so that
- * the layer does work.
+ * run), stored as `dtype`. The batch-norm statistics are random too (a fresh Flux layer's are
+ * 0 and 1), so that the layer does work.
  */
-export function makeCnn(seed = 1): Cnn {
+export function makeCnn<D extends ModelType = Float32ArrayConstructor>(
+  seed = 1,
+  dtype: D = Float32Array as D,
+): Cnn<ModelElements<D>> {
   const rand = mulberry32(seed);
-  const conv1 = layer(rand, [32, 1, 3, 3]);
-  const norm: Norm = {
-    mean: new NDArray(uniformFloat32(rand, 32, -0.1, 0.1)),
-    variance: new NDArray(uniformFloat32(rand, 32, 0.5, 1.5)),
-    scale: new NDArray(uniformFloat32(rand, 32, 0.8, 1.2)),
-    bias: new NDArray(uniformFloat32(rand, 32, -0.1, 0.1)),
+  const conv1 = layer(rand, [32, 1, 3, 3], dtype);
+  const norm: Norm<ModelElements<D>> = {
+    mean: new NDArray(uniform(rand, 32, -0.1, 0.1, dtype)),
+    variance: new NDArray(uniform(rand, 32, 0.5, 1.5, dtype)),
+    scale: new NDArray(uniform(rand, 32, 0.8, 1.2, dtype)),
+    bias: new NDArray(uniform(rand, 32, -0.1, 0.1, dtype)),
   };
   return {
     conv1,
     norm,
-    conv2: layer(rand, [16, 32, 3, 3]),
-    conv3: layer(rand, [10, 16, 3, 3]),
-    dense1: layer(rand, [10, 90]),
-    dense2: layer(rand, [10, 10]),
+    conv2: layer(rand, [16, 32, 3, 3], dtype),
+    conv3: layer(rand, [10, 16, 3, 3], dtype),
+    dense1: layer(rand, [10, 90], dtype),
+    dense2: layer(rand, [10, 10], dtype),
   };
 }
 
@@ -122,35 +150,42 @@ export function makeCnn(seed = 1): Cnn {
  * against the operations only; where the memory comes from is decided by the inputs' kind and
  * the current allocator.
  */
-export function predict(model: Cnn, x: ArrayInput<Float32Array>): NDArray<Float32Array> {
+export function predict<T extends Float32Array | Float64Array>(
+  model: Cnn<T>,
+  x: ArrayInput<T>,
+): NDArray<T> {
+  // Each operation's result has the input's kind and element type; TypeScript cannot follow
+  // that through the generic `T`, hence one assertion per step.
   const relu = { activation: "relu" } as const;
-  let h = conv2d(x, model.conv1.weight, model.conv1.bias, relu); // [N, 32, 26, 26]
-  h = batchNorm(h, model.norm, relu);
-  h = maxPool2d(h, 2); // [N, 32, 13, 13]
-  h = conv2d(h, model.conv2.weight, model.conv2.bias, relu); // [N, 16, 11, 11]
-  h = maxPool2d(h, 2); // [N, 16, 5, 5]
-  h = conv2d(h, model.conv3.weight, model.conv3.bias, relu); // [N, 10, 3, 3]
-  let z = dense(flatten(h, 1), model.dense1.weight, model.dense1.bias); // [N, 10]
-  z = dense(z, model.dense2.weight, model.dense2.bias);
-  z = dense(z, model.dense2.weight, model.dense2.bias); // shared weights
-  return softmax(z, -1);
+  let h = conv2d(x, model.conv1.weight, model.conv1.bias, relu) as NDArray<T>; // [N, 32, 26, 26]
+  h = batchNorm(h, model.norm, relu) as NDArray<T>;
+  h = maxPool2d(h, 2) as NDArray<T>; // [N, 32, 13, 13]
+  h = conv2d(h, model.conv2.weight, model.conv2.bias, relu) as NDArray<T>; // [N, 16, 11, 11]
+  h = maxPool2d(h, 2) as NDArray<T>; // [N, 16, 5, 5]
+  h = conv2d(h, model.conv3.weight, model.conv3.bias, relu) as NDArray<T>; // [N, 10, 3, 3]
+  let z = dense(flatten(h, 1), model.dense1.weight, model.dense1.bias) as NDArray<T>; // [N, 10]
+  z = dense(z, model.dense2.weight, model.dense2.bias) as NDArray<T>;
+  z = dense(z, model.dense2.weight, model.dense2.bias) as NDArray<T>; // shared weights
+  return softmax(z, -1) as NDArray<T>;
 }
 
 /**
- * `count` random 28×28×1 images (uniform in [0, 1), as Flux's `rand(Float32, …)`) in batches
- * of `batchSize`, the last one smaller: 1000 in 32s gives 31 batches of 32 and one of 8. Plain
- * heap arrays `[n, 1, 28, 28]`; wrap them with `AllocArray.from` (no copy) for allocator runs.
+ * `count` random 28×28×1 images (uniform in [0, 1), as Flux's `rand(Float32, …)`, stored as
+ * `dtype`) in batches of `batchSize`, the last one smaller: 1000 in 32s gives 31 batches of 32
+ * and one of 8. Plain heap arrays `[n, 1, 28, 28]`; wrap them with `AllocArray.from` (no copy)
+ * for allocator runs.
  */
-export function makeImageBatches(
+export function makeImageBatches<D extends ModelType = Float32ArrayConstructor>(
   seed = 2,
   count = 1000,
   batchSize = 32,
-): NDArray<Float32Array>[] {
+  dtype: D = Float32Array as D,
+): NDArray<ModelElements<D>>[] {
   const rand = mulberry32(seed);
-  const batches: NDArray<Float32Array>[] = [];
+  const batches: NDArray<ModelElements<D>>[] = [];
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
-    batches.push(new NDArray(uniformFloat32(rand, n * 28 * 28, 0, 1), [n, 1, 28, 28]));
+    batches.push(new NDArray(uniform(rand, n * 28 * 28, 0, 1, dtype), [n, 1, 28, 28]));
   }
   return batches;
 }
@@ -161,12 +196,12 @@ export function makeImageBatches(
  * allocator after each batch, so nothing allocated for a batch outlives it. Returns
  * `predictions`.
  */
-export function inferBatches(
+export function inferBatches<T extends Float32Array | Float64Array>(
   allocator: Allocator,
-  model: Cnn,
-  batches: readonly ArrayInput<Float32Array>[],
-  predictions: NDArray<Float32Array>,
-): NDArray<Float32Array> {
+  model: Cnn<T>,
+  batches: readonly ArrayInput<T>[],
+  predictions: NDArray<T>,
+): NDArray<T> {
   let row = 0;
   for (const x of batches) {
     const n = x instanceof NDArray ? x.shape[0] : x.length / (28 * 28);
@@ -179,15 +214,18 @@ export function inferBatches(
   return predictions;
 }
 
-/** A heap array for the predictions of `count` images. */
-export function makePredictions(count = 1000): NDArray<Float32Array> {
-  return new NDArray(new Float32Array(count * 10), [count, 10]);
+/** A heap array of `dtype` for the predictions of `count` images. */
+export function makePredictions<D extends ModelType = Float32ArrayConstructor>(
+  count = 1000,
+  dtype: D = Float32Array as D,
+): NDArray<ModelElements<D>> {
+  return new NDArray(new dtype(count * 10) as ModelElements<D>, [count, 10]);
 }
 
 /** The basic model with weights from a generator seeded with `seed`. */
 export function makeBasicModel(seed = 3): BasicModel {
   const rand = mulberry32(seed);
-  return { dense1: layer(rand, [23, 1]), dense2: layer(rand, [1, 23]) };
+  return { dense1: layer(rand, [23, 1], Float32Array), dense2: layer(rand, [1, 23], Float32Array) };
 }
 
 /** The basic model's inputs −2:0.001:2 (4001 of them) as a batch `[4001, 1]`. */

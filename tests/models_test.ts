@@ -88,9 +88,9 @@ describe("CNN inference (AllocArrays' Flux test)", () => {
     const y = withAllocator(bump, () => predict(model, x));
     assert.ok(y instanceof AllocArray);
     assert.equal(y.data.buffer, bump.buffer);
-    // conv, norm, pool, conv (+ its column matrix), pool, conv (+ columns), 3 dense, softmax;
-    // conv1's 3×3 window on one channel needs its column matrix too
-    assert.ok(bump.allocations >= 12, `${bump.allocations} allocations`);
+    // conv (+ its Float64 accumulator), norm, pool, conv (+ accumulator), pool, conv
+    // (+ accumulator), 3 dense, softmax
+    assert.ok(bump.allocations >= 13, `${bump.allocations} allocations`);
     const used = bump.offset;
     withAllocator(bump, () => predict(model, x));
     assert.equal(bump.offset, 2 * used); // the same allocations every time
@@ -117,6 +117,50 @@ describe("CNN inference (AllocArrays' Flux test)", () => {
       (e: Error) =>
         e instanceof InvalidMemoryError && /after its memory has been deallocated/.test(e.message),
     );
+  });
+});
+
+describe("CNN inference with the Float64 model", () => {
+  const model64 = makeCnn(1, Float64Array);
+  const batches64 = makeImageBatches(2, 1000, 32, Float64Array);
+  const heap64 = inferBatches(
+    DefaultAllocator.shared,
+    model64,
+    batches64,
+    makePredictions(1000, Float64Array),
+  );
+
+  it("makeCnn() and makeImageBatches() with Float64Array hold the Float32 model's numbers", () => {
+    const w = model64.conv2.weight as NDArray<Float64Array>;
+    assert.ok(w.data instanceof Float64Array);
+    assert.deepEqual([...w.data], [...(model.conv2.weight as NDArray<Float32Array>).data]);
+    assert.ok(batches64[5].data instanceof Float64Array);
+    assert.deepEqual([...batches64[5].data], [...batches[5].data]);
+  });
+
+  it("predict() of the Float64 model agrees with the Float32 model to Float32 rounding", () => {
+    assert.ok(heap64.data instanceof Float64Array);
+    assertAllClose(heap64.data, heap.data, 1e-5);
+    // it is computed in double precision, not rounded to Float32
+    assert.ok(heap64.data.some((p) => p !== Math.fround(p)));
+  });
+
+  it("predict() of the Float64 model with AllocArray input and a BumperAllocator matches its heap run", () => {
+    const b = new BumperAllocator();
+    const p = inferBatches(
+      b,
+      model64,
+      batches64.map((x) => AllocArray.from(x)),
+      makePredictions(1000, Float64Array),
+    );
+    assertAllClose(p.data, heap64.data, 1e-12);
+  });
+
+  it("predict() of the Float64 model with CheckedAllocArray input matches its heap run", () => {
+    const b = new BumperAllocator(2 ** 26);
+    const checked = batches64.map((x) => new CheckedAllocArray(x));
+    const p = inferBatches(b, model64, checked, makePredictions(1000, Float64Array));
+    assertAllClose(p.data, heap64.data, 1e-12);
   });
 });
 
