@@ -12,12 +12,14 @@
 //    server would run it. Every prediction is compared with the first pass over the same
 //    images: the results never drift.
 //
-// Sampled as they run: resident memory (`Deno.memoryUsage().rss`, after a GC), the arena's
-// capacity, slabs, tracked CheckedAllocArrays. Asserted after the warm-up (the first 10 % of
+// Sampled as they run: resident memory (`Deno.memoryUsage().rss`, after a GC), the live heap
+// (`heapUsed` after the GC: what a leak of objects would grow), the arena's capacity, slabs,
+// tracked CheckedAllocArrays. Asserted after the warm-up (the first 10 % of
 // the samples): capacity and slab counts never above their warm-up maximum, no tracked array
-// left after a reset, and resident memory flat (the mean of the last quarter of the samples
-// within 8 MiB + 5 % of the mean of the first post-warm-up quarter). Prints the figures;
-// exits with 1 on any failure.
+// left after a reset, resident memory flat (the mean of the last quarter of the samples within
+// 8 MiB + 5 % of the mean of the first post-warm-up quarter; V8 may reserve a few MiB more heap
+// once) and the live heap flat (within 1 MiB + 2 %). Prints the figures; exits with 1 on any
+// failure.
 //
 //   deno task soak
 //   deno task soak --regions 200000 --batches 2000 --batch-size 8 --samples 40
@@ -63,14 +65,18 @@ const MiB = 1024 * 1024;
 interface Sample {
   at: number;
   rss: number;
+  /** Live JavaScript heap after the GC. */
+  heap: number;
   capacity: number;
   slabs: number;
   tracked: number;
 }
 
-function rss(): number {
+/** Resident memory and live heap, after a GC when `--expose-gc` is on. */
+function memory(): { rss: number; heap: number } {
   gc?.();
-  return Deno.memoryUsage().rss;
+  const m = Deno.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -83,6 +89,8 @@ function judge(title: string, samples: Sample[], elapsed: number, unit: string):
   const q = Math.max(1, Math.floor(steady.length / 4));
   const early = mean(steady.slice(0, q).map((s) => s.rss));
   const late = mean(steady.slice(-q).map((s) => s.rss));
+  const earlyHeap = mean(steady.slice(0, q).map((s) => s.heap));
+  const lateHeap = mean(steady.slice(-q).map((s) => s.heap));
   const failures: string[] = [];
   const check = (ok: boolean, what: string) => {
     if (!ok) failures.push(`${title}: ${what}`);
@@ -107,6 +115,14 @@ function judge(title: string, samples: Sample[], elapsed: number, unit: string):
     late <= early * 1.05 + 8 * MiB,
     `resident memory grew from ${(early / MiB).toFixed(1)} MiB to ${(late / MiB).toFixed(1)} MiB`,
   );
+  if (gc) {
+    check(
+      lateHeap <= earlyHeap * 1.02 + 1 * MiB,
+      `the live heap grew from ${(earlyHeap / MiB).toFixed(2)} MiB to ${
+        (lateHeap / MiB).toFixed(2)
+      } MiB`,
+    );
+  }
   const rssAll = samples.map((s) => s.rss / MiB);
   const range = (key: "capacity" | "slabs") => {
     const lo = minOf(steady, key), hi = maxOf(steady, key);
@@ -119,6 +135,11 @@ function judge(title: string, samples: Sample[], elapsed: number, unit: string):
     } MiB (mean of the first quarter) -> ${(late / MiB).toFixed(1)} MiB (last quarter), min ${
       Math.min(...rssAll).toFixed(1)
     }, max ${Math.max(...rssAll).toFixed(1)} MiB`,
+  );
+  console.log(
+    `  live heap after GC: ${(earlyHeap / MiB).toFixed(2)} MiB after warm-up -> ${
+      (lateHeap / MiB).toFixed(2)
+    } MiB (last quarter)`,
   );
   console.log(
     `  after warm-up: arena capacity ${range("capacity")} bytes, slabs/extra buffers ${
@@ -168,7 +189,7 @@ function soakRegions(): string[] {
       if (i % period === 0) {
         samples.push({
           at: i,
-          rss: rss(),
+          ...memory(),
           capacity: slabs.capacity,
           slabs: slabs.slabCount + slabs.spareSlabCount + slabs.customSlabCount,
           tracked: b.tracked, // every checked array of the regions is released
@@ -214,7 +235,7 @@ function soakCnn(): string[] {
     if ((i + 1) % every === 0) {
       samples.push({
         at: i + 1,
-        rss: rss(),
+        ...memory(),
         capacity: arena.capacity,
         slabs: arena.additionalBuffers,
         tracked: b.tracked,
