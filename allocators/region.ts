@@ -378,7 +378,9 @@ export class Region implements Disposable {
   alloc<T extends TypedArray>(type: TypedArrayConstructor<T>, ...dims: number[]): T {
     if (!this.#open) {
       throw new ReferenceError(
-        `Cannot allocate: the region of ${describeValue(this.allocator)} is closed`,
+        `Cannot allocate: the region of ${
+          describeValue(this.allocator)
+        } is closed (allocate while its using block runs, or open a new region)`,
       );
     }
     elementSize(type, "allocate");

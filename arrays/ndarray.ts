@@ -276,7 +276,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       }
       if (!Array.isArray(v) || v.length !== shape[depth]) {
         throw new RangeError(
-          `Cannot ${action}: ragged nesting at${path || " the top"}: expected an array of length ${
+          `Cannot ${action}: ragged nesting at ${path || "the top"}: expected an array of length ${
             shape[depth]
           }, got ${describeValue(v)}`,
         );

@@ -154,9 +154,9 @@ describe("NDArray", () => {
     assert.deepEqual(NDArray.fromNested([]).shape, [0]);
     assert.throws(() => NDArray.fromNested([[1, 2], [3]]), {
       name: "RangeError",
-      message: /ragged nesting at\[1\]: expected an array of length 2/,
+      message: /ragged nesting at \[1\]: expected an array of length 2/,
     });
-    assert.throws(() => NDArray.fromNested([[1, 2], 3] as never), /ragged nesting at\[1\]/);
+    assert.throws(() => NDArray.fromNested([[1, 2], 3] as never), /ragged nesting at \[1\]/);
     assert.throws(() => NDArray.fromNested([1, "2"] as never), {
       name: "TypeError",
       message: /element\[1\] must be a number, got "2"/,
