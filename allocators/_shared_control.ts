@@ -23,6 +23,11 @@ export const RELEASED = 20;
 /** 1 for a sub-arena (made by `subArena`). */
 export const SUB_ARENA = 21;
 /**
+ * 1 once `descriptor()` handed the arena out. Until then only the creating handle can reach it,
+ * so that handle keeps the offset in a plain field (no atomics) and {@linkcode OFFSET} is stale.
+ */
+export const PUBLISHED = 22;
+/**
  * Open regions of other threads, packed: bit 31 is the owner's reset lock, bits 16–30 the
  * force-reset epoch, bits 0–15 how many non-owner handles have a live checkpoint plus how many
  * sub-arenas are open.

@@ -27,6 +27,7 @@ import {
   MAGIC_WORD,
   OFFSET,
   PEAK,
+  PUBLISHED,
   raisePeak,
   registerControl,
   RELEASED,
@@ -146,9 +147,14 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
   #limit: number;
   #capacity: number;
   #owner: boolean;
-  // A sub-arena's owner: its parent's control block and the epoch its hold was counted in.
-  #parent: Uint32Array | undefined;
+  // A sub-arena's owner: the parent handle that carved it and the epoch its hold counts in.
+  #parent: SharedAllocBuffer | undefined;
   #parentEpoch = 0;
+  // Until `descriptor()` publishes it, the creating handle is the only way to the arena: it
+  // bumps #offset, a plain field, and keeps its peak in #peak (the shared words are stale).
+  #exclusive: boolean;
+  #offset = 0;
+  #peak = 0;
   #checkpoints = new CheckpointIds();
   // The offset saved with each live checkpoint, by depth.
   #savedOffsets: number[] = [];
@@ -212,6 +218,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       this.#base = Atomics.load(control, BASE);
       this.#capacity = Atomics.load(control, CAPACITY);
       this.#runStart = this.#lastEnd = -1;
+      this.#exclusive = false;
     } else {
       this.#base = control?.base ?? 0;
       this.#capacity = control?.capacity ?? this.#memory.byteLength;
@@ -223,7 +230,12 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       if (control !== undefined) Atomics.store(this.#w, SUB_ARENA, 1);
       Atomics.store(this.#w, MAGIC_WORD, MAGIC);
       this.#owner = true;
-      this.#runStart = this.#lastEnd = this.#base;
+      this.#runStart =
+        this.#lastEnd =
+        this.#offset =
+        this.#peak =
+          this.#base;
+      this.#exclusive = true;
     }
     this.#limit = this.#base + this.#capacity;
     registerControl(this, this.#w);
@@ -285,6 +297,11 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
         `Cannot ${action}: control is not the control block of an arena in this ${memory.byteLength}-byte memory`,
       );
     }
+    if (Atomics.load(words, PUBLISHED) === 0) {
+      throw new TypeError(
+        `Cannot ${action}: the arena was not handed out with descriptor() (its control block came from elsewhere)`,
+      );
+    }
     adopting = words;
     try {
       return new SharedAllocBuffer(memory);
@@ -312,6 +329,13 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * ```
    */
   descriptor(): SharedAllocBufferDescriptor {
+    if (this.#exclusive) {
+      // From now on other handles may exist: the offset moves to shared memory for good.
+      Atomics.store(this.#w, OFFSET, this.#offset);
+      raisePeak(this.#w, this.#peak);
+      Atomics.store(this.#w, PUBLISHED, 1);
+      this.#exclusive = false;
+    }
     return {
       kind: "SharedAllocBuffer",
       memory: this.#memory,
@@ -326,7 +350,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
 
   /** Bytes in use in the whole arena, by every thread (alignment padding included). */
   get used(): number {
-    return Atomics.load(this.#w, OFFSET) - this.#base;
+    return this.#loadOffset() - this.#base;
   }
 
   /** Total bytes of the arena. */
@@ -336,9 +360,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
 
   /** The most bytes ever in use at once since the arena was created. */
   get peak(): number {
-    const offset = Atomics.load(this.#w, OFFSET);
-    const peak = Atomics.load(this.#w, PEAK);
-    return (offset > peak ? offset : peak) - this.#base;
+    return Math.max(this.#loadOffset(), Atomics.load(this.#w, PEAK), this.#peak) - this.#base;
   }
 
   /** Whether this handle is the owner (made by the constructor, not by `fromDescriptor`). */
@@ -375,8 +397,27 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     return Atomics.load(this.#w, RELEASED) !== 0;
   }
 
-  // Moves the shared offset past `bytes` bytes aligned to `alignment` and returns their start.
+  #loadOffset(): number {
+    return this.#exclusive ? this.#offset : Atomics.load(this.#w, OFFSET);
+  }
+
+  #notePeak(value: number): void {
+    if (!this.#exclusive) raisePeak(this.#w, value);
+    else if (value > this.#peak) this.#peak = value;
+  }
+
+  // Moves the offset past `bytes` bytes aligned to `alignment` and returns their start.
   #bump(bytes: number, alignment: number): number {
+    if (this.#exclusive) {
+      const old = this.#offset;
+      const start = old + (-old & (alignment - 1));
+      const end = start + bytes;
+      if (end > this.#limit) throw this.#outOfMemory(bytes, start);
+      this.#offset = end;
+      if (old !== this.#lastEnd) this.#runStart = old;
+      this.#lastEnd = end;
+      return start;
+    }
     const w = this.#w;
     for (;;) {
       const old = Atomics.load(w, OFFSET);
@@ -525,7 +566,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     } finally {
       adopting = undefined;
     }
-    sub.#parent = w;
+    sub.#parent = this;
     sub.#parentEpoch = epoch;
     return sub;
   }
@@ -568,12 +609,18 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     this.#withResetLock("release", () => {
       Atomics.store(this.#w, RELEASED, 1);
       this.#resetLocked();
-      Atomics.store(this.#w, OFFSET, this.#limit); // full: nothing more fits
+      // Full: nothing more fits.
+      if (this.#exclusive) this.#offset = this.#limit;
+      else Atomics.store(this.#w, OFFSET, this.#limit);
     });
     // Give the bytes back when they are still the newest of the parent.
-    raisePeak(parent, this.#limit);
-    Atomics.compareExchange(parent, OFFSET, this.#limit, this.#base);
-    unhold(parent, this.#parentEpoch);
+    parent.#notePeak(this.#limit);
+    if (parent.#exclusive) {
+      if (parent.#offset === this.#limit) parent.#offset = this.#base;
+    } else {
+      Atomics.compareExchange(parent.#w, OFFSET, this.#limit, this.#base);
+    }
+    unhold(parent.#w, this.#parentEpoch);
   }
 
   /** Releases a sub-arena (the end of a `using` block); does nothing for other arenas. */
@@ -609,7 +656,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       }
       if (depth === 0) this.#epoch = hold(this.#w, "open a region on SharedAllocBuffer");
     }
-    const offset = Atomics.load(this.#w, OFFSET);
+    const offset = this.#loadOffset();
     if (offset !== this.#lastEnd) this.#runStart = this.#lastEnd = offset;
     this.#savedOffsets[depth] = offset;
     return this.#checkpoints.push();
@@ -666,7 +713,10 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     const saved = this.#savedOffsets[depth];
     const end = this.#lastEnd;
     if (end > saved && this.#runStart <= saved && this.#runStart >= 0) {
-      if (Atomics.compareExchange(this.#w, OFFSET, end, saved) === end) {
+      if (this.#exclusive) {
+        if (end > this.#peak) this.#peak = end;
+        this.#offset = this.#lastEnd = saved;
+      } else if (Atomics.compareExchange(this.#w, OFFSET, end, saved) === end) {
         raisePeak(this.#w, end);
         this.#lastEnd = saved;
       }
@@ -760,8 +810,9 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
 
   #resetLocked(): void {
     const w = this.#w;
-    raisePeak(this.#w, Atomics.load(w, OFFSET));
-    Atomics.store(w, OFFSET, this.#base);
+    this.#notePeak(this.#loadOffset());
+    if (this.#exclusive) this.#offset = this.#base;
+    else Atomics.store(w, OFFSET, this.#base);
     Atomics.add(w, GENERATION, 1);
     this.#checkpoints.clear();
     this.#runStart = this.#lastEnd = this.#base;

@@ -233,7 +233,7 @@ async function main(workers: number, n: number): Promise<void> {
   scratch.resetBuffer(); // the Workers released their sub-arenas: allowed
 }
 
-if (import.meta.main) {
+if ((import.meta as { main?: boolean }).main) { // Deno's main module
   const [workers = "2", n = "2000000"] = Deno.args;
   await main(Number(workers), Number(n));
 }

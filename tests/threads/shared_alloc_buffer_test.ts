@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import {
   alloc,
+  arrayDescriptor,
   BumperAllocator,
   CheckedAllocArray,
   CheckpointError,
@@ -20,7 +21,13 @@ import {
 import { CONTROL_BYTES } from "../../allocators/_shared_control.ts";
 import { conformanceSuite } from "../allocators/_conformance.ts";
 
+// Until descriptor() hands it out, an arena bumps a plain field; afterwards, the shared word.
 conformanceSuite("SharedAllocBuffer", () => new SharedAllocBuffer(8192));
+conformanceSuite("SharedAllocBuffer (published with descriptor())", () => {
+  const buf = new SharedAllocBuffer(8192);
+  buf.descriptor();
+  return buf;
+});
 // (A handle from fromDescriptor cannot run the suite: only the owner may reset.)
 conformanceSuite(
   "SharedAllocBuffer sub-arena",
@@ -147,6 +154,35 @@ describe("SharedAllocBuffer", () => {
     v.set([7, 8]);
     assert.deepEqual([...new Int32Array(owner.memory, 0, 2)], [7, 8]);
     assert.equal(owner.used, 8);
+  });
+
+  it("SharedAllocBuffer.descriptor() publishes the offset and peak: handles made later see earlier allocations", () => {
+    const owner = new SharedAllocBuffer(1024);
+    owner.allocPtr(100, 8);
+    noEscape(owner, () => owner.allocPtr(300, 8));
+    assert.deepEqual([owner.used, owner.peak], [100, 404]);
+    const handle = SharedAllocBuffer.fromDescriptor(owner.descriptor());
+    assert.deepEqual([handle.used, handle.peak], [100, 404]);
+    assert.equal(handle.allocPtr(8, 8).byteOffset, 104);
+    assert.equal(owner.allocPtr(8, 8).byteOffset, 112);
+    assert.equal(owner.used, 120);
+  });
+
+  it("SharedAllocBuffer.fromDescriptor() refuses a control block that descriptor() never handed out", () => {
+    const owner = new SharedAllocBuffer(1024); // never published: only `owner` allocates
+    const b = new BumperAllocator(owner);
+    const c = withAllocator(b, () => similar(new CheckedAllocArray(new Float64Array(2))));
+    const control = arrayDescriptor(c).validity!.control; // reachable, but not for allocating
+    assert.throws(
+      () =>
+        SharedAllocBuffer.fromDescriptor({
+          kind: "SharedAllocBuffer",
+          memory: owner.memory,
+          control,
+        }),
+      (e) => e instanceof TypeError && /not handed out with descriptor\(\)/.test(e.message),
+    );
+    assert.equal(owner.used, 16);
   });
 
   it("SharedAllocBuffer.checkpointRestore() frees a handle's allocations when they are the newest", () => {
