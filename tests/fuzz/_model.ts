@@ -100,6 +100,8 @@ export interface FuzzTarget {
   used(handles: Allocator[]): number;
   /** A fixed-size bump allocator of this capacity: offsets and out-of-memory are predicted. */
   exactCapacity?: number;
+  /** Where the exact allocator's bytes start in its memory (a sub-arena's; default 0). */
+  base?: (handles: Allocator[]) => number;
   /** Whether restoring an invalid checkpoint throws a CheckpointError (else it is never tried). */
   checksCheckpoints: boolean;
   /** Whether `noEscape` can detect escaping views (the allocator has `allocatedSince`). */
@@ -268,6 +270,38 @@ export const TARGETS: FuzzTarget[] = [
     maxSize: 300,
   },
   {
+    name: "SharedAllocBuffer sub-arena",
+    make: () => {
+      const shared = new SharedAllocBuffer(4096);
+      shared.allocPtr(100, 1);
+      return [shared.subArena(1000)];
+    },
+    used: usedOf,
+    exactCapacity: 1000,
+    base: (handles) => (handles[0] as SharedAllocBuffer).byteOffset,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "identity",
+    maxSize: 300,
+  },
+  {
+    name: "SharedAllocBuffer sub-arena (its owner and a second handle)",
+    make: () => {
+      const shared = new SharedAllocBuffer(4096);
+      shared.allocPtr(100, 1);
+      const sub = shared.subArena(1000);
+      return [sub, SharedAllocBuffer.fromDescriptor(sub.descriptor())];
+    },
+    used: usedOf,
+    exactCapacity: 1000,
+    base: (handles) => (handles[0] as SharedAllocBuffer).byteOffset,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "identity",
+    shared: true,
+    maxSize: 300,
+  },
+  {
     name: "BumperAllocator over an AllocBuffer",
     make: () => [new BumperAllocator(new AllocBuffer(1000))],
     used: (handles) => ((handles[0] as BumperAllocator).buffer as AllocBuffer).used,
@@ -368,10 +402,13 @@ export class World {
   /** The exact bump offset (exact targets). */
   offset = 0;
   readonly foreign: unknown;
+  /** Where the exact allocator's bytes start in its memory. */
+  readonly base: number;
 
   constructor(target: FuzzTarget) {
     this.target = target;
     this.handles = target.make();
+    this.base = target.base?.(this.handles) ?? 0;
     this.hs = this.handles.map(() => ({ stack: [], floor: -1, lastChange: 0 }));
     this.foreign = new AllocBuffer(64).checkpointSave();
   }
@@ -501,7 +538,7 @@ export class World {
     };
     assert.equal(l.start % align, 0, `offset ${l.start} is aligned to ${align}`);
     if (cap !== undefined) {
-      assert.equal(l.start, start, "lands at the predicted offset");
+      assert.equal(l.start, this.base + start, "lands at the predicted offset");
       this.offset = start + size;
     } else {
       assert.ok(this.used() >= usedBefore + size, `used grows by at least the ${size} bytes`);
@@ -558,7 +595,7 @@ export class World {
       if (used !== this.offset) {
         assert.equal(used, frame.used, "a restore that frees goes back to the save");
         for (const l of this.live) {
-          if (!mine(l) && l.size > 0 && l.start + l.size > used) {
+          if (!mine(l) && l.size > 0 && l.start - this.base + l.size > used) {
             assert.fail(`a restore to ${used} freed live allocation #${l.serial} of another`);
           }
         }
