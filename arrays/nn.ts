@@ -24,6 +24,7 @@ import {
   conv3x3Channel4,
   conv3x3Channel8,
   gemmAccumulate,
+  maxPool2x2,
   storeActivated,
 } from "./_kernels.ts";
 import {
@@ -379,11 +380,6 @@ function conv3x3(
   }
 }
 
-/** max(a, b) without a branch, up to rounding: callers check the result. */
-function max2(a: number, b: number): number {
-  return (a + b + Math.abs(a - b)) * 0.5;
-}
-
 /** Options of {@linkcode maxPool2d}. */
 export interface MaxPool2dOptions {
   /** Step between windows: one number or `[vertical, horizontal]` (default: the window). */
@@ -460,26 +456,7 @@ export function maxPool2d<
     const xo = xs.offset + p * H * W;
     let q = y.offset + p * OH * OW;
     if (plain) {
-      for (let oy = 0; oy < OH; oy++) {
-        const r0 = xo + 2 * oy * W, r1 = r0 + W;
-        for (let ox = 0; ox < OW; ox++, q++) {
-          const a = xd[r0 + 2 * ox], b = xd[r0 + 2 * ox + 1];
-          const c = xd[r1 + 2 * ox], d = xd[r1 + 2 * ox + 1];
-          // Branch-free maximum (comparisons of real data are coin flips, and mispredicted
-          // branches cost more than the arithmetic); the check, true unless rounding, NaN or
-          // infinities interfere, makes the result exactly the largest input either way.
-          const m = max2(max2(a, b), max2(c, d));
-          if (
-            (+(m === a) | +(m === b) | +(m === c) | +(m === d)) &
-            +(m >= a) & +(m >= b) & +(m >= c) & +(m >= d)
-          ) {
-            yd[q] = m;
-          } else {
-            const m1 = a > b || a !== a ? a : b, m2 = c > d || c !== c ? c : d;
-            yd[q] = m1 > m2 || m1 !== m1 ? m1 : m2;
-          }
-        }
-      }
+      maxPool2x2(xd, xo, W, yd, q, OH, OW);
       continue;
     }
     for (let oy = 0; oy < OH; oy++) {
