@@ -7,11 +7,18 @@
 
 import { describeValue } from "./_validate.ts";
 
+/**
+ * `Float16Array` where the TypeScript `lib` in use declares it (ES2025 and later), `never`
+ * otherwise, so the package's types also compile for users on an older `lib`.
+ */
+export type Float16ArrayIfPresent = typeof globalThis extends
+  { Float16Array: { prototype: infer P } } ? P : never;
+
 /** Any typed array (the element storage of allocations and arrays). */
 export type TypedArray =
   | Float64Array
   | Float32Array
-  | Float16Array
+  | Float16ArrayIfPresent
   | Int8Array
   | Int16Array
   | Int32Array

@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { TypedArray } from "../allocators/dtype.ts";
+import type { Float16ArrayIfPresent, TypedArray } from "../allocators/dtype.ts";
 import type { AllocArray } from "./alloc_array.ts";
 import type { CheckedAllocArray } from "./checked_alloc_array.ts";
 import type { NDArray } from "./ndarray.ts";
@@ -57,7 +57,7 @@ export type FirstElements<A, B> = [ElementsOf<A>] extends [never] ? ElementsOf<B
  * @typeParam T The input's typed array type.
  */
 export type FloatElements<T> = [T] extends [Float32Array] ? Float32Array
-  : [T] extends [Float16Array] ? Float16Array
+  : [T] extends [Float16ArrayIfPresent] ? Float16ArrayIfPresent
   : Float64Array;
 
 /**
