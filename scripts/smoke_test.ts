@@ -350,9 +350,9 @@ function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; l
 
 /**
  * tsconfigs a user might have; each must type-check the consumer against the package. The
- * first also checks the package's declarations themselves (`skipLibCheck: false`); the second
- * is `tsc --init`-like (`skipLibCheck: true`) with TypeScript's default `lib` for ES2022, which
- * has no `Float16Array`.
+ * first checks against `lib: ESNext`; the second uses TypeScript's default `lib` for ES2022, which
+ * has no `Float16Array` (the declarations use `Float16ArrayIfPresent` for that). Both check the
+ * package's declarations themselves (`skipLibCheck: false`).
  */
 const TSCONFIGS: Record<string, Record<string, unknown>> = {
   "tsconfig.nodenext.json": {
@@ -366,7 +366,7 @@ const TSCONFIGS: Record<string, Record<string, unknown>> = {
     target: "ES2022",
     module: "ESNext",
     moduleResolution: "Bundler",
-    skipLibCheck: true,
+    skipLibCheck: false,
   },
 };
 
