@@ -466,6 +466,89 @@ export function conv3x3Channel8(
   }
 }
 
+/**
+ * {@linkcode conv3x3Channel8} for the first input channel: sets the sums to the bias
+ * (`bias[bo + r·bs]`, or 0 without one) plus the products instead of adding to them, which
+ * saves a pass to initialise `acc` and a load per output (8% of a one-channel convolution).
+ */
+export function conv3x3First8(
+  x: Data,
+  xo: number,
+  W: number,
+  sh: number,
+  w: Data,
+  wo: number,
+  K: number,
+  acc: Float64Array,
+  ao: number,
+  P: number,
+  OH: number,
+  OW: number,
+  bias: Data | undefined,
+  bo: number,
+  bs: number,
+): void {
+  const o0 = wo, o1 = o0 + K, o2 = o1 + K, o3 = o2 + K;
+  const o4 = o3 + K, o5 = o4 + K, o6 = o5 + K, o7 = o6 + K;
+  const w00 = w[o0], w01 = w[o0 + 1], w02 = w[o0 + 2];
+  const w03 = w[o0 + 3], w04 = w[o0 + 4], w05 = w[o0 + 5];
+  const w06 = w[o0 + 6], w07 = w[o0 + 7], w08 = w[o0 + 8];
+  const w10 = w[o1], w11 = w[o1 + 1], w12 = w[o1 + 2];
+  const w13 = w[o1 + 3], w14 = w[o1 + 4], w15 = w[o1 + 5];
+  const w16 = w[o1 + 6], w17 = w[o1 + 7], w18 = w[o1 + 8];
+  const w20 = w[o2], w21 = w[o2 + 1], w22 = w[o2 + 2];
+  const w23 = w[o2 + 3], w24 = w[o2 + 4], w25 = w[o2 + 5];
+  const w26 = w[o2 + 6], w27 = w[o2 + 7], w28 = w[o2 + 8];
+  const w30 = w[o3], w31 = w[o3 + 1], w32 = w[o3 + 2];
+  const w33 = w[o3 + 3], w34 = w[o3 + 4], w35 = w[o3 + 5];
+  const w36 = w[o3 + 6], w37 = w[o3 + 7], w38 = w[o3 + 8];
+  const w40 = w[o4], w41 = w[o4 + 1], w42 = w[o4 + 2];
+  const w43 = w[o4 + 3], w44 = w[o4 + 4], w45 = w[o4 + 5];
+  const w46 = w[o4 + 6], w47 = w[o4 + 7], w48 = w[o4 + 8];
+  const w50 = w[o5], w51 = w[o5 + 1], w52 = w[o5 + 2];
+  const w53 = w[o5 + 3], w54 = w[o5 + 4], w55 = w[o5 + 5];
+  const w56 = w[o5 + 6], w57 = w[o5 + 7], w58 = w[o5 + 8];
+  const w60 = w[o6], w61 = w[o6 + 1], w62 = w[o6 + 2];
+  const w63 = w[o6 + 3], w64 = w[o6 + 4], w65 = w[o6 + 5];
+  const w66 = w[o6 + 6], w67 = w[o6 + 7], w68 = w[o6 + 8];
+  const w70 = w[o7], w71 = w[o7 + 1], w72 = w[o7 + 2];
+  const w73 = w[o7 + 3], w74 = w[o7 + 4], w75 = w[o7 + 5];
+  const w76 = w[o7 + 6], w77 = w[o7 + 7], w78 = w[o7 + 8];
+  const b = (r: number) => bias === undefined ? 0 : bias[bo + r * bs];
+  const b0 = b(0), b1 = b(1), b2 = b(2), b3 = b(3), b4 = b(4), b5 = b(5), b6 = b(6), b7 = b(7);
+  const c0 = ao, c1 = c0 + P, c2 = c1 + P, c3 = c2 + P;
+  const c4 = c3 + P, c5 = c4 + P, c6 = c5 + P, c7 = c6 + P;
+  for (let i = 0, t = 0; i < OH; i++) {
+    const x0 = xo + i * sh * W, x1 = x0 + W, x2 = x1 + W;
+    let a0 = x[x0], a1 = x[x0 + 1], e0 = x[x1], e1 = x[x1 + 1], d0 = x[x2], d1 = x[x2 + 1];
+    for (let j = 2, end = OW + 2; j < end; j++, t++) {
+      const a2 = x[x0 + j], e2 = x[x1 + j], d2 = x[x2 + j];
+      acc[c0 + t] = b0 + (w00 * a0 + w01 * a1 + w02 * a2) + (w03 * e0 + w04 * e1 + w05 * e2) +
+        (w06 * d0 + w07 * d1 + w08 * d2);
+      acc[c1 + t] = b1 + (w10 * a0 + w11 * a1 + w12 * a2) + (w13 * e0 + w14 * e1 + w15 * e2) +
+        (w16 * d0 + w17 * d1 + w18 * d2);
+      acc[c2 + t] = b2 + (w20 * a0 + w21 * a1 + w22 * a2) + (w23 * e0 + w24 * e1 + w25 * e2) +
+        (w26 * d0 + w27 * d1 + w28 * d2);
+      acc[c3 + t] = b3 + (w30 * a0 + w31 * a1 + w32 * a2) + (w33 * e0 + w34 * e1 + w35 * e2) +
+        (w36 * d0 + w37 * d1 + w38 * d2);
+      acc[c4 + t] = b4 + (w40 * a0 + w41 * a1 + w42 * a2) + (w43 * e0 + w44 * e1 + w45 * e2) +
+        (w46 * d0 + w47 * d1 + w48 * d2);
+      acc[c5 + t] = b5 + (w50 * a0 + w51 * a1 + w52 * a2) + (w53 * e0 + w54 * e1 + w55 * e2) +
+        (w56 * d0 + w57 * d1 + w58 * d2);
+      acc[c6 + t] = b6 + (w60 * a0 + w61 * a1 + w62 * a2) + (w63 * e0 + w64 * e1 + w65 * e2) +
+        (w66 * d0 + w67 * d1 + w68 * d2);
+      acc[c7 + t] = b7 + (w70 * a0 + w71 * a1 + w72 * a2) + (w73 * e0 + w74 * e1 + w75 * e2) +
+        (w76 * d0 + w77 * d1 + w78 * d2);
+      a0 = a1;
+      a1 = a2;
+      e0 = e1;
+      e1 = e2;
+      d0 = d1;
+      d1 = d2;
+    }
+  }
+}
+
 /** {@linkcode conv3x3Channel4} for one output channel (the remainder of a block of four). */
 export function conv3x3Channel1(
   x: Data,

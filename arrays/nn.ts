@@ -23,6 +23,7 @@ import {
   conv3x3Channel1,
   conv3x3Channel4,
   conv3x3Channel8,
+  conv3x3First8,
   gemmAccumulate,
   maxPool2x2,
   storeActivated,
@@ -355,8 +356,12 @@ function conv3x3(
     for (let o = 0; o < OC;) {
       const wo = ws.offset + o * K;
       if (o + 8 <= OC) {
-        for (let r = 0; r < 8; r++) acc.fill(bias(o + r), r * P, r * P + P);
-        for (let c = 0; c < C; c++) {
+        if (C === 0) { for (let r = 0; r < 8; r++) acc.fill(bias(o + r), r * P, r * P + P); }
+        else {
+          const bd = B?.data, bo = B === undefined ? 0 : B.offset + o * B.strides[0];
+          conv3x3First8(xd, xo, Wp, sh, wd, wo, K, acc, 0, P, OH, OW, bd, bo, B?.strides[0] ?? 0);
+        }
+        for (let c = 1; c < C; c++) {
           conv3x3Channel8(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, K, acc, 0, P, OH, OW);
         }
         storeActivated(act, acc, 0, yd, yo + o * P, 8 * P);
