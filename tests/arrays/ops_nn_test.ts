@@ -144,6 +144,81 @@ describe("conv2d()", () => {
     );
   });
 
+  it("conv2d() 3×3 (stride 1 across) matches a plain loop for 1–20 output channels, paddings, vertical strides and element types", () => {
+    // The weight-stationary path: blocks of 8, 4 and 1 output channels, the first input
+    // channel setting the sums, padding through a zero-bordered copy; integer values in
+    // [-8, 8] make every sum exact in Float32 and Float64.
+    const caseArb = fc.record({
+      n: fc.integer({ min: 1, max: 2 }),
+      c: fc.integer({ min: 0, max: 3 }),
+      h: fc.integer({ min: 1, max: 8 }),
+      w: fc.integer({ min: 1, max: 8 }),
+      oc: fc.integer({ min: 1, max: 20 }),
+      sh: fc.integer({ min: 1, max: 3 }),
+      ph: fc.integer({ min: 0, max: 2 }),
+      pw: fc.integer({ min: 0, max: 2 }),
+      bias: fc.boolean(),
+      f32: fc.boolean(),
+      act: actArb,
+    }).filter((p) => p.h + 2 * p.ph >= 3 && p.w + 2 * p.pw >= 3);
+    fc.assert(
+      fc.property(
+        caseArb.chain((p) =>
+          fc.tuple(
+            fc.constant(p),
+            arrayArb(fc.constant([p.n, p.c, p.h, p.w])),
+            arrayArb(fc.constant([p.oc, p.c, 3, 3])),
+            arrayArb(fc.constant([p.oc])),
+          )
+        ),
+        ([p, x64, wt, b]) => {
+          const x: NDArray = p.f32 ? new NDArray(Float32Array.from(flat(x64)), x64.shape) : x64;
+          const options = { stride: [p.sh, 1] as const, padding: [p.ph, p.pw] as const };
+          const y = conv2d(x, wt, p.bias ? b : null, { ...options, activation: p.act });
+          const oh = Math.floor((p.h + 2 * p.ph - 3) / p.sh) + 1, ow = p.w + 2 * p.pw - 2;
+          const expected: number[] = [];
+          for (const [i, o, r, s] of indices([p.n, p.oc, oh, ow])) {
+            let acc = p.bias ? (b.get(o) as number) : 0;
+            for (const [c, u, v] of indices([p.c, 3, 3])) {
+              const iy = r * p.sh - p.ph + u, ix = s - p.pw + v;
+              if (iy < 0 || ix < 0 || iy >= p.h || ix >= p.w) continue;
+              acc += (x64.get(i, c, iy, ix) as number) * (wt.get(o, c, u, v) as number);
+            }
+            expected.push(ACT[p.act](acc));
+          }
+          assert.deepEqual(y.shape, [p.n, p.oc, oh, ow]);
+          assert.equal(y.dtype, p.f32 ? Float32Array : Float64Array);
+          const tolerance = p.f32 && p.act !== "identity" && p.act !== "relu" ? 1e-6 : 1e-12;
+          assertAllClose(flat(y), expected, tolerance);
+          // Arena memory full of NaN: every sum is set before it is read.
+          const z = inDirtyBump(() =>
+            conv2d(AllocArray.from(x), wt, p.bias ? b : null, { ...options, activation: p.act })
+          );
+          assertAllClose(flat(z), expected, tolerance);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("conv2d() relu is exactly max(v, 0) for infinite, NaN and huge sums", () => {
+    // Each 3×3 image is zero but for its centre, and all weights are 1, so every output
+    // channel's sum is the centre value itself. 9 channels: a block of eight and one more.
+    const values = [-Infinity, NaN, Infinity, 1.5e308, -1.5e308, -0, 2.5, -3];
+    for (const type of [Float64Array, Float32Array]) {
+      const x = new NDArray(new type(values.length * 9), [values.length, 1, 3, 3]);
+      values.forEach((v, i) => x.set(i, 0, 1, 1, v));
+      const w = new NDArray(new type(9 * 9).fill(1), [9, 1, 3, 3]);
+      const y = conv2d(x, w, null, { activation: "relu" });
+      for (let o = 0; o < 9; o++) {
+        const got = values.map((_, i) => y.get(i, o, 0, 0));
+        const expected = values.map((v) => (Number.isNaN(v) ? NaN : Math.max(Math.fround(v), 0)));
+        if (type === Float64Array) expected[3] = 1.5e308; // Float32 rounds it to Infinity
+        assert.deepEqual(got, expected, `${type.name} channel ${o}`);
+      }
+    }
+  });
+
   it("conv2d() rejects mismatched channels, oversized kernels, bad options and a wrong bias", () => {
     const x = new NDArray(new Float64Array(2 * 3 * 3), [2, 3, 3]);
     const w = new NDArray(new Float64Array(4 * 3 * 3), [4, 1, 3, 3]);
@@ -307,6 +382,24 @@ describe("batchNorm()", () => {
     const x2 = new NDArray(new Float64Array([1, 2, 3, 4]), [2, 2]);
     assert.equal(batchNorm(x2, params, { epsilon: 0 }, t), t);
     assert.deepEqual(flat(t), expected);
+  });
+
+  it("batchNorm() relu is exactly max(v, 0) for infinite, NaN and huge values, also in place", () => {
+    const values = [-Infinity, NaN, Infinity, 1.7e308, -1.7e308, -0, 3, -2, 1e-300];
+    const params = { mean: new Float64Array([0]), variance: new Float64Array([1]) };
+    const expected = values.map((v) => (Number.isNaN(v) ? NaN : Math.max(v, 0)));
+    const x = new NDArray(Float64Array.from(values), [values.length, 1]);
+    const y = batchNorm(x, params, { epsilon: 0, activation: "relu" });
+    assert.deepEqual([...y], expected);
+    assert.equal(batchNorm(x, params, { epsilon: 0, activation: "relu" }, x), x);
+    assert.deepEqual([...x], expected);
+    // all finite: the check-free loop alone
+    const small = new NDArray(new Float32Array([-1, 2, -0, 4]), [1, 4]);
+    const relu = batchNorm(small, {
+      mean: new Float32Array(4),
+      variance: new Float32Array(4).fill(1),
+    }, { epsilon: 0, activation: "relu" });
+    assert.deepEqual([...relu], [0, 2, 0, 4]);
   });
 
   it("batchNorm() rejects 1-d input, missing statistics and a negative epsilon", () => {
