@@ -67,8 +67,9 @@ let adopting: Uint32Array | { base: number; capacity: number } | undefined;
  * bump offset lives in shared memory and moves by compare-and-swap, so allocations made by any
  * number of Workers simultaneously never overlap, and a request that does not fit throws an
  * {@linkcode OutOfMemoryError} without moving the offset. Used from one thread it behaves like
- * an {@linkcode AllocBuffer} (and passes the same conformance suite); it is slower only by the
- * atomic operations.
+ * an {@linkcode AllocBuffer} (and passes the same conformance suite). Until
+ * {@linkcode SharedAllocBuffer.descriptor} hands it out, only its creator can reach it, and it
+ * bumps a plain field as fast as an `AllocBuffer`; afterwards every allocation is atomic.
  *
  * The thread that creates it is its **owner**. Other threads get their own handle of the same
  * arena with `SharedAllocBuffer.fromDescriptor(buf.descriptor())`, after posting the descriptor
@@ -98,7 +99,7 @@ let adopting: Uint32Array | { base: number; capacity: number } | undefined;
  *
  * | operation | cost |
  * |---|---|
- * | allocation (`alloc`, `allocPtr`) | O(1): an atomic load and a compare-and-swap (retried under contention) |
+ * | allocation (`alloc`, `allocPtr`) | O(1): a plain bump until `descriptor()` is called; then an atomic load and a compare-and-swap (retried under contention), about twice the cost |
  * | `checkpointSave` / `checkpointRestore` | O(1); a non-owner's outermost region adds one atomic update on entry and exit |
  * | `resetBuffer` | O(1) |
  *

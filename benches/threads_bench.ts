@@ -1,7 +1,8 @@
 // Allocation from Workers: throughput of one shared arena (SharedAllocBuffer, an atomic
 // compare-and-swap per allocation) against each Worker on its own AllocBuffer and each Worker on
 // a sub-arena of the shared one; and the speed-up of the worker-pool example's parallel
-// map/reduce over one thread.
+// map/reduce over one thread; on one thread, what the atomics cost a region, and what the
+// shared validity costs a checked read.
 //
 //   deno bench -A benches/threads_bench.ts
 //
@@ -11,10 +12,12 @@
 // cores, so 4 Workers cannot beat 2. Compare ratios within one run.
 
 import {
+  alloc,
   AllocArray,
   AllocBuffer,
   BumperAllocator,
   CheckedAllocArray,
+  noEscape,
   SharedAllocBuffer,
   similar,
   withAllocator,
@@ -106,6 +109,36 @@ for (const n of WORKERS) {
       sink += r;
     },
   });
+}
+
+// One thread, one region with one allocation: what the atomics cost. An arena not yet handed
+// out (a fresh one, or a sub-arena) bumps a plain field; a published one an atomic offset; a
+// Worker's handle also counts itself into and out of its outermost region.
+{
+  const published = new SharedAllocBuffer(1 << 20);
+  const cases: [string, AllocBuffer | SharedAllocBuffer][] = [
+    ["AllocBuffer", new AllocBuffer(1 << 20)],
+    ["SharedAllocBuffer, not handed out (or a sub-arena)", new SharedAllocBuffer(1 << 20)],
+    ["SharedAllocBuffer, handed out, its owner", published],
+    [
+      "SharedAllocBuffer, a Worker's handle",
+      SharedAllocBuffer.fromDescriptor(published.descriptor()),
+    ],
+  ];
+  for (const [name, buf] of cases) {
+    Deno.bench({
+      name,
+      group: "noEscape + alloc(Float64Array, 30) on one thread",
+      baseline: name === "AllocBuffer",
+      fn() {
+        sink += noEscape(buf, () => {
+          const y = alloc(buf, Float64Array, 30);
+          y[0] = 1;
+          return y[0];
+        });
+      },
+    });
+  }
 }
 
 // The cost of the shared validity: element reads through get(), each one checked, of a
