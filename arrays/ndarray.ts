@@ -469,12 +469,12 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
           `Cannot ${action}: index ${k} must be a number, got ${describeValue(i)}`,
         );
       }
-      if (!Number.isInteger(i)) {
-        throw new RangeError(`Cannot ${action}: index ${k} must be an integer, got ${i}`);
-      }
-      if (!(i >= 0 && i < shape[k])) {
+      if (!(i >= 0 && i < shape[k] && Number.isInteger(i))) {
+        // One combined check on the hot path; the message is chosen only on failure.
         throw new RangeError(
-          `Cannot ${action}: index ${i} is out of range for axis ${k} of length ${shape[k]}`,
+          Number.isInteger(i)
+            ? `Cannot ${action}: index ${i} is out of range for axis ${k} of length ${shape[k]}`
+            : `Cannot ${action}: index ${k} must be an integer, got ${i}`,
         );
       }
     }
