@@ -2,10 +2,19 @@
 // test), in steady state: each variant runs in its own subprocess with `--trace-gc`, does one
 // warm-up pass over the 1000 images, then measures `RUNS` more passes.
 //
-//   deno run -A benches/cnn_memory.ts              (all variants: a table, then interleaved times)
+//   deno run -A benches/cnn_memory.ts              (all variants: a table, then rotated times)
 //   deno run -A benches/cnn_memory.ts heap 5       (one variant, raw lines; used by the above)
-//   deno run -A benches/cnn_memory.ts interleaved  (the times only)
-//   deno run -A benches/cnn_memory.ts --float64    (any of the above with the Float64 model)
+//   deno run -A benches/cnn_memory.ts rotated 3    (the times only: 3 rounds of subprocesses)
+//   deno run -A benches/cnn_memory.ts interleaved  (the times in one process, pass by pass)
+//   deno run -A benches/cnn_memory.ts --float32    (any of the above with the Float32 model,
+//                                                  Flux's type; Float64 is the default)
+//
+// The times that compare the variants are "rotated": each round starts one subprocess per
+// variant (in a rotating order, so that a change in the machine's load hits them alike), which
+// times 4 passes after 2 warm-up passes, as an application using only that variant would run.
+// "interleaved" takes turns pass by pass in one process instead; there a pass also pays for
+// collecting and freeing the previous passes' garbage (the heap's 400 MiB of ArrayBuffers),
+// which moves part of the heap's cost onto the bump variants (about 0.1× of the ratio here).
 //
 // What is counted, per pass over the 1000 images:
 // - "requested": bytes of every array the operations allocate (outputs and temporaries), as
@@ -98,9 +107,9 @@ class Counting implements Allocator {
   }
 }
 
-/** The model's element type: `--float64` selects Float64Array, else Float32Array (Flux's). */
-const FLOAT64 = Deno.args.includes("--float64");
-const DTYPE: ModelType = FLOAT64 ? Float64Array : Float32Array;
+/** The model's element type: Float64Array (the default), or Float32Array with `--float32`. */
+const FLOAT32 = Deno.args.includes("--float32");
+const DTYPE: ModelType = FLOAT32 ? Float32Array : Float64Array;
 const ARGS = Deno.args.filter((a) => !a.startsWith("--"));
 
 async function child(variant: Variant, runs: number): Promise<void> {
@@ -183,7 +192,7 @@ async function runChild(
       import.meta.filename!,
       variant,
       String(runs),
-      ...(FLOAT64 ? ["--float64"] : []),
+      ...(FLOAT32 ? ["--float32"] : []),
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -236,11 +245,8 @@ async function parent(runs: number): Promise<void> {
   for (const r of results) console.log(`${r.variant}: ${r.allocator}`);
 }
 
-/**
- * Times the variants through `inferBatches` (no counting) in one process, taking turns pass by
- * pass, so that a change in the machine's load hits them alike; prints the median of each.
- */
-function interleaved(rounds: number): void {
+/** The variants as `inferBatches` runs them (no counting): name and one pass. */
+function cases(): [string, () => unknown][] {
   const model = makeCnn(1, DTYPE);
   const plain = makeImageBatches(2, 1000, 32, DTYPE);
   const wrapped = plain.map((x) => AllocArray.from(x));
@@ -248,7 +254,7 @@ function interleaved(rounds: number): void {
   const predictions = makePredictions(1000, DTYPE);
   const bumper = new BumperAllocator();
   const unchecked = new UncheckedBumperAllocator();
-  const cases: [string, () => unknown][] = [
+  return [
     ["heap: plain arrays", () => inferBatches(DefaultAllocator.shared, model, plain, predictions)],
     ["AllocArray + BumperAllocator()", () => inferBatches(bumper, model, wrapped, predictions)],
     [
@@ -260,33 +266,99 @@ function interleaved(rounds: number): void {
       () => inferBatches(bumper, model, checked, predictions),
     ],
   ];
-  for (const [, run] of cases) run(); // warm-up
-  const times: number[][] = cases.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < cases.length; k++) {
-      const i = (k + r) % cases.length; // rotate the order
-      const t = performance.now();
-      cases[i][1]();
-      times[i].push(performance.now() - t);
-    }
-  }
-  const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
+}
+
+const median = (v: number[]) => v.slice().sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+function report(title: string, names: string[], times: number[][]): void {
   const heap = median(times[0]);
-  console.log(
-    `\nTime (${DTYPE.name}), ${rounds} interleaved passes each after a warm-up pass (median):`,
-  );
-  cases.forEach(([name], i) => {
+  console.log(title);
+  names.forEach((name, i) => {
     const m = median(times[i]);
     console.log(`  ${name}: ${m.toFixed(0)} ms, heap / this = ${(heap / m).toFixed(2)}`);
   });
 }
 
+/** Subprocess of {@linkcode rotated}: times `passes` passes of case `i` after 2 warm-up passes. */
+function timeCase(i: number, passes: number): void {
+  const run = cases()[i][1];
+  run();
+  run();
+  const times: number[] = [];
+  for (let r = 0; r < passes; r++) {
+    const t = performance.now();
+    run();
+    times.push(performance.now() - t);
+  }
+  console.log("TIMES " + JSON.stringify(times));
+}
+
+/**
+ * Times each variant in subprocesses of its own, `rounds` rounds in a rotating order, 4 passes
+ * per subprocess after 2 warm-up passes; prints the median pass of each.
+ */
+async function rotated(rounds: number): Promise<void> {
+  const names = cases().map(([name]) => name);
+  const times: number[][] = names.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < names.length; k++) {
+      const i = (k + r) % names.length;
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          import.meta.filename!,
+          "time-case",
+          String(i),
+          "4",
+          ...(FLOAT32 ? ["--float32"] : []),
+        ],
+        stdout: "piped",
+        stderr: "inherit",
+      }).output();
+      const line = /TIMES (\[.*\])/.exec(new TextDecoder().decode(out.stdout))?.[1];
+      if (!out.success || line === undefined) throw new Error(`${names[i]} failed`);
+      times[i].push(...JSON.parse(line));
+    }
+  }
+  report(
+    `\nTime (${DTYPE.name}), ${rounds} rounds of one subprocess per variant, 4 passes each after 2 warm-up passes (median pass):`,
+    names,
+    times,
+  );
+}
+
+/**
+ * Times the variants in one process, taking turns pass by pass (see the top of the file for
+ * why this favours the heap); prints the median of each.
+ */
+function interleaved(rounds: number): void {
+  const all = cases();
+  for (const [, run] of all) run(); // warm-up
+  const times: number[][] = all.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < all.length; k++) {
+      const i = (k + r) % all.length; // rotate the order
+      const t = performance.now();
+      all[i][1]();
+      times[i].push(performance.now() - t);
+    }
+  }
+  report(
+    `\nTime (${DTYPE.name}), ${rounds} interleaved passes each in one process after a warm-up pass (median):`,
+    all.map(([name]) => name),
+    times,
+  );
+}
+
 if (import.meta.main) {
-  const [variant, runs] = ARGS;
+  const [variant, runs, passes] = ARGS;
   if (VARIANTS.includes(variant as Variant)) await child(variant as Variant, Number(runs ?? 5));
+  else if (variant === "time-case") timeCase(Number(runs), Number(passes ?? 4));
+  else if (variant === "rotated") await rotated(Number(runs ?? 3));
   else if (variant === "interleaved") interleaved(Number(runs ?? 9));
   else {
     await parent(Number(variant ?? 5));
-    interleaved(9);
+    await rotated(3);
   }
 }

@@ -27,11 +27,11 @@ import {
 } from "../examples/models.ts";
 import { assertAllClose, assertAlmostEquals, TestBump } from "./_helpers.ts";
 
-const model = makeCnn();
+const model = makeCnn(); // Float64, the default
 const batches = makeImageBatches(); // 1000 images: 31 batches of 32 and one of 8
 const heap = inferBatches(DefaultAllocator.shared, model, batches, makePredictions());
 
-function agrees(predictions: NDArray<Float32Array>): void {
+function agrees(predictions: NDArray<Float64Array>): void {
   assertAllClose(predictions.data, heap.data, 1e-5);
 }
 
@@ -120,47 +120,61 @@ describe("CNN inference (AllocArrays' Flux test)", () => {
   });
 });
 
-describe("CNN inference with the Float64 model", () => {
-  const model64 = makeCnn(1, Float64Array);
-  const batches64 = makeImageBatches(2, 1000, 32, Float64Array);
-  const heap64 = inferBatches(
+describe("CNN inference with the Float32 model (Flux's element type)", () => {
+  const model32 = makeCnn(1, Float32Array);
+  const batches32 = makeImageBatches(2, 1000, 32, Float32Array);
+  const heap32 = inferBatches(
     DefaultAllocator.shared,
-    model64,
-    batches64,
-    makePredictions(1000, Float64Array),
+    model32,
+    batches32,
+    makePredictions(1000, Float32Array),
   );
 
-  it("makeCnn() and makeImageBatches() with Float64Array hold the Float32 model's numbers", () => {
-    const w = model64.conv2.weight as NDArray<Float64Array>;
-    assert.ok(w.data instanceof Float64Array);
-    assert.deepEqual([...w.data], [...(model.conv2.weight as NDArray<Float32Array>).data]);
-    assert.ok(batches64[5].data instanceof Float64Array);
-    assert.deepEqual([...batches64[5].data], [...batches[5].data]);
+  it("makeCnn() and makeImageBatches() with Float32Array hold the default model's numbers", () => {
+    const w = model32.conv2.weight as NDArray<Float32Array>;
+    assert.ok(w.data instanceof Float32Array);
+    assert.deepEqual([...w.data], [...(model.conv2.weight as NDArray<Float64Array>).data]);
+    assert.ok(batches32[5].data instanceof Float32Array);
+    assert.deepEqual([...batches32[5].data], [...batches[5].data]);
   });
 
-  it("predict() of the Float64 model agrees with the Float32 model to Float32 rounding", () => {
-    assert.ok(heap64.data instanceof Float64Array);
-    assertAllClose(heap64.data, heap.data, 1e-5);
-    // it is computed in double precision, not rounded to Float32
-    assert.ok(heap64.data.some((p) => p !== Math.fround(p)));
+  it("predict() of the Float32 model agrees with the Float64 model to Float32 rounding", () => {
+    assert.ok(heap32.data instanceof Float32Array);
+    assert.ok(heap.data instanceof Float64Array);
+    assertAllClose(heap32.data, heap.data, 1e-5);
+    // the default model computes in double precision, not rounded to Float32
+    assert.ok(heap.data.some((p) => p !== Math.fround(p)));
   });
 
-  it("predict() of the Float64 model with AllocArray input and a BumperAllocator matches its heap run", () => {
-    const b = new BumperAllocator();
+  it("predict() of the Float32 model with AllocArray input and a BumperAllocator matches its heap run", () => {
     const p = inferBatches(
-      b,
-      model64,
-      batches64.map((x) => AllocArray.from(x)),
-      makePredictions(1000, Float64Array),
+      new BumperAllocator(),
+      model32,
+      batches32.map((x) => AllocArray.from(x)),
+      makePredictions(1000, Float32Array),
     );
-    assertAllClose(p.data, heap64.data, 1e-12);
+    assertAllClose(p.data, heap32.data, 1e-5);
   });
 
-  it("predict() of the Float64 model with CheckedAllocArray input matches its heap run", () => {
-    const b = new BumperAllocator(2 ** 26);
-    const checked = batches64.map((x) => new CheckedAllocArray(x));
-    const p = inferBatches(b, model64, checked, makePredictions(1000, Float64Array));
-    assertAllClose(p.data, heap64.data, 1e-12);
+  it("predict() of the Float32 model with AllocArray input and UncheckedBumperAllocator matches its heap run", () => {
+    const p = inferBatches(
+      new UncheckedBumperAllocator(new AllocBuffer(2 ** 26)),
+      model32,
+      batches32.map((x) => AllocArray.from(x)),
+      makePredictions(1000, Float32Array),
+    );
+    assertAllClose(p.data, heap32.data, 1e-5);
+  });
+
+  it("predict() of the Float32 model with CheckedAllocArray input matches its heap run", () => {
+    const checked = batches32.map((x) => new CheckedAllocArray(x));
+    const p = inferBatches(
+      new BumperAllocator(2 ** 26),
+      model32,
+      checked,
+      makePredictions(1000, Float32Array),
+    );
+    assertAllClose(p.data, heap32.data, 1e-5);
   });
 });
 
