@@ -1,0 +1,65 @@
+// The CNN benchmark cases (see cnn_bench.ts), shared by the bench files of each element type.
+
+import { DefaultAllocator } from "../allocators/mod.ts";
+import {
+  AllocArray,
+  BumperAllocator,
+  CheckedAllocArray,
+  UncheckedBumperAllocator,
+} from "../arrays/mod.ts";
+import {
+  inferBatches,
+  makeCnn,
+  makeImageBatches,
+  makePredictions,
+  type ModelType,
+} from "../examples/models.ts";
+
+// Where results go, so the work cannot be optimised away.
+let sink = 0;
+
+/** The group of CNN benchmarks for models of element type `dtype`. */
+export function cnnGroup(dtype: ModelType, group: string): void {
+  const model = makeCnn(1, dtype);
+  const batches = makeImageBatches(2, 1000, 32, dtype);
+  const allocBatches = batches.map((x) => AllocArray.from(x));
+  const checkedBatches = batches.map((x) => new CheckedAllocArray(x));
+  const predictions = makePredictions(1000, dtype);
+  const bumper = new BumperAllocator();
+  const unchecked = new UncheckedBumperAllocator();
+  const cases: [string, () => number, boolean?][] = [
+    [
+      "heap: plain arrays",
+      () => inferBatches(DefaultAllocator.shared, model, batches, predictions).data[7],
+      true,
+    ],
+    [
+      "AllocArray + BumperAllocator()",
+      () => inferBatches(bumper, model, allocBatches, predictions).data[7],
+    ],
+    [
+      "AllocArray + UncheckedBumperAllocator()",
+      () => inferBatches(unchecked, model, allocBatches, predictions).data[7],
+    ],
+    [
+      "CheckedAllocArray + BumperAllocator()",
+      () => inferBatches(bumper, model, checkedBatches, predictions).data[7],
+    ],
+  ];
+  for (const [name, run, baseline] of cases) {
+    Deno.bench({
+      name,
+      group,
+      baseline: baseline ?? false,
+      n: 10,
+      warmup: 3,
+      fn() {
+        sink += run();
+      },
+    });
+  }
+}
+
+globalThis.addEventListener("unload", () => {
+  if (Number.isNaN(sink)) console.log(sink);
+});
