@@ -1,0 +1,312 @@
+// The demo: heap arrays vs AllocArray under a BumperAllocator vs CheckedAllocArray, on the seed's
+// `basicReduction` (100 000 Float64 values) and the CNN inference over 1000 images.
+//
+//   deno task demo                      (one table: time, ArrayBuffer bytes and GCs per variant)
+//   deno task demo --help
+//   deno task demo --json               (machine-readable, read by scripts/bench_report.ts)
+//
+// Each (workload, variant) runs in its own subprocess with `--trace-gc`, so GC counts and
+// allocation figures of one variant are not disturbed by another's garbage. A subprocess runs
+// one warm-up pass (compiles the code, sizes the arena) and then the measured runs: the figures
+// are steady state, after warm-up. GCs of the measured runs are those of a subprocess with the
+// runs minus those of one with the warm-up only (V8's trace lines are not ordered against ours).
+
+import { type Allocator, DefaultAllocator, type Ptr, type TypedArray } from "../allocators/mod.ts";
+import type { TypedArrayConstructor } from "../allocators/mod.ts";
+import {
+  add,
+  AllocArray,
+  BumperAllocator,
+  CheckedAllocArray,
+  copyTo,
+  NDArray,
+  reset,
+  similar,
+  sum,
+} from "../arrays/mod.ts";
+import { withAllocator } from "../scope/mod.ts";
+import { inferBatches, makeCnn, makeImageBatches, makePredictions } from "./models.ts";
+
+/** The variants the demo compares. */
+export const VARIANTS = ["heap", "alloc", "checked"] as const;
+/** One of {@linkcode VARIANTS}. */
+export type Variant = typeof VARIANTS[number];
+/** The demo's workloads. */
+export const WORKLOADS = ["reduction", "cnn"] as const;
+/** One of {@linkcode WORKLOADS}. */
+export type Workload = typeof WORKLOADS[number];
+
+const LABELS: Record<Variant, string> = {
+  heap: "heap (new Float64Array per array)",
+  alloc: "AllocArray, BumperAllocator",
+  checked: "CheckedAllocArray, BumperAllocator",
+};
+
+type Arr = NDArray<Float64Array>;
+
+/** The seed's `some_allocating_function`: two copies of `a`, written as a library user would. */
+export function someAllocatingFunction<A extends Arr>(a: A): { b: A; c: A } {
+  const b = copyTo(a, similar(a as NDArray<Float64Array>)) as A;
+  const c = copyTo(a, similar(a as NDArray<Float64Array>)) as A;
+  return { b, c };
+}
+
+/** The seed's `basic_reduction`: `sum(b .+ c)` of the two copies. */
+export function basicReduction(a: Arr): number {
+  const { b, c } = someAllocatingFunction(a);
+  return sum(add(b, c)) as number;
+}
+
+/**
+ * Counts the bytes requested through it and the bytes of every ArrayBuffer behind what it hands
+ * out that it has not seen before (the same approach as benches/cnn_memory.ts).
+ */
+class Counting implements Allocator {
+  bytes = 0;
+  newBufferBytes = 0;
+  readonly #seen = new Set<ArrayBufferLike>();
+  constructor(readonly inner: Allocator) {}
+  #saw(buffer: ArrayBufferLike): void {
+    if (this.#seen.has(buffer)) return;
+    this.#seen.add(buffer);
+    this.newBufferBytes += buffer.byteLength;
+  }
+  allocPtr(byteLength: number, alignment: number): Ptr {
+    this.bytes += byteLength;
+    const p = this.inner.allocPtr(byteLength, alignment);
+    this.#saw(p.buffer);
+    return p;
+  }
+  allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
+    this.bytes += length * type.BYTES_PER_ELEMENT;
+    let view: T;
+    if (this.inner.allocView) view = this.inner.allocView(type, length);
+    else {
+      const p = this.inner.allocPtr(length * type.BYTES_PER_ELEMENT, type.BYTES_PER_ELEMENT);
+      view = new type(p.buffer, p.byteOffset, length);
+    }
+    this.#saw(view.buffer);
+    return view;
+  }
+  checkpointSave(): unknown {
+    return this.inner.checkpointSave();
+  }
+  checkpointRestore(c: unknown): void {
+    this.inner.checkpointRestore(c);
+  }
+  resetBuffer(): void {
+    this.inner.resetBuffer();
+  }
+  trackChecked(): unknown {
+    return (this.inner as unknown as { trackChecked(): unknown }).trackChecked();
+  }
+}
+
+/** A prepared workload: `run()` does one run and returns its result. */
+export interface Prepared {
+  run(): number;
+  /** Bytes of fresh ArrayBuffers since the last call (the heap: every request is one). */
+  takeBytes(): number;
+}
+
+/**
+ * Prepares `workload` for `variant` at size `size` (values for `reduction`, images for `cnn`).
+ * The heap variant runs plain arrays for the reduction; for counting bytes it runs under a
+ * counting heap allocator, which makes the same `new Float64Array` allocations.
+ */
+export function prepare(workload: Workload, variant: Variant, size: number): Prepared {
+  const inner: Allocator = variant === "heap" ? new DefaultAllocator() : new BumperAllocator();
+  const counting = new Counting(inner);
+  const heap = variant === "heap";
+  const takeBytes = () => {
+    const b = heap ? counting.bytes : counting.newBufferBytes;
+    counting.bytes = 0;
+    counting.newBufferBytes = 0;
+    return b;
+  };
+  if (workload === "reduction") {
+    const ones = new NDArray(new Float64Array(size).fill(1), [size]);
+    const a = variant === "checked" ? new CheckedAllocArray(ones) : AllocArray.from(ones);
+    return {
+      run: () => {
+        const r = withAllocator(counting, () => basicReduction(a as Arr));
+        reset(counting);
+        return r;
+      },
+      takeBytes,
+    };
+  }
+  const model = makeCnn(1, Float64Array);
+  const plain = makeImageBatches(2, size, 32, Float64Array);
+  const batches = variant === "checked"
+    ? plain.map((x) => new CheckedAllocArray(x))
+    : plain.map((x) => AllocArray.from(x));
+  const predictions = makePredictions(size, Float64Array);
+  return {
+    run: () => {
+      inferBatches(counting, model, batches, predictions);
+      let s = 0;
+      for (let i = 0; i < predictions.data.length; i++) s += predictions.data[i] * (i % 10);
+      return s;
+    },
+    takeBytes,
+  };
+}
+
+interface ChildResult {
+  msPerRun: number;
+  bytesPerRun: number;
+  result: number;
+}
+
+function child(workload: Workload, variant: Variant, size: number, runs: number): void {
+  const p = prepare(workload, variant, size);
+  let result = p.run(); // warm-up
+  p.takeBytes();
+  const t = performance.now();
+  for (let r = 0; r < runs; r++) result = p.run();
+  const ms = (performance.now() - t) / Math.max(runs, 1);
+  const bytes = p.takeBytes() / Math.max(runs, 1);
+  const out: ChildResult = { msPerRun: ms, bytesPerRun: bytes, result };
+  console.log("RESULT " + JSON.stringify(out));
+}
+
+async function traced(args: string[]): Promise<{ r: ChildResult; major: number; minor: number }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--v8-flags=--trace-gc", import.meta.filename!, "--child", ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const line = /RESULT (\{.*\})/.exec(text)?.[1];
+  if (!out.success || line === undefined) throw new Error(`Cannot run ${args.join(" ")}: failed`);
+  return {
+    r: JSON.parse(line),
+    major: text.split("Mark-Compact").length - 1,
+    minor: text.split("Scavenge").length - 1,
+  };
+}
+
+const HELP = `deno task demo [options]
+
+Heap arrays vs AllocArray (BumperAllocator) vs CheckedAllocArray (BumperAllocator):
+time per run, ArrayBuffer bytes allocated per run and GC counts, in steady state.
+
+  --n N            values in basicReduction (default 100000)
+  --iterations K   measured basicReduction runs (default 300); CNN passes are K/100 (min 2)
+  --images M       CNN images per pass (default 1000)
+  --json           machine-readable output (for scripts/bench_report.ts)
+  --help           this text`;
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(args[i + 1]);
+  if (!Number.isInteger(v) || v < 1) {
+    throw new RangeError(`Cannot read ${name}: expected a positive integer, got ${args[i + 1]}`);
+  }
+  return v;
+}
+
+async function main(args: string[]): Promise<void> {
+  if (args[0] === "--child") {
+    child(args[1] as Workload, args[2] as Variant, Number(args[3]), Number(args[4]));
+    return;
+  }
+  if (args.includes("--help")) {
+    console.log(HELP);
+    return;
+  }
+  const n = option(args, "--n", 100_000);
+  const iterations = option(args, "--iterations", 300);
+  const images = option(args, "--images", 1000);
+  const json = args.includes("--json");
+  const plan: [Workload, number, number, string][] = [
+    ["reduction", n, iterations, `one basicReduction call on ${n} Float64`],
+    [
+      "cnn",
+      images,
+      Math.max(2, Math.round(iterations / 100)),
+      `one inference pass over ${images} images`,
+    ],
+  ];
+  const workloads = [];
+  let step = 0;
+  const total = plan.length * VARIANTS.length;
+  for (const [workload, size, runs, run] of plan) {
+    const cases = [];
+    for (const variant of VARIANTS) {
+      step++;
+      Deno.stderr.writeSync(
+        new TextEncoder().encode(
+          `\r[${step}/${total}] ${workload}: ${LABELS[variant]}…`.padEnd(70),
+        ),
+      );
+      const all = await traced([workload, variant, String(size), String(runs)]);
+      const warm = await traced([workload, variant, String(size), "0"]);
+      cases.push({
+        id: variant,
+        label: LABELS[variant],
+        runs,
+        msPerRun: all.r.msPerRun,
+        bytesPerRun: all.r.bytesPerRun,
+        gcMajor: Math.max(0, all.major - warm.major),
+        gcMinor: Math.max(0, all.minor - warm.minor),
+        result: all.r.result,
+      });
+    }
+    workloads.push({
+      id: workload,
+      title: workload === "cnn" ? "CNN inference" : "basicReduction",
+      run,
+      cases,
+    });
+  }
+  Deno.stderr.writeSync(new TextEncoder().encode("\r".padEnd(71) + "\r"));
+  const method =
+    "steady state after one warm-up run, one subprocess per variant; bytes: ArrayBuffer bytes " +
+    "of fresh buffers per run (heap: every array requested; bump: buffers not seen in warm-up); " +
+    "GC: --trace-gc lines (Mark-Compact major, Scavenge minor) of the measured runs";
+  const command = `deno task demo --n ${n} --iterations ${iterations} --images ${images}`;
+  if (json) {
+    console.log(JSON.stringify({ command, method, workloads }, null, 2));
+    return;
+  }
+  const mib = (b: number) =>
+    b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(2)} MiB` : `${Math.round(b)} B`;
+  console.log(`Figures: ${method}.\n`);
+  const rows = [[
+    "workload",
+    "variant",
+    "runs",
+    "time/run",
+    "vs heap",
+    "bytes/run",
+    "GC major",
+    "GC minor",
+    "result",
+  ]];
+  for (const w of workloads) {
+    const h = w.cases[0];
+    for (const c of w.cases) {
+      rows.push([
+        w.title,
+        c.label,
+        String(c.runs),
+        `${c.msPerRun.toFixed(3)} ms`,
+        `${(h.msPerRun / c.msPerRun).toFixed(2)}×`,
+        mib(c.bytesPerRun),
+        String(c.gcMajor),
+        String(c.gcMinor),
+        c.result.toPrecision(8),
+      ]);
+    }
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const [k, r] of rows.entries()) {
+    console.log(r.map((s, i) => s.padEnd(widths[i])).join("  "));
+    if (k === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+}
+
+if (import.meta.main) await main(Deno.args);
