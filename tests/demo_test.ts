@@ -1,0 +1,39 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { basicReduction, prepare, VARIANTS } from "../examples/demo.ts";
+import { NDArray } from "../arrays/mod.ts";
+import { assertAlmostEquals } from "./_helpers.ts";
+
+describe("examples/demo.ts", () => {
+  it("basicReduction() of plain heap values is the sum of 2·a", () => {
+    const a = new NDArray(Float64Array.from([1, 2, 3.5, -4]), [4]);
+    assert.equal(basicReduction(a), 2 * (1 + 2 + 3.5 - 4));
+  });
+
+  it("prepare('reduction') gives 2n under every variant, run after run", () => {
+    for (const v of VARIANTS) {
+      const p = prepare("reduction", v, 1000);
+      assert.equal(p.run(), 2000, v);
+      assert.equal(p.run(), 2000, v);
+    }
+  });
+
+  it("prepare('cnn') predictions agree across heap, AllocArray and CheckedAllocArray", () => {
+    const results = VARIANTS.map((v) => prepare("cnn", v, 40).run());
+    assert.ok(Number.isFinite(results[0]) && results[0] !== 0);
+    for (const r of results.slice(1)) assertAlmostEquals(r, results[0], 1e-9);
+  });
+
+  it("prepare() counts a heap run's bytes and no fresh bump bytes once warm", () => {
+    const heap = prepare("cnn", "heap", 8);
+    heap.run();
+    heap.takeBytes();
+    heap.run();
+    assert.ok(heap.takeBytes() > 0);
+    const bump = prepare("cnn", "alloc", 8);
+    bump.run();
+    bump.takeBytes();
+    bump.run();
+    assert.equal(bump.takeBytes(), 0);
+  });
+});
