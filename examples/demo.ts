@@ -198,6 +198,7 @@ time per run, ArrayBuffer bytes allocated per run and GC counts, in steady state
   --n N            values in basicReduction (default 100000)
   --iterations K   measured basicReduction runs (default 300); CNN passes are K/100 (min 2)
   --images M       CNN images per pass (default 1000)
+  --quick          few iterations and 200 images (checks the machinery; not for citing)
   --json           machine-readable output (for scripts/bench_report.ts)
   --help           this text`;
 
@@ -220,9 +221,10 @@ async function main(args: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
+  const quick = args.includes("--quick");
   const n = option(args, "--n", 100_000);
-  const iterations = option(args, "--iterations", 300);
-  const images = option(args, "--images", 1000);
+  const iterations = option(args, "--iterations", quick ? 30 : 300);
+  const images = option(args, "--images", quick ? 200 : 1000);
   const json = args.includes("--json");
   const plan: [Workload, number, number, string][] = [
     ["reduction", n, iterations, `one basicReduction call on ${n} Float64`],
