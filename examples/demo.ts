@@ -65,9 +65,10 @@ class Counting implements Allocator {
   bytes = 0;
   newBufferBytes = 0;
   readonly #seen = new Set<ArrayBufferLike>();
-  constructor(readonly inner: Allocator) {}
+  /** `trackBuffers` false for the heap: every request is a fresh buffer, and remembering them would keep them alive. */
+  constructor(readonly inner: Allocator, readonly trackBuffers: boolean) {}
   #saw(buffer: ArrayBufferLike): void {
-    if (this.#seen.has(buffer)) return;
+    if (!this.trackBuffers || this.#seen.has(buffer)) return;
     this.#seen.add(buffer);
     this.newBufferBytes += buffer.byteLength;
   }
@@ -116,8 +117,8 @@ export interface Prepared {
  */
 export function prepare(workload: Workload, variant: Variant, size: number): Prepared {
   const inner: Allocator = variant === "heap" ? new DefaultAllocator() : new BumperAllocator();
-  const counting = new Counting(inner);
   const heap = variant === "heap";
+  const counting = new Counting(inner, !heap);
   const takeBytes = () => {
     const b = heap ? counting.bytes : counting.newBufferBytes;
     counting.bytes = 0;
