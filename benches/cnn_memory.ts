@@ -30,13 +30,8 @@
 // - GC: `--trace-gc` lines printed during the measured passes, Mark-Compact (major) and
 //   Scavenge (minor).
 
-import {
-  type Allocator,
-  DefaultAllocator,
-  type Ptr,
-  type TypedArray,
-  type TypedArrayConstructor,
-} from "../allocators/mod.ts";
+import { Counting } from "../examples/_counting.ts";
+import { type Allocator, DefaultAllocator } from "../allocators/mod.ts";
 import {
   AllocArray,
   BumperAllocator,
@@ -56,56 +51,6 @@ import {
 
 const VARIANTS = ["heap", "bumper", "unchecked", "checked"] as const;
 type Variant = typeof VARIANTS[number];
-
-/**
- * Counts the bytes requested through it, delegating to `inner`, and (with `trackBuffers`) the
- * bytes of every ArrayBuffer behind what it hands out that it has not seen before.
- */
-class Counting implements Allocator {
-  bytes = 0;
-  arrays = 0;
-  newBufferBytes = 0;
-  readonly #seen = new Set<ArrayBufferLike>();
-  constructor(readonly inner: Allocator, readonly trackBuffers: boolean) {}
-  #saw(buffer: ArrayBufferLike): void {
-    if (!this.trackBuffers || this.#seen.has(buffer)) return;
-    this.#seen.add(buffer);
-    this.newBufferBytes += buffer.byteLength;
-  }
-  allocPtr(byteLength: number, alignment: number): Ptr {
-    this.bytes += byteLength;
-    this.arrays++;
-    const p = this.inner.allocPtr(byteLength, alignment);
-    this.#saw(p.buffer);
-    return p;
-  }
-  allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
-    const bpe = type.BYTES_PER_ELEMENT;
-    this.bytes += length * bpe;
-    this.arrays++;
-    let view: T;
-    if (this.inner.allocView) view = this.inner.allocView(type, length);
-    else {
-      const p = this.inner.allocPtr(length * bpe, bpe);
-      view = new type(p.buffer, p.byteOffset, length);
-    }
-    this.#saw(view.buffer);
-    return view;
-  }
-  checkpointSave(): unknown {
-    return this.inner.checkpointSave();
-  }
-  checkpointRestore(c: unknown): void {
-    this.inner.checkpointRestore(c);
-  }
-  resetBuffer(): void {
-    this.inner.resetBuffer();
-  }
-  // CheckedAllocArrays need their allocator to track validity: pass it through.
-  trackChecked(): unknown {
-    return (this.inner as unknown as { trackChecked(): unknown }).trackChecked();
-  }
-}
 
 /** The model's element type: Float64Array (the default), or Float32Array with `--float32`. */
 const FLOAT32 = Deno.args.includes("--float32");

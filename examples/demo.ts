@@ -11,8 +11,8 @@
 // are steady state, after warm-up. GCs of the measured runs are those of a subprocess with the
 // runs minus those of one with the warm-up only (V8's trace lines are not ordered against ours).
 
-import { type Allocator, DefaultAllocator, type Ptr, type TypedArray } from "../allocators/mod.ts";
-import type { TypedArrayConstructor } from "../allocators/mod.ts";
+import { Counting } from "./_counting.ts";
+import { type Allocator, DefaultAllocator } from "../allocators/mod.ts";
 import {
   add,
   AllocArray,
@@ -55,52 +55,6 @@ export function someAllocatingFunction<A extends Arr>(a: A): { b: A; c: A } {
 export function basicReduction(a: Arr): number {
   const { b, c } = someAllocatingFunction(a);
   return sum(add(b, c)) as number;
-}
-
-/**
- * Counts the bytes requested through it and the bytes of every ArrayBuffer behind what it hands
- * out that it has not seen before (the same approach as benches/cnn_memory.ts).
- */
-class Counting implements Allocator {
-  bytes = 0;
-  newBufferBytes = 0;
-  readonly #seen = new Set<ArrayBufferLike>();
-  /** `trackBuffers` false for the heap: every request is a fresh buffer, and remembering them would keep them alive. */
-  constructor(readonly inner: Allocator, readonly trackBuffers: boolean) {}
-  #saw(buffer: ArrayBufferLike): void {
-    if (!this.trackBuffers || this.#seen.has(buffer)) return;
-    this.#seen.add(buffer);
-    this.newBufferBytes += buffer.byteLength;
-  }
-  allocPtr(byteLength: number, alignment: number): Ptr {
-    this.bytes += byteLength;
-    const p = this.inner.allocPtr(byteLength, alignment);
-    this.#saw(p.buffer);
-    return p;
-  }
-  allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
-    this.bytes += length * type.BYTES_PER_ELEMENT;
-    let view: T;
-    if (this.inner.allocView) view = this.inner.allocView(type, length);
-    else {
-      const p = this.inner.allocPtr(length * type.BYTES_PER_ELEMENT, type.BYTES_PER_ELEMENT);
-      view = new type(p.buffer, p.byteOffset, length);
-    }
-    this.#saw(view.buffer);
-    return view;
-  }
-  checkpointSave(): unknown {
-    return this.inner.checkpointSave();
-  }
-  checkpointRestore(c: unknown): void {
-    this.inner.checkpointRestore(c);
-  }
-  resetBuffer(): void {
-    this.inner.resetBuffer();
-  }
-  trackChecked(): unknown {
-    return (this.inner as unknown as { trackChecked(): unknown }).trackChecked();
-  }
 }
 
 /** A prepared workload: `run()` does one run and returns its result. */
