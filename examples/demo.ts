@@ -269,4 +269,5 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-if (import.meta.main) await main(Deno.args);
+// `import.meta.main` is Deno's; under Node (the compiled tests import this module) it is absent.
+if ((import.meta as { main?: boolean }).main) await main(Deno.args);
