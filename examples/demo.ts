@@ -111,7 +111,22 @@ export function prepare(workload: Workload, variant: Variant, size: number): Pre
 interface ChildResult {
   msPerRun: number;
   bytesPerRun: number;
+  /** Minor page faults per run (`null` where /proc/self/stat is absent, i.e. not Linux). */
+  faultsPerRun: number | null;
   result: number;
+}
+
+/**
+ * The process's minor page faults so far (Linux's /proc/self/stat), or `null`. Fresh heap
+ * memory is faulted in page by page; this is much of what a large heap allocation costs.
+ */
+function minorFaults(): number | null {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+  } catch {
+    return null;
+  }
 }
 
 function child(workload: Workload, variant: Variant, size: number, runs: number): void {
@@ -121,11 +136,14 @@ function child(workload: Workload, variant: Variant, size: number, runs: number)
   let result = 0;
   for (let i = 0; i < (workload === "cnn" ? 2 : 10); i++) result = p.run();
   p.takeBytes();
+  const f0 = minorFaults();
   const t = performance.now();
   for (let r = 0; r < runs; r++) result = p.run();
   const ms = (performance.now() - t) / Math.max(runs, 1);
+  const f1 = minorFaults();
   const bytes = p.takeBytes() / Math.max(runs, 1);
-  const out: ChildResult = { msPerRun: ms, bytesPerRun: bytes, result };
+  const faultsPerRun = f0 === null || f1 === null ? null : (f1 - f0) / Math.max(runs, 1);
+  const out: ChildResult = { msPerRun: ms, bytesPerRun: bytes, faultsPerRun, result };
   console.log("RESULT " + JSON.stringify(out));
 }
 
@@ -210,6 +228,7 @@ async function main(args: string[]): Promise<void> {
         runs,
         msPerRun: all.r.msPerRun,
         bytesPerRun: all.r.bytesPerRun,
+        faultsPerRun: all.r.faultsPerRun,
         gcMajor: Math.max(0, all.major - warm.major),
         gcMinor: Math.max(0, all.minor - warm.minor),
         result: all.r.result,
@@ -226,7 +245,8 @@ async function main(args: string[]): Promise<void> {
   const method =
     "steady state after warm-up (10 reductions, 2 CNN passes), one subprocess per variant; bytes: ArrayBuffer bytes " +
     "of fresh buffers per run (heap: every array requested; bump: buffers not seen in warm-up); " +
-    "GC: --trace-gc lines (Mark-Compact major, Scavenge minor) of the measured runs";
+    "GC: --trace-gc lines (Mark-Compact major, Scavenge minor) of the measured runs; " +
+    "page faults: minor faults per run (/proc/self/stat), fresh heap memory being mapped in";
   const command = `deno task demo --n ${n} --iterations ${iterations} --images ${images}`;
   if (json) {
     console.log(JSON.stringify({ command, method, workloads }, null, 2));
@@ -242,6 +262,7 @@ async function main(args: string[]): Promise<void> {
     "time/run",
     "vs heap",
     "bytes/run",
+    "page faults/run",
     "GC major",
     "GC minor",
     "result",
@@ -256,6 +277,7 @@ async function main(args: string[]): Promise<void> {
         `${c.msPerRun.toFixed(3)} ms`,
         `${(h.msPerRun / c.msPerRun).toFixed(2)}×`,
         mib(c.bytesPerRun),
+        c.faultsPerRun === null ? "—" : c.faultsPerRun.toFixed(0),
         String(c.gcMajor),
         String(c.gcMinor),
         c.result.toPrecision(8),
