@@ -129,12 +129,19 @@ function minorFaults(): number | null {
   }
 }
 
+/**
+ * Warm-up runs: enough to compile the code and to let the arena reach its steady size. An
+ * AutoscalingAllocBuffer remembers its initial size among the last 5 resets' usage, so it
+ * settles after 6 resets; a reduction run resets once, a CNN pass once per batch of 32.
+ */
+export function warmUpRuns(workload: Workload, size: number): number {
+  return workload === "cnn" ? Math.max(2, Math.ceil(8 / Math.ceil(size / 32))) : 10;
+}
+
 function child(workload: Workload, variant: Variant, size: number, runs: number): void {
   const p = prepare(workload, variant, size);
-  // Warm-up: compiles the code and lets the arena reach its steady size (an
-  // AutoscalingAllocBuffer resizes to fit after a few resets; a CNN pass resets 32 times).
   let result = 0;
-  for (let i = 0; i < (workload === "cnn" ? 2 : 10); i++) result = p.run();
+  for (let i = 0; i < warmUpRuns(workload, size); i++) result = p.run();
   p.takeBytes();
   const f0 = minorFaults();
   const t = performance.now();
@@ -175,12 +182,27 @@ time per run, ArrayBuffer bytes allocated per run and GC counts, in steady state
   --json           machine-readable output (for scripts/bench_report.ts)
   --help           this text`;
 
+const FLAGS = ["--quick", "--json", "--help"];
+const VALUED = ["--n", "--iterations", "--images"];
+
+/** Throws a TypeError naming the first argument that is not one of the demo's options. */
+function checkArgs(args: string[]): void {
+  for (let i = 0; i < args.length; i++) {
+    if (VALUED.includes(args[i])) i++;
+    else if (!FLAGS.includes(args[i])) {
+      throw new TypeError(`Cannot run the demo: unknown option ${args[i]} (see --help)`);
+    }
+  }
+}
+
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(name);
   if (i < 0) return fallback;
   const v = Number(args[i + 1]);
   if (!Number.isInteger(v) || v < 1) {
-    throw new RangeError(`Cannot read ${name}: expected a positive integer, got ${args[i + 1]}`);
+    throw new RangeError(
+      `Cannot run the demo: ${name} must be a positive integer, got ${args[i + 1]}`,
+    );
   }
   return v;
 }
@@ -194,6 +216,7 @@ async function main(args: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
+  checkArgs(args);
   const quick = args.includes("--quick");
   const n = option(args, "--n", 100_000);
   const iterations = option(args, "--iterations", quick ? 30 : 300);
@@ -243,7 +266,9 @@ async function main(args: string[]): Promise<void> {
   }
   Deno.stderr.writeSync(new TextEncoder().encode("\r".padEnd(71) + "\r"));
   const method =
-    "steady state after warm-up (10 reductions, 2 CNN passes), one subprocess per variant; bytes: ArrayBuffer bytes " +
+    `steady state after warm-up (${warmUpRuns("reduction", n)} reductions, ${
+      warmUpRuns("cnn", images)
+    } CNN passes), one subprocess per variant; bytes: ArrayBuffer bytes ` +
     "of fresh buffers per run (heap: every array requested; bump: buffers not seen in warm-up); " +
     "GC: --trace-gc lines (Mark-Compact major, Scavenge minor) of the measured runs; " +
     "page faults: minor faults per run (/proc/self/stat), fresh heap memory being mapped in";
@@ -292,4 +317,11 @@ async function main(args: string[]): Promise<void> {
 }
 
 // `import.meta.main` is Deno's; under Node (the compiled tests import this module) it is absent.
-if ((import.meta as { main?: boolean }).main) await main(Deno.args);
+if ((import.meta as { main?: boolean }).main) {
+  try {
+    await main(Deno.args);
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    Deno.exit(2);
+  }
+}

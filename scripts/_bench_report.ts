@@ -213,12 +213,21 @@ export const ALLOC_GROUP = (n: number): RegExp => new RegExp(`^Float64 × ${n}$`
 export const HEAP_CASE = /^new Float64Array\(n\)$/;
 export const POOL_CASE = /^typedarray-pool/;
 export const BUMP_CASE = /^hand-written bump/;
+/**
+ * The file of the allocation group's reference cases (heap, pools, hand bump). Other files may
+ * add cases to the same groups (benches/autoscaling_alloc_bench.ts); they are compared with
+ * these references from the same run.
+ */
+export const ALLOC_FILE = /(^|\/)alloc_bench\.ts$/;
 /** The design's headline form: `noEscape(fn)` + `alloc(Float64Array, n)` on the default buffer. */
 export const DEFAULT_BUFFER_CASE = /^default buffer/;
 /** The other allocation cases of the library (one per buffer and form). */
 const OTHER_CASES = [HEAP_CASE, POOL_CASE, BUMP_CASE, /thi\.ng|MemPool/];
 
-/** The library's cases of the allocation group for `n` values (every buffer and form). */
+/**
+ * The library's cases of the allocation group for `n` values (every buffer and form, from
+ * every file).
+ */
 export function libraryAllocCases(cases: readonly BenchCase[], n: number): BenchCase[] {
   const g = ALLOC_GROUP(n);
   return cases.filter((c) =>
@@ -272,10 +281,10 @@ export function evaluateTargets(
 ): TargetResult[] {
   const out: TargetResult[] = [];
   const g30 = ALLOC_GROUP(30);
-  const ours = findCase(cases, { group: g30, name: DEFAULT_BUFFER_CASE });
-  const heap = findCase(cases, { group: g30, name: HEAP_CASE });
-  const pool = findCase(cases, { group: g30, name: POOL_CASE });
-  const bump = findCase(cases, { group: g30, name: BUMP_CASE });
+  const ours = findCase(cases, { file: ALLOC_FILE, group: g30, name: DEFAULT_BUFFER_CASE });
+  const heap = findCase(cases, { file: ALLOC_FILE, group: g30, name: HEAP_CASE });
+  const pool = findCase(cases, { file: ALLOC_FILE, group: g30, name: POOL_CASE });
+  const bump = findCase(cases, { file: ALLOC_FILE, group: g30, name: BUMP_CASE });
   const src30 = (other: BenchCase | undefined) =>
     ours && other
       ? `${ours.file} "Float64 × 30": ${formatNs(ours.avg)} vs ${formatNs(other.avg)}`
@@ -578,8 +587,11 @@ export function allocationGroups(cases: readonly BenchCase[]): ChartGroup[] {
   sizes.sort((a, b) => a - b);
   return sizes.map((n) => ({
     title: `${n.toLocaleString("en-US")} Float64 (${formatBytes(n * 8)})`,
-    rows: cases.filter((c) => ALLOC_GROUP(n).test(c.group ?? "") && Number.isFinite(c.avg))
-      .map((c) => ({ label: chartLabel(c.name), ns: c.avg, kind: allocKind(c.name) })),
+    // A case name seen in an earlier file (another file's own baseline) is drawn once.
+    rows: cases.filter((c, i) =>
+      ALLOC_GROUP(n).test(c.group ?? "") && Number.isFinite(c.avg) &&
+      cases.findIndex((d) => d.group === c.group && d.name === c.name) === i
+    ).map((c) => ({ label: chartLabel(c.name), ns: c.avg, kind: allocKind(c.name) })),
   }));
 }
 
@@ -693,9 +705,9 @@ export function targetsTable(targets: readonly TargetResult[]): string {
 /** For each of the library's allocation cases of 30 values, the three allocation ratios. */
 export function perBufferTable(cases: readonly BenchCase[]): string {
   const g = ALLOC_GROUP(30);
-  const heap = findCase(cases, { group: g, name: HEAP_CASE });
-  const pool = findCase(cases, { group: g, name: POOL_CASE });
-  const bump = findCase(cases, { group: g, name: BUMP_CASE });
+  const heap = findCase(cases, { file: ALLOC_FILE, group: g, name: HEAP_CASE });
+  const pool = findCase(cases, { file: ALLOC_FILE, group: g, name: POOL_CASE });
+  const bump = findCase(cases, { file: ALLOC_FILE, group: g, name: BUMP_CASE });
   const rows = libraryAllocCases(cases, 30).map((c) => [
     c.name,
     formatNs(c.avg),

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { basicReduction, prepare, VARIANTS } from "../examples/demo.ts";
+import { basicReduction, prepare, VARIANTS, warmUpRuns } from "../examples/demo.ts";
 import { NDArray } from "../arrays/mod.ts";
 import { assertAlmostEquals } from "./_helpers.ts";
 
@@ -35,5 +35,17 @@ describe("examples/demo.ts", () => {
     bump.takeBytes();
     bump.run();
     assert.equal(bump.takeBytes(), 0);
+  });
+
+  it("warmUpRuns() settles the arena: no fresh bump bytes afterwards, even with two batches a pass", () => {
+    for (const images of [40, 100]) {
+      const p = prepare("cnn", "alloc", images);
+      for (let i = 0; i < warmUpRuns("cnn", images); i++) p.run();
+      p.takeBytes();
+      p.run();
+      assert.equal(p.takeBytes(), 0, `${images} images`);
+    }
+    assert.equal(warmUpRuns("cnn", 1000), 2);
+    assert.equal(warmUpRuns("cnn", 40), 4);
   });
 });

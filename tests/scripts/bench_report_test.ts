@@ -153,6 +153,18 @@ describe("scripts/_bench_report.ts", () => {
     assert.equal(bump.measured, "1.33× the time");
   });
 
+  it("evaluateTargets() takes the allocation references from alloc_bench.ts only", () => {
+    const other = "benches/autoscaling_alloc_bench.ts";
+    const t = evaluateTargets(
+      cases([
+        bench(other, "Float64 × 30", "new Float64Array(n)", 6000, true),
+        ...allocGroup30({ heap: 600, pool: 70, bump: 30, ours: 40 }),
+      ]),
+      undefined,
+    );
+    assert.equal(t[0].measured, "15.0× faster");
+  });
+
   it("evaluateTargets() words a ratio below 1 as slower, and misses it", () => {
     const t = evaluateTargets(
       cases(allocGroup30({ heap: 600, pool: 35, bump: 30, ours: 40 })),
@@ -239,11 +251,15 @@ describe("scripts/_bench_report.ts", () => {
       bench(f, "Float64 × 8", "new Float64Array(n)", 500, true),
       bench(f, "Float64 × 8", "AllocBuffer noEscape + alloc", 50),
       bench(f, "other group", "x", 1),
+      bench("benches/autoscaling_alloc_bench.ts", "Float64 × 8", "new Float64Array(n)", 900, true),
+      bench("benches/autoscaling_alloc_bench.ts", "Float64 × 8", "AutoscalingAllocBuffer x", 60),
     ]));
     assert.deepEqual(groups.map((g) => g.title), ["8 Float64 (64 B)", "1,000 Float64 (7.81 KiB)"]);
-    assert.deepEqual(groups[0].rows.map((r) => r.label), [
-      "new Float64Array(n)",
-      "AllocBuffer noEscape + alloc",
+    // Another file's cases join the group; its own baseline is not drawn twice.
+    assert.deepEqual(groups[0].rows.map((r) => [r.label, r.ns]), [
+      ["new Float64Array(n)", 500],
+      ["AllocBuffer noEscape + alloc", 50],
+      ["AutoscalingAllocBuffer x", 60],
     ]);
   });
 
