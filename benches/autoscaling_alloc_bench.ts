@@ -7,7 +7,7 @@
 //   deno bench -A benches/autoscaling_alloc_bench.ts
 //   ALLOC_BENCH_SIZES=30 deno bench -A benches/autoscaling_alloc_bench.ts   (one group)
 
-import { alloc, AutoscalingAllocBuffer, noEscape } from "../allocators/mod.ts";
+import { alloc, type Allocator, AutoscalingAllocBuffer, noEscape } from "../allocators/mod.ts";
 import { BumperAllocator } from "../arrays/mod.ts";
 
 const SIZES = (Deno.env.get("ALLOC_BENCH_SIZES") ?? "8,30,1000,100000").split(",").map(Number);
@@ -29,33 +29,25 @@ for (const n of SIZES) {
     },
   });
 
-  const autoscaling = new AutoscalingAllocBuffer();
-  Deno.bench({
-    name: "AutoscalingAllocBuffer noEscape + alloc",
-    group,
-    fn() {
-      total += noEscape(autoscaling, () => {
-        const a = alloc(autoscaling, Float64Array, n);
-        a[0] = 1;
-        sink = a;
-        return a.length;
-      });
-    },
-  });
-
-  const bumper = new BumperAllocator();
-  Deno.bench({
-    name: "BumperAllocator (AutoscalingAllocBuffer) noEscape + alloc",
-    group,
-    fn() {
-      total += noEscape(bumper, () => {
-        const a = alloc(bumper, Float64Array, n);
-        a[0] = 1;
-        sink = a;
-        return a.length;
-      });
-    },
-  });
+  // Each case: a region on `buf`, one allocation of n values, one write, the sink.
+  const regionCase = (name: string, buf: Allocator) =>
+    Deno.bench({
+      name,
+      group,
+      fn() {
+        total += noEscape(buf, () => {
+          const a = alloc(buf, Float64Array, n);
+          a[0] = 1;
+          sink = a;
+          return a.length;
+        });
+      },
+    });
+  regionCase("AutoscalingAllocBuffer noEscape + alloc", new AutoscalingAllocBuffer());
+  regionCase(
+    "BumperAllocator (AutoscalingAllocBuffer) noEscape + alloc",
+    new BumperAllocator(),
+  );
 }
 
 addEventListener("unload", () => {
