@@ -267,7 +267,12 @@ function check(
   return { what, target, measured: measured(ratio), met: ok(ratio), source };
 }
 
-const faster = (r: number) => r >= 1 ? `${formatRatio(r)} faster` : `${formatRatio(1 / r)} slower`;
+const faster = (r: number) =>
+  Math.abs(r - 1) < 0.005
+    ? "same speed"
+    : r >= 1
+    ? `${formatRatio(r)} faster`
+    : `${formatRatio(1 / r)} slower`;
 const ofTime = (r: number) => `${formatRatio(r)} the time`;
 const fewer = (r: number) => `${formatRatio(r)} fewer`;
 
@@ -610,7 +615,7 @@ export interface RunInfo {
   deno: string;
   v8: string;
   typescript: string;
-  /** 1-minute load average before and after the run. */
+  /** 1-minute load average before and after the run; NaN when rewritten from saved results. */
   loadBefore: number;
   loadAfter: number;
   /** `true` for a `--quick` run (a subset, not for citing). */
@@ -751,9 +756,11 @@ export function reportMarkdown(
     "",
     ...info.commands.map((c) => `- \`${c}\``),
     `- Machine: ${info.cpu}, ${info.cores} cores, ${info.memory} RAM, ${info.os}`,
-    `- Load average (1 min) before / after the run: ${info.loadBefore.toFixed(2)} / ${
-      info.loadAfter.toFixed(2)
-    }${info.loadBefore > 0.5 * info.cores ? " (the machine was busy: expect noise)" : ""}`,
+    Number.isNaN(info.loadBefore)
+      ? "- Load average: not recorded (this report was rewritten from saved results)"
+      : `- Load average (1 min) before / after the run: ${info.loadBefore.toFixed(2)} / ${
+        info.loadAfter.toFixed(2)
+      }${info.loadBefore > 0.5 * info.cores ? " (the machine was busy: expect noise)" : ""}`,
     `- Runtime: Deno ${info.deno}, V8 ${info.v8}, TypeScript ${info.typescript}`,
     "- Times are `deno bench` means per call (each bench's `p75`/`p99` are in the tables below).",
     "",

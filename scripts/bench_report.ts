@@ -200,8 +200,9 @@ async function main(args: string[]): Promise<number> {
     deno: Deno.version.deno,
     v8: Deno.version.v8,
     typescript: Deno.version.typescript,
-    loadBefore,
-    loadAfter,
+    // Rewritten from saved results, the load now says nothing about the run's.
+    loadBefore: o.from ? NaN : loadBefore,
+    loadAfter: o.from ? NaN : loadAfter,
     quick: o.quick,
   };
   Deno.mkdirSync(outDir, { recursive: true });

@@ -173,6 +173,11 @@ describe("scripts/_bench_report.ts", () => {
     const pool = t.find((x) => /typedarray-pool/.test(x.what))!;
     assert.equal(pool.measured, "1.14× slower");
     assert.equal(pool.met, false);
+    const same = evaluateTargets(
+      cases(allocGroup30({ heap: 600, pool: 40.1, bump: 30, ours: 40 })),
+      undefined,
+    );
+    assert.equal(same.find((x) => /typedarray-pool/.test(x.what))!.measured, "same speed");
   });
 
   it("evaluateTargets() reports every target, missing benches as not measured", () => {
@@ -309,5 +314,8 @@ describe("scripts/_bench_report.ts", () => {
     assert.match(md, /Machine: Test CPU, 2 cores/);
     assert.match(md, /!\[[^\]]*\]\(chart\.svg\)/);
     assert.doesNotMatch(reportMarkdown(INFO, c, d, targets), /Quick run/);
+    assert.match(md, /Load average \(1 min\) before \/ after the run: 0\.10 \/ 0\.20/);
+    const rewritten = reportMarkdown({ ...INFO, loadBefore: NaN, loadAfter: NaN }, c, d, targets);
+    assert.match(rewritten, /Load average: not recorded/);
   });
 });
