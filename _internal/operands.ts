@@ -5,7 +5,7 @@
 
 import { describeValue, fmtShape, isBigIntData } from "./describe.ts";
 import { isRowMajor, rowMajorStrides } from "./layout.ts";
-import { COPY_ROW, type Data, run2 } from "./loops.ts";
+import { COPY_ROW, type Data, walk } from "./loops.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
 import { isTypedArray, NDArray } from "../arrays/ndarray.ts";
 import { copy, similarOf } from "../arrays/similar.ts";
@@ -245,7 +245,7 @@ export function assign(dst: View, src: View): void {
   if (dst.size === 0) return;
   const st = broadcastStrides(src, dst.shape);
   const s = unaliased(dst, src, st);
-  run2(
+  walk(
     COPY_ROW,
     dst.shape,
     dst.data,

@@ -7,7 +7,7 @@
 
 import { describeValue, fmtShape } from "../_internal/describe.ts";
 import { isRowMajor, reshapeStrides, rowMajorStrides, sizeOf } from "../_internal/layout.ts";
-import { forEachRow } from "../_internal/loops.ts";
+import { walk } from "../_internal/loops.ts";
 import {
   assertElementType,
   type TypedArray,
@@ -562,9 +562,15 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       data.fill(v, this.#offset, this.#offset + this.#size);
       return this;
     }
-    forEachRow(shape, this.#strides, this.#offset, (start, n, st) => {
-      for (let j = 0, o = start; j < n; j++, o += st) data[o] = v;
-    });
+    walk(
+      (n, d, o, st) => {
+        for (let j = 0; j < n; j++, o += st) d[o] = v;
+      },
+      shape,
+      data,
+      this.#offset,
+      this.#strides,
+    );
     return this;
   }
 

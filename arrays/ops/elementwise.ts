@@ -26,7 +26,7 @@
  */
 
 import { describeValue, fmtShape, isBigIntData } from "../../_internal/describe.ts";
-import { COPY_ROW, type Data, type Row2, type Row3, run2, run3 } from "../../_internal/loops.ts";
+import { COPY_ROW, type Data, type Row, walk } from "../../_internal/loops.ts";
 import {
   assign,
   broadcastShapes,
@@ -114,7 +114,7 @@ function binary(name: string, a: unknown, b: unknown, out: unknown, rule: Rule):
   const o = res.view;
   if (o.size === 0) return res.result;
   const wa = walkOf(o, A, SCALAR_A), wb = walkOf(o, B, SCALAR_B);
-  run3(
+  walk(
     BINARY[name],
     shape,
     o.data,
@@ -137,7 +137,7 @@ function unary(name: string, x: unknown, out: unknown, rule: Rule): unknown {
   const o = res.view;
   if (o.size === 0) return res.result;
   const w = walkOf(o, X, null);
-  run2(UNARY[name], o.shape, o.data, o.offset, o.strides, w.data, w.offset, w.strides);
+  walk(UNARY[name], o.shape, o.data, o.offset, o.strides, w.data, w.offset, w.strides);
   return res.result;
 }
 
@@ -1077,7 +1077,7 @@ export function map<X extends ArrayInput, O extends ArrayInput | null | undefine
   if (o.size === 0) return res.result as never;
   const big = isBigIntData(o.data);
   const f = fn as (v: unknown) => unknown;
-  const row: Row2 = (od, oo, os, xd, xo, xs, n) => {
+  const row: Row = (n, od, oo, os, xd, xo, xs) => {
     for (let i = 0; i < n; i++, oo += os, xo += xs) {
       const v = f(xd[xo]);
       if ((typeof v === "bigint") !== big || typeof v !== "number" && !big) {
@@ -1087,7 +1087,7 @@ export function map<X extends ArrayInput, O extends ArrayInput | null | undefine
     }
   };
   const w = walkOf(o, X, null);
-  run2(row, o.shape, o.data, o.offset, o.strides, w.data, w.offset, w.strides);
+  walk(row, o.shape, o.data, o.offset, o.strides, w.data, w.offset, w.strides);
   return res.result as never;
 }
 
@@ -1155,7 +1155,7 @@ export function zip<
   if (o.size === 0) return res.result as never;
   const big = isBigIntData(o.data);
   const f = fn as (x: unknown, y: unknown) => unknown;
-  const row: Row3 = (od, oo, os, ad, ao, as, bd, bo, bs, n) => {
+  const row: Row = (n, od, oo, os, ad, ao, as, bd, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) {
       const v = f(ad[ao], bd[bo]);
       if ((typeof v === "bigint") !== big || typeof v !== "number" && !big) {
@@ -1165,7 +1165,7 @@ export function zip<
     }
   };
   const wa = walkOf(o, A, null), wb = walkOf(o, B, null);
-  run3(
+  walk(
     row,
     shape,
     o.data,
@@ -1230,7 +1230,7 @@ export function copyTo<O extends ArrayInput>(src: Operand | bigint, out: O): O {
     assign(o, S);
   } else if (o.size > 0) {
     const w = walkOf(o, S, null);
-    run2(COPY_ROW, o.shape, o.data, o.offset, o.strides, w.data, w.offset, w.strides);
+    walk(COPY_ROW, o.shape, o.data, o.offset, o.strides, w.data, w.offset, w.strides);
   }
   return out;
 }

@@ -7,7 +7,8 @@
 
 import { describeValue, fmtShape } from "../../_internal/describe.ts";
 import { gemmAccumulate } from "../../_internal/gemm.ts";
-import type { Data } from "../../_internal/loops.ts";
+import { rowMajorStrides } from "../../_internal/layout.ts";
+import { type Data, walk } from "../../_internal/loops.ts";
 import {
   assign,
   broadcastShapes,
@@ -158,20 +159,26 @@ export function matmul<
   const as = batchStrides(A, batch), bs = batchStrides(Bx, batch);
   const a0 = A.strides[na - 2], a1 = A.strides[na - 1];
   const b0 = Bx.strides[nb - 2], b1 = Bx.strides[nb - 1];
-  const count = batch.reduce((p, q) => p * q, 1);
-  const idx = new Array<number>(batch.length).fill(0);
-  let ao = A.offset, bo = Bx.offset;
-  for (let t = 0; t < count; t++) {
-    gemm(m, k, n, A.data, ao, a0, a1, Bx.data, bo, b0, b1, c.data, c.offset + t * m * n);
-    for (let q = batch.length - 1; q >= 0; q--) {
-      ao += as[q];
-      bo += bs[q];
-      if (++idx[q] < batch[q]) break;
-      ao -= as[q] * batch[q];
-      bo -= bs[q] * batch[q];
-      idx[q] = 0;
-    }
-  }
+  // One matrix product per index of the batch axes; `c` is row-major, m·n elements per matrix.
+  const cs = rowMajorStrides(batch);
+  for (let q = 0; q < cs.length; q++) cs[q] *= m * n;
+  walk(
+    (len, cd, co, cstep, ad, ao, astep, bd, bo, bstep) => {
+      for (let t = 0; t < len; t++, co += cstep, ao += astep, bo += bstep) {
+        gemm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co);
+      }
+    },
+    batch,
+    c.data,
+    c.offset,
+    cs,
+    A.data,
+    A.offset,
+    as,
+    Bx.data,
+    Bx.offset,
+    bs,
+  );
   return finish(res, c) as never;
 }
 

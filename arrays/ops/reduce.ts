@@ -11,7 +11,8 @@
  * @module
  */
 
-import { coalesce, type Data, forEachRow, type Row2, run2 } from "../../_internal/loops.ts";
+import { isRowMajor } from "../../_internal/layout.ts";
+import { type Data, type Row, walk } from "../../_internal/loops.ts";
 import {
   finish,
   floatType,
@@ -94,27 +95,34 @@ function reduceAll(kind: Kind, x: View, action: string): number {
     }
     return kind === "sum" ? 0 : kind === "prod" ? 1 : NaN;
   }
-  const { shape, strides: [st] } = coalesce(x.shape, [x.strides]);
-  if (shape.length <= 1) return line(kind, x.data, x.offset, st[0] ?? 1, n);
+  if (x.shape.length <= 1) return line(kind, x.data, x.offset, x.strides[0] ?? 1, n);
+  if (isRowMajor(x.shape, x.strides)) return line(kind, x.data, x.offset, 1, n);
   // Rows of the last (merged) axis, combined across rows. Arg- reductions track the row-major
-  // position of each row's first element.
+  // position of each row's first element: positions in the merged layout follow the original
+  // row-major order.
   let acc = kind === "prod" ? 1 : 0, best = NaN, bestAt = -1, base = 0;
   const arg = kind === "argmax" || kind === "max" ? "argmax" : "argmin";
-  forEachRow(shape, st, x.offset, (o, len, step) => {
-    if (kind === "sum" || kind === "mean") acc += line("sum", x.data, o, step, len);
-    else if (kind === "prod") acc *= line("prod", x.data, o, step, len);
-    else {
-      const i = line(arg, x.data, o, step, len);
-      const v = x.data[o + i * step];
-      if (
-        bestAt < 0 || (best === best && (v !== v || (arg === "argmax" ? v > best : v < best)))
-      ) {
-        best = v;
-        bestAt = base + i;
+  walk(
+    (len, d, o, step) => {
+      if (kind === "sum" || kind === "mean") acc += line("sum", d, o, step, len);
+      else if (kind === "prod") acc *= line("prod", d, o, step, len);
+      else {
+        const i = line(arg, d, o, step, len);
+        const v = d[o + i * step];
+        if (
+          bestAt < 0 || (best === best && (v !== v || (arg === "argmax" ? v > best : v < best)))
+        ) {
+          best = v;
+          bestAt = base + i;
+        }
       }
-    }
-    base += len;
-  });
+      base += len;
+    },
+    x.shape,
+    x.data,
+    x.offset,
+    x.strides,
+  );
   switch (kind) {
     case "sum":
     case "prod":
@@ -125,8 +133,6 @@ function reduceAll(kind: Kind, x: View, action: string): number {
     case "min":
       return best;
     default:
-      // Positions in the coalesced layout follow the original row-major order, so `bestAt`
-      // is the flat row-major index.
       return bestAt;
   }
 }
@@ -157,11 +163,11 @@ function reduce(kind: Kind, x: unknown, axis: unknown, out: unknown): unknown {
   const res = output([x], dtype, shape, out, action);
   if (res.view.size === 0) return res.result;
   const w = writable(res, [X]);
-  const row: Row2 = (o, oo, os, a, ao, as, m) => {
+  const row: Row = (m, o, oo, os, a, ao, as) => {
     for (let i = 0; i < m; i++, oo += os, ao += as) o[oo] = line(kind, a, ao, st, n);
   };
   const inStrides = X.strides.filter((_, k) => k !== ax);
-  run2(row, shape, w.data, w.offset, w.strides, X.data, X.offset, inStrides);
+  walk(row, shape, w.data, w.offset, w.strides, X.data, X.offset, inStrides);
   return finish(res, w);
 }
 
