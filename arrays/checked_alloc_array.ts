@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describeValue } from "../_internal/describe.ts";
+import { describeHead, describeValue } from "../_internal/describe.ts";
 import type { Allocator } from "../allocators/allocator.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
 import { allocationSite, constructTrusted, copySite, markTrusted } from "./_core.ts";
@@ -420,8 +420,6 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
    */
   override describe(): string {
     if (this.#validity.valid) return super.describe();
-    return `CheckedAllocArray<${this.dtype.name} ${
-      this.ndim === 0 ? "scalar" : this.shape.join("×")
-    }> (memory deallocated)`;
+    return `${describeHead("CheckedAllocArray", this.dtype.name, this.shape)} (memory deallocated)`;
   }
 }

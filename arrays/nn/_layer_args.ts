@@ -34,7 +34,7 @@ export function pairOf(
   if (!Number.isSafeInteger(v[0]) || !Number.isSafeInteger(v[1]) || v[0] < min || v[1] < min) {
     throw new RangeError(
       `Cannot ${action}: ${what} must be integers >= ${min}, got ${
-        typeof value === "number" ? value : `[${v.join(", ")}]`
+        typeof value === "number" ? value : fmtShape(v)
       }`,
     );
   }

@@ -270,9 +270,9 @@ export function transpose<
       axes.some((v) => !(Number.isInteger(v) && v >= 0 && v < nd))
     ) {
       throw new RangeError(
-        `Cannot ${action}: axes [${axes.join(", ")}] is not a permutation of 0..${
-          nd - 1
-        } for shape ${fmtShape(X.shape)}`,
+        `Cannot ${action}: axes ${fmtShape(axes)} is not a permutation of 0..${nd - 1} for shape ${
+          fmtShape(X.shape)
+        }`,
       );
     }
     perm = axes.slice();

@@ -10,6 +10,7 @@
 
 import { describeValue, fmtShape, isBigIntData } from "../../_internal/describe.ts";
 import { reshapeStrides, rowMajorStrides } from "../../_internal/layout.ts";
+import { resolveShape } from "../../_internal/validate.ts";
 import {
   assign,
   detached,
@@ -25,51 +26,6 @@ import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { asNDArray } from "../ndarray.ts";
 import type { ArrayInput, ElementsOf, ResultArray, Returned } from "./operand.ts";
 import { copy } from "../similar.ts";
-
-/** The shape `dims` asks for `size` elements, with one `-1` inferred. */
-function resolveShape(dims: unknown, size: number, action: string): number[] {
-  if (!Array.isArray(dims)) {
-    throw new TypeError(
-      `Cannot ${action}: shape must be an array of dimensions, got ${describeValue(dims)}`,
-    );
-  }
-  let infer = -1, known = 1;
-  const shape = new Array<number>(dims.length);
-  for (let i = 0; i < dims.length; i++) {
-    const d = dims[i];
-    if (typeof d !== "number") {
-      throw new TypeError(
-        `Cannot ${action}: dimension ${i} must be a number, got ${describeValue(d)}`,
-      );
-    }
-    if (d === -1 && infer < 0) {
-      infer = i;
-      continue;
-    }
-    if (!Number.isSafeInteger(d) || d < 0) {
-      throw new RangeError(
-        `Cannot ${action}: dimension ${i} must be a non-negative integer (or one -1), got ${d}`,
-      );
-    }
-    shape[i] = d;
-    known *= d;
-  }
-  if (infer >= 0) {
-    if (known === 0 || size % known !== 0) {
-      throw new RangeError(
-        `Cannot ${action}: cannot infer dimension ${infer} of [${
-          dims.join(", ")
-        }] for ${size} elements`,
-      );
-    }
-    shape[infer] = size / known;
-  } else if (known !== size) {
-    throw new RangeError(
-      `Cannot ${action}: shape [${dims.join(", ")}] has ${known} elements, the array has ${size}`,
-    );
-  }
-  return shape;
-}
 
 /** `x` reshaped: a view when the layout allows, else a copy (from `similar`) reshaped. */
 function reshaped(x: View, shape: number[], out: unknown, action: string): unknown {
@@ -124,7 +80,7 @@ export function reshape<
 >(x: X, shape: readonly number[], out?: O): Returned<O, ResultArray<X, ElementsOf<X>>> {
   const action = "compute reshape()";
   const X = viewOf(x, action, "x");
-  return reshaped(X, resolveShape(shape, X.size, action), out, action) as never;
+  return reshaped(X, resolveShape(shape, X.shape, X.size, action), out, action) as never;
 }
 
 /**

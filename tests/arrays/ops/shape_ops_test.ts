@@ -78,9 +78,11 @@ describe("reshape() and flatten()", () => {
     assert.throws(
       () => reshape(x, [4, 2]),
       (e: Error) =>
-        e instanceof RangeError && /shape \[4, 2\] has 8 elements, the array has 6/.test(e.message),
+        e instanceof RangeError &&
+        /shape \[4, 2\] has 8 elements, the array \[6\] has 6/.test(e.message),
     );
-    assert.throws(() => reshape(x, [-1, -1]), /dimension 1 must be a non-negative integer/);
+    assert.throws(() => reshape(x, [-1, -1]), /dimension 1 must be >= 0, got -1/);
+    assert.throws(() => reshape(x, [2.5, 2]), /dimension 0 must be an integer, got 2.5/);
     assert.throws(() => reshape(x, [4, -1]), /cannot infer dimension 1/);
     assert.throws(() => reshape(x, "6" as never), TypeError);
     assert.throws(() => flatten(x, 1), /axis 1 is out of range/);
