@@ -1,18 +1,8 @@
-// Internal: reading the arguments the layers share (options objects, window pairs, NCHW image
-// batches, per-channel vectors) and the sliding-window arithmetic.
+// Internal: reading the arguments the layers share (window pairs, NCHW image batches,
+// per-channel vectors) and the sliding-window arithmetic.
 
 import { describeValue, fmtShape } from "../../_internal/describe.ts";
 import { numericView, type View } from "../../_internal/operands.ts";
-
-export function optionsOf(options: unknown, action: string): Record<string, unknown> {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(
-      `Cannot ${action}: options must be an object, got ${describeValue(options)}`,
-    );
-  }
-  return options as Record<string, unknown>;
-}
 
 /** A number or `[vertical, horizontal]` pair of integers ≥ `min`. */
 export function pairOf(

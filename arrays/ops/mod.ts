@@ -25,10 +25,13 @@
  *
  * @example Options, `out` and its shorthand
  * ```ts
- * import { add, NDArray } from "@x/allocarrays";
+ * import { add, NDArray, sum } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2], [3, 4]]);
+ * const cols = new NDArray(new Float64Array(2), [2]);
+ * assert.equal(sum(m, { axis: 0, out: cols }), cols);
+ * assert.deepEqual(cols.toNested(), [4, 6]);
  * const out = new NDArray(new Float64Array(4), [2, 2]);
  * add(m, 1, out); // add(m, 1, { out })
  * assert.deepEqual(out.toNested(), [[2, 3], [4, 5]]);
