@@ -111,7 +111,7 @@ describe("conv2d()", () => {
     const y = withAllocator(bump, () => conv2d(x, w));
     assert.ok(y instanceof AllocArray);
     assert.equal(y.dtype, Float32Array);
-    assert.equal(y.data.buffer, bump.buffer);
+    assert.equal(y.data.buffer, bump.buf);
     assert.deepEqual([...new Set(y)], [4.5]);
     // the weights alone make the result an AllocArray too (an adapted model, plain input)
     const y2 = withAllocator(

@@ -289,7 +289,7 @@ describe("element-wise result kinds", () => {
     const [r1, r2, r3] = withAllocator(bump, () => [add(a, plain), add(plain, a), maximum(2, a)]);
     for (const r of [r1, r2, r3]) {
       assert.ok(r instanceof AllocArray);
-      assert.equal(r.data.buffer, bump.buffer);
+      assert.equal(r.data.buffer, bump.buf);
     }
     assert.deepEqual(r2.toNested(), [11, 22, 33]);
     assert.equal(bump.allocations, 3);

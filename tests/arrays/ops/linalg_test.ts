@@ -113,7 +113,7 @@ describe("matmul()", () => {
     const a = AllocArray.fromNested([[1, 2], [3, 4]]);
     const r = withAllocator(bump, () => matmul(new Float64Array([1, 1]), a));
     assert.ok(r instanceof AllocArray);
-    assert.equal(r.data.buffer, bump.buffer);
+    assert.equal(r.data.buffer, bump.buf);
     assert.deepEqual(r.toNested(), [4, 6]);
   });
 

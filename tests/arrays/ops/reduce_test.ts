@@ -156,7 +156,7 @@ describe("reductions along an axis", () => {
     const a = new AllocArray(new Float64Array([1, 2, 3, 4]), [2, 2]);
     const r = withAllocator(bump, () => sum(a, { axis: 0 }));
     assert.ok(r instanceof AllocArray);
-    assert.equal(r.data.buffer, bump.buffer);
+    assert.equal(r.data.buffer, bump.buf);
     assert.deepEqual(r.toNested(), [4, 6]);
   });
 

@@ -41,7 +41,7 @@ describe("reshape() and flatten()", () => {
     assert.equal(view.data, a.data);
     assert.ok(view instanceof AllocArray);
     assert.equal(bump.allocations, 1);
-    assert.equal(copied.data.buffer, bump.buffer);
+    assert.equal(copied.data.buffer, bump.buf);
     assert.deepEqual(copied.toNested(), [0, 3, 1, 4, 2, 5]);
     const plain = reshape(new Float32Array(4), [2, 2]);
     assert.ok(plain instanceof NDArray && !(plain instanceof AllocArray));
@@ -161,7 +161,7 @@ describe("concat() and stack()", () => {
       () => concat([new Float32Array([1]), AllocArray.from(new Float32Array([2]))]),
     );
     assert.ok(r instanceof AllocArray);
-    assert.equal(r.data.buffer, bump.buffer);
+    assert.equal(r.data.buffer, bump.buf);
     assert.equal(r.dtype, Float32Array);
   });
 
