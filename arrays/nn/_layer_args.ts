@@ -66,7 +66,27 @@ export function vectorOf(
   return v;
 }
 
-/** Output length of a sliding window along one axis. */
-export function windows(len: number, k: number, stride: number, pad: number): number {
-  return Math.floor((len + 2 * pad - k) / stride) + 1;
+/**
+ * The output size `[OH, OW]` of sliding a `KH×KW` kernel (a convolution's, or a pooling
+ * window) `stride` apart over an `H×W` plane padded by `padding` on each side; a `RangeError`
+ * naming `what` and `over` (`"kernel"` and `"image"`, `"window"` and `"map"`) when it does not
+ * fit.
+ */
+export function slide(
+  [H, W]: readonly [number, number],
+  [KH, KW]: readonly [number, number],
+  [sh, sw]: readonly [number, number],
+  [ph, pw]: readonly [number, number],
+  what: string,
+  over: string,
+  action: string,
+): [number, number] {
+  if (H + 2 * ph < KH || W + 2 * pw < KW) {
+    throw new RangeError(
+      `Cannot ${action}: the ${KH}×${KW} ${what} is larger than the padded ${H + 2 * ph}×${
+        W + 2 * pw
+      } ${over}`,
+    );
+  }
+  return [Math.floor((H + 2 * ph - KH) / sh) + 1, Math.floor((W + 2 * pw - KW) / sw) + 1];
 }

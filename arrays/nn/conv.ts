@@ -27,7 +27,7 @@ import {
   conv3x3First8,
   im2col,
 } from "./_conv_kernels.ts";
-import { imagesOf, pairOf, vectorOf, windows } from "./_layer_args.ts";
+import { imagesOf, pairOf, slide, vectorOf } from "./_layer_args.ts";
 import type { Activation } from "./activation.ts";
 import type {
   ArrayInput,
@@ -125,17 +125,10 @@ export function conv2d<
   const opts = optionsOf(options, CONV2D_KEYS, action);
   const bias = opts.bias, out = outOf(options, opts);
   const B = vectorOf(bias, OC, "bias", action);
-  const [sh, sw] = pairOf(opts.stride, [1, 1], 1, "stride", action);
-  const [ph, pw] = pairOf(opts.padding, [0, 0], 0, "padding", action);
+  const stride = pairOf(opts.stride, [1, 1], 1, "stride", action), [sh, sw] = stride;
+  const padding = pairOf(opts.padding, [0, 0], 0, "padding", action), [ph, pw] = padding;
   const act = activationOf(opts.activation, action);
-  if (H + 2 * ph < KH || W + 2 * pw < KW) {
-    throw new RangeError(
-      `Cannot ${action}: the ${KH}×${KW} kernel is larger than the padded ${H + 2 * ph}×${
-        W + 2 * pw
-      } image`,
-    );
-  }
-  const OH = windows(H, KH, sh, ph), OW = windows(W, KW, sw, pw);
+  const [OH, OW] = slide([H, W], [KH, KW], stride, padding, "kernel", "image", action);
   const shape = X.shape.length === 4 ? [N, OC, OH, OW] : [OC, OH, OW];
   const dtype = floatType(X.data.constructor as TypedArrayConstructor);
   const inputs = [x, weight, bias];

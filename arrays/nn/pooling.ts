@@ -4,6 +4,7 @@
  * @module
  */
 
+import { fmtShape } from "../../_internal/describe.ts";
 import {
   contiguous,
   finish,
@@ -13,7 +14,7 @@ import {
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
-import { imagesOf, pairOf, windows } from "./_layer_args.ts";
+import { imagesOf, pairOf, slide } from "./_layer_args.ts";
 import { maxPool2x2 } from "./_pool_kernels.ts";
 import type {
   ArrayInput,
@@ -73,22 +74,17 @@ export function maxPool2d<
   const action = "compute maxPool2d()";
   const { v: X, dims: [N, C, H, W] } = imagesOf(x, action);
   const opts = optionsOf(options, MAX_POOL_KEYS, action), out = outOf(options, opts);
-  const [KH, KW] = pairOf(opts.window, [2, 2], 1, "window", action);
-  const [sh, sw] = pairOf(opts.stride, [KH, KW], 1, "stride", action);
-  const [ph, pw] = pairOf(opts.padding, [0, 0], 0, "padding", action);
+  const window = pairOf(opts.window, [2, 2], 1, "window", action), [KH, KW] = window;
+  const stride = pairOf(opts.stride, window, 1, "stride", action), [sh, sw] = stride;
+  const padding = pairOf(opts.padding, [0, 0], 0, "padding", action), [ph, pw] = padding;
   if (ph >= KH || pw >= KW) {
     throw new RangeError(
-      `Cannot ${action}: padding [${ph}, ${pw}] must be smaller than the window [${KH}, ${KW}]`,
+      `Cannot ${action}: padding ${fmtShape(padding)} must be smaller than the window ${
+        fmtShape(window)
+      }`,
     );
   }
-  if (H + 2 * ph < KH || W + 2 * pw < KW) {
-    throw new RangeError(
-      `Cannot ${action}: the ${KH}×${KW} window is larger than the padded ${H + 2 * ph}×${
-        W + 2 * pw
-      } map`,
-    );
-  }
-  const OH = windows(H, KH, sh, ph), OW = windows(W, KW, sw, pw);
+  const [OH, OW] = slide([H, W], window, stride, padding, "window", "map", action);
   const shape = X.shape.length === 4 ? [N, C, OH, OW] : [C, OH, OW];
   const res = output([x], X.data.constructor as TypedArrayConstructor, shape, out, action);
   if (res.view.size === 0) return res.result as never;

@@ -144,6 +144,17 @@ export function flatten<
   return reshaped(X, shape, out, action) as never;
 }
 
+/** Reads the arguments of concat/stack: the arrays (all one element kind), axis and out. */
+function joinArgs(
+  arrays: unknown,
+  options: unknown,
+  action: string,
+): { views: View[]; axis: unknown; out: unknown } {
+  const views = viewsOf(arrays, action);
+  const opts = optionsOf(options, AXIS_KEYS, action);
+  return { views, axis: opts.axis ?? 0, out: outOf(options, opts) };
+}
+
 /** Reads the list of arrays of concat/stack: all one element kind. */
 function viewsOf(arrays: unknown, action: string): View[] {
   if (!Array.isArray(arrays)) {
@@ -210,9 +221,7 @@ export function concat<
   const P extends AxisOptions | ArrayInput | null | undefined = undefined,
 >(arrays: readonly X[], options?: P): Returned<OutOf<P>, ResultArray<X, ElementsOf<X>>> {
   const action = "compute concat()";
-  const views = viewsOf(arrays, action);
-  const opts = optionsOf(options, AXIS_KEYS, action);
-  const axis = opts.axis ?? 0, out = outOf(options, opts);
+  const { views, axis, out } = joinArgs(arrays, options, action);
   const first = views[0];
   const nd = first.shape.length;
   if (nd === 0) throw new RangeError(`Cannot ${action}: 0-d arrays cannot be joined (use stack)`);
@@ -272,9 +281,7 @@ export function stack<
   const P extends AxisOptions | ArrayInput | null | undefined = undefined,
 >(arrays: readonly X[], options?: P): Returned<OutOf<P>, ResultArray<X, ElementsOf<X>>> {
   const action = "compute stack()";
-  const views = viewsOf(arrays, action);
-  const opts = optionsOf(options, AXIS_KEYS, action);
-  const axis = opts.axis ?? 0, out = outOf(options, opts);
+  const { views, axis, out } = joinArgs(arrays, options, action);
   const first = views[0];
   const ax = normalizeAxis(axis, first.shape.length + 1, action);
   for (let i = 1; i < views.length; i++) {
