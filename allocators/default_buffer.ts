@@ -53,7 +53,7 @@ export function defaultBuffer(): Allocator {
  * @returns What `fn` returns.
  * @throws {TypeError} When `buf` is not an allocator or `fn` is not a function.
  *
- * @example The seed's `with_buffer` example
+ * @example Bumper.jl's `with_buffer` example
  * ```ts
  * import { alloc, AllocBuffer, noEscape, withBuffer } from "@x/allocarrays";
  * import assert from "node:assert/strict";

@@ -86,7 +86,7 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * @throws {CheckpointError} When the region ends while a region opened after it on the same
  * allocator is still open, or its checkpoint was invalidated (the buffer was reset inside).
  *
- * @example The seed's `f(x)` with an explicit buffer
+ * @example Bumper.jl's `f(x)` with an explicit buffer
  * ```ts
  * import { alloc, AllocBuffer, noEscape } from "@x/allocarrays";
  * import assert from "node:assert/strict";

@@ -154,8 +154,9 @@ export interface CheckedArrayAllocator<C = unknown> extends Allocator<C> {
  *
  * The check is one field load and a branch: all arrays of one allocator generation share one
  * {@linkcode MemoryValidity}, so neither access nor reset takes a lock (Julia's version locks on
- * every access and costs ~46× an `AllocArray`; here the target is ≤ 3×). JavaScript runs one
- * task at a time, so a reset can never land in the middle of an access.
+ * every access and costs ~46× an `AllocArray`; `benches/scope_bench.ts` measures this one
+ * against `AllocArray`). JavaScript runs one task at a time, so a reset can never land in the
+ * middle of an access.
  *
  * A `CheckedAllocArray` wraps heap memory (a typed array or plain n-d array, always valid), or
  * is allocated by `similar` under a `BumperAllocator` or the heap. Wrapping an `AllocArray` is a
