@@ -91,7 +91,10 @@ describe("maxPool2d()", () => {
       /the 3×3 window is larger than the padded 2×2 map/,
     );
     const out = new NDArray(new Int32Array(1), [1, 1, 1]);
-    assert.equal(maxPool2d(x, out), out); // the shorthand for { out }
+    const shorthand: NDArray<Int32Array> = maxPool2d(x, out); // the shorthand for { out }
+    assert.equal(shorthand, out);
     assert.equal(out.get(0, 0, 0), 3);
+    const viaOptions: NDArray<Int32Array> = maxPool2d(x, { window: [2, 2], out });
+    assert.equal(viaOptions, out);
   });
 });
