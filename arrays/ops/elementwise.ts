@@ -234,7 +234,7 @@ function unaryOp<R extends ElementRule>(name: string, rule: R): UnaryOp<R> {
  *
  * @example A matrix plus a row, into a new array and into `out`
  * ```ts
- * import { NDArray, add } from "@x/allocarrays";
+ * import { add, NDArray } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
@@ -289,7 +289,7 @@ export const sub: BinaryOp = binaryOp("sub", "same");
  *
  * @example Scaling the rows of a matrix in place
  * ```ts
- * import { NDArray, mul } from "@x/allocarrays";
+ * import { mul, NDArray } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
@@ -316,7 +316,7 @@ export const mul: BinaryOp = binaryOp("mul", "same");
  *
  * @example Integers divide into doubles
  * ```ts
- * import { NDArray, div } from "@x/allocarrays";
+ * import { div, NDArray } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]], Int32Array);
@@ -368,7 +368,7 @@ export const pow: BinaryOp = binaryOp("pow", "same");
  *
  * @example Clipping from above
  * ```ts
- * import { NDArray, minimum } from "@x/allocarrays";
+ * import { minimum, NDArray } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
@@ -393,7 +393,7 @@ export const minimum: BinaryOp = binaryOp("minimum", "same");
  *
  * @example Clipping from below
  * ```ts
- * import { NDArray, maximum } from "@x/allocarrays";
+ * import { maximum, NDArray } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
@@ -417,7 +417,7 @@ export const maximum: BinaryOp = binaryOp("maximum", "same");
  *
  * @example Where a matrix equals a number
  * ```ts
- * import { NDArray, equal } from "@x/allocarrays";
+ * import { equal, NDArray } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
@@ -465,7 +465,7 @@ export const notEqual: BinaryOp<"bool"> = binaryOp("notEqual", "bool");
  *
  * @example Comparing a matrix with a row
  * ```ts
- * import { NDArray, less } from "@x/allocarrays";
+ * import { less, NDArray } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
@@ -489,7 +489,7 @@ export const less: BinaryOp<"bool"> = binaryOp("less", "bool");
  *
  * @example Comparing a matrix with a number
  * ```ts
- * import { NDArray, lessEqual } from "@x/allocarrays";
+ * import { lessEqual, NDArray } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
@@ -513,7 +513,7 @@ export const lessEqual: BinaryOp<"bool"> = binaryOp("lessEqual", "bool");
  *
  * @example Comparing a matrix with a number
  * ```ts
- * import { NDArray, greater } from "@x/allocarrays";
+ * import { greater, NDArray } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
@@ -537,7 +537,7 @@ export const greater: BinaryOp<"bool"> = binaryOp("greater", "bool");
  *
  * @example Comparing a matrix with a number
  * ```ts
- * import { NDArray, greaterEqual } from "@x/allocarrays";
+ * import { greaterEqual, NDArray } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
