@@ -86,6 +86,15 @@ export function walk(
   bo = 0,
   bs0: readonly number[] | null = null,
 ): void {
+  // Two operands are called with the arguments they take: passing the unused third costs
+  // about a quarter of the time of short rows.
+  const three = bs0 !== null;
+  if (shape0.length <= 1) {
+    // One row as it is (small vectors: nothing to merge, nothing allocated).
+    const n = shape0.length === 0 ? 1 : shape0[0], osl = os0[0] ?? 1, asl = as0?.[0] ?? 0;
+    if (three) return row(n, o, oo, osl, a, ao, asl, b, bo, bs0[0] ?? 0);
+    return (row as Row2)(n, o, oo, osl, a, ao, asl);
+  }
   const { shape, os, as, bs } = coalesce(shape0, os0, as0, bs0);
   const nd = shape.length;
   if (nd === 0) return row(1, o, oo, 1, a, ao, 1, b, bo, 1);
@@ -95,9 +104,6 @@ export function walk(
   const m = shape[last - 1], osm = os[last - 1], asm = as[last - 1], bsm = bs[last - 1];
   const outer = last - 1;
   const idx = outer > 0 ? new Array<number>(outer).fill(0) : null;
-  // Two operands are called with the arguments they take: passing the unused third costs
-  // about a quarter of the time of short rows.
-  const three = bs0 !== null;
   for (;;) {
     if (three) {
       for (let i = 0, o1 = oo, a1 = ao, b1 = bo; i < m; i++, o1 += osm, a1 += asm, b1 += bsm) {

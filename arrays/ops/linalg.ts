@@ -181,6 +181,10 @@ export function matmul<
   const as = batchStrides(A, batch), bs = batchStrides(Bx, batch);
   const a0 = A.strides[na - 2], a1 = A.strides[na - 1];
   const b0 = Bx.strides[nb - 2], b1 = Bx.strides[nb - 1];
+  if (batch.length === 0) {
+    gemm(m, k, n, A.data, A.offset, a0, a1, Bx.data, Bx.offset, b0, b1, c.data, c.offset);
+    return finish(res, c) as never;
+  }
   // One matrix product per index of the batch axes; `c` is row-major, m·n elements per matrix.
   const cs = rowMajorStrides(batch);
   for (let q = 0; q < cs.length; q++) cs[q] *= m * n;
