@@ -33,6 +33,9 @@ export type Row = (
 /** A {@linkcode Row} of two operands. */
 type Row2 = (n: number, o: Data, oo: number, os: number, a: Data, ao: number, as: number) => void;
 
+/** A {@linkcode Row} of one operand. */
+type Row1 = (n: number, o: Data, oo: number, os: number) => void;
+
 /**
  * The layout of {@linkcode walk} after merging the axes every operand walks as one (axis `k`
  * into `k + 1` when `strides[k] === strides[k + 1] * shape[k + 1]` for all of them) and
@@ -86,14 +89,15 @@ export function walk(
   bo = 0,
   bs0: readonly number[] | null = null,
 ): void {
-  // Two operands are called with the arguments they take: passing the unused third costs
-  // about a quarter of the time of short rows.
-  const three = bs0 !== null;
+  // Kernels of one or two operands are called with the arguments they take: passing the unused
+  // ones costs about a quarter of the time of short rows.
+  const three = bs0 !== null, two = !three && as0 !== null;
   if (shape0.length <= 1) {
     // One row as it is (small vectors: nothing to merge, nothing allocated).
     const n = shape0.length === 0 ? 1 : shape0[0], osl = os0[0] ?? 1, asl = as0?.[0] ?? 0;
     if (three) return row(n, o, oo, osl, a, ao, asl, b, bo, bs0[0] ?? 0);
-    return (row as Row2)(n, o, oo, osl, a, ao, asl);
+    if (two) return (row as Row2)(n, o, oo, osl, a, ao, asl);
+    return (row as Row1)(n, o, oo, osl);
   }
   const { shape, os, as, bs } = coalesce(shape0, os0, as0, bs0);
   const nd = shape.length;
@@ -109,10 +113,12 @@ export function walk(
       for (let i = 0, o1 = oo, a1 = ao, b1 = bo; i < m; i++, o1 += osm, a1 += asm, b1 += bsm) {
         row(n, o, o1, osl, a, a1, asl, b, b1, bsl);
       }
-    } else {
+    } else if (two) {
       for (let i = 0, o1 = oo, a1 = ao; i < m; i++, o1 += osm, a1 += asm) {
         (row as Row2)(n, o, o1, osl, a, a1, asl);
       }
+    } else {
+      for (let i = 0, o1 = oo; i < m; i++, o1 += osm) (row as Row1)(n, o, o1, osl);
     }
     if (idx === null) return;
     let k = outer - 1;
