@@ -1,44 +1,32 @@
 // Internal: shared by the array classes and `similar`. Not part of the public API.
 //
-// - The "trusted construction" flag lets views and `similar` create arrays without re-validating
+// - The trusted-construction token lets views and `similar` create arrays without re-validating
 //   what the library itself computed (validate once at the public boundary).
 // - The allocation sites of CheckedAllocArrays, while recording is on.
 
-let trusted = false;
+/**
+ * The token of trusted construction: library code passes it as the constructor argument after
+ * the layout (`new NDArray(data, shape, strides, offset, TRUSTED)`, and the same for
+ * `AllocArray`; after the validity for `CheckedAllocArray`) when the library computed the
+ * layout, and the constructor then skips validating it.
+ *
+ * Tokens are constants, not state: nothing is set before or reset after a construction, so a
+ * constructor that throws or re-enters cannot leave a mark for the next one. Users cannot
+ * forge trusted construction: this file is package-private, the tokens are only ever passed
+ * to the library's own constructors, never stored where user code can read them, and any
+ * other value in that position is ignored (the arguments are validated).
+ */
+export const TRUSTED: unique symbol = Symbol("allocarrays.trusted");
 
 /**
- * Marks the next array construction as trusted: its shape, strides and offset were computed by
- * the library and are not validated again. The next constructor call consumes the mark.
+ * The token of wrapping: `new NDArray(source, undefined, undefined, undefined, WRAP)` takes the
+ * layout of the n-d array `source` from its private fields, not from its getters (which a
+ * subclass may override), so it needs no validation either.
  */
-export function markTrusted(): void {
-  trusted = true;
-}
+export const WRAP: unique symbol = Symbol("allocarrays.wrap");
 
-/** Whether the running construction is trusted; consumes the mark. */
-export function consumeTrusted(): boolean {
-  if (trusted) {
-    trusted = false;
-    return true;
-  }
-  return false;
-}
-
-/**
- * `new C(data, shape, strides, offset)` without validation: for layouts the library computed.
- */
-export function constructTrusted<D, A, E = undefined>(
-  C: new (data: D, shape: number[], strides: number[], offset: number, extra?: E) => A,
-  data: D,
-  shape: number[],
-  strides: number[],
-  offset: number,
-  extra?: E,
-): A {
-  // Every array constructor consumes the mark before anything that can throw (no try/finally:
-  // this is on every view's and every `similar`'s path).
-  trusted = true;
-  return new C(data, shape, strides, offset, extra);
-}
+/** The type of the construction tokens. */
+export type Trusted = typeof TRUSTED | typeof WRAP;
 
 // Allocation sites of CheckedAllocArrays, kept only while recording is on
 // (`CheckedAllocArray.recordAllocationSites`). A WeakMap, so recording adds no field to every

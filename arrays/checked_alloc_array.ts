@@ -8,7 +8,7 @@
 import { describeValue } from "../_internal/describe.ts";
 import type { Allocator } from "../allocators/allocator.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
-import { allocationSite, constructTrusted, copySite, markTrusted } from "./_core.ts";
+import { allocationSite, copySite, TRUSTED, type Trusted, WRAP } from "./_core.ts";
 import { AllocArray } from "./alloc_array.ts";
 import { type ElementOf, NDArray, type Nested } from "./ndarray.ts";
 
@@ -222,7 +222,34 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
     strides?: readonly number[],
     offset?: number,
     validity?: MemoryValidity,
+  );
+  /**
+   * The library's own construction, sharing `validity` (not validated again; see
+   * {@linkcode NDArray}).
+   *
+   * @ignore
+   */
+  constructor(
+    data: T | NDArray<T>,
+    shape: readonly number[] | undefined,
+    strides: readonly number[] | undefined,
+    offset: number | undefined,
+    validity: MemoryValidity,
+    trusted: Trusted,
+  );
+  constructor(
+    source: T | NDArray<T>,
+    shape?: readonly number[],
+    strides?: readonly number[],
+    offset?: number,
+    validity?: MemoryValidity,
+    trusted?: Trusted,
   ) {
+    if (trusted === TRUSTED) {
+      super(source, shape, strides, offset, TRUSTED);
+      this.#validity = validity!;
+      return;
+    }
     if (validity !== undefined && !(validity instanceof MemoryValidity)) {
       throw new TypeError(
         `Cannot create a CheckedAllocArray: validity must be a MemoryValidity, got ${
@@ -255,9 +282,8 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
         } with a layout`,
       );
     }
-    const d = source.data, sh = source.shape, st = source.strides, off = source.offset;
-    markTrusted();
-    super(d, sh, st, off);
+    // The layout of an n-d array is valid already.
+    super(source, undefined, undefined, undefined, WRAP);
     this.#validity = validity ?? new MemoryValidity();
   }
 
@@ -389,8 +415,7 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
     strides: number[],
     offset: number,
   ): CheckedAllocArray<T> {
-    const view = constructTrusted(CheckedAllocArray<T>, this.data, shape, strides, offset);
-    view.#validity = this.#validity;
+    const view = new CheckedAllocArray(this.data, shape, strides, offset, this.#validity, TRUSTED);
     copySite(this, view);
     return view;
   }

@@ -17,7 +17,7 @@ import {
   type TypedArray,
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
-import { constructTrusted, recordSite } from "./_core.ts";
+import { recordSite, TRUSTED } from "./_core.ts";
 import { AllocArray } from "./alloc_array.ts";
 import {
   CheckedAllocArray,
@@ -79,6 +79,13 @@ function allocChecked(
   } else if (typeof (allocator as Partial<CheckedArrayAllocator>).trackChecked === "function") {
     data = allocIn(allocator, type, n);
     validity = (allocator as CheckedArrayAllocator).trackChecked();
+    if (!(validity instanceof MemoryValidity)) {
+      throw new TypeError(
+        `Cannot allocate a CheckedAllocArray from ${
+          describeValue(allocator)
+        }: its trackChecked() returned ${describeValue(validity)}, not a MemoryValidity`,
+      );
+    }
   } else {
     throw new TypeError(
       `Cannot allocate a CheckedAllocArray from ${
@@ -86,13 +93,13 @@ function allocChecked(
       }: it cannot invalidate the array when it frees the memory; use a BumperAllocator (or the heap, outside withAllocator)`,
     );
   }
-  const out = constructTrusted(
-    CheckedAllocArray,
+  const out = new CheckedAllocArray(
     data,
     shape,
     rowMajorStridesLike(shape, a.strides),
     0,
     validity,
+    TRUSTED,
   );
   if (CheckedAllocArray.recordAllocationSites) recordSite(out);
   return out;
@@ -223,16 +230,16 @@ export function similar(
     const sh = a.shape as number[];
     if (a instanceof CheckedAllocArray) return allocChecked(a, allocator, a.dtype, sh);
     const data = allocIn(allocator, a.dtype, a.size);
-    return constructTrusted(AllocArray, data, sh, rowMajorStridesLike(sh, a.strides), 0);
+    return new AllocArray(data, sh, rowMajorStridesLike(sh, a.strides), 0, TRUSTED);
   }
   const [type, sh] = layoutOf(a, dtype, shape);
   if (a instanceof AllocArray) {
     const allocator = currentAllocator();
     if (a instanceof CheckedAllocArray) return allocChecked(a, allocator, type, sh);
     const data = allocIn(allocator, type, sizeOf(sh));
-    return constructTrusted(AllocArray, data, sh, rowMajorStrides(sh), 0);
+    return new AllocArray(data, sh, rowMajorStrides(sh), 0, TRUSTED);
   }
-  return constructTrusted(NDArray, new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0);
+  return new NDArray(new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
 }
 
 /**
@@ -454,9 +461,7 @@ export function similarOf<U extends TypedArray = TypedArray>(
     }
     const type = dtype == null ? Float64Array : assertElementType(dtype, ACTION);
     const sh = checkDims(shape);
-    return constructTrusted(NDArray, new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0) as NDArray<
-      U
-    >;
+    return new NDArray(new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED) as NDArray<U>;
   }
   return similar(best as NDArray<U>, dtype, shape);
 }
