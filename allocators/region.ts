@@ -32,7 +32,19 @@ import { EscapeError } from "./errors.ts";
 
 const AsyncFunction = (async () => {}).constructor;
 
-// The allocator that last passed the `isAllocator` check: regions in a loop check once.
+// A one-entry cache: the allocator that last passed the `isAllocator` check, so that regions
+// on one allocator in a loop check it once. (Checking every time is four property loads a
+// region, which go megamorphic once a program uses five or more allocator classes; a WeakRef
+// or a cache of the prototype is no cheaper.) Why it is safe:
+// - It only skips a check, and only for the very object that passed the full check; nothing
+//   else is derived from it, so no result depends on it and a miss only costs the check.
+// - Stale entry: when code later deletes or replaces that object's methods, a region on it
+//   calls them anyway and fails with the runtime's TypeError ("… is not a function") instead
+//   of ours: from `checkpointSave`, before anything happened, or from `checkpointRestore`,
+//   leaving the region's memory allocated until a reset (a leak, never an overlap).
+// - No state leaks between users: it holds one allocator the program already used, never a
+//   value derived from it, and is replaced by the next allocator checked. It does keep that
+//   one allocator reachable until then.
 let lastAllocator: unknown;
 
 function checkAllocator(buf: unknown, action: string): Allocator {
