@@ -11,7 +11,6 @@ import { rowMajorStrides, rowMajorStridesLike, sizeOf } from "../_internal/layou
 import { copyStridedToContiguous } from "../_internal/loops.ts";
 import { validateDims } from "../_internal/validate.ts";
 import type { Allocator } from "../allocators/allocator.ts";
-import { DefaultAllocator } from "../allocators/default_allocator.ts";
 import {
   assertElementType,
   type TypedArray,
@@ -19,11 +18,8 @@ import {
 } from "../allocators/dtype.ts";
 import { recordSite, TRUSTED } from "./_core.ts";
 import { AllocArray } from "./alloc_array.ts";
-import {
-  CheckedAllocArray,
-  type CheckedArrayAllocator,
-  MemoryValidity,
-} from "./checked_alloc_array.ts";
+import { MemoryValidity } from "../allocators/memory_validity.ts";
+import { CheckedAllocArray } from "./checked_alloc_array.ts";
 import { asNDArray, isTypedArray, NDArray } from "./ndarray.ts";
 import { currentAllocator } from "../scope/with_allocator.ts";
 
@@ -70,27 +66,20 @@ function allocChecked(
   shape: number[],
 ): CheckedAllocArray {
   if (!a.isValid) return a.data as never; // throws InvalidMemoryError
-  const n = sizeOf(shape);
-  let data: TypedArray;
-  let validity: MemoryValidity;
-  if (allocator instanceof DefaultAllocator) {
-    data = new type(n);
-    validity = new MemoryValidity();
-  } else if (typeof (allocator as Partial<CheckedArrayAllocator>).trackChecked === "function") {
-    data = allocIn(allocator, type, n);
-    validity = (allocator as CheckedArrayAllocator).trackChecked();
-    if (!(validity instanceof MemoryValidity)) {
-      throw new TypeError(
-        `Cannot allocate a CheckedAllocArray from ${
-          describeValue(allocator)
-        }: its trackChecked() returned ${describeValue(validity)}, not a MemoryValidity`,
-      );
-    }
-  } else {
+  if (typeof allocator.trackChecked !== "function") {
     throw new TypeError(
       `Cannot allocate a CheckedAllocArray from ${
         describeValue(allocator)
-      }: it cannot invalidate the array when it frees the memory; use a BumperAllocator (or the heap, outside withAllocator)`,
+      }: it cannot invalidate the array when it frees the memory (it has no trackChecked method); use a BumperAllocator (or the heap, outside withAllocator)`,
+    );
+  }
+  const data = allocIn(allocator, type, sizeOf(shape));
+  const validity = allocator.trackChecked();
+  if (!(validity instanceof MemoryValidity)) {
+    throw new TypeError(
+      `Cannot allocate a CheckedAllocArray from ${
+        describeValue(allocator)
+      }: its trackChecked() returned ${describeValue(validity)}, not a MemoryValidity`,
     );
   }
   const out = new CheckedAllocArray(
@@ -111,7 +100,7 @@ function allocChecked(
  * - `a` an `AllocArray`: an `AllocArray` allocated from `currentAllocator()` (a bump allocator
  *   inside `withAllocator`, the heap outside). Bump memory is not zeroed.
  * - `a` a `CheckedAllocArray`: a `CheckedAllocArray` from the current allocator, which must
- *   track validity (a `BumperAllocator`, see {@linkcode CheckedArrayAllocator}) or be the heap;
+ *   say how it invalidates it (`Allocator.trackChecked`: a `BumperAllocator` and the heap do);
  *   `a` itself must still be valid.
  * - `a` a plain `NDArray` or typed array: an `NDArray` on the heap (zero-filled).
  *
@@ -125,7 +114,8 @@ function allocChecked(
  * @param shape The shape of the result (default `a`'s; `null` also means default).
  * @returns A new array of `a`'s kind.
  * @throws {TypeError} When `a` is not an array, `dtype` not a typed-array constructor or `shape`
- * not an array.
+ * not an array, or `a` is a `CheckedAllocArray` and the current allocator has no
+ * `trackChecked` (nothing would invalidate the result; nothing is allocated).
  * @throws {RangeError} When a dimension is negative, fractional or too large.
  * @throws {InvalidMemoryError} When `a` is a `CheckedAllocArray` whose memory was freed.
  *

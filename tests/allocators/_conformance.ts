@@ -1,7 +1,8 @@
 // The shared conformance suite of the Allocator protocol: every allocator (built-in buffers,
 // the user-written MyAllocBuffer, and any new one) runs it. It uses only the four required
-// members plus the optional `allocView` and `allocatedSince` when present, and the library's
-// `alloc`/`noEscape`, so it says nothing about an allocator's statistics or checkpoint checks.
+// members plus the optional `allocView`, `allocatedSince` and `trackChecked` when present, and
+// the library's `alloc`/`noEscape`, so it says nothing about an allocator's statistics or
+// checkpoint checks.
 //
 //   conformanceSuite("SlabBuffer", () => new SlabBuffer(256));
 //
@@ -13,6 +14,7 @@ import {
   alloc,
   type Allocator,
   EscapeError,
+  MemoryValidity,
   noEscape,
   OutOfMemoryError,
   type Ptr,
@@ -329,6 +331,28 @@ export function conformanceSuite<C>(
         buf.resetBuffer();
       }
       assert.deepEqual(probe(buf), first);
+    });
+
+    it(`${name}.trackChecked(), when present, ends a validity exactly when its memory is freed`, () => {
+      const buf = make();
+      if (buf.trackChecked === undefined) return; // it cannot tell: similar() refuses checked arrays
+      buf.allocPtr(16, 8);
+      const outer = buf.trackChecked();
+      assert.ok(outer instanceof MemoryValidity);
+      const cp = buf.checkpointSave();
+      buf.allocPtr(16, 8);
+      const inner = buf.trackChecked();
+      assert.ok(inner instanceof MemoryValidity);
+      assert.ok(outer.valid && inner.valid);
+      buf.checkpointRestore(cp);
+      assert.equal(inner.valid, false, "the region's memory was freed");
+      assert.ok(outer.valid, "memory allocated before the checkpoint is still live");
+      buf.allocPtr(16, 8);
+      const again = buf.trackChecked();
+      assert.ok(again.valid, "a validity handed out after the restore is valid");
+      buf.resetBuffer();
+      assert.equal(outer.valid, false, "a reset frees everything");
+      assert.equal(again.valid, false, "a reset frees everything");
     });
 
     it(`${name} behind a failing allocator: out of memory inside a region leaves nothing allocated`, () => {
