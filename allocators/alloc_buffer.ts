@@ -197,10 +197,8 @@ export class AllocBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", "allocate");
     validateAlignment(alignment, "allocate");
-    const start = this.#offset + (-this.#offset & (alignment - 1));
-    const end = start + byteLength;
-    if (end > this.#capacity) throw this.#outOfMemory(byteLength, start);
-    this.#offset = end;
+    const start = this.#bump(byteLength, alignment);
+    if (start < 0) throw this.#outOfMemory(byteLength, alignment);
     return { buffer: this.#memory, byteOffset: start };
   }
 
@@ -228,13 +226,20 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    */
   [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
     const size = type.BYTES_PER_ELEMENT;
-    const start = this.#offset + (-this.#offset & (size - 1));
-    const end = start + n * size;
-    if (end > this.#capacity) {
-      throw this.#outOfMemory(checkByteLength(n, size, "allocate"), start);
-    }
-    this.#offset = end;
+    const start = this.#bump(n * size, size);
+    if (start < 0) throw this.#outOfMemory(checkByteLength(n, size, "allocate"), size);
     return new type(this.#memory, start, n);
+  }
+
+  // The bump, the one fast path of every allocation: moves the offset past `bytes` bytes aligned
+  // to `alignment` (a power of two) and returns where they start, or -1, changing nothing, when
+  // they do not fit.
+  #bump(bytes: number, alignment: number): number {
+    const start = this.#offset + (-this.#offset & (alignment - 1));
+    const end = start + bytes;
+    if (end > this.#capacity) return -1;
+    this.#offset = end;
+    return start;
   }
 
   /**
@@ -289,7 +294,8 @@ export class AllocBuffer implements Allocator<Checkpoint> {
       view.byteOffset + view.byteLength > this.#savedOffsets[depth];
   }
 
-  #outOfMemory(requested: number, start: number): OutOfMemoryError {
+  #outOfMemory(requested: number, alignment: number): OutOfMemoryError {
+    const start = this.#offset + (-this.#offset & (alignment - 1));
     const available = Math.max(0, this.#capacity - start);
     return new OutOfMemoryError(
       requested,
