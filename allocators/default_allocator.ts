@@ -5,9 +5,14 @@
  * @module
  */
 
-import { validateAlignment, validateSize } from "../_internal/validate.ts";
+import {
+  checkLength,
+  elementSize,
+  validateAlignment,
+  validateSize,
+} from "../_internal/validate.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
-import { assertElementType, type TypedArray, type TypedArrayConstructor } from "./dtype.ts";
+import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { MemoryValidity } from "./memory_validity.ts";
 
 /**
@@ -85,9 +90,8 @@ export class DefaultAllocator implements Allocator<undefined> {
    * ```
    */
   allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
-    assertElementType(type, "allocate from the heap");
-    validateSize(length, "length", "allocate from the heap");
-    return new type(length);
+    elementSize(type, "allocate from the heap");
+    return new type(checkLength(length, "allocate from the heap"));
   }
 
   /**
