@@ -28,6 +28,20 @@ export const WRAP: unique symbol = Symbol("allocarrays.wrap");
 /** The type of the construction tokens. */
 export type Trusted = typeof TRUSTED | typeof WRAP;
 
+/**
+ * The arguments of the library's own construction of an array class (its hidden constructor
+ * overload): the data (with {@linkcode WRAP}, the n-d array whose layout is taken), the
+ * layout, what the class adds (`E`: a `CheckedAllocArray`'s validity), then a token.
+ */
+export type TrustedArgs<D, E extends unknown[] = []> = [
+  data: D,
+  shape: readonly number[] | undefined,
+  strides: readonly number[] | undefined,
+  offset: number | undefined,
+  ...extra: E,
+  trusted: Trusted,
+];
+
 // Allocation sites of CheckedAllocArrays, kept only while recording is on
 // (`CheckedAllocArray.recordAllocationSites`). A WeakMap, so recording adds no field to every
 // array and never keeps an array alive; `anySites` keeps the lookups off the path until then.

@@ -7,7 +7,7 @@
 
 import { describeValue } from "../_internal/describe.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
-import { TRUSTED, type Trusted, WRAP } from "./_core.ts";
+import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
 import { type ElementOf, NDArray, type Nested } from "./ndarray.ts";
 
 /**
@@ -83,13 +83,7 @@ export class AllocArray<T extends TypedArray = TypedArray> extends NDArray<T> {
    *
    * @ignore
    */
-  constructor(
-    data: T | NDArray<T>,
-    shape: readonly number[] | undefined,
-    strides: readonly number[] | undefined,
-    offset: number | undefined,
-    trusted: Trusted,
-  );
+  constructor(...args: TrustedArgs<T | NDArray<T>>);
   constructor(
     source: T | NDArray<T>,
     shape?: readonly number[],

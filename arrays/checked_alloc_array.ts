@@ -9,7 +9,14 @@ import { describeValue } from "../_internal/describe.ts";
 import type { Allocator } from "../allocators/allocator.ts";
 import { MemoryValidity } from "../allocators/memory_validity.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
-import { allocationSite, copySite, TRUSTED, type Trusted, WRAP } from "./_core.ts";
+import {
+  allocationSite,
+  copySite,
+  TRUSTED,
+  type Trusted,
+  type TrustedArgs,
+  WRAP,
+} from "./_core.ts";
 import { AllocArray } from "./alloc_array.ts";
 import { type ElementOf, NDArray, type Nested } from "./ndarray.ts";
 
@@ -173,14 +180,7 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
    *
    * @ignore
    */
-  constructor(
-    data: T | NDArray<T>,
-    shape: readonly number[] | undefined,
-    strides: readonly number[] | undefined,
-    offset: number | undefined,
-    validity: MemoryValidity,
-    trusted: Trusted,
-  );
+  constructor(...args: TrustedArgs<T | NDArray<T>, [validity: MemoryValidity]>);
   constructor(
     source: T | NDArray<T>,
     shape?: readonly number[],

@@ -13,7 +13,7 @@ import {
   type TypedArray,
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
-import { TRUSTED, type Trusted, WRAP } from "./_core.ts";
+import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
 
 /**
  * The element type of typed array `T`: `number`, or `bigint` for `BigInt64Array` and
@@ -169,13 +169,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    *
    * @ignore
    */
-  constructor(
-    data: T | NDArray<T>,
-    shape: readonly number[] | undefined,
-    strides: readonly number[] | undefined,
-    offset: number | undefined,
-    trusted: Trusted,
-  );
+  constructor(...args: TrustedArgs<T | NDArray<T>>);
   constructor(
     data: T | NDArray<T>,
     shape?: readonly number[],
