@@ -197,8 +197,10 @@ export class AllocBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", "allocate");
     validateAlignment(alignment, "allocate");
-    const start = this.#bump(byteLength, alignment);
-    if (start < 0) throw this.#outOfMemory(byteLength, alignment);
+    const start = this.#offset + (-this.#offset & (alignment - 1));
+    const end = start + byteLength;
+    if (end > this.#capacity) throw this.#outOfMemory(byteLength, start);
+    this.#offset = end;
     return { buffer: this.#memory, byteOffset: start };
   }
 
@@ -226,20 +228,13 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    */
   [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
     const size = type.BYTES_PER_ELEMENT;
-    const start = this.#bump(n * size, size);
-    if (start < 0) throw this.#outOfMemory(checkByteLength(n, size, "allocate"), size);
-    return new type(this.#memory, start, n);
-  }
-
-  // The bump, the one fast path of every allocation: moves the offset past `bytes` bytes aligned
-  // to `alignment` (a power of two) and returns where they start, or -1, changing nothing, when
-  // they do not fit.
-  #bump(bytes: number, alignment: number): number {
-    const start = this.#offset + (-this.#offset & (alignment - 1));
-    const end = start + bytes;
-    if (end > this.#capacity) return -1;
+    const start = this.#offset + (-this.#offset & (size - 1));
+    const end = start + n * size;
+    if (end > this.#capacity) {
+      throw this.#outOfMemory(checkByteLength(n, size, "allocate"), start);
+    }
     this.#offset = end;
-    return start;
+    return new type(this.#memory, start, n);
   }
 
   /**
@@ -294,8 +289,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
       view.byteOffset + view.byteLength > this.#savedOffsets[depth];
   }
 
-  #outOfMemory(requested: number, alignment: number): OutOfMemoryError {
-    const start = this.#offset + (-this.#offset & (alignment - 1));
+  #outOfMemory(requested: number, start: number): OutOfMemoryError {
     const available = Math.max(0, this.#capacity - start);
     return new OutOfMemoryError(
       requested,

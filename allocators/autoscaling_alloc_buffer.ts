@@ -245,9 +245,14 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", ACTION);
     validateAlignment(alignment, ACTION);
-    const start = this.#bump(byteLength, alignment);
-    if (start < 0) return this.#allocSlow(byteLength, alignment);
-    return { buffer: this.#main, byteOffset: start };
+    const off = this.#mainOffset;
+    const start = off + (-off & (alignment - 1));
+    const end = start + byteLength;
+    if (end <= this.#mainCapacity) {
+      this.#mainOffset = end;
+      return { buffer: this.#main, byteOffset: start };
+    }
+    return this.#allocSlow(byteLength, alignment);
   }
 
   /**
@@ -286,22 +291,15 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    */
   [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
     const size = type.BYTES_PER_ELEMENT;
-    const start = this.#bump(n * size, size);
-    if (start >= 0) return new type(this.#main, start, n);
+    const off = this.#mainOffset;
+    const start = off + (-off & (size - 1));
+    const end = start + n * size;
+    if (end <= this.#mainCapacity) {
+      this.#mainOffset = end;
+      return new type(this.#main, start, n);
+    }
     const p = this.#allocSlow(checkByteLength(n, size, ACTION), size);
     return new type(p.buffer, p.byteOffset, n);
-  }
-
-  // The bump, the one fast path of every allocation: moves the offset in the main buffer past
-  // `bytes` bytes aligned to `alignment` (a power of two) and returns where they start, or -1,
-  // changing nothing, when they do not fit there.
-  #bump(bytes: number, alignment: number): number {
-    const off = this.#mainOffset;
-    const start = off + (-off & (alignment - 1));
-    const end = start + bytes;
-    if (end > this.#mainCapacity) return -1;
-    this.#mainOffset = end;
-    return start;
   }
 
   // The main buffer is full: the newest additional buffer with room, else a new one.

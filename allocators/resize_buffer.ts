@@ -174,8 +174,10 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", "allocate");
     validateAlignment(alignment, "allocate");
-    const start = this.#bump(byteLength, alignment);
-    if (start < 0) return this.#allocSlow(byteLength, alignment);
+    const start = this.#offset + (-this.#offset & (alignment - 1));
+    const end = start + byteLength;
+    if (end > this.#limit) return this.#allocSlow(byteLength, alignment);
+    this.#offset = end;
     return { buffer: this.#main, byteOffset: start };
   }
 
@@ -204,21 +206,14 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    */
   [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
     const size = type.BYTES_PER_ELEMENT;
-    const start = this.#bump(n * size, size);
-    if (start >= 0) return new type(this.#main, start, n);
-    const ptr = this.#allocSlow(checkByteLength(n, size, "allocate"), size);
-    return new type(ptr.buffer, ptr.byteOffset, n);
-  }
-
-  // The bump, the one fast path of every allocation: moves the offset in the main buffer past
-  // `bytes` bytes aligned to `alignment` (a power of two) and returns where they start, or -1,
-  // changing nothing, when they are past the limit (the main buffer is full, or overflowed).
-  #bump(bytes: number, alignment: number): number {
-    const start = this.#offset + (-this.#offset & (alignment - 1));
-    const end = start + bytes;
-    if (end > this.#limit) return -1;
+    const start = this.#offset + (-this.#offset & (size - 1));
+    const end = start + n * size;
+    if (end > this.#limit) {
+      const ptr = this.#allocSlow(checkByteLength(n, size, "allocate"), size);
+      return new type(ptr.buffer, ptr.byteOffset, n);
+    }
     this.#offset = end;
-    return start;
+    return new type(this.#main, start, n);
   }
 
   #currentExtent(): number {

@@ -193,8 +193,10 @@ export class SlabBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", "allocate");
     validateAlignment(alignment, "allocate");
-    const start = this.#bump(byteLength, alignment);
-    if (start < 0) return this.#allocSlow(byteLength);
+    const start = this.#offset + (-this.#offset & (alignment - 1));
+    const end = start + byteLength;
+    if (end > this.#end || byteLength >= this.#slabSize) return this.#allocSlow(byteLength);
+    this.#offset = end;
     return { buffer: this.#current, byteOffset: start };
   }
 
@@ -223,21 +225,15 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    */
   [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
     const size = type.BYTES_PER_ELEMENT;
-    const start = this.#bump(n * size, size);
-    if (start >= 0) return new type(this.#current, start, n);
-    const ptr = this.#allocSlow(checkByteLength(n, size, "allocate"));
-    return new type(ptr.buffer, ptr.byteOffset, n);
-  }
-
-  // The bump, the one fast path of every allocation: moves the offset in the current slab past
-  // `bytes` bytes aligned to `alignment` (a power of two) and returns where they start, or -1,
-  // changing nothing, when they need another slab or a custom one.
-  #bump(bytes: number, alignment: number): number {
-    const start = this.#offset + (-this.#offset & (alignment - 1));
+    const start = this.#offset + (-this.#offset & (size - 1));
+    const bytes = n * size;
     const end = start + bytes;
-    if (end > this.#end || bytes >= this.#slabSize) return -1;
+    if (end > this.#end || bytes >= this.#slabSize) {
+      const ptr = this.#allocSlow(checkByteLength(n, size, "allocate"));
+      return new type(ptr.buffer, 0, n);
+    }
     this.#offset = end;
-    return start;
+    return new type(this.#current, start, n);
   }
 
   // A custom slab, or the first bytes of the next slab (always at offset 0, so aligned).
