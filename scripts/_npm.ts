@@ -22,6 +22,11 @@ export const BUILD_STAMP: string = path.join(NPM_DIR, ".build-stamp");
 
 /** The npm package name (JSR's is `@x/allocarrays`). */
 export const PACKAGE_NAME = "allocarrays";
+/**
+ * The repository's address, for the npm package's `repository`, `homepage` and `bugs` and the
+ * npm README's links. A placeholder until the repository is published: change it here only.
+ */
+export const REPOSITORY_URL = "https://github.com/allocarrays/allocarrays";
 /** The JSR name that doc examples import; rewritten to {@linkcode PACKAGE_NAME} for npm. */
 export const JSR_NAME = "@x/allocarrays";
 /**
