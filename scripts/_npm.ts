@@ -136,6 +136,17 @@ export function libraryCompilerOptions(config: DenoConfig): ts.CompilerOptions {
   };
 }
 
+/** Makes `host` serve `text` as the file `fileName`, which need not exist on disk. */
+export function addVirtualFile(host: ts.CompilerHost, fileName: string, text: string): void {
+  const getSourceFile = host.getSourceFile;
+  host.getSourceFile = (name, languageVersion, ...rest) =>
+    name === fileName
+      ? ts.createSourceFile(name, text, languageVersion)
+      : getSourceFile.call(host, name, languageVersion, ...rest);
+  const fileExists = host.fileExists;
+  host.fileExists = (f) => f === fileName || fileExists.call(host, f);
+}
+
 /** tsc diagnostics as text, with file positions and code frames. */
 export function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string {
   const host: ts.FormatDiagnosticsHost = {

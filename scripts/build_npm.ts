@@ -19,6 +19,7 @@ import { publint } from "publint";
 import { formatMessage } from "publint/utils";
 import * as path from "node:path";
 import {
+  addVirtualFile,
   BUILD_STAMP,
   type DenoConfig,
   ESM_DIR,
@@ -134,12 +135,42 @@ function withDisposableReference(fileName: string, text: string): string {
   return `/// <reference path="${spec.split(path.sep).join("/")}" />\n${text}`;
 }
 
+/**
+ * The Node modules the testing entry point (`./testing`) imports, declared as far as it uses
+ * them: the library is compiled without @types/node, which would let the rest of it use Node's
+ * APIs unnoticed. Deno's type check and the Node test build check `testing/` against Node's own
+ * types; its declarations mention none of these.
+ */
+const NODE_TEST_TYPES_FILE = path.join(ROOT, "__node_test_modules__.d.ts");
+const NODE_TEST_TYPES = `declare module "node:test" {
+  export function describe(name: string, fn: () => void): void;
+  export function it(name: string, fn: () => void | Promise<void>): void;
+}
+declare module "node:assert/strict" {
+  interface Assert {
+    (value: unknown, message?: string): asserts value;
+    ok(value: unknown, message?: string): asserts value;
+    equal<T>(actual: unknown, expected: T, message?: string): asserts actual is T;
+    notEqual(actual: unknown, expected: unknown, message?: string): void;
+    deepEqual<T>(actual: unknown, expected: T, message?: string): asserts actual is T;
+    throws(fn: () => unknown, expected?: unknown, message?: string): void;
+  }
+  const assert: Assert;
+  export default assert;
+}
+`;
+
 /** Compiles the library's entry points (and what they import) into `npm/esm/`. */
 function compileLibrary(config: DenoConfig): void {
   const options = libraryCompilerOptions(config);
   const roots = Object.values(config.exports).map((t) => path.join(ROOT, t));
   const host = ts.createCompilerHost(options);
-  const program = ts.createProgram({ rootNames: roots, options, host });
+  addVirtualFile(host, NODE_TEST_TYPES_FILE, NODE_TEST_TYPES);
+  const program = ts.createProgram({
+    rootNames: [...roots, NODE_TEST_TYPES_FILE],
+    options,
+    host,
+  });
 
   const diagnostics = ts.getPreEmitDiagnostics(program);
   if (diagnostics.length > 0) {
