@@ -34,8 +34,13 @@ export const JSR_NAME = "@x/allocarrays";
  * newest 20.x, matching the oldest Node the package supports.
  */
 export const TYPES_NODE_VERSION = "20.19.43";
-/** deno.json imports that are build tools, not test dependencies. */
-const TOOL_IMPORTS: ReadonlySet<string> = new Set(["typescript", "publint"]);
+/** deno.json imports that are build or browser-test tools, not dependencies of the tests. */
+const TOOL_IMPORTS: ReadonlySet<string> = new Set([
+  "typescript",
+  "publint",
+  "esbuild",
+  "playwright-core",
+]);
 
 /** The parts of deno.json the build reads. */
 export interface DenoConfig {

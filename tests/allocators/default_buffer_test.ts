@@ -4,7 +4,6 @@ import {
   alloc,
   AllocBuffer,
   AsyncScopeError,
-  CheckpointError,
   defaultBuffer,
   noEscape,
   resetBuffer,
