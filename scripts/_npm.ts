@@ -237,8 +237,23 @@ export function removeIfExists(p: string): void {
   }
 }
 
-/** The newest mtime (ms) of the files the npm build is made from. */
-function newestSourceTime(config: DenoConfig): number {
+/** Top-level folders that hold no library code (the build never compiles them). */
+const NOT_LIBRARY: ReadonlySet<string> = new Set([
+  "tests",
+  "benches",
+  "examples",
+  "scripts",
+  "docs",
+  "npm",
+  "node_modules",
+  "coverage",
+]);
+
+/**
+ * The newest mtime (ms) of the files the npm build is made from: deno.json, README.md,
+ * LICENSE, the build scripts, and every `.ts` file of the library (`_internal/` included).
+ */
+function newestSourceTime(): number {
   let newest = 0;
   const consider = (file: string) => {
     const t = Deno.statSync(file).mtime?.getTime() ?? Infinity;
@@ -246,28 +261,23 @@ function newestSourceTime(config: DenoConfig): number {
   };
   for (const f of ["deno.json", "README.md", "LICENSE"]) consider(path.join(ROOT, f));
   for (const f of walkFiles(path.join(ROOT, "scripts"))) consider(f);
-  const dirs = new Set(
-    Object.values(config.exports).map((t) => path.join(ROOT, path.dirname(t))),
-  );
-  for (const dir of dirs) {
-    if (dir === ROOT) {
-      for (const e of Deno.readDirSync(ROOT)) {
-        if (e.isFile && /\.ts$/.test(e.name)) consider(path.join(ROOT, e.name));
-      }
-    } else {
-      for (const f of walkFiles(dir)) consider(f);
+  for (const e of Deno.readDirSync(ROOT)) {
+    const p = path.join(ROOT, e.name);
+    if (e.isFile && /\.ts$/.test(e.name)) consider(p);
+    else if (e.isDirectory && !e.name.startsWith(".") && !NOT_LIBRARY.has(e.name)) {
+      for (const f of walkFiles(p)) if (f.endsWith(".ts")) consider(f);
     }
   }
   return newest;
 }
 
 /** Whether `npm/` holds a build at least as new as every source file. */
-export function buildIsFresh(config: DenoConfig): boolean {
+export function buildIsFresh(): boolean {
   let stamp: number;
   try {
     stamp = Deno.statSync(BUILD_STAMP).mtime?.getTime() ?? 0;
   } catch {
     return false;
   }
-  return stamp >= newestSourceTime(config);
+  return stamp >= newestSourceTime();
 }

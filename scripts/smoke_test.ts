@@ -538,7 +538,7 @@ function writeJson(file: string, value: unknown): void {
 
 async function main(): Promise<void> {
   const config = readDenoConfig();
-  if (!buildIsFresh(config)) await buildNpm();
+  if (!buildIsFresh()) await buildNpm();
   const tarball = await pack(config);
   await install(tarball);
   const names = await runtimeExports();

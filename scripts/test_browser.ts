@@ -19,7 +19,7 @@ import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
 import * as path from "node:path";
 import { buildNpm } from "./build_npm.ts";
-import { buildIsFresh, ESM_DIR, readDenoConfig, ROOT } from "./_npm.ts";
+import { buildIsFresh, ESM_DIR, ROOT } from "./_npm.ts";
 
 const TESTS_DIR = path.join(ROOT, "tests");
 const BROWSER_DIR = path.join(TESTS_DIR, "browser");
@@ -210,8 +210,7 @@ async function runPage(
 
 async function main(): Promise<number> {
   checkChromium();
-  const config = readDenoConfig();
-  if (!buildIsFresh(config)) await buildNpm();
+  if (!buildIsFresh()) await buildNpm();
   const started = performance.now();
   const script = await bundle();
   await esbuild.stop();

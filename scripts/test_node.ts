@@ -147,7 +147,7 @@ function linkBuild(): void {
 
 async function main(nodeArgs: string[]): Promise<number> {
   const config = readDenoConfig();
-  if (!buildIsFresh(config)) await buildNpm();
+  if (!buildIsFresh()) await buildNpm();
   const files = walkFiles(TESTS_DIR).filter((f) => TEST_FILE.test(path.basename(f)));
   if (files.length === 0) {
     throw new Error(`Cannot run the Node tests: no test files under ${TESTS_DIR}`);
