@@ -54,26 +54,18 @@ describe("npmReadme()", () => {
   });
 
   it("npmReadme() leaves code alone: fenced blocks and inline code spans", () => {
-    const readme = [
-      "Use `x[0](y)` here, and [a](a.md).",
+    const code = [
       "```ts",
       "const f = fs[0](g); // [not](a-link)",
       "```",
       "~~~",
       "[still](code)",
       "~~~",
-    ].join("\n");
+    ];
+    const readme = ["Use `x[0](y)` here, and [a](a.md).", ...code].join("\n");
     assert.equal(
       make(readme),
-      [
-        `Use \`x[0](y)\` here, and [a](${REPO}/blob/main/a.md).`,
-        "```ts",
-        "const f = fs[0](g); // [not](a-link)",
-        "```",
-        "~~~",
-        "[still](code)",
-        "~~~",
-      ].join("\n"),
+      [`Use \`x[0](y)\` here, and [a](${REPO}/blob/main/a.md).`, ...code].join("\n"),
     );
   });
 
