@@ -1,8 +1,9 @@
 // Runs the browser suite (tests/browser/browser_test.ts) in headless Chromium:
 //
 // 1. (re)builds npm/ if it is missing or older than the source (scripts/build_npm.ts);
-// 2. bundles the suite's page script (tests/browser/_page.ts) with esbuild (npm, pinned in
-//    deno.json): the suite's imports of library files resolve to the npm build's JavaScript
+// 2. bundles the suite's page script (tests/browser/_page.ts) and its module Worker
+//    (tests/browser/_worker.ts) with esbuild (npm, pinned in deno.json): the suite's imports of
+//    library files resolve to the npm build's JavaScript
 //    (npm/esm/), as a bundler resolves `allocarrays`; `node:test` and `node:assert/strict` to
 //    the small browser stand-ins beside the suite;
 // 3. serves a page and the bundle from 127.0.0.1 (a free port), twice: a plain page, and a
@@ -24,6 +25,7 @@ import { buildIsFresh, ESM_DIR, ROOT } from "./_npm.ts";
 const TESTS_DIR = path.join(ROOT, "tests");
 const BROWSER_DIR = path.join(TESTS_DIR, "browser");
 const ENTRY = path.join(BROWSER_DIR, "_page.ts");
+const WORKER = path.join(BROWSER_DIR, "_worker.ts");
 const SHIMS: Record<string, string> = {
   "node:test": path.join(BROWSER_DIR, "_test_shim.ts"),
   "node:assert/strict": path.join(BROWSER_DIR, "_assert_shim.ts"),
@@ -96,9 +98,16 @@ const suitePlugin: esbuild.Plugin = {
   },
 };
 
-async function bundle(): Promise<string> {
+/** The bundles served: the page's script and its Worker's. */
+interface Bundles {
+  suite: string;
+  worker: string;
+}
+
+async function bundle(): Promise<Bundles> {
   const result = await esbuild.build({
-    entryPoints: [ENTRY],
+    entryPoints: { suite: ENTRY, worker: WORKER },
+    outdir: "/bundles",
     bundle: true,
     format: "esm",
     platform: "browser",
@@ -111,7 +120,12 @@ async function bundle(): Promise<string> {
     const messages = (e.errors ?? []).map((m) => `  ${m.text}`).join("\n");
     throw new Error(`Cannot bundle the browser suite:\n${messages || e.message}`);
   });
-  return result.outputFiles[0].text;
+  const text = (name: string) => {
+    const file = result.outputFiles.find((f) => path.basename(f.path) === `${name}.js`);
+    if (file === undefined) throw new Error(`Cannot bundle the browser suite: no ${name}.js`);
+    return file.text;
+  };
+  return { suite: text("suite"), worker: text("worker") };
 }
 
 const PAGE_HTML = `<!doctype html>
@@ -122,7 +136,7 @@ const PAGE_HTML = `<!doctype html>
 `;
 
 /** Serves the pages and the bundle from 127.0.0.1 on a free port. */
-function serve(script: string): Deno.HttpServer<Deno.NetAddr> {
+function serve(bundles: Bundles): Deno.HttpServer<Deno.NetAddr> {
   return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
     const { pathname } = new URL(req.url);
     const page = PAGES.find((p) => p.path === pathname);
@@ -134,11 +148,13 @@ function serve(script: string): Deno.HttpServer<Deno.NetAddr> {
       }
       return new Response(PAGE_HTML, { headers });
     }
-    if (pathname === "/suite.js") {
-      return new Response(script, {
+    if (pathname === "/suite.js" || pathname === "/worker.js") {
+      return new Response(pathname === "/suite.js" ? bundles.suite : bundles.worker, {
         headers: {
           "content-type": "text/javascript; charset=utf-8",
           "cross-origin-resource-policy": "same-origin",
+          // A Worker of an isolated page must be isolated too, or it is not started.
+          "cross-origin-embedder-policy": "require-corp",
         },
       });
     }
@@ -212,15 +228,17 @@ async function main(): Promise<number> {
   checkChromium();
   if (!buildIsFresh()) await buildNpm();
   const started = performance.now();
-  const script = await bundle();
+  const bundles = await bundle();
   await esbuild.stop();
   console.log(
-    `Bundled the browser suite with the npm build: ${(script.length / 1024).toFixed(0)} KiB in ${
+    `Bundled the browser suite with the npm build: ${
+      (bundles.suite.length / 1024).toFixed(0)
+    } KiB (its Worker ${(bundles.worker.length / 1024).toFixed(0)} KiB) in ${
       Math.round(performance.now() - started)
     } ms`,
   );
 
-  const server = serve(script);
+  const server = serve(bundles);
   const origin = `http://127.0.0.1:${server.addr.port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -11,6 +11,7 @@ import {
   alloc,
   AllocArray,
   AllocBuffer,
+  arrayFromDescriptor,
   AsyncScopeError,
   asyncScopesSupported,
   AutoscalingAllocBuffer,
@@ -282,6 +283,9 @@ describe("in a browser: async scopes", () => {
   });
 });
 
+/** Whether this is a browser page whose Workers the runner serves (/worker.js). */
+const browserPage = typeof (globalThis as { document?: unknown }).document === "object";
+
 describe("in a browser: shared memory", () => {
   it("SharedAllocBuffer needs SharedArrayBuffer (cross-origin isolation in browsers), and says so", () => {
     if (typeof SharedArrayBuffer !== "function") {
@@ -300,4 +304,53 @@ describe("in a browser: shared memory", () => {
     assert.ok(b.byteOffset >= a.byteOffset + a.byteLength);
     assert.equal(sum(new AllocArray(b)), 8);
   });
+
+  it(
+    "module Workers allocate from one SharedAllocBuffer without overlapping, and share arrays with the page",
+    {
+      skip: !browserPage
+        ? "browser Workers only (tests/threads runs Workers under Deno and Node)"
+        : typeof SharedArrayBuffer !== "function" && "needs a cross-origin-isolated page",
+    },
+    async () => {
+      const arena = new SharedAllocBuffer(1 << 20);
+      const ask = (id: number) =>
+        new Promise<{
+          direct: { byteOffset: number; length: number };
+          array: Parameters<typeof arrayFromDescriptor>[0];
+          error?: string;
+        }>((resolve, reject) => {
+          const worker = new Worker("/worker.js", { type: "module" });
+          worker.onmessage = (e) => {
+            worker.terminate();
+            resolve(e.data);
+          };
+          worker.onerror = (e) => {
+            worker.terminate();
+            reject(new Error(`worker ${id}: ${e.message ?? "/worker.js did not start"}`));
+          };
+          worker.postMessage({ arena: arena.descriptor(), id });
+        });
+      const replies = await Promise.all([1, 2, 3].map(ask));
+      const mine = alloc(arena, Float64Array, 16).fill(9);
+      const ranges: [number, number][] = [[mine.byteOffset, mine.byteOffset + 128]];
+      for (const [i, r] of replies.entries()) {
+        assert.equal(r.error, undefined, r.error);
+        const id = i + 1;
+        const direct = new Float64Array(mine.buffer, r.direct.byteOffset, r.direct.length);
+        assert.ok(direct.every((v) => v === id), `worker ${id}'s allocation was overwritten`);
+        const y = arrayFromDescriptor(r.array);
+        assert.deepEqual([...y.data], new Array(8).fill(id));
+        ranges.push([r.direct.byteOffset, r.direct.byteOffset + 128]);
+        ranges.push([y.data.byteOffset, y.data.byteOffset + y.data.byteLength]);
+      }
+      ranges.sort((p, q) => p[0] - q[0]);
+      for (let i = 1; i < ranges.length; i++) {
+        assert.ok(
+          ranges[i - 1][1] <= ranges[i][0],
+          `allocations overlap: ${JSON.stringify(ranges)}`,
+        );
+      }
+    },
+  );
 });
