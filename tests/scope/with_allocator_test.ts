@@ -209,8 +209,8 @@ describe("withAllocator", () => {
       const first = withAllocator(bump, () => similar(a));
       await tick();
       const second = withAllocator(bump, () => similar(a));
-      assert.equal(first.data.buffer, bump.buffer);
-      assert.equal(second.data.buffer, bump.buffer);
+      assert.equal(first.data.buffer, bump.buf);
+      assert.equal(second.data.buffer, bump.buf);
       assert.equal(bump.allocations, 2);
     });
   });
