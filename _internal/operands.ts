@@ -7,8 +7,10 @@ import { describeValue, fmtShape, isBigIntData } from "./describe.ts";
 import { isRowMajor, rowMajorStrides } from "./layout.ts";
 import { COPY_ROW, type Data, walk } from "./loops.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
+import { AllocArray } from "../arrays/alloc_array.ts";
+import { CheckedAllocArray } from "../arrays/checked_alloc_array.ts";
 import { isTypedArray, NDArray } from "../arrays/ndarray.ts";
-import { copy, similarOf } from "../arrays/similar.ts";
+import { copy, similar, similarOf } from "../arrays/similar.ts";
 
 /** An array operand read once at the boundary: its storage and layout. */
 export interface View {
@@ -246,7 +248,8 @@ export function overlaps(a: View, b: View): boolean {
   return alo < bhi && blo < ahi;
 }
 
-function isShared(buffer: ArrayBufferLike): boolean {
+/** Whether `buffer` is a `SharedArrayBuffer`. */
+export function isShared(buffer: ArrayBufferLike): boolean {
   return typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer;
 }
 
@@ -335,4 +338,103 @@ export function writable(out: Output, inputs: readonly View[], elementwise = fal
 export function finish(out: Output, written: View): TypedArray | NDArray {
   if (written !== out.view) assign(out.view, written);
   return out.result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path: operands that are each one contiguous run of their `data`. These read an
+// operand without allocating anything (no view object, no shape or strides array), so an
+// operation on such operands allocates nothing but its result.
+
+/**
+ * What {@linkcode fastOut} and the fast paths return when the general path must run: the
+ * operands or options are not the simple case (or are wrong, which the general path reports).
+ */
+export const NOT_FAST: unique symbol = Symbol("allocarrays.notFast");
+
+/**
+ * The `out` array an operation's options name, read once for the fast path: `options` itself
+ * when it is an array (the shorthand), `undefined` when omitted (or `null`) or when an options
+ * object's `out` is, `options.out` of an options object with no other key; else
+ * {@linkcode NOT_FAST}.
+ */
+export function fastOut(options: unknown): unknown {
+  if (options === undefined || options === null) return undefined;
+  if (ArrayBuffer.isView(options)) return options instanceof DataView ? NOT_FAST : options;
+  if (options instanceof NDArray) return options;
+  if (typeof options !== "object" || Array.isArray(options)) return NOT_FAST;
+  for (const key in options) if (key !== "out") return NOT_FAST;
+  const out = (options as { out?: unknown }).out;
+  return out === null ? undefined : out;
+}
+
+/**
+ * The elements of `x` when it is an array whose elements are one contiguous row-major run of
+ * its `data` (a typed array, or a contiguous n-d array), else `undefined`. For a
+ * `CheckedAllocArray` reading `data` checks that its memory is still valid. (A `DataView` is
+ * returned too: callers reject it by its constructor, which has no element kind.)
+ */
+export function flatData(x: unknown): Data | undefined {
+  if (ArrayBuffer.isView(x)) return x as Data;
+  return x instanceof NDArray && x.isContiguous ? x.data as Data : undefined;
+}
+
+/**
+ * Whether `x`, an array {@linkcode flatData} accepted, has the shape `shape` (`null`: the 1-d
+ * shape `[n]`, as a typed array has).
+ */
+export function hasShape(x: unknown, shape: readonly number[] | null, n: number): boolean {
+  if (ArrayBuffer.isView(x)) {
+    return (x as TypedArray).length === n && (shape === null || shape.length === 1);
+  }
+  const s = (x as NDArray).shape;
+  if (shape === null) return s.length === 1 && s[0] === n;
+  return s === shape || sameShape(s, shape);
+}
+
+/**
+ * Whether writing `n` elements of `o` from `oo` while reading `n` of `x` from `xo`, element `i`
+ * after element `i` has been read, is safe: they share no memory, or element `i` of each is the
+ * same bytes (in place). `ob` is `o.buffer` (read once by the caller: the getter costs more than
+ * the rest of this check). Two `SharedArrayBuffer` objects of one size may be the same memory
+ * (see {@linkcode overlaps}): then it answers false.
+ */
+export function apart(
+  o: Data,
+  ob: ArrayBufferLike,
+  oo: number,
+  x: Data,
+  xo: number,
+  n: number,
+): boolean {
+  if (o === x) return oo === xo || oo + n <= xo || xo + n <= oo;
+  const xb = x.buffer;
+  // (Not an ArrayBuffer of this realm: a SharedArrayBuffer, or one of another realm, taken for
+  // one. Cheaper on the hot path than `instanceof SharedArrayBuffer`.)
+  if (ob !== xb) {
+    return ob.byteLength !== xb.byteLength || ob instanceof ArrayBuffer ||
+      xb instanceof ArrayBuffer;
+  }
+  const ow = o.BYTES_PER_ELEMENT, xw = x.BYTES_PER_ELEMENT;
+  const os = o.byteOffset + oo * ow, xs = x.byteOffset + xo * xw;
+  return os === xs && ow === xw || os + n * ow <= xs || xs + n * xw <= os;
+}
+
+/**
+ * The result of an operation on the arrays or numbers `a` and `b` (at least one an array, the
+ * arrays of one shape): `similarOf([a, b], dtype)` without the array of inputs. The strongest
+ * kind wins: a `CheckedAllocArray`, then an `AllocArray`, then the first array.
+ */
+export function resultOf2(a: unknown, b: unknown, dtype: TypedArrayConstructor | null): NDArray {
+  const best = a instanceof CheckedAllocArray
+    ? a
+    : b instanceof CheckedAllocArray
+    ? b
+    : a instanceof AllocArray
+    ? a
+    : b instanceof AllocArray
+    ? b
+    : typeof a === "number"
+    ? b
+    : a;
+  return similar(best as NDArray, dtype);
 }

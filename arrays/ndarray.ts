@@ -131,6 +131,9 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   #strides: readonly number[];
   #offset: number;
   #size: number;
+  // Whether the layout is row-major contiguous: 0 not yet known, 1 yes, 2 no. Computed on first
+  // use (layouts never change), so construction pays nothing for it.
+  #contiguous = 0;
 
   /**
    * Views `data` as an n-d array, without copying.
@@ -451,7 +454,9 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * ```
    */
   get isContiguous(): boolean {
-    return isRowMajor(this.#shape, this.#strides);
+    let c = this.#contiguous;
+    if (c === 0) this.#contiguous = c = isRowMajor(this.#shape, this.#strides) ? 1 : 2;
+    return c === 1;
   }
 
   #index(idx: readonly unknown[], verb: "read" | "write"): number {

@@ -15,16 +15,22 @@
 import { describeValue, fmtShape, isBigIntData } from "../../_internal/describe.ts";
 import { COPY_ROW, type Data, type Row, walk } from "../../_internal/loops.ts";
 import {
+  apart,
   assign,
   broadcastShapes,
   broadcastStrides,
+  fastOut,
+  flatData,
   floatType,
+  hasShape,
+  NOT_FAST,
   numericView,
   operandOf,
   optionsOf,
   OUT_KEYS,
   outOf,
   output,
+  resultOf2,
   sameShape,
   unaliased,
   type View,
@@ -32,7 +38,9 @@ import {
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { isTypedArray, NDArray } from "../ndarray.ts";
+import { similar } from "../similar.ts";
 import { BINARY, UNARY } from "./_elementwise_kernels.ts";
+import { type BinaryKernels, kindOf, type UnaryKernels } from "./_kernel_types.ts";
 import type {
   ArrayInput,
   ElementRule,
@@ -109,8 +117,18 @@ function resultType(first: View, rule: ElementRule): TypedArrayConstructor {
   return rule === "same" ? type : rule === "float" ? floatType(type) : Uint8Array;
 }
 
-// Scalars enter the kernels as one-element arrays read with step 0. The binary kernels never
-// call user code, so these two can be shared.
+/**
+ * The result element type of element kind `kind` (see `kindOf`) under `rule`, for the fast path:
+ * null for the input's own type (what `similar` allocates without being told).
+ */
+function fastResultType(kind: number, rule: ElementRule): TypedArrayConstructor | null {
+  if (rule === "same") return null;
+  if (rule === "float") return kind === 0 || kind === 1 || kind === 9 ? null : Float64Array;
+  return kind === 3 ? null : Uint8Array;
+}
+
+// Scalars enter the strided kernels as one-element arrays read with step 0. The binary kernels
+// never call user code, so these two can be shared.
 const SCALAR_A = new Float64Array(1);
 const SCALAR_B = new Float64Array(1);
 
@@ -148,19 +166,130 @@ function bothScalars(action: string, names: string, a: unknown, b: unknown): nev
   );
 }
 
-/** Runs a binary kernel over two operands, broadcast, into `out` or a new array. */
+/**
+ * The fast path of a binary operation: the operands are numbers or arrays of one element kind
+ * and shape that are each one contiguous run of their data (at least one an array), and `out`
+ * (if given) is such an array of the result's element type that shares no memory with them
+ * or is one of them exactly. Runs the element kind's contiguous kernel directly and returns
+ * the result, allocating nothing but the result itself; {@linkcode NOT_FAST} for everything
+ * else, which the general engine handles (and reports when it is wrong).
+ *
+ * This is where it is decided which kernel runs: the kernels of the first array operand's
+ * element kind (`kindOf`), over arrays, an array and a scalar, or a scalar and an array.
+ */
+function fastBinary(
+  k: BinaryKernels,
+  a: unknown,
+  b: unknown,
+  out: unknown,
+  rule: ElementRule,
+): unknown {
+  const scalarA = typeof a === "number";
+  const first = scalarA ? b : a;
+  // The first array operand: its data, where it starts, its size and (n-d arrays) its shape.
+  let fd: Data, fo = 0, n: number, shape: readonly number[] | null = null;
+  if (ArrayBuffer.isView(first)) {
+    fd = first as Data;
+    n = fd.length;
+  } else if (first instanceof NDArray && first.isContiguous) {
+    fd = first.data as Data;
+    fo = first.offset;
+    n = first.size;
+    shape = first.shape;
+  } else return NOT_FAST;
+  const type = fd.constructor, kind = kindOf(type);
+  if (kind < 0) return NOT_FAST;
+  const scalarB = !scalarA && typeof b === "number";
+  let sd = fd, so = 0;
+  if (!scalarA && !scalarB) {
+    const d = flatData(b);
+    if (d === undefined || d.constructor !== type || !hasShape(b, shape, n)) return NOT_FAST;
+    sd = d;
+    if (!ArrayBuffer.isView(b)) so = (b as NDArray).offset;
+  }
+  const dtype = fastResultType(kind, rule);
+  let result: unknown, od: Data, oo = 0;
+  if (out === undefined) {
+    const r = resultOf2(a, b, dtype);
+    result = r;
+    od = r.data as Data;
+    oo = r.offset;
+  } else {
+    const d = flatData(out);
+    if (d === undefined || d.constructor !== (dtype ?? type) || !hasShape(out, shape, n)) {
+      return NOT_FAST;
+    }
+    if (!ArrayBuffer.isView(out)) oo = (out as NDArray).offset;
+    const ob = d.buffer;
+    if (!apart(d, ob, oo, fd, fo, n)) return NOT_FAST;
+    if (
+      !scalarA && !scalarB && (sd !== fd || so !== fo) && !apart(d, ob, oo, sd, so, n)
+    ) return NOT_FAST;
+    result = out;
+    od = d;
+  }
+  if (scalarA) k.scalarFirst[kind](n, od, oo, fd, fo, a);
+  else if (scalarB) k.arrayScalar[kind](n, od, oo, fd, fo, b);
+  else k.arrays[kind](n, od, oo, fd, fo, sd, so);
+  return result;
+}
+
+/** {@linkcode fastBinary} for a unary operation. */
+function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule): unknown {
+  let xd: Data, xo = 0, n: number, shape: readonly number[] | null = null;
+  if (ArrayBuffer.isView(x)) {
+    xd = x as Data;
+    n = xd.length;
+  } else if (x instanceof NDArray && x.isContiguous) {
+    xd = x.data as Data;
+    xo = x.offset;
+    n = x.size;
+    shape = x.shape;
+  } else return NOT_FAST;
+  const type = xd.constructor, kind = kindOf(type);
+  if (kind < 0) return NOT_FAST;
+  const dtype = fastResultType(kind, rule);
+  let result: unknown, od: Data, oo = 0;
+  if (out === undefined) {
+    const r = similar(x as NDArray, dtype);
+    result = r;
+    od = r.data as Data;
+    oo = r.offset;
+  } else {
+    const d = flatData(out);
+    if (d === undefined || d.constructor !== (dtype ?? type) || !hasShape(out, shape, n)) {
+      return NOT_FAST;
+    }
+    if (!ArrayBuffer.isView(out)) oo = (out as NDArray).offset;
+    if (!apart(d, d.buffer, oo, xd, xo, n)) return NOT_FAST;
+    result = out;
+    od = d;
+  }
+  k.arrays[kind](n, od, oo, xd, xo);
+  return result;
+}
+
+/** Runs a binary operation over two operands, broadcast, into `out` or a new array. */
 function binary(
-  kernel: Row,
+  k: BinaryKernels,
   action: string,
   a: unknown,
   b: unknown,
   options: unknown,
   rule: ElementRule,
 ): unknown {
+  const fastOutArray = fastOut(options);
+  if (fastOutArray !== NOT_FAST) {
+    const r = fastBinary(k, a, b, fastOutArray, rule);
+    if (r !== NOT_FAST) return r;
+  }
+  // The general engine: any layouts, broadcasting, aliasing.
   const A = operandOf(a, action, "a"), B = operandOf(b, action, "b");
   const first = typeof A === "number" ? B : A;
   if (typeof first === "number") return bothScalars(action, "a and b", a, b);
-  const out = outOf(options, optionsOf(options, OUT_KEYS, action));
+  const out = fastOutArray !== NOT_FAST
+    ? fastOutArray
+    : outOf(options, optionsOf(options, OUT_KEYS, action));
   const shape = broadcastShapes(
     typeof A === "number" ? [] : A.shape,
     typeof B === "number" ? [] : B.shape,
@@ -171,7 +300,7 @@ function binary(
   if (o.size === 0) return res.result;
   const wa = walkOf(o, A, SCALAR_A), wb = walkOf(o, B, SCALAR_B);
   walk(
-    kernel,
+    k.strided,
     shape,
     o.data,
     o.offset,
@@ -186,36 +315,43 @@ function binary(
   return res.result;
 }
 
-/** Runs a unary kernel over `x` into `out` or a new array. */
+/** Runs a unary operation over `x` into `out` or a new array. */
 function unary(
-  kernel: Row,
+  k: UnaryKernels,
   action: string,
   x: unknown,
   options: unknown,
   rule: ElementRule,
 ): unknown {
+  const fastOutArray = fastOut(options);
+  if (fastOutArray !== NOT_FAST) {
+    const r = fastUnary(k, x, fastOutArray, rule);
+    if (r !== NOT_FAST) return r;
+  }
   const X = numericView(x, action, "x");
-  const out = outOf(options, optionsOf(options, OUT_KEYS, action));
+  const out = fastOutArray !== NOT_FAST
+    ? fastOutArray
+    : outOf(options, optionsOf(options, OUT_KEYS, action));
   const res = output([x], resultType(X, rule), X.shape as number[], out, action);
   const o = res.view;
   if (o.size === 0) return res.result;
   const w = walkOf(o, X, null);
-  walk(kernel, o.shape, o.data, o.offset, o.strides, w.data, w.offset, w.strides);
+  walk(k.strided, o.shape, o.data, o.offset, o.strides, w.data, w.offset, w.strides);
   return res.result;
 }
 
-/** The binary operation `name` (its kernel in `BINARY`) with result elements by `rule`. */
+/** The binary operation `name` (its kernels in `BINARY`) with result elements by `rule`. */
 function binaryOp<R extends ElementRule>(name: string, rule: R): BinaryOp<R> {
-  const kernel = BINARY[name], action = `compute ${name}()`;
+  const kernels = BINARY[name], action = `compute ${name}()`;
   const op = (a: unknown, b: unknown, options?: unknown) =>
-    binary(kernel, action, a, b, options, rule);
+    binary(kernels, action, a, b, options, rule);
   return Object.defineProperty(op, "name", { value: name }) as never;
 }
 
-/** The unary operation `name` (its kernel in `UNARY`) with result elements by `rule`. */
+/** The unary operation `name` (its kernels in `UNARY`) with result elements by `rule`. */
 function unaryOp<R extends ElementRule>(name: string, rule: R): UnaryOp<R> {
-  const kernel = UNARY[name], action = `compute ${name}()`;
-  const op = (x: unknown, options?: unknown) => unary(kernel, action, x, options, rule);
+  const kernels = UNARY[name], action = `compute ${name}()`;
+  const op = (x: unknown, options?: unknown) => unary(kernels, action, x, options, rule);
   return Object.defineProperty(op, "name", { value: name }) as never;
 }
 

@@ -7,7 +7,10 @@
  * nothing, so it has no `out` form. Along an axis (`{ axis }`) it returns an array without
  * that axis, allocated like `similar(x)` (an `AllocArray` gives an `AllocArray` from the
  * current allocator) or written into `out` (`{ axis, out }`). Sums and products are
- * accumulated in double precision.
+ * accumulated in double precision. Sums are pairwise (as NumPy's): runs of up to 128 elements
+ * are added into eight partial sums, longer runs are split in halves and summed recursively,
+ * so the rounding error grows with the logarithm of the length rather than the length, and
+ * the sum runs about twice as fast as a plain loop.
  *
  * @module
  */
@@ -19,6 +22,7 @@ import {
   finish,
   floatType,
   normalizeAxis,
+  NOT_FAST,
   numericView,
   optionsOf,
   outOf,
@@ -27,6 +31,9 @@ import {
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
+import { NDArray } from "../ndarray.ts";
+import { type ContiguousReduce, kindOf } from "./_kernel_types.ts";
+import { REDUCE } from "./_reduce_kernels.ts";
 import type {
   ArrayInput,
   AxisOf,
@@ -68,13 +75,44 @@ export type Reduction<R extends ElementRule = "same"> = <
 
 type Kind = "sum" | "prod" | "mean" | "max" | "min" | "argmax" | "argmin";
 
+/**
+ * The pairwise sum of `n` elements of `d` from `start` in steps of `st`: runs of up to 128
+ * elements go into eight partial sums, longer runs are split in halves (at a multiple of 8).
+ * With steps of 1 it adds exactly as the contiguous kernels of ./_reduce_kernels.ts, so a sum
+ * along an axis agrees with the sum of the same elements laid out contiguously.
+ */
+function pairwiseSum(d: Data, start: number, st: number, n: number): number {
+  if (n < 8) {
+    let s = 0;
+    for (let i = 0, p = start; i < n; i++, p += st) s += d[p];
+    return s;
+  }
+  if (n <= 128) {
+    let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0, p = start;
+    for (; i + 8 <= n; i += 8, p += 8 * st) {
+      r0 += d[p];
+      r1 += d[p + st];
+      r2 += d[p + 2 * st];
+      r3 += d[p + 3 * st];
+      r4 += d[p + 4 * st];
+      r5 += d[p + 5 * st];
+      r6 += d[p + 6 * st];
+      r7 += d[p + 7 * st];
+    }
+    let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++, p += st) s += d[p];
+    return s;
+  }
+  const h = (n >> 1) & ~7;
+  return pairwiseSum(d, start, st, h) + pairwiseSum(d, start + h * st, st, n - h);
+}
+
 /** Reduces `n` elements of `d` from `start` in steps of `st` (`n` > 0 for max/min/arg*). */
 function line(kind: Kind, d: Data, start: number, st: number, n: number): number {
   switch (kind) {
     case "sum":
     case "mean": {
-      let acc = 0;
-      for (let i = 0, p = start; i < n; i++, p += st) acc += d[p];
+      const acc = pairwiseSum(d, start, st, n);
       return kind === "mean" ? acc / n : acc;
     }
     case "prod": {
@@ -178,6 +216,32 @@ function reduceAll(kind: Kind, x: View, action: string): number {
   }
 }
 
+/**
+ * The fast path of a reduction over all elements: `x` is a non-empty array of a number element
+ * kind whose elements are one contiguous run of its data. Runs the kind's contiguous kernel
+ * (this is where it is decided which one) and returns the number, allocating nothing;
+ * {@linkcode NOT_FAST} for everything else.
+ */
+function fastReduceAll(
+  kernels: readonly ContiguousReduce[],
+  mean: boolean,
+  x: unknown,
+): number | typeof NOT_FAST {
+  let d: Data, o = 0, n: number;
+  if (ArrayBuffer.isView(x)) {
+    d = x as Data;
+    n = d.length;
+  } else if (x instanceof NDArray && x.isContiguous) {
+    d = x.data as Data;
+    o = x.offset;
+    n = x.size;
+  } else return NOT_FAST;
+  const k = kindOf(d.constructor);
+  if (k < 0 || n === 0) return NOT_FAST;
+  const r = kernels[k](n, d, o);
+  return mean ? r / n : r;
+}
+
 function reduce(kind: Kind, action: string, x: unknown, options: unknown): unknown {
   const X = numericView(x, action, "x");
   const opts = optionsOf(options, AXIS_KEYS, action);
@@ -216,7 +280,14 @@ function reduce(kind: Kind, action: string, x: unknown, options: unknown): unkno
 /** The reduction `kind` as an exported function. */
 function reduction<R extends ElementRule>(kind: Kind): Reduction<R> {
   const action = `compute ${kind}()`;
-  const op = (x: unknown, options?: unknown) => reduce(kind, action, x, options);
+  const kernels = REDUCE[kind === "mean" ? "sum" : kind], mean = kind === "mean";
+  const op = (x: unknown, options?: unknown) => {
+    if (options === undefined || options === null) {
+      const r = fastReduceAll(kernels, mean, x);
+      if (r !== NOT_FAST) return r;
+    }
+    return reduce(kind, action, x, options);
+  };
   return Object.defineProperty(op, "name", { value: kind }) as never;
 }
 
