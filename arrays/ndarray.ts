@@ -134,6 +134,16 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   // Whether the layout is row-major contiguous: 0 not yet known, 1 yes, 2 no. Computed on first
   // use (layouts never change), so construction pays nothing for it.
   #contiguous = 0;
+  // For `get`/`set` of 1-d and 2-d arrays, numbers of their own (reading a field costs one load,
+  // an element of the shape array three): `#len1` is the length of a 1-d array and -1 for any
+  // other, `#rows2`/`#cols2` the lengths of a 2-d array's axes and -1 for any other (so the
+  // bounds check of an index also checks the number of indices), and `#s0`/`#s1` the strides
+  // of the first two axes (0 where there is none).
+  #len1: number;
+  #rows2: number;
+  #cols2: number;
+  #s0: number;
+  #s1: number;
 
   /**
    * Views `data` as an n-d array, without copying.
@@ -181,6 +191,12 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       this.#strides = strides!;
       this.#offset = offset!;
       this.#size = sizeOf(shape!);
+      const nd = shape!.length;
+      this.#len1 = nd === 1 ? shape![0] : -1;
+      this.#rows2 = nd === 2 ? shape![0] : -1;
+      this.#cols2 = nd === 2 ? shape![1] : -1;
+      this.#s0 = nd > 0 ? strides![0] : 0;
+      this.#s1 = nd > 1 ? strides![1] : 0;
       return;
     }
     if (trusted === WRAP) {
@@ -190,6 +206,12 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       this.#strides = source.#strides;
       this.#offset = source.#offset;
       this.#size = source.#size;
+      this.#contiguous = source.#contiguous;
+      this.#len1 = source.#len1;
+      this.#rows2 = source.#rows2;
+      this.#cols2 = source.#cols2;
+      this.#s0 = source.#s0;
+      this.#s1 = source.#s1;
       return;
     }
     const action = "create an n-d array";
@@ -244,6 +266,12 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     this.#strides = st;
     this.#offset = off;
     this.#size = size;
+    const nd = sh.length;
+    this.#len1 = nd === 1 ? sh[0] : -1;
+    this.#rows2 = nd === 2 ? sh[0] : -1;
+    this.#cols2 = nd === 2 ? sh[1] : -1;
+    this.#s0 = nd > 0 ? st[0] : 0;
+    this.#s1 = nd > 1 ? st[1] : 0;
   }
 
   /**
@@ -517,8 +545,23 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * assert.throws(() => a.get(2, 0), RangeError);
    * ```
    */
-  get(...idx: number[]): ElementOf<T> {
-    return this.data[this.#index(idx, "read")];
+  get(...idx: number[]): ElementOf<T>;
+  get(i?: number, j?: number): ElementOf<T> {
+    // 1-d and 2-d: one combined check per index (which also checks the number of indices),
+    // then the element; anything else (other dimensions, bad indices) takes the general path,
+    // which also chooses the message.
+    const argc = arguments.length;
+    if (argc === 1) {
+      if (i! >= 0 && i! < this.#len1 && Number.isInteger(i)) {
+        return this.data[this.#offset + i! * this.#s0];
+      }
+    } else if (argc === 2) {
+      if (
+        i! >= 0 && i! < this.#rows2 && j! >= 0 && j! < this.#cols2 && Number.isInteger(i) &&
+        Number.isInteger(j)
+      ) return this.data[this.#offset + i! * this.#s0 + j! * this.#s1];
+    }
+    return this.data[this.#index(Array.prototype.slice.call(arguments), "read")];
   }
 
   /**
@@ -542,7 +585,41 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * assert.equal(a.data[2], 7);
    * ```
    */
-  set(...args: [...idx: number[], value: ElementOf<T>]): void {
+  set(..._args: [...idx: number[], value: ElementOf<T>]): void {
+    // 1-d and 2-d with a number value: one combined check per index, then the store, which
+    // throws for bigint data (then the general path reports it); anything else takes the
+    // general path. (The arguments are read from `arguments`: a function whose rest
+    // parameter is used is never inlined by V8, and a call costs more than the rest.)
+    const argc = arguments.length, i: unknown = arguments[0], j: unknown = arguments[1];
+    const k: unknown = arguments[2];
+    if (argc === 2) {
+      if (
+        typeof j === "number" && (i as number) >= 0 && (i as number) < this.#len1 &&
+        Number.isInteger(i)
+      ) {
+        const data = this.data as Float64Array;
+        try {
+          data[this.#offset + (i as number) * this.#s0] = j;
+          return;
+        } catch { /* bigint data: the general path says so */ }
+      }
+    } else if (argc === 3) {
+      if (
+        typeof k === "number" && (i as number) >= 0 && (i as number) < this.#rows2 &&
+        (j as number) >= 0 && (j as number) < this.#cols2 && Number.isInteger(i) &&
+        Number.isInteger(j)
+      ) {
+        const data = this.data as Float64Array;
+        try {
+          data[this.#offset + (i as number) * this.#s0 + (j as number) * this.#s1] = k;
+          return;
+        } catch { /* bigint data: the general path says so */ }
+      }
+    }
+    this.#setSlow(Array.prototype.slice.call(arguments));
+  }
+
+  #setSlow(args: unknown[]): void {
     const n = args.length - 1;
     if (n < 0) {
       throw new RangeError(`Cannot write an element: expected ${this.ndim} indices and a value`);

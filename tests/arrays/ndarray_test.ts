@@ -178,6 +178,91 @@ describe("NDArray", () => {
     assert.deepEqual([...a.data], [0, 1, 2, 3, 4, 5], "failed writes leave the data unchanged");
   });
 
+  it("NDArray.get() and set() of 1-d and 2-d views read and write the element the layout names", () => {
+    // Every kind of 1-d and 2-d view: offsets, steps, reversed axes, transposes, broadcasts.
+    const base = new NDArray(range(60), [6, 10]);
+    const views: NDArray[] = [
+      base,
+      base.slice([1, 5], [null, null, 3]),
+      base.slice([null, null, -2], [8, 1, -1]),
+      base.transpose(),
+      base.pick(3),
+      base.pick(null, 7),
+      base.pick(2).slice([null, null, -3]),
+      new NDArray(range(4), [4]).broadcastTo(3, 4),
+      new NDArray(range(12)),
+    ];
+    for (const v of views) {
+      const nested = v.toNested() as N[];
+      const expected = v.ndim === 1 ? nested.map((e) => [e]) : nested as N[][];
+      const rows = v.shape[0], cols = v.ndim === 1 ? 1 : v.shape[1];
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++) {
+          assert.equal(v.ndim === 1 ? v.get(i) : v.get(i, j), expected[i][j]);
+        }
+      }
+    }
+    const copy = new NDArray(new Float64Array(60), [6, 10]);
+    const t = copy.transpose().slice([null, null, -1]);
+    for (let i = 0; i < 10; i++) for (let j = 0; j < 6; j++) t.set(i, j, 100 * i + j);
+    assert.deepEqual(
+      copy.toNested(),
+      Array.from({ length: 6 }, (_, r) => Array.from({ length: 10 }, (_, c) => 100 * (9 - c) + r)),
+    );
+    const row = copy.pick(4).slice([1, null, 2]);
+    row.set(2, -1);
+    assert.equal(copy.get(4, 5), -1);
+    assert.equal(row.get(2), -1);
+  });
+
+  it("NDArray.get() and set() check each index and the number of indices, whatever the layout", () => {
+    const v = new NDArray(range(10)).slice([2, 8]), m = new NDArray(range(12), [3, 4]);
+    for (const bad of [-1, 6, 0.5, NaN, Infinity]) {
+      assert.throws(() => v.get(bad), RangeError, `get(${bad})`);
+      assert.throws(() => v.set(bad, 1), RangeError, `set(${bad}, 1)`);
+      assert.throws(() => m.get(bad, 0), RangeError);
+      assert.throws(() => m.get(0, bad), RangeError);
+      assert.throws(() => m.set(0, bad, 1), RangeError);
+    }
+    assert.throws(() => v.get("1" as never), TypeError);
+    assert.throws(() => v.set("1" as never, 1), TypeError);
+    assert.throws(() => v.get(1, undefined as never), /expected 1 indices for shape \[6\], got 2/);
+    assert.throws(() => v.get(), /expected 1 indices for shape \[6\], got 0/);
+    assert.throws(() => m.get(1), /expected 2 indices for shape \[3, 4\], got 1/);
+    assert.throws(() => m.get(1, 2, 0), /expected 2 indices for shape \[3, 4\], got 3/);
+    assert.throws(() => v.set(1, 2, 3), /expected 1 indices for shape \[6\], got 2/);
+    assert.throws(() => m.set(1, 2), /expected 2 indices for shape \[3, 4\], got 1/);
+    assert.throws(() => m.set(1, 2, 1n as never), /value must be a number, got 1n/);
+    assert.deepEqual([...m.data], [...range(12)], "failed writes leave the data unchanged");
+    // 0-d and 3-d arrays take the general path.
+    const z = NDArray.fromNested(5);
+    assert.equal(z.get(), 5);
+    z.set(6);
+    assert.equal(z.get(), 6);
+    const c = new NDArray(range(24), [2, 3, 4]);
+    assert.equal(c.get(1, 2, 3), 23);
+    c.set(1, 2, 3, -5);
+    assert.equal(c.data[23], -5);
+    assert.throws(() => c.get(1, 2), /expected 3 indices/);
+  });
+
+  it("NDArray.set() of bigint data takes bigints and names a number value", () => {
+    const v = new NDArray(new BigInt64Array(4)), m = new NDArray(new BigUint64Array(4), [2, 2]);
+    v.set(1, 7n);
+    m.set(1, 0, 9n);
+    assert.equal(v.get(1), 7n);
+    assert.equal(m.get(1, 0), 9n);
+    assert.throws(() => v.set(1, 7 as never), {
+      name: "TypeError",
+      message: /value must be a bigint, got 7/,
+    });
+    assert.throws(() => m.set(1, 1, 7 as never), {
+      name: "TypeError",
+      message: /must be a bigint/,
+    });
+    assert.deepEqual([...v.data], [0n, 7n, 0n, 0n]);
+  });
+
   it("NDArray handles BigInt element types with bigint values", () => {
     const a = new NDArray(new BigInt64Array([1n, 2n, 3n, 4n]), [2, 2]);
     assert.equal(a.get(1, 0), 3n);

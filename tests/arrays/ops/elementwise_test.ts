@@ -25,6 +25,7 @@ import {
   zip,
 } from "../../../arrays/ops/mod.ts";
 import { withAllocator } from "../../../scope/mod.ts";
+import type { TypedArray } from "../../../allocators/mod.ts";
 import { assertAllClose, TestBump } from "../../_helpers.ts";
 import {
   arrayArb,
@@ -496,5 +497,213 @@ describe("copyTo()", () => {
     );
     assert.throws(() => copyTo(1n, out), /src holds bigint elements and out Int32Array/);
     assert.deepEqual(out.toNested(), [[3, 3], [3, 3]]);
+  });
+});
+
+/** Every number element type this runtime has (Float16Array where present). */
+const NUMBER_TYPES = [
+  Float64Array,
+  Float32Array,
+  Int32Array,
+  Uint8Array,
+  Int16Array,
+  Uint16Array,
+  Int8Array,
+  Uint32Array,
+  Uint8ClampedArray,
+  ...("Float16Array" in globalThis
+    ? [(globalThis as unknown as { Float16Array: Float64ArrayConstructor }).Float16Array]
+    : []),
+] as unknown as Float64ArrayConstructor[];
+
+/**
+ * The same elements as `x` (a contiguous typed array) in a non-contiguous n-d array: every
+ * other element of data twice as long, which the operations' general engine walks.
+ */
+function strided(x: Float64Array): NDArray {
+  const T = x.constructor as Float64ArrayConstructor;
+  const d = new T(2 * x.length + 1);
+  for (let i = 0; i < x.length; i++) d[2 * i + 1] = x[i];
+  return new NDArray(d, [x.length], [2], 1);
+}
+
+/** Asserts two arrays hold the same element type and bit-identical elements (NaN, -0 too). */
+function identical(
+  actual: NDArray | TypedArray,
+  expected: NDArray | TypedArray,
+  what: string,
+) {
+  const a = actual instanceof NDArray ? actual : new NDArray(actual);
+  const e = expected instanceof NDArray ? expected : new NDArray(expected);
+  assert.equal(a.dtype, e.dtype, `${what}: element type`);
+  assert.deepEqual(a.shape, e.shape, `${what}: shape`);
+  const x = [...a], y = [...e];
+  for (let i = 0; i < y.length; i++) {
+    assert.ok(Object.is(x[i], y[i]), `${what}: element ${i} is ${x[i]}, expected ${y[i]}`);
+  }
+}
+
+/** `n` values for element type `T`: small integers, and for float types fractions, NaN, ±0, ±Infinity. */
+function valuesOf(T: Float64ArrayConstructor, n: number, seed: number): Float64Array {
+  const x = new T(n);
+  const float = /^Float/.test(T.name);
+  const special = [NaN, -0, 0, Infinity, -Infinity, 0.5, -2.25];
+  for (let i = 0; i < n; i++) {
+    const k = (seed * 7919 + i * 104729) % 97;
+    x[i] = float && k % 11 === 0
+      ? special[k % special.length]
+      : (k % 17) - 8 + (float ? k / 64 : 0);
+  }
+  return x;
+}
+
+describe("element-wise fast path (contiguous operands of one element type)", () => {
+  it("every binary operation agrees bit for bit with the general engine, on every element type", () => {
+    for (const T of NUMBER_TYPES) {
+      for (const [name] of BINARY) {
+        const op = fn(name);
+        for (const n of [0, 1, 7, 33]) {
+          const a = valuesOf(T, n, 1), b = valuesOf(T, n, 2);
+          const what = `${name} on ${T.name} × ${n}`;
+          const general = op(strided(a), strided(b));
+          identical(op(a, b), general, what);
+          identical(
+            op(new NDArray(a.slice()), new NDArray(b.slice())),
+            general,
+            `${what} (NDArrays)`,
+          );
+          identical(op(a, 3), op(strided(a), 3), `${what} with a scalar second`);
+          identical(op(-2.5, b), op(-2.5, strided(b)), `${what} with a scalar first`);
+          const out = new (general.dtype as Float64ArrayConstructor)(n);
+          assert.equal(op(a, b, out), out);
+          identical(out, general, `${what} into out`);
+          // Arrays that start inside their data (an offset), each at a different place.
+          const at = (x: Float64Array, k: number) => {
+            const d = new (x.constructor as Float64ArrayConstructor)(x.length + k + 2);
+            d.set(x, k);
+            return new NDArray(d, [x.length], [1], k);
+          };
+          const shiftedOut = at(new (general.dtype as Float64ArrayConstructor)(n), 3);
+          op(at(a, 1), at(b, 2), shiftedOut);
+          identical(shiftedOut, general, `${what} at offsets`);
+          identical(op(at(a, 1), 3), op(strided(a), 3), `${what} at an offset with a scalar`);
+          identical(op(-2.5, at(b, 2)), op(-2.5, strided(b)), `${what} scalar first, at an offset`);
+          const m = n === 33 ? 3 : 1;
+          const A = new NDArray(a.slice(), [m, n / m]), B = new NDArray(b.slice(), [m, n / m]);
+          const two = op(A, B, { out: null });
+          assert.deepEqual(two.shape, [m, n / m]);
+          identical(two.reshape(n), general, `${what} in 2-d`);
+        }
+      }
+    }
+  });
+
+  it("every unary operation agrees bit for bit with the general engine, on every element type", () => {
+    for (const T of NUMBER_TYPES) {
+      for (const [name] of UNARY) {
+        const op = fn(name);
+        for (const n of [0, 1, 9, 40]) {
+          const x = valuesOf(T, n, 3);
+          const what = `${name} on ${T.name} × ${n}`;
+          const general = op(strided(x));
+          identical(op(x), general, what);
+          identical(op(new AllocArray(x.slice())), general, `${what} (AllocArray)`);
+          const out = new (general.dtype as Float64ArrayConstructor)(n);
+          assert.equal(op(x, { out }), out);
+          identical(out, general, `${what} into { out }`);
+          const d = new T(n + 3), o = new (general.dtype as Float64ArrayConstructor)(n + 2);
+          d.set(x, 3);
+          const shifted = new NDArray(o, [n], [1], 2);
+          op(new NDArray(d, [n], [1], 3), shifted);
+          identical(shifted, general, `${what} at offsets`);
+        }
+      }
+    }
+  });
+
+  it("an out that is an operand is computed in place; one that overlaps it elsewhere as if the operand were read first", () => {
+    for (const T of [Float64Array, Int16Array, Uint8Array] as Float64ArrayConstructor[]) {
+      const n = 12, buf = new ArrayBuffer((n + 4) * T.BYTES_PER_ELEMENT);
+      const a = new T(buf, 0, n);
+      a.set(valuesOf(T, n, 4));
+      const b = valuesOf(T, n, 5);
+      const expected = add(strided(a.slice()), strided(b));
+      // out is a: in place
+      assert.equal(add(a, b, a), a);
+      identical(a, expected, `${T.name} in place`);
+      // out one element after a, in the same memory: a must be read before it is overwritten
+      a.set(valuesOf(T, n, 4));
+      const shifted = new T(buf, T.BYTES_PER_ELEMENT, n);
+      add(a, b, shifted);
+      identical(shifted, expected, `${T.name} into an overlapping out`);
+      // out one element before b (b a view of the same memory)
+      const c = new T(buf, 2 * T.BYTES_PER_ELEMENT, n), before = new T(buf, T.BYTES_PER_ELEMENT, n);
+      c.set(valuesOf(T, n, 6));
+      const expectedC = sub(strided(valuesOf(T, n, 4)), strided(c.slice()));
+      sub(valuesOf(T, n, 4), c, before);
+      identical(before, expectedC, `${T.name} into an out overlapping the second operand`);
+      // scalar operand, out overlapping the array
+      a.set(valuesOf(T, n, 4));
+      const expectedS = mul(strided(a.slice()), 3);
+      mul(a, 3, shifted);
+      identical(shifted, expectedS, `${T.name} times a scalar into an overlapping out`);
+      // unary, out overlapping the input
+      a.set(valuesOf(T, n, 4));
+      const expectedU = neg(strided(a.slice()));
+      neg(a, shifted);
+      identical(shifted, expectedU, `${T.name} neg into an overlapping out`);
+    }
+  });
+
+  it("views of one SharedArrayBuffer delivered as two objects are taken to overlap", () => {
+    const sab = new SharedArrayBuffer(8 * 10);
+    const a = new Float64Array(sab, 0, 8);
+    a.set([1, 2, 3, 4, 5, 6, 7, 8]);
+    // A second handle on the same memory (as postMessage delivers): structuredClone makes a
+    // new SharedArrayBuffer object for the same bytes.
+    const same = structuredClone(sab);
+    assert.notEqual(same, sab);
+    const out = new Float64Array(same, 8, 8);
+    add(a, 10, out);
+    assert.deepEqual([...new Float64Array(sab, 8, 8)], [11, 12, 13, 14, 15, 16, 17, 18]);
+  });
+
+  it("operands of different element types, or an out of another type, take the general engine and agree with it", () => {
+    const a = valuesOf(Float64Array, 10, 7), b = valuesOf(Int32Array as never, 10, 8);
+    identical(add(a, b), add(strided(a), strided(b)), "Float64 + Int32");
+    const out = new Float32Array(10);
+    add(a, a, out);
+    identical(out, Float32Array.from(a, (v) => v + v), "into a Float32 out");
+    const cmp = new Float64Array(10);
+    less(a, 0, cmp);
+    assert.deepEqual([...cmp], [...a].map((v) => +(v < 0)));
+  });
+
+  it("empty and 0-d arrays", () => {
+    assert.equal(add(new Float64Array(0), new Float64Array(0)).size, 0);
+    assert.equal(exp(new Float32Array(0)).dtype, Float32Array);
+    const z = NDArray.fromNested(2.5);
+    assert.deepEqual(add(z, z).toNested(), 5);
+    assert.deepEqual(mul(3, z).shape, []);
+  });
+
+  it("a CheckedAllocArray operand whose memory was freed throws InvalidMemoryError", () => {
+    const bumper = new BumperAllocator();
+    const c = withAllocator(bumper, () => add(new CheckedAllocArray(new Float64Array(4)), 1));
+    reset(bumper);
+    assert.throws(() => add(c, 1), InvalidMemoryError);
+    assert.throws(() => add(new Float64Array(4), 1, c), InvalidMemoryError);
+  });
+
+  it("the result of operations on AllocArrays under a bump allocator is an AllocArray of its memory", () => {
+    const bump = new TestBump(1 << 12);
+    const a = AllocArray.from(new Float64Array([1, 2, 3])), b = new Float64Array([4, 5, 6]);
+    const y = withAllocator(bump, () => add(b, a));
+    assert.ok(y instanceof AllocArray);
+    assert.equal(y.data.buffer, bump.buf);
+    assert.deepEqual([...y], [5, 7, 9]);
+    const z = withAllocator(bump, () => sub(2, a));
+    assert.ok(z instanceof AllocArray);
+    assert.deepEqual([...z], [1, 0, -1]);
   });
 });

@@ -188,3 +188,86 @@ describe("reductions along an axis", () => {
     assert.deepEqual([...out], [5, 5]);
   });
 });
+
+/** Every number element type this runtime has (Float16Array where present). */
+const NUMBER_TYPES = [
+  Float64Array,
+  Float32Array,
+  Int32Array,
+  Uint8Array,
+  Int16Array,
+  Uint16Array,
+  Int8Array,
+  Uint32Array,
+  Uint8ClampedArray,
+  ...("Float16Array" in globalThis
+    ? [(globalThis as unknown as { Float16Array: Float64ArrayConstructor }).Float16Array]
+    : []),
+] as unknown as Float64ArrayConstructor[];
+
+describe("reductions over all elements: the fast path (contiguous arrays)", () => {
+  it("agrees bit for bit with the general engine on every element type, NaN and offsets included", () => {
+    for (const T of NUMBER_TYPES) {
+      for (const n of [1, 7, 8, 9, 127, 128, 129, 1000]) {
+        const x = new T(n);
+        for (let i = 0; i < n; i++) x[i] = ((i * 7919) % 23) - 11 + (i % 3) / 4;
+        // the same elements every other element of a longer array: the general engine
+        const d = new T(2 * n);
+        for (let i = 0; i < n; i++) d[2 * i] = x[i];
+        const general = new NDArray(d, [n], [2]);
+        // and at an offset of a longer contiguous array: the fast path with an offset
+        const e = new T(n + 5);
+        e.set(x, 5);
+        const atOffset = new NDArray(e, [n], [1], 5);
+        for (const [name, f] of CASES) {
+          const g = f(general);
+          for (const [what, input] of [["typed array", x], ["offset", atOffset]] as const) {
+            assert.ok(
+              Object.is(f(input), g),
+              `${name} of ${n} ${T.name} (${what}): ${f(input)} vs ${g}`,
+            );
+          }
+        }
+        if (T.name === "Float64Array" || T.name === "Float32Array") {
+          x[n >> 1] = NaN;
+          d[2 * (n >> 1)] = NaN;
+          for (const [name, f] of CASES) {
+            assert.ok(Object.is(f(x), f(general)), `${name} of ${n} ${T.name} with a NaN`);
+          }
+        }
+      }
+    }
+  });
+
+  it("sum() is pairwise: it keeps the small terms a plain loop loses", () => {
+    // 1 followed by many terms each below half an ulp of 1: a plain loop adds each to 1 and
+    // loses every one; pairwise summation adds most of them among themselves first (it loses
+    // only those that share a partial sum with the 1: 15 in its first block of 128).
+    const n = 1 << 16, tiny = 2 ** -53, x = new Float64Array(n).fill(tiny);
+    x[0] = 1;
+    let plain = 0;
+    for (let i = 0; i < n; i++) plain += x[i];
+    const exact = 1 + (n - 1) * tiny;
+    assert.equal(plain, 1);
+    const close = (v: number, what: string) =>
+      assert.ok(
+        Math.abs(v - exact) <= 16 * tiny,
+        `${what}: ${v} is ${(v - exact) / tiny} ulp/2 off`,
+      );
+    close(sum(x), "sum of the typed array");
+    close(sum(new NDArray(x, [256, 256])), "sum of the 2-d array");
+    close(sum(new NDArray(x, [256, 256]).transpose()), "sum of its transpose");
+    close(mean(x) * n, "mean × n");
+    const row = sum(new NDArray(x, [256, 256]), { axis: 1 }).get(0);
+    assert.ok(Math.abs(row - (1 + 255 * tiny)) <= 16 * tiny, `sum along an axis: ${row}`);
+  });
+
+  it("an empty array is 0 for sum() and a RangeError for max(), through the fast path too", () => {
+    for (const T of NUMBER_TYPES) {
+      assert.equal(sum(new T(0)), 0);
+      assert.equal(prod(new T(0)), 1);
+      assert.throws(() => max(new T(0)), /the array is empty/);
+      assert.throws(() => argmin(new NDArray(new T(4), [0, 4])), /the array is empty/);
+    }
+  });
+});
