@@ -3,43 +3,65 @@
 // or allocating the result (`output`), and the aliasing hazards (an `out` that overlaps an input
 // in another layout gets a copy of that input).
 
+import { allocIn } from "./alloc_in.ts";
 import { describeValue, fmtShape, isBigIntData } from "./describe.ts";
-import { isRowMajor, rowMajorStrides } from "./layout.ts";
-import { COPY_ROW, type Data, walk } from "./loops.ts";
+import { isRowMajor, sizeOf } from "./layout.ts";
+import { COPY_ROW, copyStridedToContiguous, type Data, walk } from "./loops.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
 import { AllocArray } from "../arrays/alloc_array.ts";
 import { CheckedAllocArray } from "../arrays/checked_alloc_array.ts";
 import { isTypedArray, NDArray } from "../arrays/ndarray.ts";
-import { copy, similar, similarOf } from "../arrays/similar.ts";
+import { similar } from "../arrays/similar.ts";
+import { currentAllocator } from "../scope/with_allocator.ts";
 
-/** An array operand read once at the boundary: its storage and layout. */
+/**
+ * An array operand as the operations read it: its storage and layout. An n-d array is its own
+ * view (its getters are these fields), so reading one allocates nothing; a typed array operand
+ * gets a small record, as does a layout an operation derives (a permuted or partial view),
+ * whose `src` is the array temporaries copying it are allocated like.
+ */
 export interface View {
-  /** What the caller passed (an n-d array or a typed array). */
-  readonly src: TypedArray | NDArray;
   readonly data: Data;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
   readonly size: number;
+  /** For a record: the typed array or n-d array it views (see {@linkcode originOf}). */
+  readonly src?: TypedArray | NDArray;
+}
+
+/** The array temporaries copying `v` are allocated like: `v` itself when it is an n-d array. */
+export function originOf(v: View): TypedArray | NDArray {
+  return v instanceof NDArray ? v : v.src ?? v.data;
+}
+
+const ONE: readonly number[] = Object.freeze([1]);
+
+/**
+ * The elements of `v`'s data laid out as `shape`/`strides` from `offset` (default `v`'s): a
+ * view record that operations derive (permuted, promoted, partial), trusted to stay inside the
+ * data.
+ */
+export function relayout(
+  v: View,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number = v.offset,
+): View {
+  return { data: v.data, shape, strides, offset, size: sizeOf(shape), src: originOf(v) };
 }
 
 /**
- * Reads an array argument: an n-d array (its `data` getter is where a `CheckedAllocArray`
+ * Reads an array argument: an n-d array (reading its `data` is where a `CheckedAllocArray`
  * checks that its memory is still valid) or a typed array as a 1-d array.
  */
 export function viewOf(x: unknown, action: string, name: string): View {
   if (x instanceof NDArray) {
-    return {
-      src: x,
-      data: x.data as Data,
-      shape: x.shape,
-      strides: x.strides,
-      offset: x.offset,
-      size: x.size,
-    };
+    void x.data; // reading it checks a CheckedAllocArray's memory
+    return x as unknown as View;
   }
   if (isTypedArray(x)) {
-    return { src: x, data: x as Data, shape: [x.length], strides: [1], offset: 0, size: x.length };
+    return { data: x as Data, shape: [x.length], strides: ONE, offset: 0, size: x.length, src: x };
   }
   throw new TypeError(
     `Cannot ${action}: ${name} must be a typed array or NDArray, got ${describeValue(x)}`,
@@ -165,37 +187,44 @@ export function floatType(type: TypedArrayConstructor): TypedArrayConstructor {
     : Float64Array;
 }
 
-/** The result of an operation: what to return to the caller, and its layout for the kernel. */
-export interface Output {
-  readonly result: TypedArray | NDArray;
-  readonly view: View;
+/** How strongly an operand decides the kind of an operation's result (see `similarOf`). */
+function rankOf(x: unknown): number {
+  return x instanceof CheckedAllocArray
+    ? 3
+    : x instanceof AllocArray
+    ? 2
+    : x instanceof NDArray || isTypedArray(x)
+    ? 1
+    : 0;
 }
 
 /**
- * The operation's result: `out` after checking its shape and element kind, or a new array from
- * `similarOf(inputs, dtype, shape)`, i.e. of the strongest input's kind, allocated by the
- * current allocator when that is an `AllocArray`.
+ * Of two operation inputs, the one whose kind the result takes (the rule of `similarOf`,
+ * without an array of inputs): a `CheckedAllocArray`, else an `AllocArray`, else an array; the
+ * first on a tie. Chain it for more inputs: `stronger(stronger(x, w), b)`.
+ */
+export function stronger(a: unknown, b: unknown): unknown {
+  return rankOf(b) > rankOf(a) ? b : a;
+}
+
+/**
+ * Where an operation writes its result, as a view: `out` after checking its shape and element
+ * kind, or a new array `similar(like, dtype, shape)` (of `like`'s kind, allocated by the
+ * current allocator when that is an `AllocArray`; `like` comes from {@linkcode stronger}, and is
+ * used only when `out` is absent). Return {@linkcode resultOf}`(out, view)` to the caller.
  */
 export function output(
-  inputs: readonly unknown[],
+  like: unknown,
   dtype: TypedArrayConstructor,
   shape: number[],
   out: unknown,
   action: string,
-): Output {
+): View {
   if (out === undefined || out === null) {
-    const result = similarOf(inputs, dtype, shape);
-    return {
-      result,
-      view: {
-        src: result,
-        data: result.data as Data,
-        shape,
-        strides: rowMajorStrides(shape),
-        offset: 0,
-        size: result.size,
-      },
-    };
+    if (rankOf(like) === 0) {
+      return new NDArray(new dtype(sizeOf(shape)), shape) as unknown as View;
+    }
+    return similar(like as NDArray, dtype, shape) as unknown as View;
   }
   const view = viewOf(out, action, "out");
   if (!sameShape(view.shape, shape)) {
@@ -211,7 +240,61 @@ export function output(
       } elements (${dtype.name})`,
     );
   }
-  return { result: out as NDArray, view };
+  return view;
+}
+
+/**
+ * {@linkcode output} for a result of the shape `[d0, d1, d2, d3]`'s last `nd` (at most 4)
+ * dimensions, given as numbers: the shape array is made only when the result is allocated
+ * (which keeps it), not to check an `out`.
+ */
+export function outputOf(
+  like: unknown,
+  dtype: TypedArrayConstructor,
+  out: unknown,
+  action: string,
+  nd: number,
+  d0: number,
+  d1: number,
+  d2: number,
+  d3: number,
+): View {
+  if (out === undefined || out === null) {
+    const shape = nd === 4
+      ? [d0, d1, d2, d3]
+      : nd === 3
+      ? [d1, d2, d3]
+      : nd === 2
+      ? [d2, d3]
+      : nd === 1
+      ? [d3]
+      : [];
+    return output(like, dtype, shape, out, action);
+  }
+  const view = viewOf(out, action, "out"), s = view.shape;
+  if (
+    s.length !== nd || nd === 4 && s[0] !== d0 || nd >= 3 && s[nd - 3] !== d1 ||
+    nd >= 2 && s[nd - 2] !== d2 || nd >= 1 && s[nd - 1] !== d3
+  ) return output(like, dtype, [d0, d1, d2, d3].slice(4 - nd), out, action); // the message
+  return output(like, dtype, s as number[], out, action);
+}
+
+/**
+ * `n` elements of `type` for an operation's temporary, from where the operation's result would
+ * come: the current allocator when `like` (see {@linkcode stronger}) is an `AllocArray`, else
+ * the heap. Only memory, no array object around it: the temporary never leaves the operation.
+ */
+export function temporary<T extends TypedArray>(
+  like: unknown,
+  type: TypedArrayConstructor<T>,
+  n: number,
+): T {
+  return like instanceof AllocArray ? allocIn(currentAllocator(), type, n) : new type(n);
+}
+
+/** What an operation returns: `out` when given, else the array {@linkcode output} allocated. */
+export function resultOf(out: unknown, view: View): TypedArray | NDArray {
+  return out === undefined || out === null ? view as unknown as NDArray : out as NDArray;
 }
 
 /** Whether two shapes are equal. */
@@ -221,16 +304,24 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-/** Byte range `[lo, hi)` inside its buffer of the elements `v` reaches. */
-function byteSpan(v: View, strides: readonly number[]): [number, number] {
-  let lo = v.offset, hi = v.offset;
+/** The first byte inside its buffer of the elements `v` reaches. */
+function firstByte(v: View): number {
+  let lo = v.offset;
   for (let k = 0; k < v.shape.length; k++) {
-    const span = (v.shape[k] - 1) * strides[k];
+    const span = (v.shape[k] - 1) * v.strides[k];
     if (span < 0) lo += span;
-    else hi += span;
   }
-  const bpe = v.data.BYTES_PER_ELEMENT, base = v.data.byteOffset;
-  return [base + lo * bpe, base + (hi + 1) * bpe];
+  return v.data.byteOffset + lo * v.data.BYTES_PER_ELEMENT;
+}
+
+/** The byte after the last inside its buffer of the elements `v` reaches. */
+function endByte(v: View): number {
+  let hi = v.offset;
+  for (let k = 0; k < v.shape.length; k++) {
+    const span = (v.shape[k] - 1) * v.strides[k];
+    if (span > 0) hi += span;
+  }
+  return v.data.byteOffset + (hi + 1) * v.data.BYTES_PER_ELEMENT;
 }
 
 /**
@@ -244,8 +335,19 @@ export function overlaps(a: View, b: View): boolean {
   if (ab !== bb && !(ab.byteLength === bb.byteLength && isShared(ab) && isShared(bb))) {
     return false;
   }
-  const [alo, ahi] = byteSpan(a, a.strides), [blo, bhi] = byteSpan(b, b.strides);
-  return alo < bhi && blo < ahi;
+  return firstByte(a) < endByte(b) && firstByte(b) < endByte(a);
+}
+
+/**
+ * Whether `v` shares no memory with the `n` elements of `d` from `o` (see {@linkcode overlaps}),
+ * without a view of them.
+ */
+export function apartFrom(v: View, d: Data, o: number, n: number): boolean {
+  if (v.size === 0 || n === 0) return true;
+  const vb = v.data.buffer, db = d.buffer;
+  if (vb !== db && !(vb.byteLength === db.byteLength && isShared(vb) && isShared(db))) return true;
+  const lo = d.byteOffset + o * d.BYTES_PER_ELEMENT, hi = lo + n * d.BYTES_PER_ELEMENT;
+  return !(firstByte(v) < hi && lo < endByte(v));
 }
 
 /** Whether `buffer` is a `SharedArrayBuffer`. */
@@ -271,15 +373,9 @@ export function unaliased(out: View, input: View, inStrides: readonly number[]):
 
 /** A contiguous copy of `v` (from `similar`, so from the current allocator for AllocArrays). */
 export function detached(v: View): View {
-  const c = copy(v.src);
-  return {
-    src: v.src,
-    data: c.data as Data,
-    shape: v.shape,
-    strides: rowMajorStrides(v.shape as number[]),
-    offset: 0,
-    size: v.size,
-  };
+  const c = similar(originOf(v) as NDArray, null, v.shape);
+  copyStridedToContiguous(v.data, v.shape, v.strides, v.offset, c.data, 0);
+  return c as unknown as View;
 }
 
 /**
@@ -293,6 +389,15 @@ export function contiguous(v: View): View {
 /** Writes the elements of `src` (broadcast to `dst`'s shape) into `dst`. */
 export function assign(dst: View, src: View): void {
   if (dst.size === 0) return;
+  if (
+    sameShape(src.shape, dst.shape) && isRowMajor(dst.shape, dst.strides) &&
+    isRowMajor(src.shape, src.strides) &&
+    apart(dst.data, dst.data.buffer, dst.offset, src.data, src.offset, dst.size)
+  ) {
+    // One contiguous run into another: a single row, nothing to merge or allocate.
+    COPY_ROW(dst.size, dst.data, dst.offset, 1, src.data, src.offset, 1, dst.data, 0, 0);
+    return;
+  }
   const st = broadcastStrides(src, dst.shape);
   const s = unaliased(dst, src, st);
   walk(
@@ -308,36 +413,29 @@ export function assign(dst: View, src: View): void {
 }
 
 /**
- * Where a kernel that needs a row-major output writes: `out` itself when it is one and shares
- * no memory with the inputs, else a fresh temporary like it (from `similar`) that
- * {@linkcode finish} copies into `out`. An input laid out exactly as `out` does not count as
- * sharing when the kernel reads each element before writing it (`elementwise`): then `out` may
- * be that input (in place).
+ * Whether a kernel that writes `out` (row-major) element by element may read `x` while doing
+ * so: they share no memory, or (`inPlace`, for kernels that read each element before writing
+ * it) `x` is laid out exactly as `out`. An absent `x` is fine.
  */
-export function writable(out: Output, inputs: readonly View[], elementwise = false): View {
-  const v = out.view;
-  let ok = isRowMajor(v.shape, v.strides);
-  for (let i = 0; ok && i < inputs.length; i++) {
-    const x = inputs[i];
-    ok = !overlaps(v, x) || elementwise && x.data === v.data && x.offset === v.offset &&
-        sameShape(x.strides, v.strides);
-  }
-  if (ok) return v;
-  const t = similarOf([v.src], null, v.shape as number[]);
-  return {
-    src: t,
-    data: t.data as Data,
-    shape: v.shape,
-    strides: rowMajorStrides(v.shape as number[]),
-    offset: 0,
-    size: v.size,
-  };
+export function clear(out: View, x: View | undefined, inPlace = false): boolean {
+  if (x === undefined || !overlaps(out, x)) return true;
+  return inPlace && x.data === out.data && x.offset === out.offset &&
+    sameShape(x.strides, out.strides);
+}
+
+/**
+ * Where a kernel that needs a row-major output writes: `out` itself when it is one and `ok`
+ * (the inputs are {@linkcode clear} of it), else a fresh temporary like it (from `similar`)
+ * that {@linkcode finish} copies into `out`.
+ */
+export function writable(out: View, ok: boolean): View {
+  if (ok && isRowMajor(out.shape, out.strides)) return out;
+  return similar(originOf(out) as NDArray, null, out.shape) as unknown as View;
 }
 
 /** Completes {@linkcode writable}: copies the temporary into `out` if one was used. */
-export function finish(out: Output, written: View): TypedArray | NDArray {
-  if (written !== out.view) assign(out.view, written);
-  return out.result;
+export function finish(out: View, written: View): void {
+  if (written !== out) assign(out, written);
 }
 
 // ---------------------------------------------------------------------------------------------

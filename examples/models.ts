@@ -28,11 +28,16 @@ import {
   type Allocator,
   type ArrayInput,
   batchNorm,
+  type BatchNormOptions,
   conv2d,
+  type Conv2dOptions,
+  conv2dScratchLength,
   copyTo,
   dense,
+  type DenseOptions,
   flatten,
   maxPool2d,
+  type MaxPool2dOptions,
   NDArray,
   reset,
   softmax,
@@ -170,6 +175,129 @@ export function predict<T extends Float32Array | Float64Array>(
   h = dense(h, dense2.weight, { bias: dense2.bias });
   h = dense(h, dense2.weight, { bias: dense2.bias }); // shared weights
   return softmax(h, { axis: -1 }) as NDArray<T>;
+}
+
+/**
+ * Every intermediate of {@linkcode predict} for batches of one size, allocated once: the
+ * arrays (the batch-norm in place into the first convolution's output, the flatten a view),
+ * the convolutions' scratch memory, and the options objects of each layer call, so that
+ * {@linkcode predictInto} allocates nothing at all. The hand-written limit that the
+ * allocator-agnostic `predict` under a `BumperAllocator` is compared with.
+ */
+export interface CnnWorkspace<T extends Float32Array | Float64Array = Float64Array> {
+  conv1: Conv2dOptions & { out: NDArray<T> };
+  norm: BatchNormOptions & { out: NDArray<T> };
+  pool1: MaxPool2dOptions & { out: NDArray<T> };
+  conv2: Conv2dOptions & { out: NDArray<T> };
+  pool2: MaxPool2dOptions & { out: NDArray<T> };
+  conv3: Conv2dOptions & { out: NDArray<T> };
+  /** The third convolution's output viewed as `[N, 90]`. */
+  flat: NDArray<T>;
+  dense1: DenseOptions & { out: NDArray<T> };
+  dense2: DenseOptions & { out: NDArray<T> };
+  dense3: DenseOptions & { out: NDArray<T> };
+  softmax: { axis: number; out: NDArray<T> };
+}
+
+/** The {@linkcode CnnWorkspace} of `model` for batches of `n` images of `dtype`. */
+export function makeCnnWorkspace<T extends Float32Array | Float64Array>(
+  model: Cnn<T>,
+  n: number,
+  dtype: ModelType,
+): CnnWorkspace<T> {
+  const array = (...shape: number[]) =>
+    new NDArray(new dtype(shape.reduce((a, b) => a * b, 1)) as T, shape);
+  const c1 = array(n, 32, 26, 26), p1 = array(n, 32, 13, 13), c2 = array(n, 16, 11, 11);
+  const p2 = array(n, 16, 5, 5), c3 = array(n, 10, 3, 3);
+  // One scratch for the three convolutions (the largest they need).
+  const scratch = new Float64Array(Math.max(
+    conv2dScratchLength(array(n, 1, 28, 28), model.conv1.weight),
+    conv2dScratchLength(p1, model.conv2.weight),
+    conv2dScratchLength(p2, model.conv3.weight),
+  ));
+  const { conv1, conv2, conv3, dense1, dense2 } = model;
+  return {
+    conv1: { bias: conv1.bias, activation: "relu", out: c1, scratch },
+    norm: { activation: "relu", out: c1 },
+    pool1: { window: 2, out: p1 },
+    conv2: { bias: conv2.bias, activation: "relu", out: c2, scratch },
+    pool2: { window: 2, out: p2 },
+    conv3: { bias: conv3.bias, activation: "relu", out: c3, scratch },
+    flat: c3.reshape(n, 90),
+    dense1: { bias: dense1.bias, out: array(n, 10) },
+    dense2: { bias: dense2.bias, out: array(n, 10) },
+    dense3: { bias: dense2.bias, out: array(n, 10) },
+    softmax: { axis: -1, out: array(n, 10) },
+  };
+}
+
+/**
+ * {@linkcode predict} with every intermediate in `work` (made for `x`'s batch size): the same
+ * operations, each writing into its preallocated `out`. Returns `work.softmax.out`.
+ */
+export function predictInto<T extends Float32Array | Float64Array>(
+  model: Cnn<T>,
+  x: ArrayInput<T>,
+  work: CnnWorkspace<T>,
+): NDArray<T> {
+  const { conv1, norm, conv2, conv3, dense1, dense2 } = model;
+  conv2d(x, conv1.weight, work.conv1);
+  batchNorm(work.conv1.out, norm, work.norm);
+  maxPool2d(work.norm.out, work.pool1);
+  conv2d(work.pool1.out, conv2.weight, work.conv2);
+  maxPool2d(work.conv2.out, work.pool2);
+  conv2d(work.pool2.out, conv3.weight, work.conv3);
+  dense(work.flat, dense1.weight, work.dense1);
+  dense(work.dense1.out, dense2.weight, work.dense2);
+  dense(work.dense2.out, dense2.weight, work.dense3);
+  return softmax(work.dense3.out, work.softmax);
+}
+
+/** The batches of a preallocated run, each with its workspace and its rows of the predictions. */
+export interface PreallocatedRun<T extends Float32Array | Float64Array = Float64Array> {
+  readonly batches: readonly {
+    x: ArrayInput<T>;
+    work: CnnWorkspace<T>;
+    rows: NDArray<T>;
+  }[];
+}
+
+/**
+ * Prepares {@linkcode inferPreallocated}: one workspace per batch size among `batches` (two for
+ * 1000 images in 32s), and the view of `predictions` each batch's probabilities go to.
+ */
+export function makeCnnWorkspaces<T extends Float32Array | Float64Array>(
+  model: Cnn<T>,
+  batches: readonly NDArray<T>[],
+  predictions: NDArray<T>,
+): PreallocatedRun<T> {
+  const dtype = predictions.dtype as unknown as ModelType;
+  const bySize = new Map<number, CnnWorkspace<T>>();
+  let row = 0;
+  return {
+    batches: batches.map((x) => {
+      const n = x.shape[0];
+      if (!bySize.has(n)) bySize.set(n, makeCnnWorkspace(model, n, dtype));
+      const rows = predictions.slice([row, row + n]);
+      row += n;
+      return { x, work: bySize.get(n)!, rows };
+    }),
+  };
+}
+
+/**
+ * {@linkcode inferBatches} with every intermediate preallocated by hand: `predictInto` each
+ * batch and copy its probabilities into its rows of the predictions. Allocates nothing.
+ */
+export function inferPreallocated<T extends Float32Array | Float64Array>(
+  model: Cnn<T>,
+  run: PreallocatedRun<T>,
+): void {
+  const batches = run.batches;
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i];
+    copyTo(predictInto(model, b.x, b.work), b.rows);
+  }
 }
 
 /**

@@ -19,8 +19,10 @@ import {
   basicModelSum,
   type Cnn,
   inferBatches,
+  inferPreallocated,
   makeBasicModel,
   makeCnn,
+  makeCnnWorkspaces,
   makeImageBatches,
   makePredictions,
   predict,
@@ -117,6 +119,45 @@ describe("CNN inference (AllocArrays' Flux test)", () => {
       (e: Error) =>
         e instanceof InvalidMemoryError && /after its memory has been deallocated/.test(e.message),
     );
+  });
+});
+
+describe("CNN inference with every intermediate preallocated (predictInto)", () => {
+  it("inferPreallocated() gives exactly the heap run's predictions, and again on a second pass", () => {
+    const predictions = makePredictions();
+    const run = makeCnnWorkspaces(model, batches, predictions);
+    // one workspace for the batches of 32 and one for the last batch of 8
+    assert.equal(new Set(run.batches.map((b) => b.work)).size, 2);
+    inferPreallocated(model, run);
+    assert.deepEqual([...predictions.data], [...heap.data]);
+    predictions.data.fill(0);
+    inferPreallocated(model, run);
+    assert.deepEqual([...predictions.data], [...heap.data]);
+  });
+
+  it("predictInto() of AllocArray input allocates nothing from the current allocator", () => {
+    // Every temporary an operation on an AllocArray needs would come from the current allocator.
+    const bump = new TestBump(1 << 16);
+    const predictions = makePredictions();
+    const inputs = batches.map((x) => AllocArray.from(x));
+    const run = makeCnnWorkspaces(model, inputs, predictions);
+    withAllocator(bump, () => inferPreallocated(model, run));
+    assert.equal(bump.allocations, 0);
+    assert.deepEqual([...predictions.data], [...heap.data]);
+  });
+
+  it("the Float32 model preallocated agrees with its heap run", () => {
+    const model32 = makeCnn(1, Float32Array);
+    const batches32 = makeImageBatches(2, 1000, 32, Float32Array);
+    const heap32 = inferBatches(
+      DefaultAllocator.shared,
+      model32,
+      batches32,
+      makePredictions(1000, Float32Array),
+    );
+    const predictions = makePredictions(1000, Float32Array);
+    inferPreallocated(model32, makeCnnWorkspaces(model32, batches32, predictions));
+    assert.deepEqual([...predictions.data], [...heap32.data]);
   });
 });
 

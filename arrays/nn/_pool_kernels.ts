@@ -1,4 +1,5 @@
-// Internal: the 2×2 max-pooling kernel (stride 2, no padding), the pooling of the CNN.
+// Internal: the max-pooling kernels: any window, stride and padding, and 2×2 with stride 2 and
+// no padding (the pooling of the CNN).
 
 import type { Data } from "../../_internal/loops.ts";
 
@@ -35,6 +36,47 @@ export function maxPool2x2(
       } else {
         const m1 = a > b || a !== a ? a : b, m2 = c > d || c !== c ? c : d;
         y[q] = m1 > m2 || m1 !== m1 ? m1 : m2;
+      }
+    }
+  }
+}
+
+/**
+ * Max pooling of `planes` planes of `H × W` (one after another from `x[xo]`) with a `KH × KW`
+ * window `sh`, `sw` apart and padding `ph`, `pw` (never chosen) into `planes` planes of
+ * `OH × OW` from `y[yo]`: the largest of each window, NaN if one is NaN.
+ */
+export function maxPoolPlanes(
+  x: Data,
+  xo: number,
+  planes: number,
+  H: number,
+  W: number,
+  KH: number,
+  KW: number,
+  sh: number,
+  sw: number,
+  ph: number,
+  pw: number,
+  y: Data,
+  yo: number,
+  OH: number,
+  OW: number,
+): void {
+  for (let p = 0, q = yo; p < planes; p++) {
+    const po = xo + p * H * W;
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = Math.max(0, oy * sh - ph), y1 = Math.min(H, oy * sh - ph + KH);
+      for (let ox = 0; ox < OW; ox++, q++) {
+        const x0 = Math.max(0, ox * sw - pw), x1 = Math.min(W, ox * sw - pw + KW);
+        let m = -Infinity;
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = x0, k = po + iy * W + x0; ix < x1; ix++, k++) {
+            const v = x[k];
+            if (v > m || v !== v) m = v;
+          }
+        }
+        y[q] = m;
       }
     }
   }

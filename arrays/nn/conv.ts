@@ -8,17 +8,23 @@ import { fmtShape } from "../../_internal/describe.ts";
 import { gemmAccumulate } from "../../_internal/gemm.ts";
 import type { Data } from "../../_internal/loops.ts";
 import {
+  apartFrom,
+  clear,
   contiguous,
   finish,
   floatType,
   numericView,
   optionsOf,
   outOf,
-  output,
+  outputOf,
+  resultOf,
+  stronger,
+  temporary,
   type View,
+  viewOf,
   writable,
 } from "../../_internal/operands.ts";
-import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
+import type { TypedArray, TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { activate, type ActivationName, activationOf, storeActivated } from "./_activation.ts";
 import {
   conv3x3Channel1,
@@ -27,7 +33,15 @@ import {
   conv3x3First8,
   im2col,
 } from "./_conv_kernels.ts";
-import { imagesOf, pairOf, slide, vectorOf } from "./_layer_args.ts";
+import {
+  checkFits,
+  checkPair,
+  imageDim,
+  imagesOf,
+  pairAt,
+  slideLength,
+  vectorOf,
+} from "./_layer_args.ts";
 import type { Activation } from "./activation.ts";
 import type {
   ArrayInput,
@@ -38,7 +52,7 @@ import type {
   ResultArray,
   Returned,
 } from "../ops/operand.ts";
-import { similarOf } from "../similar.ts";
+import { isTypedArray, NDArray } from "../ndarray.ts";
 
 /** Options of {@linkcode conv2d}. */
 export interface Conv2dOptions extends OutOptions {
@@ -50,9 +64,25 @@ export interface Conv2dOptions extends OutOptions {
   padding?: number | readonly [number, number];
   /** Applied to the output in place (default `"identity"`). */
   activation?: Activation;
+  /**
+   * Memory for the temporaries (the accumulator, the zero-padded copy of an image, the im2col
+   * matrix), so that the call allocates nothing: an array of `Float64Array` elements, one
+   * contiguous run of at least {@linkcode conv2dScratchLength} elements, sharing no memory
+   * with `x`, `weight`, `bias` or `out`. Omitted or `null` to allocate the temporaries like
+   * the result. (Non-`Float64Array` images are then copied into it as doubles: the same
+   * numbers, and the same results.)
+   */
+  scratch?: ArrayInput<Float64Array> | null;
 }
 
-const CONV2D_KEYS: readonly string[] = ["bias", "stride", "padding", "activation", "out"];
+const CONV2D_KEYS: readonly string[] = [
+  "bias",
+  "stride",
+  "padding",
+  "activation",
+  "out",
+  "scratch",
+];
 
 /**
  * 2-d convolution (cross-correlation, as in every deep-learning library) of an NCHW batch with
@@ -62,22 +92,25 @@ const CONV2D_KEYS: readonly string[] = ["bias", "stride", "padding", "activation
  * for a 3-d `x`), `OH = ⌊(H + 2·ph − KH) / sh⌋ + 1`, has `x`'s float element type and is
  * allocated like `similarOf([x, weight, bias])`, or written into `out`.
  *
- * Computed per image as an im2col column matrix (a temporary from `similar`, reused across the
- * batch) times the weight matrix, in tight loops over contiguous memory; non-contiguous inputs
- * are copied first.
+ * 3×3 kernels with horizontal stride 1 are computed directly, eight output channels at a time
+ * into a small double-precision accumulator; other kernels per image as an im2col column
+ * matrix times the weight matrix. These temporaries are allocated like the result, or taken
+ * from the `scratch` option (see {@linkcode conv2dScratchLength}), with which a call into `out`
+ * allocates no memory at all. Non-contiguous inputs are copied first.
  *
  * @typeParam X The type of `x`.
  * @typeParam K The type of `weight`.
  * @typeParam P The type of `options`.
  * @param x The images, `[N, C, H, W]` or `[C, H, W]`.
  * @param weight The kernels, `[OC, C, KH, KW]`.
- * @param options `bias`, `stride`, `padding`, `activation` and `out` (where to write the
- * result; omitted to allocate it), or `out` itself.
+ * @param options `bias`, `stride`, `padding`, `activation`, `out` (where to write the
+ * result; omitted to allocate it) and `scratch` (memory for the temporaries), or `out` itself.
  * @returns `out`, or the new feature maps.
  * @throws {TypeError} When an argument has the wrong type, holds bigints, or an option is
  * invalid.
  * @throws {RangeError} When shapes do not fit together, the kernel is larger than the padded
- * image, stride < 1, padding < 0, or `out` has the wrong shape.
+ * image, stride < 1, padding < 0, `out` has the wrong shape, or `scratch` is too small, not
+ * contiguous or shares memory with an input or `out`.
  *
  * @example An edge detector
  * ```ts
@@ -112,7 +145,8 @@ export function conv2d<
   options?: P,
 ): Returned<OutOf<P>, ResultArray<X | K, FloatElements<ElementsOf<X>>>> {
   const action = "compute conv2d()";
-  const { v: X, dims: [N, C, H, W] } = imagesOf(x, action);
+  const X = imagesOf(x, action);
+  const N = imageDim(X, 0), C = imageDim(X, 1), H = imageDim(X, 2), W = imageDim(X, 3);
   const Wt = numericView(weight, action, "weight");
   if (Wt.shape.length !== 4 || Wt.shape[1] !== C) {
     throw new RangeError(
@@ -121,118 +155,346 @@ export function conv2d<
       }, got ${fmtShape(Wt.shape)}`,
     );
   }
-  const [OC, , KH, KW] = Wt.shape;
+  const OC = Wt.shape[0], KH = Wt.shape[2], KW = Wt.shape[3];
   const opts = optionsOf(options, CONV2D_KEYS, action);
   const bias = opts.bias, out = outOf(options, opts);
   const B = vectorOf(bias, OC, "bias", action);
-  const stride = pairOf(opts.stride, [1, 1], 1, "stride", action), [sh, sw] = stride;
-  const padding = pairOf(opts.padding, [0, 0], 0, "padding", action), [ph, pw] = padding;
+  checkPair(opts.stride, 1, "stride", action);
+  checkPair(opts.padding, 0, "padding", action);
+  const sh = pairAt(opts.stride, 0, 1), sw = pairAt(opts.stride, 1, 1);
+  const ph = pairAt(opts.padding, 0, 0), pw = pairAt(opts.padding, 1, 0);
   const act = activationOf(opts.activation, action);
-  const [OH, OW] = slide([H, W], [KH, KW], stride, padding, "kernel", "image", action);
-  const shape = X.shape.length === 4 ? [N, OC, OH, OW] : [OC, OH, OW];
+  checkFits(H, W, KH, KW, ph, pw, "kernel", "image", action);
+  const OH = slideLength(H, KH, sh, ph), OW = slideLength(W, KW, sw, pw);
+  const need = scratchNeed(C, H, W, KH, KW, sh, sw, ph, pw, OH, OW);
+  const S = scratchOf(opts.scratch, need, action, X, Wt, B, out);
+  const so = opts.scratch instanceof NDArray ? opts.scratch.offset : 0;
   const dtype = floatType(X.data.constructor as TypedArrayConstructor);
-  const inputs = [x, weight, bias];
-  const res = output(inputs, dtype, shape, out, action);
-  if (res.view.size === 0) return res.result as never;
+  const like = stronger(stronger(x, weight), bias);
+  const y = outputOf(like, dtype, out, action, X.shape.length, N, OC, OH, OW);
+  if (y.size === 0) return resultOf(out, y) as never;
   const xs = contiguous(X), ws = contiguous(Wt);
-  const y = writable(res, B === undefined ? [X, Wt] : [X, Wt, B]);
+  const w = writable(y, clear(y, X) && clear(y, Wt) && clear(y, B));
+  // The temporaries: in the scratch memory, or allocated like the result.
+  const tmp = S !== undefined ? S : need === 0 ? undefined : temporary(like, Float64Array, need);
+  const to = S !== undefined ? so : 0;
+  const bd = B === undefined ? undefined : B.data, bo = B === undefined ? 0 : B.offset;
+  const bs = B === undefined ? 0 : B.strides[0];
   if (KH === 3 && KW === 3 && sw === 1) {
-    conv3x3(xs, [N, C, H, W], ws, B, OC, sh, ph, pw, OH, OW, y, act, inputs);
-    return finish(res, y) as never;
+    conv3x3(
+      xs.data,
+      xs.offset,
+      N,
+      C,
+      H,
+      W,
+      ws.data,
+      ws.offset,
+      bd,
+      bo,
+      bs,
+      OC,
+      sh,
+      ph,
+      pw,
+      OH,
+      OW,
+      w.data,
+      w.offset,
+      act,
+      tmp!,
+      to,
+    );
+  } else {
+    convIm2col(
+      xs.data,
+      xs.offset,
+      N,
+      C,
+      H,
+      W,
+      ws.data,
+      ws.offset,
+      bd,
+      bo,
+      bs,
+      OC,
+      KH,
+      KW,
+      sh,
+      sw,
+      ph,
+      pw,
+      OH,
+      OW,
+      w.data,
+      w.offset,
+      act,
+      tmp,
+      to,
+    );
   }
-  const K = C * KH * KW, P = OH * OW;
-  const direct = KH === 1 && KW === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
-  const cols = direct ? xs.data : similarOf(inputs, dtype, [K, P]).data as Data;
-  const xd = xs.data, wd = ws.data, yd = y.data;
-  for (let n = 0; n < N; n++) {
-    const xo = xs.offset + n * C * H * W;
-    if (!direct) im2col(xd, xo, C, H, W, KH, KW, sh, sw, ph, pw, OH, OW, cols, 0);
-    const yo = y.offset + n * OC * P;
-    for (let o = 0; o < OC; o++) {
-      yd.fill(
-        B === undefined ? 0 : B.data[B.offset + o * B.strides[0]],
-        yo + o * P,
-        yo + o * P + P,
-      );
-    }
-    gemmAccumulate(OC, P, K, wd, ws.offset, K, 1, cols, direct ? xo : 0, P, yd, yo, P);
-    activate(act, yd, yo, OC * P);
+  finish(y, w);
+  return resultOf(out, y) as never;
+}
+
+/**
+ * Float64 elements of the temporaries of a convolution of these dimensions: for 3×3 kernels
+ * with horizontal stride 1, eight output channels' sums (8·OH·OW) and, with padding, a
+ * zero-bordered copy of one image (C·(H + 2·ph)·(W + 2·pw)); otherwise the im2col matrix of
+ * one image (C·KH·KW·OH·OW), none for 1×1 kernels with stride 1 and no padding.
+ */
+function scratchNeed(
+  C: number,
+  H: number,
+  W: number,
+  KH: number,
+  KW: number,
+  sh: number,
+  sw: number,
+  ph: number,
+  pw: number,
+  OH: number,
+  OW: number,
+): number {
+  const P = OH * OW;
+  if (KH === 3 && KW === 3 && sw === 1) {
+    return 8 * P + (ph > 0 || pw > 0 ? C * (H + 2 * ph) * (W + 2 * pw) : 0);
   }
-  return finish(res, y) as never;
+  return KH === 1 && KW === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 ? 0 : C * KH * KW * P;
+}
+
+/**
+ * The `scratch` option read: `undefined` when absent, else a view of at least `need` Float64
+ * elements in one contiguous run that shares no memory with the inputs or `out`.
+ */
+function scratchOf(
+  value: unknown,
+  need: number,
+  action: string,
+  X: View,
+  Wt: View,
+  B: View | undefined,
+  out: unknown,
+): Float64Array | undefined {
+  if (value === undefined || value === null) return undefined;
+  // A typed array is read as it is: a view record per call would be garbage.
+  const v = isTypedArray(value) ? value : viewOf(value, action, "scratch") as unknown;
+  const nd = v instanceof NDArray;
+  const d = nd ? v.data : v as TypedArray;
+  if (!(d instanceof Float64Array)) {
+    throw new TypeError(
+      `Cannot ${action}: scratch must hold Float64Array elements, got ${d.constructor.name}`,
+    );
+  }
+  if (nd && !v.isContiguous) throw new RangeError(`Cannot ${action}: scratch must be contiguous`);
+  const size = nd ? v.size : d.length, o = nd ? v.offset : 0;
+  if (size < need) {
+    throw new RangeError(
+      `Cannot ${action}: scratch has ${size} elements, the temporaries need ${need}`,
+    );
+  }
+  const shared = !apartFrom(X, d, o, size)
+    ? "x"
+    : !apartFrom(Wt, d, o, size)
+    ? "weight"
+    : B !== undefined && !apartFrom(B, d, o, size)
+    ? "bias"
+    : out !== undefined && out !== null && !apartFrom(viewOf(out, action, "out"), d, o, size)
+    ? "out"
+    : undefined;
+  if (shared !== undefined) {
+    throw new RangeError(`Cannot ${action}: scratch shares memory with ${shared}`);
+  }
+  return d;
+}
+
+/**
+ * The number of `Float64Array` elements {@linkcode conv2d} needs for its temporaries given the
+ * same arguments: the least length of its `scratch` option. 0 when it needs none (1×1 kernels
+ * with stride 1 and no padding).
+ *
+ * @param x The images, `[N, C, H, W]` or `[C, H, W]` (only its shape is read).
+ * @param weight The kernels, `[OC, C, KH, KW]` (only its shape is read).
+ * @param options `stride` and `padding` as for {@linkcode conv2d} (other options are ignored).
+ * @returns The number of elements.
+ * @throws {TypeError} When an argument has the wrong type.
+ * @throws {RangeError} When the shapes do not fit together or a size is out of range.
+ *
+ * @example A convolution that allocates nothing
+ * ```ts
+ * import { conv2d, conv2dScratchLength, NDArray } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const x = new NDArray(new Float64Array(2 * 1 * 6 * 6).fill(1), [2, 1, 6, 6]);
+ * const w = new NDArray(new Float64Array(4 * 1 * 3 * 3).fill(0.5), [4, 1, 3, 3]);
+ * const scratch = new Float64Array(conv2dScratchLength(x, w));
+ * assert.equal(scratch.length, 8 * 4 * 4);
+ * const out = new NDArray(new Float64Array(2 * 4 * 4 * 4), [2, 4, 4, 4]);
+ * conv2d(x, w, { out, scratch });
+ * assert.ok([...out].every((v) => v === 4.5));
+ * ```
+ */
+export function conv2dScratchLength(
+  x: ArrayInput,
+  weight: ArrayInput,
+  options?: Pick<Conv2dOptions, "stride" | "padding"> | null,
+): number {
+  const action = "compute conv2dScratchLength()";
+  const X = imagesOf(x, action);
+  const C = imageDim(X, 1), H = imageDim(X, 2), W = imageDim(X, 3);
+  const Wt = numericView(weight, action, "weight");
+  if (Wt.shape.length !== 4 || Wt.shape[1] !== C) {
+    throw new RangeError(
+      `Cannot ${action}: weight must be [outChannels, ${C}, kernelHeight, kernelWidth] for x of shape ${
+        fmtShape(X.shape)
+      }, got ${fmtShape(Wt.shape)}`,
+    );
+  }
+  const KH = Wt.shape[2], KW = Wt.shape[3];
+  const stride = options?.stride, padding = options?.padding;
+  checkPair(stride, 1, "stride", action);
+  checkPair(padding, 0, "padding", action);
+  const sh = pairAt(stride, 0, 1), sw = pairAt(stride, 1, 1);
+  const ph = pairAt(padding, 0, 0), pw = pairAt(padding, 1, 0);
+  checkFits(H, W, KH, KW, ph, pw, "kernel", "image", action);
+  const OH = slideLength(H, KH, sh, ph), OW = slideLength(W, KW, sw, pw);
+  return scratchNeed(C, H, W, KH, KW, sh, sw, ph, pw, OH, OW);
+}
+
+/**
+ * Sets `n` elements of `d` from `start` to `v`. (A loop, not `fill`: passing a double to a
+ * built-in boxes it, one heap number per call.)
+ */
+function setRun(d: Data, start: number, n: number, v: number): void {
+  for (let i = start, end = start + n; i < end; i++) d[i] = v;
 }
 
 /**
  * {@linkcode conv2d} for 3×3 kernels with horizontal stride 1 (any vertical stride and
  * padding): eight (then four, then one) output channels at a time, one input channel after
- * another, accumulated in double precision in a small temporary from `similarOf`, then stored
- * with the activation. Padding copies each image into a
- * zero-bordered temporary first.
+ * another, accumulated in double precision in `tmp[to …]` (a small temporary that stays in the
+ * fastest caches), then stored with the activation. Padding copies each image into a
+ * zero-bordered copy in `tmp` after the sums first.
  */
 function conv3x3(
-  xs: View,
-  [N, C, H, W]: readonly [number, number, number, number],
-  ws: View,
-  B: View | undefined,
+  xd0: Data,
+  xo0: number,
+  N: number,
+  C: number,
+  H: number,
+  W: number,
+  wd: Data,
+  wo0: number,
+  bd: Data | undefined,
+  bo: number,
+  bs: number,
   OC: number,
   sh: number,
   ph: number,
   pw: number,
   OH: number,
   OW: number,
-  y: View,
+  yd: Data,
+  yo0: number,
   act: ActivationName,
-  inputs: readonly unknown[],
+  acc: Float64Array,
+  ao: number,
 ): void {
   const P = OH * OW, K = C * 9, Hp = H + 2 * ph, Wp = W + 2 * pw, HWp = Hp * Wp;
-  const dtype = xs.data.constructor as TypedArrayConstructor;
-  const padded = ph > 0 || pw > 0
-    ? (similarOf(inputs, dtype, [C * HWp]).data as Data).fill(0)
-    : undefined;
-  const yd = y.data, wd = ws.data;
-  // Eight output channels' sums (a small temporary that stays in the fastest caches).
-  const acc = similarOf(inputs, Float64Array, [8 * P]).data as Float64Array;
-  const bias = (o: number) => B === undefined ? 0 : B.data[B.offset + o * B.strides[0]];
+  const padded = ph > 0 || pw > 0, po = ao + 8 * P;
+  if (padded) acc.fill(0, po, po + C * HWp);
   for (let n = 0; n < N; n++) {
-    let xd = xs.data, xo = xs.offset + n * C * H * W;
-    if (padded !== undefined) {
+    let xd: Data = xd0, xo = xo0 + n * C * H * W;
+    if (padded) {
       for (let c = 0; c < C; c++) {
         for (let h = 0; h < H; h++) {
-          const src = xo + (c * H + h) * W, dst = (c * Hp + h + ph) * Wp + pw;
-          for (let k = 0; k < W; k++) padded[dst + k] = xd[src + k];
+          const src = xo + (c * H + h) * W, dst = po + (c * Hp + h + ph) * Wp + pw;
+          for (let k = 0; k < W; k++) acc[dst + k] = xd[src + k];
         }
       }
-      xd = padded;
-      xo = 0;
+      xd = acc;
+      xo = po;
     }
-    const yo = y.offset + n * OC * P;
+    const yo = yo0 + n * OC * P;
     for (let o = 0; o < OC;) {
-      const wo = ws.offset + o * K;
+      const wo = wo0 + o * K;
       if (o + 8 <= OC) {
-        if (C === 0) { for (let r = 0; r < 8; r++) acc.fill(bias(o + r), r * P, r * P + P); }
-        else {
-          const bd = B?.data, bo = B === undefined ? 0 : B.offset + o * B.strides[0];
-          conv3x3First8(xd, xo, Wp, sh, wd, wo, K, acc, 0, P, OH, OW, bd, bo, B?.strides[0] ?? 0);
+        if (C === 0) {
+          for (let r = 0; r < 8; r++) {
+            setRun(acc, ao + r * P, P, bd === undefined ? 0 : bd[bo + (o + r) * bs]);
+          }
+        } else {
+          conv3x3First8(xd, xo, Wp, sh, wd, wo, K, acc, ao, P, OH, OW, bd, bo + o * bs, bs);
         }
         for (let c = 1; c < C; c++) {
-          conv3x3Channel8(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, K, acc, 0, P, OH, OW);
+          conv3x3Channel8(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, K, acc, ao, P, OH, OW);
         }
-        storeActivated(act, acc, 0, yd, yo + o * P, 8 * P);
+        storeActivated(act, acc, ao, yd, yo + o * P, 8 * P);
         o += 8;
       } else if (o + 4 <= OC) {
-        for (let r = 0; r < 4; r++) acc.fill(bias(o + r), r * P, r * P + P);
-        for (let c = 0; c < C; c++) {
-          conv3x3Channel4(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, K, acc, 0, P, OH, OW);
+        for (let r = 0; r < 4; r++) {
+          setRun(acc, ao + r * P, P, bd === undefined ? 0 : bd[bo + (o + r) * bs]);
         }
-        storeActivated(act, acc, 0, yd, yo + o * P, 4 * P);
+        for (let c = 0; c < C; c++) {
+          conv3x3Channel4(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, K, acc, ao, P, OH, OW);
+        }
+        storeActivated(act, acc, ao, yd, yo + o * P, 4 * P);
         o += 4;
       } else {
-        acc.fill(bias(o), 0, P);
+        setRun(acc, ao, P, bd === undefined ? 0 : bd[bo + o * bs]);
         for (let c = 0; c < C; c++) {
-          conv3x3Channel1(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, acc, 0, OH, OW);
+          conv3x3Channel1(xd, xo + c * HWp, Wp, sh, wd, wo + c * 9, acc, ao, OH, OW);
         }
-        storeActivated(act, acc, 0, yd, yo + o * P, P);
+        storeActivated(act, acc, ao, yd, yo + o * P, P);
         o++;
       }
     }
+  }
+}
+
+/**
+ * {@linkcode conv2d} for any kernel, stride and padding: per image, the im2col column matrix
+ * (in `tmp[to …]`; the image itself for 1×1 kernels with stride 1 and no padding) times the
+ * weight matrix, added to the bias, then the activation.
+ */
+function convIm2col(
+  xd: Data,
+  xo0: number,
+  N: number,
+  C: number,
+  H: number,
+  W: number,
+  wd: Data,
+  wo: number,
+  bd: Data | undefined,
+  bo: number,
+  bs: number,
+  OC: number,
+  KH: number,
+  KW: number,
+  sh: number,
+  sw: number,
+  ph: number,
+  pw: number,
+  OH: number,
+  OW: number,
+  yd: Data,
+  yo0: number,
+  act: ActivationName,
+  tmp: Float64Array | undefined,
+  to: number,
+): void {
+  const K = C * KH * KW, P = OH * OW;
+  for (let n = 0; n < N; n++) {
+    const xo = xo0 + n * C * H * W;
+    if (tmp !== undefined) im2col(xd, xo, C, H, W, KH, KW, sh, sw, ph, pw, OH, OW, tmp, to);
+    const yo = yo0 + n * OC * P;
+    for (let o = 0; o < OC; o++) {
+      setRun(yd, yo + o * P, P, bd === undefined ? 0 : bd[bo + o * bs]);
+    }
+    if (tmp === undefined) gemmAccumulate(OC, P, K, wd, wo, K, 1, xd, xo, P, yd, yo, P);
+    else gemmAccumulate(OC, P, K, wd, wo, K, 1, tmp, to, P, yd, yo, P);
+    activate(act, yd, yo, OC * P);
   }
 }

@@ -5,7 +5,9 @@
  */
 
 import { fmtShape } from "../../_internal/describe.ts";
+import type { Data } from "../../_internal/loops.ts";
 import {
+  clear,
   contiguous,
   finish,
   floatType,
@@ -13,10 +15,14 @@ import {
   optionsOf,
   outOf,
   output,
+  outputOf,
+  resultOf,
+  stronger,
+  type View,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
-import { activate, activationOf } from "./_activation.ts";
+import { activate, type ActivationName, activationOf } from "./_activation.ts";
 import { vectorOf } from "./_layer_args.ts";
 import type { Activation } from "./activation.ts";
 import type {
@@ -94,23 +100,71 @@ export function dense<
   const bias = opts.bias, out = outOf(options, opts);
   const B = vectorOf(bias, Ot, "bias", action);
   const act = activationOf(opts.activation, action);
-  const shape = [...X.shape.slice(0, -1), Ot];
   const dtype = floatType(X.data.constructor as TypedArrayConstructor);
-  const res = output([x, weight, bias], dtype, shape, out, action);
-  if (res.view.size === 0) return res.result as never;
-  const xs = contiguous(X);
-  const y = writable(res, B === undefined ? [X, Wt] : [X, Wt, B]);
-  const rows = I === 0 ? res.view.size / Ot : X.size / I;
-  const xd = xs.data, wd = Wt.data, yd = y.data;
-  const w0 = Wt.strides[0], w1 = Wt.strides[1];
-  for (let r = 0; r < rows; r++) {
-    const xo = xs.offset + r * I, yo = y.offset + r * Ot;
-    for (let o = 0; o < Ot; o++) {
-      let acc = B === undefined ? 0 : B.data[B.offset + o * B.strides[0]];
-      for (let i = 0, wp = Wt.offset + o * w0; i < I; i++, wp += w1) acc += xd[xo + i] * wd[wp];
-      yd[yo + o] = acc;
-    }
-    activate(act, yd, yo, Ot);
+  const like = stronger(stronger(x, weight), bias), s = X.shape;
+  let y: View;
+  if (nd <= 4) {
+    const d0 = nd >= 4 ? s[nd - 4] : 0, d1 = nd >= 3 ? s[nd - 3] : 0, d2 = nd >= 2 ? s[nd - 2] : 0;
+    y = outputOf(like, dtype, out, action, nd, d0, d1, d2, Ot);
+  } else {
+    const shape = s.slice();
+    shape[nd - 1] = Ot;
+    y = output(like, dtype, shape, out, action);
   }
-  return finish(res, y) as never;
+  if (y.size === 0) return resultOf(out, y) as never;
+  const xs = contiguous(X);
+  const w = writable(y, clear(y, X) && clear(y, Wt) && clear(y, B));
+  const rows = I === 0 ? y.size / Ot : X.size / I;
+  denseRows(
+    rows,
+    I,
+    Ot,
+    xs.data,
+    xs.offset,
+    Wt.data,
+    Wt.offset,
+    Wt.strides[0],
+    Wt.strides[1],
+    B === undefined ? undefined : B.data,
+    B === undefined ? 0 : B.offset,
+    B === undefined ? 0 : B.strides[0],
+    w.data,
+    w.offset,
+    act,
+  );
+  finish(y, w);
+  return resultOf(out, y) as never;
+}
+
+/**
+ * `y[r, o] = act(bias[o] + Σ_i x[r, i] · w[o, i])` for `rows` rows of `I` inputs (`x` and `y`
+ * row-major from `xo` and `yo`; `w` at `wo` with strides `w0`, `w1`; `bias` at `bo` in steps of
+ * `bs`, or none), each sum accumulated in double precision.
+ */
+function denseRows(
+  rows: number,
+  I: number,
+  Ot: number,
+  xd: Data,
+  xo: number,
+  wd: Data,
+  wo: number,
+  w0: number,
+  w1: number,
+  bias: Data | undefined,
+  bo: number,
+  bs: number,
+  yd: Data,
+  yo: number,
+  act: ActivationName,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = xo + r * I, yr = yo + r * Ot;
+    for (let o = 0; o < Ot; o++) {
+      let acc = bias === undefined ? 0 : bias[bo + o * bs];
+      for (let i = 0, wp = wo + o * w0; i < I; i++, wp += w1) acc += xd[xr + i] * wd[wp];
+      yd[yr + o] = acc;
+    }
+    activate(act, yd, yr, Ot);
+  }
 }

@@ -5,7 +5,9 @@
  */
 
 import { describeValue, fmtShape } from "../../_internal/describe.ts";
+import type { Data } from "../../_internal/loops.ts";
 import {
+  clear,
   contiguous,
   finish,
   floatType,
@@ -13,11 +15,13 @@ import {
   optionsOf,
   outOf,
   output,
+  resultOf,
+  stronger,
   type View,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
-import { activationOf, affineActivate } from "./_activation.ts";
+import { type ActivationName, activationOf, affineActivate } from "./_activation.ts";
 import { vectorOf } from "./_layer_args.ts";
 import type { Activation } from "./activation.ts";
 import type {
@@ -121,24 +125,54 @@ export function batchNorm<
   }
   if (!(eps >= 0)) throw new RangeError(`Cannot ${action}: epsilon must be >= 0, got ${eps}`);
   const act = activationOf(opts.activation, action);
-  const inputs = [x, params.mean, params.variance, params.scale, params.bias];
   const dtype = floatType(X.data.constructor as TypedArrayConstructor);
-  const res = output(inputs, dtype, X.shape.slice(), out, action);
-  if (res.view.size === 0) return res.result as never;
+  const like = stronger(
+    stronger(stronger(x, params.mean), stronger(params.variance, params.scale)),
+    params.bias,
+  );
+  const y = output(like, dtype, X.shape as number[], out, action);
+  if (y.size === 0) return resultOf(out, y) as never;
   const xs = contiguous(X);
-  const params_ = [mu, s2, ...(g ? [g] : []), ...(b ? [b] : [])];
   // `out` may be `x` itself: the kernel reads each element before writing it.
-  const y = writable(res, [xs, ...params_], true);
-  const N = X.shape[0], S = X.size / (N * C);
-  const at = (v: View, c: number) => v.data[v.offset + c * v.strides[0]];
-  const xd = xs.data, yd = y.data;
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const k = (g === undefined ? 1 : at(g, c)) / Math.sqrt(at(s2, c) + eps);
-      const d = (b === undefined ? 0 : at(b, c)) - at(mu, c) * k;
-      const xo = xs.offset + (n * C + c) * S, yo = y.offset + (n * C + c) * S;
-      affineActivate(act, xd, xo, yd, yo, S, k, d);
+  const w = writable(
+    y,
+    clear(y, xs, true) && clear(y, mu) && clear(y, s2) && clear(y, g) && clear(y, b),
+  );
+  const N = X.shape[0];
+  normalize(xs.data, xs.offset, w.data, w.offset, N, C, X.size / (N * C), mu, s2, g, b, eps, act);
+  finish(y, w);
+  return resultOf(out, y) as never;
+}
+
+/**
+ * Batch normalisation of `N` images of `C` channels of `S` elements (row-major from `x[xo]`)
+ * into `y[yo …]`: per channel `c`, `y = act(x · k + d)` with `k = γ / √(σ² + ε)` and
+ * `d = β − μ · k`.
+ */
+function normalize(
+  x: Data,
+  xo: number,
+  y: Data,
+  yo: number,
+  N: number,
+  C: number,
+  S: number,
+  mu: View,
+  s2: View,
+  g: View | undefined,
+  b: View | undefined,
+  eps: number,
+  act: ActivationName,
+): void {
+  const md = mu.data, mo = mu.offset, ms = mu.strides[0];
+  const vd = s2.data, vo = s2.offset, vs = s2.strides[0];
+  for (let c = 0; c < C; c++) {
+    const k = (g === undefined ? 1 : g.data[g.offset + c * g.strides[0]]) /
+      Math.sqrt(vd[vo + c * vs] + eps);
+    const d = (b === undefined ? 0 : b.data[b.offset + c * b.strides[0]]) - md[mo + c * ms] * k;
+    for (let n = 0; n < N; n++) {
+      const o = (n * C + c) * S;
+      affineActivate(act, x, xo + o, y, yo + o, S, k, d);
     }
   }
-  return finish(res, y) as never;
 }

@@ -6,16 +6,18 @@
 
 import { fmtShape } from "../../_internal/describe.ts";
 import {
+  clear,
   contiguous,
   finish,
   optionsOf,
   outOf,
-  output,
+  outputOf,
+  resultOf,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
-import { imagesOf, pairOf, slide } from "./_layer_args.ts";
-import { maxPool2x2 } from "./_pool_kernels.ts";
+import { checkFits, checkPair, imageDim, imagesOf, pairAt, slideLength } from "./_layer_args.ts";
+import { maxPool2x2, maxPoolPlanes } from "./_pool_kernels.ts";
 import type {
   ArrayInput,
   ElementsOf,
@@ -72,46 +74,51 @@ export function maxPool2d<
   const P extends MaxPool2dOptions | ArrayInput | null | undefined = undefined,
 >(x: X, options?: P): Returned<OutOf<P>, ResultArray<X, ElementsOf<X>>> {
   const action = "compute maxPool2d()";
-  const { v: X, dims: [N, C, H, W] } = imagesOf(x, action);
+  const X = imagesOf(x, action);
+  const N = imageDim(X, 0), C = imageDim(X, 1), H = imageDim(X, 2), W = imageDim(X, 3);
   const opts = optionsOf(options, MAX_POOL_KEYS, action), out = outOf(options, opts);
-  const window = pairOf(opts.window, [2, 2], 1, "window", action), [KH, KW] = window;
-  const stride = pairOf(opts.stride, window, 1, "stride", action), [sh, sw] = stride;
-  const padding = pairOf(opts.padding, [0, 0], 0, "padding", action), [ph, pw] = padding;
+  checkPair(opts.window, 1, "window", action);
+  checkPair(opts.stride, 1, "stride", action);
+  checkPair(opts.padding, 0, "padding", action);
+  const KH = pairAt(opts.window, 0, 2), KW = pairAt(opts.window, 1, 2);
+  const sh = pairAt(opts.stride, 0, KH), sw = pairAt(opts.stride, 1, KW);
+  const ph = pairAt(opts.padding, 0, 0), pw = pairAt(opts.padding, 1, 0);
   if (ph >= KH || pw >= KW) {
     throw new RangeError(
-      `Cannot ${action}: padding ${fmtShape(padding)} must be smaller than the window ${
-        fmtShape(window)
+      `Cannot ${action}: padding ${fmtShape([ph, pw])} must be smaller than the window ${
+        fmtShape([KH, KW])
       }`,
     );
   }
-  const [OH, OW] = slide([H, W], window, stride, padding, "window", "map", action);
-  const shape = X.shape.length === 4 ? [N, C, OH, OW] : [C, OH, OW];
-  const res = output([x], X.data.constructor as TypedArrayConstructor, shape, out, action);
-  if (res.view.size === 0) return res.result as never;
-  const xs = contiguous(X), y = writable(res, [X]);
-  const xd = xs.data, yd = y.data;
-  const plain = KH === 2 && KW === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0;
-  for (let p = 0; p < N * C; p++) {
-    const xo = xs.offset + p * H * W;
-    let q = y.offset + p * OH * OW;
-    if (plain) {
-      maxPool2x2(xd, xo, W, yd, q, OH, OW);
-      continue;
+  checkFits(H, W, KH, KW, ph, pw, "window", "map", action);
+  const OH = slideLength(H, KH, sh, ph), OW = slideLength(W, KW, sw, pw);
+  const dtype = X.data.constructor as TypedArrayConstructor;
+  const y = outputOf(x, dtype, out, action, X.shape.length, N, C, OH, OW);
+  if (y.size === 0) return resultOf(out, y) as never;
+  const xs = contiguous(X), w = writable(y, clear(y, X));
+  if (KH === 2 && KW === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0) {
+    for (let p = 0; p < N * C; p++) {
+      maxPool2x2(xs.data, xs.offset + p * H * W, W, w.data, w.offset + p * OH * OW, OH, OW);
     }
-    for (let oy = 0; oy < OH; oy++) {
-      const y0 = Math.max(0, oy * sh - ph), y1 = Math.min(H, oy * sh - ph + KH);
-      for (let ox = 0; ox < OW; ox++, q++) {
-        const x0 = Math.max(0, ox * sw - pw), x1 = Math.min(W, ox * sw - pw + KW);
-        let m = -Infinity;
-        for (let iy = y0; iy < y1; iy++) {
-          for (let ix = x0, k = xo + iy * W + x0; ix < x1; ix++, k++) {
-            const v = xd[k];
-            if (v > m || v !== v) m = v;
-          }
-        }
-        yd[q] = m;
-      }
-    }
+  } else {
+    maxPoolPlanes(
+      xs.data,
+      xs.offset,
+      N * C,
+      H,
+      W,
+      KH,
+      KW,
+      sh,
+      sw,
+      ph,
+      pw,
+      w.data,
+      w.offset,
+      OH,
+      OW,
+    );
   }
-  return finish(res, y) as never;
+  finish(y, w);
+  return resultOf(out, y) as never;
 }

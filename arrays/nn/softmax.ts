@@ -4,8 +4,10 @@
  * @module
  */
 
+import type { Data } from "../../_internal/loops.ts";
 import {
   AXIS_KEYS,
+  clear,
   contiguous,
   finish,
   floatType,
@@ -14,6 +16,7 @@ import {
   optionsOf,
   outOf,
   output,
+  resultOf,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
@@ -64,31 +67,47 @@ export function softmax<
   if (X.shape.length === 0) throw new RangeError(`Cannot ${action}: x must have an axis`);
   const ax = normalizeAxis(axis, X.shape.length, action);
   const dtype = floatType(X.data.constructor as TypedArrayConstructor);
-  const res = output([x], dtype, X.shape.slice(), out, action);
-  if (res.view.size === 0) return res.result as never;
+  const y = output(x, dtype, X.shape as number[], out, action);
+  if (y.size === 0) return resultOf(out, y) as never;
   const xs = contiguous(X);
-  const y = writable(res, [xs], true); // softmax reads each line before writing it
+  const w = writable(y, clear(y, xs, true)); // softmax reads each line before writing it
   const n = X.shape[ax];
   let inner = 1;
   for (let k = ax + 1; k < X.shape.length; k++) inner *= X.shape[k];
-  const outer = X.size / (n * inner);
-  const xd = xs.data, yd = y.data;
+  softmaxLines(xs.data, xs.offset, w.data, w.offset, X.size / (n * inner), n, inner);
+  finish(y, w);
+  return resultOf(out, y) as never;
+}
+
+/**
+ * Softmax of `outer × inner` lines of `n` elements `inner` apart (row-major `[outer, n, inner]`
+ * from `x[xo]`) into the same layout from `y[yo]`, which may be `x` at the same offset (each
+ * line is read before it is written). Stable: the line's maximum is subtracted first.
+ */
+function softmaxLines(
+  x: Data,
+  xo: number,
+  y: Data,
+  yo: number,
+  outer: number,
+  n: number,
+  inner: number,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      const xo = xs.offset + o * n * inner + i, yo = y.offset + o * n * inner + i;
+      const xl = xo + o * n * inner + i, yl = yo + o * n * inner + i;
       let m = -Infinity;
-      for (let j = 0, p = xo; j < n; j++, p += inner) {
-        const v = xd[p];
+      for (let j = 0, p = xl; j < n; j++, p += inner) {
+        const v = x[p];
         if (v > m || v !== v) m = v;
       }
       let total = 0;
-      for (let j = 0, p = xo, q = yo; j < n; j++, p += inner, q += inner) {
-        const e = Math.exp(xd[p] - m);
-        yd[q] = e;
+      for (let j = 0, p = xl, q = yl; j < n; j++, p += inner, q += inner) {
+        const e = Math.exp(x[p] - m);
+        y[q] = e;
         total += e;
       }
-      for (let j = 0, q = yo; j < n; j++, q += inner) yd[q] /= total;
+      for (let j = 0, q = yl; j < n; j++, q += inner) y[q] /= total;
     }
   }
-  return finish(res, y) as never;
 }

@@ -30,8 +30,10 @@ import {
   OUT_KEYS,
   outOf,
   output,
+  resultOf,
   resultOf2,
   sameShape,
+  stronger,
   unaliased,
   type View,
   viewOf,
@@ -295,9 +297,8 @@ function binary(
     typeof B === "number" ? [] : B.shape,
     action,
   );
-  const res = output([a, b], resultType(first, rule), shape, out, action);
-  const o = res.view;
-  if (o.size === 0) return res.result;
+  const o = output(stronger(a, b), resultType(first, rule), shape, out, action);
+  if (o.size === 0) return resultOf(out, o);
   const wa = walkOf(o, A, SCALAR_A), wb = walkOf(o, B, SCALAR_B);
   walk(
     k.strided,
@@ -312,7 +313,7 @@ function binary(
     wb.offset,
     wb.strides,
   );
-  return res.result;
+  return resultOf(out, o);
 }
 
 /** Runs a unary operation over `x` into `out` or a new array. */
@@ -332,12 +333,11 @@ function unary(
   const out = fastOutArray !== NOT_FAST
     ? fastOutArray
     : outOf(options, optionsOf(options, OUT_KEYS, action));
-  const res = output([x], resultType(X, rule), X.shape as number[], out, action);
-  const o = res.view;
-  if (o.size === 0) return res.result;
+  const o = output(x, resultType(X, rule), X.shape as number[], out, action);
+  if (o.size === 0) return resultOf(out, o);
   const w = walkOf(o, X, null);
   walk(k.strided, o.shape, o.data, o.offset, o.strides, w.data, w.offset, w.strides);
-  return res.result;
+  return resultOf(out, o);
 }
 
 /** The binary operation `name` (its kernels in `BINARY`) with result elements by `rule`. */
@@ -1052,9 +1052,14 @@ export function map<
     throw new TypeError(`Cannot ${action}: fn must be a function, got ${describeValue(fn)}`);
   }
   const out = outOf(options, optionsOf(options, OUT_KEYS, action));
-  const res = output([x], X.data.constructor as TypedArrayConstructor, [...X.shape], out, action);
-  const o = res.view;
-  if (o.size === 0) return res.result as never;
+  const o = output(
+    x,
+    X.data.constructor as TypedArrayConstructor,
+    X.shape as number[],
+    out,
+    action,
+  );
+  if (o.size === 0) return resultOf(out, o) as never;
   const big = isBigIntData(o.data);
   const f = fn as (v: unknown) => unknown;
   const row: Row = (n, od, oo, os, xd, xo, xs) => {
@@ -1068,7 +1073,7 @@ export function map<
   };
   const w = walkOf(o, X, null);
   walk(row, o.shape, o.data, o.offset, o.strides, w.data, w.offset, w.strides);
-  return res.result as never;
+  return resultOf(out, o) as never;
 }
 
 function zipOperand(x: unknown, action: string, name: string): View | number | bigint {
@@ -1140,9 +1145,14 @@ export function zip<
     typeof B === "object" ? B.shape : [],
     action,
   );
-  const res = output([a, b], first.data.constructor as TypedArrayConstructor, shape, out, action);
-  const o = res.view;
-  if (o.size === 0) return res.result as never;
+  const o = output(
+    stronger(a, b),
+    first.data.constructor as TypedArrayConstructor,
+    shape,
+    out,
+    action,
+  );
+  if (o.size === 0) return resultOf(out, o) as never;
   const big = isBigIntData(o.data);
   const f = fn as (x: unknown, y: unknown) => unknown;
   const row: Row = (n, od, oo, os, ad, ao, as, bd, bo, bs) => {
@@ -1168,7 +1178,7 @@ export function zip<
     wb.offset,
     wb.strides,
   );
-  return res.result as never;
+  return resultOf(out, o) as never;
 }
 
 /**
@@ -1209,6 +1219,10 @@ export function copyTo<O extends ArrayInput>(src: Operand | bigint, out: O): O {
     );
   }
   if (typeof S === "object") {
+    if (sameShape(S.shape, o.shape)) {
+      assign(o, S);
+      return out;
+    }
     const shape = broadcastShapes(S.shape, o.shape, action);
     if (!sameShape(shape, o.shape)) {
       throw new RangeError(

@@ -12,6 +12,7 @@ import { type Data, walk } from "../../_internal/loops.ts";
 import {
   assign,
   broadcastShapes,
+  clear,
   detached,
   finish,
   numericView,
@@ -19,6 +20,9 @@ import {
   OUT_KEYS,
   outOf,
   output,
+  relayout,
+  resultOf,
+  stronger,
   type View,
   viewOf,
   writable,
@@ -84,7 +88,7 @@ function promoted(v: View, at: number): View {
   const shape = v.shape.slice(), strides = v.strides.slice();
   shape.splice(at, 0, 1);
   strides.splice(at, 0, 0);
-  return { ...v, shape, strides };
+  return relayout(v, shape, strides);
 }
 
 /** Strides of the leading (batch) axes of `v` broadcast to `batch`. */
@@ -169,9 +173,15 @@ export function matmul<
   const shape = [...batch];
   if (A0.shape.length > 1) shape.push(m);
   if (B0.shape.length > 1) shape.push(n);
-  const res = output([a, b], A0.data.constructor as TypedArrayConstructor, shape, out, action);
-  if (res.view.size === 0) return res.result as never;
-  const c = writable(res, [A0, B0]);
+  const y = output(
+    stronger(a, b),
+    A0.data.constructor as TypedArrayConstructor,
+    shape,
+    out,
+    action,
+  );
+  if (y.size === 0) return resultOf(out, y) as never;
+  const c = writable(y, clear(y, A0) && clear(y, B0));
   let Bx = B;
   const bs0 = B.strides[nb - 2], bs1 = B.strides[nb - 1];
   if (!(bs1 === 1 || bs0 === 1 || n === 1 || k === 1)) {
@@ -183,7 +193,8 @@ export function matmul<
   const b0 = Bx.strides[nb - 2], b1 = Bx.strides[nb - 1];
   if (batch.length === 0) {
     gemm(m, k, n, A.data, A.offset, a0, a1, Bx.data, Bx.offset, b0, b1, c.data, c.offset);
-    return finish(res, c) as never;
+    finish(y, c);
+    return resultOf(out, y) as never;
   }
   // One matrix product per index of the batch axes; `c` is row-major, m·n elements per matrix.
   const cs = rowMajorStrides(batch);
@@ -205,7 +216,8 @@ export function matmul<
     Bx.offset,
     bs,
   );
-  return finish(res, c) as never;
+  finish(y, c);
+  return resultOf(out, y) as never;
 }
 
 /**
@@ -308,8 +320,8 @@ export function transpose<
     perm = axes.slice();
   }
   const shape = perm.map((p) => X.shape[p]);
-  const permuted: View = { ...X, shape, strides: perm.map((p) => X.strides[p]) };
-  const res = output([x], X.data.constructor as TypedArrayConstructor, shape, out, action);
-  assign(res.view, permuted);
-  return res.result as never;
+  const permuted = relayout(X, shape, perm.map((p) => X.strides[p]));
+  const y = output(x, X.data.constructor as TypedArrayConstructor, shape, out, action);
+  assign(y, permuted);
+  return resultOf(out, y) as never;
 }

@@ -19,6 +19,7 @@ import { isRowMajor } from "../../_internal/layout.ts";
 import { type Data, type Row, walk } from "../../_internal/loops.ts";
 import {
   AXIS_KEYS,
+  clear,
   finish,
   floatType,
   normalizeAxis,
@@ -27,6 +28,7 @@ import {
   optionsOf,
   outOf,
   output,
+  resultOf,
   type View,
   writable,
 } from "../../_internal/operands.ts";
@@ -266,15 +268,16 @@ function reduce(kind: Kind, action: string, x: unknown, options: unknown): unkno
   if (n === 0 && NEEDS_ELEMENTS.has(kind) && shape.every((d) => d > 0)) {
     throw new RangeError(`Cannot ${action}: axis ${ax} has length 0`);
   }
-  const res = output([x], dtype, shape, out, action);
-  if (res.view.size === 0) return res.result;
-  const w = writable(res, [X]);
+  const y = output(x, dtype, shape, out, action);
+  if (y.size === 0) return resultOf(out, y);
+  const w = writable(y, clear(y, X));
   const row: Row = (m, o, oo, os, a, ao, as) => {
     for (let i = 0; i < m; i++, oo += os, ao += as) o[oo] = line(kind, a, ao, st, n);
   };
   const inStrides = X.strides.filter((_, k) => k !== ax);
   walk(row, shape, w.data, w.offset, w.strides, X.data, X.offset, inStrides);
-  return finish(res, w);
+  finish(y, w);
+  return resultOf(out, y);
 }
 
 /** The reduction `kind` as an exported function. */

@@ -14,14 +14,19 @@ import { resolveShape } from "../../_internal/validate.ts";
 import {
   assign,
   AXIS_KEYS,
+  clear,
   detached,
   finish,
   normalizeAxis,
   optionsOf,
+  originOf,
   OUT_KEYS,
   outOf,
   output,
+  relayout,
+  resultOf,
   sameShape,
+  stronger,
   type View,
   viewOf,
   writable,
@@ -50,18 +55,18 @@ import { copy } from "../similar.ts";
 /** `x` reshaped: a view when the layout allows, else a copy (from `similar`) reshaped. */
 function reshaped(x: View, shape: number[], out: unknown, action: string): unknown {
   if (out === undefined || out === null) {
-    const nd = asNDArray(x.src);
+    const nd = asNDArray(originOf(x));
     return reshapeStrides(x.shape, x.strides, shape) === null
       ? copy(nd).reshape(shape)
       : nd.reshape(shape);
   }
-  const res = output([], x.data.constructor as TypedArrayConstructor, shape, out, action);
+  const y = output(undefined, x.data.constructor as TypedArrayConstructor, shape, out, action);
   const st = reshapeStrides(x.shape, x.strides, shape);
-  const src: View = st === null
-    ? { ...detached(x), shape, strides: rowMajorStrides(shape) }
-    : { ...x, shape, strides: st };
-  assign(res.view, src);
-  return res.result;
+  const src = st === null
+    ? relayout(detached(x), shape, rowMajorStrides(shape))
+    : relayout(x, shape, st);
+  assign(y, src);
+  return resultOf(out, y);
 }
 
 /**
@@ -140,7 +145,13 @@ export function flatten<
   const startAxis = opts.startAxis ?? 0, out = outOf(options, opts);
   const nd = X.shape.length;
   const start = normalizeAxis(startAxis, Math.max(nd, 1), action);
-  const shape = [...X.shape.slice(0, start), X.shape.slice(start).reduce((p, q) => p * q, 1)];
+  const shape: number[] = [];
+  let rest = 1;
+  for (let k = 0; k < nd; k++) {
+    if (k < start) shape.push(X.shape[k]);
+    else rest *= X.shape[k];
+  }
+  shape.push(rest);
   return reshaped(X, shape, out, action) as never;
 }
 
@@ -177,16 +188,18 @@ function viewsOf(arrays: unknown, action: string): View[] {
   return views;
 }
 
+/** The input whose kind the result of joining `arrays` takes (see `stronger`). */
+function strongest(arrays: readonly unknown[]): unknown {
+  let best: unknown = arrays[0];
+  for (let i = 1; i < arrays.length; i++) best = stronger(best, arrays[i]);
+  return best;
+}
+
 /** The part of `v` where index `start .. start + len` along `axis` lies. */
 function part(v: View, axis: number, start: number, len: number): View {
   const shape = v.shape.slice();
   shape[axis] = len;
-  return {
-    ...v,
-    shape,
-    offset: v.offset + start * v.strides[axis],
-    size: v.size / (v.shape[axis] || 1) * len,
-  };
+  return relayout(v, shape, v.strides, v.offset + start * v.strides[axis]);
 }
 
 /**
@@ -240,14 +253,21 @@ export function concat<
     }
     shape[ax] += s[ax];
   }
-  const res = output(arrays, first.data.constructor as TypedArrayConstructor, shape, out, action);
-  const w = writable(res, views);
+  const y = output(
+    strongest(arrays),
+    first.data.constructor as TypedArrayConstructor,
+    shape,
+    out,
+    action,
+  );
+  const w = writable(y, views.every((v) => clear(y, v)));
   for (let i = 0, at = 0; i < views.length; i++) {
     const len = views[i].shape[ax];
     assign(part(w, ax, at, len), views[i]);
     at += len;
   }
-  return finish(res, w) as never;
+  finish(y, w);
+  return resultOf(out, y) as never;
 }
 
 /**
@@ -295,14 +315,21 @@ export function stack<
   }
   const shape = first.shape.slice();
   shape.splice(ax, 0, views.length);
-  const res = output(arrays, first.data.constructor as TypedArrayConstructor, shape, out, action);
-  const w = writable(res, views);
+  const y = output(
+    strongest(arrays),
+    first.data.constructor as TypedArrayConstructor,
+    shape,
+    out,
+    action,
+  );
+  const w = writable(y, views.every((v) => clear(y, v)));
   for (let i = 0; i < views.length; i++) {
     const p = part(w, ax, i, 1);
     const sh = p.shape.slice(), st = p.strides.slice();
     sh.splice(ax, 1);
     st.splice(ax, 1);
-    assign({ ...p, shape: sh, strides: st }, views[i]);
+    assign(relayout(p, sh, st), views[i]);
   }
-  return finish(res, w) as never;
+  finish(y, w);
+  return resultOf(out, y) as never;
 }

@@ -1,0 +1,97 @@
+// JavaScript-heap garbage of one CNN inference pass over 1000 images (AllocArrays' Flux test,
+// examples/models.ts), per variant, from V8's GC trace (see _gc_trace.ts): the bytes the pass
+// allocates on the JavaScript heap (objects, arrays, views, closures, boxed numbers), which the
+// garbage collector then has to clean up. ArrayBuffer bytes are counted by cnn_memory.ts.
+//
+//   deno run -A benches/cnn_garbage.ts            (a table)
+//   deno run -A benches/cnn_garbage.ts --json     (machine-readable)
+//
+// Variants: plain heap arrays; AllocArray input under a BumperAllocator (the allocator-agnostic
+// `predict`, reset after each batch); CheckedAllocArray input under a BumperAllocator; and the
+// allocation-free limit: the same forward pass with every intermediate (and every option
+// object) preallocated once by hand and passed as `out` (`predictInto`). Each child warms up
+// with WARM passes, then runs the measured passes; the figure is the difference between runs
+// of SHORT and LONG passes, divided by their difference, repeated 3 times (median and range).
+
+import { AllocArray, BumperAllocator, CheckedAllocArray } from "../arrays/mod.ts";
+import { DefaultAllocator } from "../allocators/mod.ts";
+import {
+  inferBatches,
+  inferPreallocated,
+  makeCnn,
+  makeCnnWorkspaces,
+  makeImageBatches,
+  makePredictions,
+} from "../examples/models.ts";
+import { garbagePerIteration, start, stop } from "./_gc_trace.ts";
+
+export const VARIANTS = ["heap", "bumper", "checked", "preallocated"] as const;
+type Variant = typeof VARIANTS[number];
+
+const LABELS: Record<Variant, string> = {
+  heap: "heap: plain arrays",
+  bumper: "AllocArray + BumperAllocator",
+  checked: "CheckedAllocArray + BumperAllocator",
+  preallocated: "every intermediate preallocated by hand (predictInto)",
+};
+
+/** Warm-up passes: enough for V8 to optimise the layers (called once per batch, 32 per pass). */
+const WARM = 12;
+const SHORT = 2, LONG = 8;
+
+/** One pass of `variant` (set up once). */
+function pass(variant: Variant): () => void {
+  const model = makeCnn(1, Float64Array);
+  const plain = makeImageBatches(2, 1000, 32, Float64Array);
+  const predictions = makePredictions(1000, Float64Array);
+  switch (variant) {
+    case "heap":
+      return () => void inferBatches(DefaultAllocator.shared, model, plain, predictions);
+    case "bumper": {
+      const batches = plain.map((x) => AllocArray.from(x)), bumper = new BumperAllocator();
+      return () => void inferBatches(bumper, model, batches, predictions);
+    }
+    case "checked": {
+      const batches = plain.map((x) => new CheckedAllocArray(x)), bumper = new BumperAllocator();
+      return () => void inferBatches(bumper, model, batches, predictions);
+    }
+    case "preallocated": {
+      const work = makeCnnWorkspaces(model, plain, predictions);
+      return () => void inferPreallocated(model, work);
+    }
+  }
+}
+
+if (import.meta.main) {
+  const [mode, variant, passes] = Deno.args;
+  if (mode === "--child") {
+    const run = pass(variant as Variant);
+    for (let i = 0; i < WARM; i++) run();
+    start();
+    for (let i = 0; i < Number(passes); i++) run();
+    stop();
+  } else {
+    const rows = [];
+    for (const v of VARIANTS) {
+      const g = await garbagePerIteration(import.meta.filename!, ["--child", v], {
+        short: SHORT,
+        long: LONG,
+      });
+      rows.push({ variant: v, name: LABELS[v], ...g });
+    }
+    if (Deno.args.includes("--json")) {
+      console.log(JSON.stringify({ what: "CNN pass, 1000 images", warmPasses: WARM, rows }));
+    } else {
+      console.log(
+        `JavaScript-heap garbage per CNN pass (1000 images in batches of 32), after ${WARM} warm-up passes; runs of ${SHORT} and ${LONG} passes, 3 times (median, range)`,
+      );
+      for (const r of rows) {
+        const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+        const lo = Math.min(...r.samples), hi = Math.max(...r.samples);
+        console.log(
+          `  ${r.name.padEnd(56)} ${kb(r.bytesPerIteration).padStart(10)}  (${kb(lo)}–${kb(hi)})`,
+        );
+      }
+    }
+  }
+}
