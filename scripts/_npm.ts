@@ -86,7 +86,10 @@ export function npmSpecifier(config: DenoConfig, name: string): string | undefin
   if (target.startsWith("npm:")) return target;
   if (!target.startsWith("./") || !target.endsWith(".ts")) return undefined;
   const text = Deno.readTextFileSync(path.join(ROOT, target));
-  return /["'](npm:[^"']+)["']/.exec(text)?.[1];
+  // The package itself, not its types (`npm:@types/name@…` in a @ts-types comment).
+  const specs = [...text.matchAll(/["'](npm:[^"']+)["']/g)].map((m) => m[1]);
+  const base = name.replace(/^((?:@[^/]+\/)?[^/]+)\/.*$/, "$1");
+  return specs.find((s) => s.startsWith(`npm:${base}@`)) ?? specs[0];
 }
 
 /** The exact version deno.json pins for npm package `name` (`npm:name@1.2.3`, maybe through a file). */
