@@ -14,6 +14,7 @@ import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
 import { newMemory } from "./_memory.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import { alignUp, describeValue, validateAlignment, validateSize } from "./_validate.ts";
+import { registerWasmBuffer } from "../_internal/wasm.ts";
 
 /** Bytes in a WebAssembly page. */
 const PAGE = 65_536;
@@ -249,9 +250,8 @@ export class WasmAllocBuffer implements Allocator<Checkpoint> {
         }`,
       );
     }
-    this.#buffer = this.#memory.buffer;
-    this.#shared = isSharedBuffer(this.#buffer);
-    if (this.#shared) this.#sharedBuffers.add(this.#buffer);
+    this.#shared = isSharedBuffer(this.#memory.buffer);
+    this.#buffer = this.#refresh();
     const size = this.#buffer.byteLength;
     const start = options.byteOffset === undefined
       ? 0
@@ -394,10 +394,7 @@ export class WasmAllocBuffer implements Allocator<Checkpoint> {
     if (b === this.#current()) return true;
     if (!this.#shared) return false;
     // A shared memory's earlier buffer objects (from before it grew) stay views of it.
-    if (this.#sharedBuffers.has(b)) return true;
-    this.#buffer = this.#memory.buffer;
-    this.#sharedBuffers.add(this.#buffer);
-    return b === this.#buffer;
+    return this.#sharedBuffers.has(b) || b === this.#refresh();
   }
 
   /**
@@ -469,7 +466,15 @@ export class WasmAllocBuffer implements Allocator<Checkpoint> {
   // The memory's current buffer (a module may have grown the memory since it was last seen).
   #current(): ArrayBuffer | SharedArrayBuffer {
     const b = this.#buffer;
-    return b.byteLength >= this.#end ? b : (this.#buffer = this.#memory.buffer);
+    return b.byteLength >= this.#end ? b : this.#refresh();
+  }
+
+  // Takes the memory's current buffer object, recording it as this memory's for the kernels.
+  #refresh(): ArrayBuffer | SharedArrayBuffer {
+    const b = this.#buffer = this.#memory.buffer;
+    registerWasmBuffer(b, this.#memory);
+    if (this.#shared) this.#sharedBuffers.add(b);
+    return b;
   }
 
   #currentExtent(): number {
@@ -529,9 +534,7 @@ export class WasmAllocBuffer implements Allocator<Checkpoint> {
         return false;
       }
     }
-    this.#buffer = this.#memory.buffer;
-    if (this.#shared) this.#sharedBuffers.add(this.#buffer);
-    this.#end = this.#buffer.byteLength;
+    this.#end = this.#refresh().byteLength;
     if (this.#overflow.length === 0) this.#limit = this.#end;
     return true;
   }

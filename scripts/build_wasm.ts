@@ -11,7 +11,8 @@
 // - Element-type templates. The lines between `;; @each-type f32 f64` and `;; @end` are
 //   repeated once per listed type with `{{t}}` (f32 or f64), `{{v}}` (the SIMD shape, f32x4
 //   or f64x2), `{{b}}` (bytes per element, 4 or 8), `{{l}}` (lanes per vector, 4 or 2),
-//   `{{splat}}` (v128.load32_splat or v128.load64_splat) replaced, and `{{…}}` holding
+//   `{{splat}}` (v128.load32_splat or v128.load64_splat), `{{even}}` and `{{odd}}` (the
+//   i8x16.shuffle lanes picking the even or odd elements of two vectors) replaced, and `{{…}}` holding
 //   arithmetic on `b` and `l` (`{{3*b}}`, `{{2*l}}`) replaced by its value.
 // - A shared-memory variant. A module whose memory import is `(import "env" "memory"
 //   (memory N))` is assembled a second time importing `(memory N 65536 shared)` (a shared
@@ -27,8 +28,24 @@ const WABT_VERSION = JSON.parse(Deno.readTextFileSync(path.join(ROOT, "deno.json
   .imports.wabt.replace(/^npm:wabt@/, "");
 
 const TYPES: Record<string, Record<string, string | number>> = {
-  f32: { t: "f32", v: "f32x4", b: 4, l: 4, splat: "v128.load32_splat" },
-  f64: { t: "f64", v: "f64x2", b: 8, l: 2, splat: "v128.load64_splat" },
+  f32: {
+    t: "f32",
+    v: "f32x4",
+    b: 4,
+    l: 4,
+    splat: "v128.load32_splat",
+    even: "0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27",
+    odd: "4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31",
+  },
+  f64: {
+    t: "f64",
+    v: "f64x2",
+    b: 8,
+    l: 2,
+    splat: "v128.load64_splat",
+    even: "0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23",
+    odd: "8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31",
+  },
 };
 
 const MEMORY_IMPORT = /\(import "env" "memory" \(memory (\d+)\)\)/;

@@ -1,0 +1,161 @@
+// Internal: the WebAssembly kernels' plumbing, shared by the allocators (which say which buffers
+// are WebAssembly memory), the operations and the layers (which run their kernels in it).
+//
+// - The memory registry: WasmAllocBuffer records every buffer object of its memory it sees, so
+//   that an operation can tell from a typed array's buffer which memory it lies in.
+// - KernelModule: a kernel module assembled from a .wat source (base64, from
+//   scripts/build_wasm.ts), compiled once when first needed and instantiated once per memory.
+//   Without WebAssembly SIMD, or where the runtime refuses to compile synchronously (a
+//   browser's main thread limits synchronous compilation of larger modules), it gives nothing
+//   and the JavaScript kernels run; in the latter case it compiles asynchronously meanwhile.
+
+/** A WebAssembly memory, as far as the kernels use it. */
+interface Memory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  compile(bytes: Uint8Array): Promise<object>;
+  validate(bytes: Uint8Array): boolean;
+}
+
+const W = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
+
+// Which memory each buffer object belongs to.
+const memories = new WeakMap<ArrayBufferLike, Memory>();
+let anyMemory = false;
+
+/** Records that `buffer` is (one of the buffer objects of) WebAssembly memory `memory`. */
+export function registerWasmBuffer(buffer: ArrayBufferLike, memory: Memory): void {
+  memories.set(buffer, memory);
+  anyMemory = true;
+}
+
+/** Whether any WebAssembly memory was registered (one load: the operations' first test). */
+export function anyWasmMemory(): boolean {
+  return anyMemory;
+}
+
+/** `(module (func (result v128) (v128.const i64x2 0 0)))`: valid where SIMD is supported. */
+const SIMD_PROBE = Uint8Array.of(
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b,
+  0x03,
+  0x02,
+  0x01,
+  0x00,
+  0x0a,
+  0x16,
+  0x01,
+  0x14,
+  0x00,
+  0xfd,
+  0x0c,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x0b,
+);
+
+/** Whether this runtime runs WebAssembly with SIMD (128-bit vectors). */
+export const WASM_SIMD: boolean = W !== undefined && W.validate(SIMD_PROBE);
+
+function decode(base64: string): Uint8Array {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+/**
+ * One kernel module: its exports over a given memory, `E` (functions taking addresses).
+ * Instances are made lazily, one per memory, and kept as long as the memory lives.
+ */
+export class KernelModule<E extends object> {
+  #sources: [string, string];
+  // [non-shared, shared]: undefined until needed, null when it cannot be had (yet).
+  #modules: [object | null | undefined, object | null | undefined] = [undefined, undefined];
+  #instances = new WeakMap<Memory, E>();
+  // The last buffer asked about and its kernels: an operation's operands share one buffer.
+  #lastBuffer: ArrayBufferLike | undefined;
+  #lastKernels: E | undefined;
+
+  /**
+   * @param plain The module for a non-shared memory, base64.
+   * @param shared The same module importing a shared memory, base64.
+   */
+  constructor(plain: string, shared: string) {
+    this.#sources = [plain, shared];
+  }
+
+  /**
+   * The kernels over the memory `buffer` lies in, or `undefined` when it is no registered
+   * WebAssembly memory's current, attached buffer, or the kernels cannot run here.
+   */
+  of(buffer: ArrayBufferLike): E | undefined {
+    if (buffer === this.#lastBuffer && buffer.byteLength !== 0) return this.#lastKernels;
+    return this.#lookup(buffer);
+  }
+
+  #lookup(buffer: ArrayBufferLike): E | undefined {
+    if (!WASM_SIMD || buffer.byteLength === 0) return undefined;
+    const memory = memories.get(buffer);
+    if (memory === undefined) return undefined;
+    let kernels = this.#instances.get(memory);
+    if (kernels === undefined) {
+      const shared = typeof SharedArrayBuffer === "function" &&
+        buffer instanceof SharedArrayBuffer;
+      const module = this.#module(shared ? 1 : 0);
+      if (module === null) return undefined;
+      try {
+        kernels = new W!.Instance(module, { env: { memory } }).exports as E;
+      } catch {
+        return undefined;
+      }
+      this.#instances.set(memory, kernels);
+    }
+    this.#lastBuffer = buffer;
+    this.#lastKernels = kernels;
+    return kernels;
+  }
+
+  #module(which: 0 | 1): object | null {
+    const known = this.#modules[which];
+    if (known !== undefined) return known;
+    const bytes = decode(this.#sources[which]);
+    try {
+      return this.#modules[which] = new W!.Module(bytes);
+    } catch {
+      // Refused synchronously (a browser's main thread): use the JavaScript kernels until it
+      // compiles.
+      this.#modules[which] = null;
+      W!.compile(bytes).then((m) => this.#modules[which] = m, () => {});
+      return null;
+    }
+  }
+}
