@@ -12,6 +12,7 @@ import { AllocArray, BumperAllocator, similar } from "../../arrays/mod.ts";
 import { withAllocator } from "../../scope/mod.ts";
 import { conformanceSuite } from "./_conformance.ts";
 import { WASM, WASM_SHARED } from "./_grow_module_wasm.ts";
+import { WASM as WITH_MALLOC } from "./_module_with_malloc_wasm.ts";
 
 const PAGE = 65_536;
 
@@ -56,7 +57,52 @@ conformanceSuite(
   () => new BumperAllocator(new WasmAllocBuffer(8192)),
 );
 
+interface ModuleWithMalloc {
+  memory: WebAssembly.Memory;
+  malloc(n: number): number;
+  sum(p: number, n: number): number;
+}
+
+function moduleWithMalloc(): ModuleWithMalloc {
+  const bytes = Uint8Array.from(atob(WITH_MALLOC), (c) => c.charCodeAt(0));
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as never;
+}
+
 describe("WasmAllocBuffer", () => {
+  it("WasmAllocBuffer over a block the module's malloc reserved: regions in it, the module reads in place, its own allocations never overlap", () => {
+    const m = moduleWithMalloc();
+    const size = 4096;
+    const block = m.malloc(size);
+    const buf = new WasmAllocBuffer(m.memory, { byteOffset: block, byteLength: size });
+    const own = m.malloc(64); // the module keeps allocating after the block
+    assert.ok(own >= block + size);
+    for (let run = 0; run < 3; run++) {
+      const total = noEscape(buf, () => {
+        const x = alloc(buf, Float64Array, 100);
+        for (let i = 0; i < 100; i++) x[i] = i + run;
+        assert.ok(x.byteOffset >= block && x.byteOffset + x.byteLength <= block + size);
+        return m.sum(buf.addressOf(x), x.length);
+      });
+      assert.equal(total, 4950 + 100 * run);
+      assert.equal(buf.used, 0);
+    }
+  });
+
+  it("WasmAllocBuffer over a module's block: the module's malloc growing the memory detaches live views, which addressOf then refuses", () => {
+    const m = moduleWithMalloc();
+    const block = m.malloc(1024);
+    const buf = new WasmAllocBuffer(m.memory, { byteOffset: block, byteLength: 1024 });
+    const x = alloc(buf, Float64Array, 4).fill(2);
+    const address = x.byteOffset;
+    m.malloc(200_000); // grows the memory
+    assert.equal(x.length, 0);
+    assert.throws(() => buf.addressOf(x), /detached/);
+    assert.equal(m.sum(address, 4), 8); // the bytes are intact
+    const y = alloc(buf, Float64Array, 4).fill(3); // the buffer carries on in the new ArrayBuffer
+    assert.equal(y.buffer, m.memory.buffer);
+    assert.equal(m.sum(buf.addressOf(y), 4), 12);
+  });
+
   it("WasmAllocBuffer() makes its own 1 MiB memory", () => {
     const buf = new WasmAllocBuffer();
     assert.ok(buf.memory instanceof WebAssembly.Memory);
