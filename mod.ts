@@ -29,3 +29,5 @@
 export * from "./allocators/mod.ts";
 export * from "./scope/mod.ts";
 export * from "./arrays/mod.ts";
+export * from "./arrays/ops/mod.ts";
+export * from "./arrays/nn/mod.ts";

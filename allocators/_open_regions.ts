@@ -8,9 +8,9 @@
 // region throws a CheckpointError instead and leaks its memory (until an enclosing region ends
 // or the buffer is reset): leak rather than corrupt.
 
+import { describeValue } from "../_internal/describe.ts";
 import type { Allocator } from "./allocator.ts";
 import { CheckpointError } from "./errors.ts";
-import { describeValue } from "./_validate.ts";
 
 let lastSeq = 0;
 let openCount = 0;

@@ -4,7 +4,7 @@
 // made of the old one, including any that escaped a region, then has length 0: reading it gives
 // `undefined`, writing to it does nothing, so it can never reach live memory again.
 
-import { describeValue } from "./_validate.ts";
+import { describeValue } from "../_internal/describe.ts";
 
 type Transfer = (this: ArrayBuffer) => ArrayBuffer;
 const transfer = (ArrayBuffer.prototype as { transfer?: Transfer }).transfer;

@@ -4,13 +4,13 @@
  * @module
  */
 
-import type { Allocator } from "./allocator.ts";
-import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
-import { defaultBuffer } from "./default_buffer.ts";
-import { allocIn } from "./_alloc_in.ts";
-import { checkDims, elementSize, isLastElementType } from "./_fast_checks.ts";
+import { allocIn } from "../_internal/alloc_in.ts";
+import { describeValue } from "../_internal/describe.ts";
+import { checkDims, elementSize, isLastElementType } from "../_internal/validate.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
-import { describeValue } from "./_validate.ts";
+import type { Allocator } from "./allocator.ts";
+import { defaultBuffer } from "./default_buffer.ts";
+import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 
 interface Unchecked {
   [allocViewUnchecked]?: (type: TypedArrayConstructor, n: number) => TypedArray;

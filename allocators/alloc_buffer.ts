@@ -4,15 +4,21 @@
  * @module
  */
 
+import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { describeValue } from "../_internal/describe.ts";
+import {
+  checkByteLength,
+  checkLength,
+  elementSize,
+  validateAlignment,
+  validateSize,
+} from "../_internal/validate.ts";
+import { detach, poisonOption } from "./_poison.ts";
+import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { OutOfMemoryError } from "./errors.ts";
-import { CheckpointIds } from "./_checkpoint_ids.ts";
-import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
-import { detach, poisonOption } from "./_poison.ts";
-import { allocViewUnchecked } from "./_unchecked.ts";
-import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
 
 /** The default size of an {@linkcode AllocBuffer}: 1 MiB. */
 const DEFAULT_SIZE = 1_048_576;

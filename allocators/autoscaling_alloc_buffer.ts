@@ -5,14 +5,20 @@
  * @module
  */
 
+import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { describeValue } from "../_internal/describe.ts";
+import {
+  checkByteLength,
+  checkLength,
+  elementSize,
+  validateAlignment,
+  validateSize,
+} from "../_internal/validate.ts";
+import { newMemory } from "./_memory.ts";
+import { detach, detachFrom, poisonOption } from "./_poison.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
-import { CheckpointIds } from "./_checkpoint_ids.ts";
-import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
-import { newMemory } from "./_memory.ts";
-import { detach, detachFrom, poisonOption } from "./_poison.ts";
-import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
 
 /** The default size of the main buffer: 2^27 bytes (128 MiB), as in AllocArrays.jl. */
 const DEFAULT_INITIAL_SIZE = 2 ** 27;

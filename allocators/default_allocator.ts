@@ -5,9 +5,9 @@
  * @module
  */
 
+import { validateAlignment, validateSize } from "../_internal/validate.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import { assertElementType, type TypedArray, type TypedArrayConstructor } from "./dtype.ts";
-import { validateAlignment, validateSize } from "./_validate.ts";
 
 /**
  * Heap allocation (AllocArrays.jl's `DefaultAllocator`): every allocation is a fresh,

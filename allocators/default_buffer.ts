@@ -4,10 +4,10 @@
  * @module
  */
 
+import { currentFrame, Frame, runInFrame, TaskSlot } from "../_internal/async_context.ts";
+import { describeValue } from "../_internal/describe.ts";
 import { type Allocator, isAllocator } from "./allocator.ts";
 import { SlabBuffer } from "./slab_buffer.ts";
-import { currentFrame, Frame, runInFrame, TaskSlot } from "./_context.ts";
-import { describeValue } from "./_validate.ts";
 
 /**
  * The current default buffer: the one set by the innermost {@linkcode withBuffer}, else the

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describeValue } from "./_validate.ts";
+import { describeValue } from "../_internal/describe.ts";
 
 /**
  * `Float16Array` where the TypeScript `lib` in use declares it (ES2025 and later), `never`

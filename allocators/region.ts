@@ -5,13 +5,16 @@
  * @module
  */
 
-import { type Allocator, isAllocator } from "./allocator.ts";
-import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
-import { EscapeError } from "./errors.ts";
-import { defaultBuffer } from "./default_buffer.ts";
-import { allocIn } from "./_alloc_in.ts";
-import { asyncContextAvailable, currentFrame, Frame, runInFrame, TaskSlot } from "./_context.ts";
-import { checkDims, elementSize } from "./_fast_checks.ts";
+import { allocIn } from "../_internal/alloc_in.ts";
+import {
+  asyncContextAvailable,
+  currentFrame,
+  Frame,
+  runInFrame,
+  TaskSlot,
+} from "../_internal/async_context.ts";
+import { describeValue } from "../_internal/describe.ts";
+import { checkDims, elementSize } from "../_internal/validate.ts";
 import {
   anyOpenRegion,
   hasOpenRegion,
@@ -22,7 +25,10 @@ import {
   recordOpen,
 } from "./_open_regions.ts";
 import { borrowTaskBuffer, returnTaskBuffer } from "./_task_buffers.ts";
-import { describeValue } from "./_validate.ts";
+import { type Allocator, isAllocator } from "./allocator.ts";
+import { defaultBuffer } from "./default_buffer.ts";
+import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
+import { EscapeError } from "./errors.ts";
 
 const AsyncFunction = (async () => {}).constructor;
 

@@ -5,12 +5,8 @@
  * @module
  */
 
-import type { Allocator, Ptr } from "./allocator.ts";
-import type { Checkpoint } from "./checkpoint.ts";
-import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
-import { CheckpointError, OutOfMemoryError } from "./errors.ts";
-import { CheckpointIds } from "./_checkpoint_ids.ts";
-import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
+import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { describeValue } from "../_internal/describe.ts";
 import {
   ACTIVE,
   BASE,
@@ -33,9 +29,19 @@ import {
   RELEASED,
   SUB_ARENA,
   unhold,
-} from "./_shared_control.ts";
+} from "../_internal/shared_control.ts";
+import {
+  checkByteLength,
+  checkLength,
+  elementSize,
+  validateAlignment,
+  validateSize,
+} from "../_internal/validate.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
-import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
+import type { Allocator, Ptr } from "./allocator.ts";
+import type { Checkpoint } from "./checkpoint.ts";
+import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
+import { CheckpointError, OutOfMemoryError } from "./errors.ts";
 
 /** The default size of a {@linkcode SharedAllocBuffer}: 1 MiB. */
 const DEFAULT_SIZE = 1_048_576;

@@ -4,15 +4,21 @@
  * @module
  */
 
+import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { describeValue } from "../_internal/describe.ts";
+import {
+  checkByteLength,
+  checkLength,
+  elementSize,
+  validateAlignment,
+  validateSize,
+} from "../_internal/validate.ts";
+import { newMemory } from "./_memory.ts";
+import { detach, poisonOption } from "./_poison.ts";
+import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
-import { CheckpointIds } from "./_checkpoint_ids.ts";
-import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
-import { allocViewUnchecked } from "./_unchecked.ts";
-import { newMemory } from "./_memory.ts";
-import { detach, poisonOption } from "./_poison.ts";
-import { describeValue, validateAlignment, validateSize } from "./_validate.ts";
 
 /** The default slab size: 1 MiB. */
 const DEFAULT_SLAB_SIZE = 1_048_576;

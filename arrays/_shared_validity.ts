@@ -6,7 +6,7 @@
 // Only arrays over a SharedAllocBuffer pay for the atomic load: every other CheckedAllocArray
 // keeps a plain MemoryValidity, and their check stays one field load.
 
-import { controlOf, GENERATION } from "../allocators/_shared_control.ts";
+import { controlOf, GENERATION } from "../_internal/shared_control.ts";
 import { MemoryValidity } from "./checked_alloc_array.ts";
 
 /** A {@linkcode MemoryValidity} that also ends when the shared arena is reset. */

@@ -5,8 +5,8 @@
  * @module
  */
 
+import { describeValue } from "../_internal/describe.ts";
 import type { TypedArray } from "../allocators/dtype.ts";
-import { describeValue } from "../allocators/_validate.ts";
 import { AllocArray } from "./alloc_array.ts";
 import { CheckedAllocArray } from "./checked_alloc_array.ts";
 import { isTypedArray, NDArray } from "./ndarray.ts";

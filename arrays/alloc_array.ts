@@ -5,8 +5,8 @@
  * @module
  */
 
+import { describeValue } from "../_internal/describe.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
-import { describeValue } from "../allocators/_validate.ts";
 import { constructTrusted, markTrusted } from "./_core.ts";
 import { type ElementOf, NDArray, type Nested } from "./ndarray.ts";
 

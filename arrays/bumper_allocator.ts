@@ -5,17 +5,17 @@
  * @module
  */
 
-import { type Allocator, isAllocator, type Ptr } from "../allocators/allocator.ts";
+import { allocIn } from "../_internal/alloc_in.ts";
+import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { describeValue } from "../_internal/describe.ts";
+import { checkLength, elementSize } from "../_internal/validate.ts";
 import { AllocBuffer } from "../allocators/alloc_buffer.ts";
+import { type Allocator, isAllocator, type Ptr } from "../allocators/allocator.ts";
 import { AutoscalingAllocBuffer } from "../allocators/autoscaling_alloc_buffer.ts";
-import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
 import type { Checkpoint } from "../allocators/checkpoint.ts";
-import { describeValue } from "../allocators/_validate.ts";
-import { allocIn } from "../allocators/_alloc_in.ts";
-import { checkLength, elementSize } from "../allocators/_fast_checks.ts";
-import { CheckpointIds } from "../allocators/_checkpoint_ids.ts";
-import { type CheckedArrayAllocator, MemoryValidity } from "./checked_alloc_array.ts";
+import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
 import { sharedControlOf, SharedMemoryValidity } from "./_shared_validity.ts";
+import { type CheckedArrayAllocator, MemoryValidity } from "./checked_alloc_array.ts";
 
 /** The buffer of a bumper allocator: a given allocator, `AllocBuffer(n)`, or the default. */
 function bufferFrom(buf: unknown, name: string): Allocator {

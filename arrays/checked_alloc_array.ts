@@ -5,9 +5,9 @@
  * @module
  */
 
+import { describeValue } from "../_internal/describe.ts";
 import type { Allocator } from "../allocators/allocator.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
-import { describeValue } from "../allocators/_validate.ts";
 import { allocationSite, constructTrusted, copySite, markTrusted } from "./_core.ts";
 import { AllocArray } from "./alloc_array.ts";
 import { type ElementOf, NDArray, type Nested } from "./ndarray.ts";

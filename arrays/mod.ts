@@ -1,6 +1,8 @@
 /**
- * Layer 3, the arrays (a port of AllocArrays.jl): n-d arrays whose `similar` allocates from the
- * current allocator, checked arrays, array allocators and operations.
+ * The arrays (a port of AllocArrays.jl): n-d arrays whose `similar` allocates from the current
+ * allocator, checked arrays that refuse use after free, the array allocators
+ * (`BumperAllocator`, `UncheckedBumperAllocator`), `adapt` and descriptors for other threads.
+ * The operations on them are in `./arrays/ops`, the CNN layers in `./arrays/nn`.
  *
  * @module
  */
@@ -12,9 +14,3 @@ export * from "./checked_alloc_array.ts";
 export * from "./bumper_allocator.ts";
 export * from "./adapt.ts";
 export * from "./transfer.ts";
-export * from "./operand.ts";
-export * from "./elementwise.ts";
-export * from "./reduce.ts";
-export * from "./linalg.ts";
-export * from "./shape_ops.ts";
-export * from "./nn.ts";

@@ -5,18 +5,15 @@
  * @module
  */
 
-import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
-import { assertElementType } from "../allocators/dtype.ts";
-import { describeValue } from "../allocators/_validate.ts";
+import { describeValue, fmtShape } from "../_internal/describe.ts";
+import { isRowMajor, reshapeStrides, rowMajorStrides, sizeOf } from "../_internal/layout.ts";
+import { forEachRow } from "../_internal/loops.ts";
 import {
-  constructTrusted,
-  consumeTrusted,
-  forEachRow,
-  isRowMajor,
-  reshapeStrides,
-  rowMajorStrides,
-  sizeOf,
-} from "./_core.ts";
+  assertElementType,
+  type TypedArray,
+  type TypedArrayConstructor,
+} from "../allocators/dtype.ts";
+import { constructTrusted, consumeTrusted } from "./_core.ts";
 
 /**
  * The element type of typed array `T`: `number`, or `bigint` for `BigInt64Array` and
@@ -95,10 +92,6 @@ function checkShape(shape: unknown, action: string): number[] {
     );
   }
   return shape.slice();
-}
-
-function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
 }
 
 /**

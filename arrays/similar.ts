@@ -5,25 +5,19 @@
  * @module
  */
 
+import { allocIn } from "../_internal/alloc_in.ts";
+import { describeValue, zeroOf } from "../_internal/describe.ts";
+import { rowMajorStrides, rowMajorStridesLike, sizeOf } from "../_internal/layout.ts";
+import { copyStridedToContiguous } from "../_internal/loops.ts";
+import { validateDims } from "../_internal/validate.ts";
+import type { Allocator } from "../allocators/allocator.ts";
+import { DefaultAllocator } from "../allocators/default_allocator.ts";
 import {
   assertElementType,
   type TypedArray,
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
-import { describeValue, validateDims } from "../allocators/_validate.ts";
-import { allocIn } from "../allocators/_alloc_in.ts";
-import type { Allocator } from "../allocators/allocator.ts";
-import { DefaultAllocator } from "../allocators/default_allocator.ts";
-import { currentAllocator } from "../scope/with_allocator.ts";
-import {
-  constructTrusted,
-  copyStridedToContiguous,
-  recordSite,
-  rowMajorStrides,
-  rowMajorStridesLike,
-  sizeOf,
-  zeroOf,
-} from "./_core.ts";
+import { constructTrusted, recordSite } from "./_core.ts";
 import { AllocArray } from "./alloc_array.ts";
 import {
   CheckedAllocArray,
@@ -31,6 +25,7 @@ import {
   MemoryValidity,
 } from "./checked_alloc_array.ts";
 import { asNDArray, isTypedArray, NDArray } from "./ndarray.ts";
+import { currentAllocator } from "../scope/with_allocator.ts";
 
 const ACTION = "allocate a similar array";
 

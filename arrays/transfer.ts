@@ -7,13 +7,13 @@
  * @module
  */
 
+import { describeValue } from "../_internal/describe.ts";
+import { CONTROL_BYTES, controlFits } from "../_internal/shared_control.ts";
 import { ELEMENT_TYPES, type TypedArray } from "../allocators/dtype.ts";
-import { CONTROL_BYTES, controlFits } from "../allocators/_shared_control.ts";
-import { describeValue } from "../allocators/_validate.ts";
+import { SharedMemoryValidity } from "./_shared_validity.ts";
 import { AllocArray } from "./alloc_array.ts";
 import { CheckedAllocArray } from "./checked_alloc_array.ts";
 import { NDArray } from "./ndarray.ts";
-import { SharedMemoryValidity } from "./_shared_validity.ts";
 
 /** The array classes a descriptor can rebuild. */
 export type ArrayKind = "NDArray" | "AllocArray" | "CheckedAllocArray";

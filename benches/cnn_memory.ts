@@ -36,9 +36,9 @@ import {
   AllocArray,
   BumperAllocator,
   CheckedAllocArray,
-  copyTo,
   UncheckedBumperAllocator,
 } from "../arrays/mod.ts";
+import { copyTo } from "../arrays/ops/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
 import {
   inferBatches,

@@ -14,16 +14,14 @@
 import { Counting } from "./_counting.ts";
 import { type Allocator, DefaultAllocator } from "../allocators/mod.ts";
 import {
-  add,
   AllocArray,
   BumperAllocator,
   CheckedAllocArray,
-  copyTo,
   NDArray,
   reset,
   similar,
-  sum,
 } from "../arrays/mod.ts";
+import { add, copyTo, sum } from "../arrays/ops/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
 import { inferBatches, makeCnn, makeImageBatches, makePredictions } from "./models.ts";
 

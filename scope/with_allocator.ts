@@ -6,10 +6,10 @@
  * @module
  */
 
+import { currentFrame, Frame, runInFrame } from "../_internal/async_context.ts";
+import { describeValue } from "../_internal/describe.ts";
 import { type Allocator, isAllocator } from "../allocators/allocator.ts";
 import { DefaultAllocator } from "../allocators/default_allocator.ts";
-import { currentFrame, Frame, runInFrame } from "../allocators/_context.ts";
-import { describeValue } from "../allocators/_validate.ts";
 
 /**
  * Runs `fn` with `allocator` as the current allocator and returns what `fn` returns. Inside

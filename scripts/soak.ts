@@ -27,15 +27,14 @@
 import { parseArgs } from "node:util";
 import { alloc, AutoscalingAllocBuffer, noEscape, SlabBuffer } from "../allocators/mod.ts";
 import {
-  add,
   AllocArray,
   BumperAllocator,
   CheckedAllocArray,
-  copyTo,
   NDArray,
   reset,
   similar,
 } from "../arrays/mod.ts";
+import { add, copyTo } from "../arrays/ops/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
 import { makeCnn, makeImageBatches, predict } from "../examples/models.ts";
 

@@ -32,31 +32,29 @@ import {
 } from "../allocators/mod.ts";
 import {
   adapt,
-  add,
   AllocArray,
-  batchNorm,
   BumperAllocator,
   CheckedAllocArray,
-  concat,
-  conv2d,
-  copyTo,
-  dense,
-  dot,
   InvalidMemoryError,
-  map,
-  matmul,
-  maxPool2d,
   NDArray,
   reset,
-  reshape,
   similar,
   similarOf,
-  softmax,
-  sum,
-  transpose,
   UncheckedBumperAllocator,
   zerosLike,
 } from "../arrays/mod.ts";
+import {
+  add,
+  concat,
+  copyTo,
+  dot,
+  map,
+  matmul,
+  reshape,
+  sum,
+  transpose,
+} from "../arrays/ops/mod.ts";
+import { batchNorm, conv2d, dense, maxPool2d, softmax } from "../arrays/nn/mod.ts";
 import { currentAllocator, withAllocator } from "../scope/mod.ts";
 import { MyAllocBuffer } from "../examples/my_alloc_buffer.ts";
 

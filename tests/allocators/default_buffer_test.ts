@@ -10,7 +10,7 @@ import {
   SlabBuffer,
   withBuffer,
 } from "../../allocators/mod.ts";
-import { setAsyncContextForTesting } from "../../allocators/_context.ts";
+import { setAsyncContextForTesting } from "../../_internal/async_context.ts";
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 

@@ -140,3 +140,12 @@ export function inDirtyBump<R>(fn: () => R, bytes = 1 << 20): R {
   new Float64Array(bump.buffer).fill(NaN);
   return withAllocator(bump, fn);
 }
+
+export const ACT: Record<string, (v: number) => number> = {
+  identity: (v) => v,
+  relu: (v) => (v > 0 ? v : 0),
+  tanh: Math.tanh,
+  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+};
+export type Act = "identity" | "relu" | "tanh" | "sigmoid";
+export const actArb = fc.constantFrom<Act>("identity", "relu", "tanh", "sigmoid");

@@ -6,7 +6,7 @@ import {
   runInFrame,
   setAsyncContextForTesting,
   TaskSlot,
-} from "../../allocators/_context.ts";
+} from "../../_internal/async_context.ts";
 import { AllocArray, similar } from "../../arrays/mod.ts";
 import { currentAllocator, withAllocator } from "../../scope/mod.ts";
 import { TestBump } from "../_helpers.ts";

@@ -5,7 +5,7 @@
 // Node < 20.16 without `process.getBuiltinModule`) scopes fall back to synchronous scoping: they
 // hold for the synchronous part of `fn` only.
 
-import type { Allocator } from "./allocator.ts";
+import type { Allocator } from "../allocators/allocator.ts";
 
 /**
  * A task's default-buffer slot. `withAllocator` frames share their parent's slot, so a default

@@ -21,7 +21,7 @@ import {
   similar,
   withAllocator,
 } from "../../mod.ts";
-import { CONTROL_BYTES } from "../../allocators/_shared_control.ts";
+import { CONTROL_BYTES } from "../../_internal/shared_control.ts";
 
 /** What a Worker receives: the descriptor after a structured clone. */
 function send(a: NDArray): NDArray {

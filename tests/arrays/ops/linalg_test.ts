@@ -1,10 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { AllocArray, dot, matmul, NDArray, transpose } from "../../arrays/mod.ts";
-import { withAllocator } from "../../scope/mod.ts";
-import { TestBump } from "../_helpers.ts";
-import { arrayArb, bget, build, flat, indices, inDirtyBump, layoutArb } from "./_ops_arbitrary.ts";
+import { AllocArray, NDArray } from "../../../arrays/mod.ts";
+import { dot, matmul, transpose } from "../../../arrays/ops/mod.ts";
+import { withAllocator } from "../../../scope/mod.ts";
+import { TestBump } from "../../_helpers.ts";
+import { arrayArb, bget, build, flat, indices, inDirtyBump, layoutArb } from "../_ops_arbitrary.ts";
 
 /** Plain-loop matmul with NumPy's rules (1-d promotion, broadcast batch axes). */
 function refMatmul(a: NDArray, b: NDArray): { shape: number[]; out: number[] } {

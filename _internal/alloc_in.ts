@@ -1,9 +1,9 @@
 // Internal: the allocation step shared by `alloc` and `Region.alloc`, after validation.
 
-import type { Allocator } from "./allocator.ts";
-import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
-import { checkByteLength } from "./_fast_checks.ts";
-import { describeValue } from "./_validate.ts";
+import { describeValue } from "./describe.ts";
+import { checkByteLength } from "./validate.ts";
+import type { Allocator } from "../allocators/allocator.ts";
+import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
 
 /** `n` elements of `type` (both validated) from `buf`: the allocator's fast path if it has one. */
 export function allocIn<T extends TypedArray>(

@@ -8,10 +8,10 @@
 // compare. A small ring of recently invalidated checkpoints (and the entries above the depth,
 // until overwritten) lets the error path say why a checkpoint is not live.
 
-import type { Allocator } from "./allocator.ts";
-import type { Checkpoint } from "./checkpoint.ts";
-import { CheckpointError } from "./errors.ts";
-import { describeValue } from "./_validate.ts";
+import { describeValue } from "./describe.ts";
+import type { Allocator } from "../allocators/allocator.ts";
+import type { Checkpoint } from "../allocators/checkpoint.ts";
+import { CheckpointError } from "../allocators/errors.ts";
 
 let lastId = 0;
 /** How many recent invalidations each buffer remembers, to explain a failed restore. */

@@ -1,10 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { AllocArray, concat, flatten, NDArray, reshape, stack } from "../../arrays/mod.ts";
-import { withAllocator } from "../../scope/mod.ts";
-import { TestBump } from "../_helpers.ts";
-import { arrayArb, build, flat, layoutArb, shapeArb } from "./_ops_arbitrary.ts";
+import { AllocArray, NDArray } from "../../../arrays/mod.ts";
+import { concat, flatten, reshape, stack } from "../../../arrays/ops/mod.ts";
+import { withAllocator } from "../../../scope/mod.ts";
+import { TestBump } from "../../_helpers.ts";
+import { arrayArb, build, flat, layoutArb, shapeArb } from "../_ops_arbitrary.ts";
 
 /** A shape with the same number of elements as `shape`, by regrouping its factors. */
 function regroup(shape: number[], cut: number): number[] {

@@ -18,8 +18,8 @@ import {
   similar,
   withAllocator,
 } from "../../mod.ts";
-import { CONTROL_BYTES } from "../../allocators/_shared_control.ts";
-import { conformanceSuite } from "../allocators/_conformance.ts";
+import { CONTROL_BYTES } from "../../_internal/shared_control.ts";
+import { conformanceSuite } from "./_conformance.ts";
 
 // Until descriptor() hands it out, an arena bumps a plain field; afterwards, the shared word.
 conformanceSuite("SharedAllocBuffer", () => new SharedAllocBuffer(8192));

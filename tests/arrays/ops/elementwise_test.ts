@@ -1,28 +1,30 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import * as ops from "../../arrays/mod.ts";
+import * as ops from "../../../arrays/ops/mod.ts";
 import {
-  add,
   AllocArray,
   BumperAllocator,
   CheckedAllocArray,
+  InvalidMemoryError,
+  NDArray,
+  reset,
+} from "../../../arrays/mod.ts";
+import {
+  add,
   copyTo,
   div,
   exp,
-  InvalidMemoryError,
   less,
   map,
   maximum,
   mul,
-  NDArray,
   relu,
-  reset,
   sub,
   zip,
-} from "../../arrays/mod.ts";
-import { withAllocator } from "../../scope/mod.ts";
-import { assertAllClose, TestBump } from "../_helpers.ts";
+} from "../../../arrays/ops/mod.ts";
+import { withAllocator } from "../../../scope/mod.ts";
+import { assertAllClose, TestBump } from "../../_helpers.ts";
 import {
   arrayArb,
   bget,
@@ -33,7 +35,7 @@ import {
   inDirtyBump,
   layoutArb,
   shapeArb,
-} from "./_ops_arbitrary.ts";
+} from "../_ops_arbitrary.ts";
 
 type Bin = (a: unknown, b: unknown, out?: unknown) => NDArray;
 type Un = (x: unknown, out?: unknown) => NDArray;

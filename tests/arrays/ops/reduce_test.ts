@@ -1,19 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  AllocArray,
-  argmax,
-  argmin,
-  max,
-  mean,
-  min,
-  NDArray,
-  prod,
-  sum,
-} from "../../arrays/mod.ts";
-import { withAllocator } from "../../scope/mod.ts";
-import { TestBump } from "../_helpers.ts";
+import { AllocArray, NDArray } from "../../../arrays/mod.ts";
+import { argmax, argmin, max, mean, min, prod, sum } from "../../../arrays/ops/mod.ts";
+import { withAllocator } from "../../../scope/mod.ts";
+import { TestBump } from "../../_helpers.ts";
 import {
   arrayArb,
   build,
@@ -22,7 +13,7 @@ import {
   inDirtyBump,
   layoutArb,
   shapeArb,
-} from "./_ops_arbitrary.ts";
+} from "../_ops_arbitrary.ts";
 
 type Reduction = (x: unknown, axis?: unknown, out?: unknown) => number | NDArray;
 

@@ -1,20 +1,14 @@
-// Internal: what every array operation shares. Not part of the public API.
-//
-// - The public boundary: reading operands once (`viewOf`, `operandOf`), checking element
-//   kinds, broadcasting shapes, validating or allocating the result (`output`).
-// - Hazards: an `out` that overlaps an input in another layout gets a copy of that input.
-// - Loop drivers over strided layouts after merging the axes every operand walks as one
-//   (`coalesce`): one call for contiguous data, a 2-d fast path, an n-d odometer otherwise.
-//   The per-row kernels passed to them trust their input.
+// Package-private: the boundary of every array operation (arrays/ops and arrays/nn): reading
+// operands once (`viewOf`, `operandOf`), checking element kinds, broadcasting shapes, validating
+// or allocating the result (`output`), and the aliasing hazards (an `out` that overlaps an input
+// in another layout gets a copy of that input).
 
+import { describeValue, fmtShape, isBigIntData } from "./describe.ts";
+import { isRowMajor, rowMajorStrides } from "./layout.ts";
+import { COPY_ROW, type Data, run2 } from "./loops.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
-import { describeValue } from "../allocators/_validate.ts";
-import { isRowMajor, rowMajorStrides } from "./_core.ts";
-import { isTypedArray, NDArray } from "./ndarray.ts";
-import { copy, similarOf } from "./similar.ts";
-
-/** Kernels index every number element type through this type (as `_core.ts` does). */
-export type Data = Float64Array;
+import { isTypedArray, NDArray } from "../arrays/ndarray.ts";
+import { copy, similarOf } from "../arrays/similar.ts";
 
 /** An array operand read once at the boundary: its storage and layout. */
 export interface View {
@@ -25,16 +19,6 @@ export interface View {
   readonly strides: readonly number[];
   readonly offset: number;
   readonly size: number;
-}
-
-/** `[2, 3]` → `"[2, 3]"`. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
-}
-
-/** Whether `data` holds bigints. */
-export function isBigIntData(data: unknown): boolean {
-  return data instanceof BigInt64Array || data instanceof BigUint64Array;
 }
 
 /**
@@ -255,150 +239,6 @@ export function detached(v: View): View {
 export function contiguous(v: View): View {
   return isRowMajor(v.shape, v.strides) ? v : detached(v);
 }
-
-/**
- * Merges the axes that every operand walks as one (axis `k` into `k + 1` when
- * `strides[k] === strides[k + 1] * shape[k + 1]` for all of them) and drops length-1 axes, so
- * contiguous data becomes a single row. `shape` must have size > 0.
- */
-export function coalesce(
-  shape: readonly number[],
-  strides: readonly (readonly number[])[],
-): { shape: number[]; strides: number[][] } {
-  const sh: number[] = [];
-  const st: number[][] = strides.map(() => []);
-  for (let k = 0; k < shape.length; k++) {
-    const n = shape[k];
-    if (n === 1) continue;
-    const last = sh.length - 1;
-    let merge = last >= 0;
-    for (let j = 0; merge && j < strides.length; j++) {
-      merge = st[j][last] === strides[j][k] * n;
-    }
-    if (merge) {
-      sh[last] *= n;
-      for (let j = 0; j < strides.length; j++) st[j][last] = strides[j][k];
-    } else {
-      sh.push(n);
-      for (let j = 0; j < strides.length; j++) st[j].push(strides[j][k]);
-    }
-  }
-  return { shape: sh, strides: st };
-}
-
-/** A kernel over one row of two operands: `n` elements from `ao`/`oo` in steps `as`/`os`. */
-export type Row2 = (
-  o: Data,
-  oo: number,
-  os: number,
-  a: Data,
-  ao: number,
-  as: number,
-  n: number,
-) => void;
-
-/** A kernel over one row of three operands (the output first). */
-export type Row3 = (
-  o: Data,
-  oo: number,
-  os: number,
-  a: Data,
-  ao: number,
-  as: number,
-  b: Data,
-  bo: number,
-  bs: number,
-  n: number,
-) => void;
-
-/**
- * Runs `row` over every innermost row of the layout (row-major order) for an output and one
- * input. Size must be > 0. Contiguous data (after {@linkcode coalesce}) is one call.
- */
-export function run2(
-  row: Row2,
-  shape0: readonly number[],
-  o: Data,
-  oo: number,
-  os0: readonly number[],
-  a: Data,
-  ao: number,
-  as0: readonly number[],
-): void {
-  const { shape, strides: [os, as] } = coalesce(shape0, [os0, as0]);
-  const nd = shape.length;
-  if (nd === 0) return row(o, oo, 1, a, ao, 1, 1);
-  const last = nd - 1, n = shape[last], osl = os[last], asl = as[last];
-  if (nd === 1) return row(o, oo, osl, a, ao, asl, n);
-  if (nd === 2) {
-    const m = shape[0], os0 = os[0], as0 = as[0];
-    for (let i = 0; i < m; i++, oo += os0, ao += as0) row(o, oo, osl, a, ao, asl, n);
-    return;
-  }
-  const idx = new Array<number>(last).fill(0);
-  for (;;) {
-    row(o, oo, osl, a, ao, asl, n);
-    let k = last - 1;
-    for (; k >= 0; k--) {
-      oo += os[k];
-      ao += as[k];
-      if (++idx[k] < shape[k]) break;
-      oo -= os[k] * shape[k];
-      ao -= as[k] * shape[k];
-      idx[k] = 0;
-    }
-    if (k < 0) return;
-  }
-}
-
-/** {@linkcode run2} for an output and two inputs. */
-export function run3(
-  row: Row3,
-  shape0: readonly number[],
-  o: Data,
-  oo: number,
-  os0: readonly number[],
-  a: Data,
-  ao: number,
-  as0: readonly number[],
-  b: Data,
-  bo: number,
-  bs0: readonly number[],
-): void {
-  const { shape, strides: [os, as, bs] } = coalesce(shape0, [os0, as0, bs0]);
-  const nd = shape.length;
-  if (nd === 0) return row(o, oo, 1, a, ao, 1, b, bo, 1, 1);
-  const last = nd - 1, n = shape[last], osl = os[last], asl = as[last], bsl = bs[last];
-  if (nd === 1) return row(o, oo, osl, a, ao, asl, b, bo, bsl, n);
-  if (nd === 2) {
-    const m = shape[0], os0 = os[0], as0 = as[0], bs0 = bs[0];
-    for (let i = 0; i < m; i++, oo += os0, ao += as0, bo += bs0) {
-      row(o, oo, osl, a, ao, asl, b, bo, bsl, n);
-    }
-    return;
-  }
-  const idx = new Array<number>(last).fill(0);
-  for (;;) {
-    row(o, oo, osl, a, ao, asl, b, bo, bsl, n);
-    let k = last - 1;
-    for (; k >= 0; k--) {
-      oo += os[k];
-      ao += as[k];
-      bo += bs[k];
-      if (++idx[k] < shape[k]) break;
-      oo -= os[k] * shape[k];
-      ao -= as[k] * shape[k];
-      bo -= bs[k] * shape[k];
-      idx[k] = 0;
-    }
-    if (k < 0) return;
-  }
-}
-
-/** Copies one row (element types converted by the typed-array store). */
-export const COPY_ROW: Row2 = (o, oo, os, a, ao, as, n) => {
-  for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = a[ao];
-};
 
 /** Writes the elements of `src` (broadcast to `dst`'s shape) into `dst`. */
 export function assign(dst: View, src: View): void {

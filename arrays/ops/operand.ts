@@ -12,10 +12,10 @@
  * @module
  */
 
-import type { Float16ArrayIfPresent, TypedArray } from "../allocators/dtype.ts";
-import type { AllocArray } from "./alloc_array.ts";
-import type { CheckedAllocArray } from "./checked_alloc_array.ts";
-import type { NDArray } from "./ndarray.ts";
+import type { Float16ArrayIfPresent, TypedArray } from "../../allocators/dtype.ts";
+import type { AllocArray } from "../alloc_array.ts";
+import type { CheckedAllocArray } from "../checked_alloc_array.ts";
+import type { NDArray } from "../ndarray.ts";
 
 /**
  * An array argument of an operation: an n-d array of any kind, or a typed array (viewed as a

@@ -11,21 +11,17 @@
  * @module
  */
 
-import type { TypedArrayConstructor } from "../allocators/dtype.ts";
-import { forEachRow } from "./_core.ts";
+import { coalesce, type Data, forEachRow, type Row2, run2 } from "../../_internal/loops.ts";
 import {
-  coalesce,
-  type Data,
   finish,
   floatType,
   normalizeAxis,
   numericView,
   output,
-  type Row2,
-  run2,
   type View,
   writable,
-} from "./_ops.ts";
+} from "../../_internal/operands.ts";
+import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import type { ArrayInput, ElementsOf, FloatElements, Reduced, ResultArray } from "./operand.ts";
 
 type Kind = "sum" | "prod" | "mean" | "max" | "min" | "argmax" | "argmin";

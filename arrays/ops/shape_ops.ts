@@ -8,25 +8,23 @@
  * @module
  */
 
-import type { TypedArrayConstructor } from "../allocators/dtype.ts";
-import { describeValue } from "../allocators/_validate.ts";
-import { reshapeStrides, rowMajorStrides } from "./_core.ts";
+import { describeValue, fmtShape, isBigIntData } from "../../_internal/describe.ts";
+import { reshapeStrides, rowMajorStrides } from "../../_internal/layout.ts";
 import {
   assign,
   detached,
   finish,
-  fmtShape,
-  isBigIntData,
   normalizeAxis,
   output,
   sameShape,
   type View,
   viewOf,
   writable,
-} from "./_ops.ts";
-import { asNDArray } from "./ndarray.ts";
-import { copy } from "./similar.ts";
+} from "../../_internal/operands.ts";
+import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
+import { asNDArray } from "../ndarray.ts";
 import type { ArrayInput, ElementsOf, ResultArray, Returned } from "./operand.ts";
+import { copy } from "../similar.ts";
 
 /** The shape `dims` asks for `size` elements, with one `-1` inferred. */
 function resolveShape(dims: unknown, size: number, action: string): number[] {

@@ -5,22 +5,21 @@
  * @module
  */
 
-import type { TypedArrayConstructor } from "../allocators/dtype.ts";
-import { describeValue } from "../allocators/_validate.ts";
-import { gemmAccumulate } from "./_kernels.ts";
+import { describeValue, fmtShape } from "../../_internal/describe.ts";
+import { gemmAccumulate } from "../../_internal/gemm.ts";
+import type { Data } from "../../_internal/loops.ts";
 import {
   assign,
   broadcastShapes,
-  type Data,
   detached,
   finish,
-  fmtShape,
   numericView,
   output,
   type View,
   viewOf,
   writable,
-} from "./_ops.ts";
+} from "../../_internal/operands.ts";
+import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import type { ArrayInput, ElementsOf, ResultArray, Returned } from "./operand.ts";
 
 /**

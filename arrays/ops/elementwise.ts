@@ -25,31 +25,24 @@
  * @module
  */
 
-import type { TypedArrayConstructor } from "../allocators/dtype.ts";
-import { describeValue } from "../allocators/_validate.ts";
-import { BINARY, UNARY } from "./_kernels.ts";
+import { describeValue, fmtShape, isBigIntData } from "../../_internal/describe.ts";
+import { COPY_ROW, type Data, type Row2, type Row3, run2, run3 } from "../../_internal/loops.ts";
 import {
   assign,
   broadcastShapes,
   broadcastStrides,
-  COPY_ROW,
-  type Data,
   floatType,
-  fmtShape,
-  isBigIntData,
   numericView,
   operandOf,
   output,
-  type Row2,
-  type Row3,
-  run2,
-  run3,
   sameShape,
   unaliased,
   type View,
   viewOf,
-} from "./_ops.ts";
-import { isTypedArray, NDArray } from "./ndarray.ts";
+} from "../../_internal/operands.ts";
+import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
+import { isTypedArray, NDArray } from "../ndarray.ts";
+import { BINARY, UNARY } from "./_elementwise_kernels.ts";
 import type {
   ArrayInput,
   ElementsOf,

@@ -1,0 +1,104 @@
+// Package-private: argument validation shared by every public entry point, and the few compares
+// the allocation fast path makes before falling back to it. Messages name the failed action,
+// then a colon and the bad value.
+
+import { describeValue } from "./describe.ts";
+import { assertElementType, type TypedArrayConstructor } from "../allocators/dtype.ts";
+
+/**
+ * Throws unless `n` is a non-negative safe integer: `TypeError` for a non-number, `RangeError`
+ * for negative, fractional, NaN, infinite or unsafe values.
+ */
+export function validateSize(n: unknown, what: string, action: string): number {
+  if (typeof n !== "number") {
+    throw new TypeError(`Cannot ${action}: ${what} must be a number, got ${describeValue(n)}`);
+  }
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(
+      `Cannot ${action}: ${what} must be a non-negative safe integer, got ${n}`,
+    );
+  }
+  return n;
+}
+
+/** Throws unless `a` is a positive power of two no larger than 2^30. */
+export function validateAlignment(a: unknown, action: string): number {
+  if (typeof a !== "number") {
+    throw new TypeError(`Cannot ${action}: alignment must be a number, got ${describeValue(a)}`);
+  }
+  if (!(a >= 1 && a <= 0x40000000 && (a & (a - 1)) === 0 && Number.isInteger(a))) {
+    throw new RangeError(`Cannot ${action}: alignment must be a power of two, got ${a}`);
+  }
+  return a;
+}
+
+/**
+ * Validates a list of dimensions and returns their product (the element count). Throws a
+ * `RangeError` naming the bad dimension, or when the product is not a safe integer.
+ */
+export function validateDims(dims: readonly unknown[], action: string): number {
+  let n = 1;
+  for (let i = 0; i < dims.length; i++) {
+    n *= validateSize(dims[i], `dimension ${i}`, action);
+  }
+  if (!Number.isSafeInteger(n)) {
+    throw new RangeError(
+      `Cannot ${action}: ${dims.join(" × ")} elements exceed Number.MAX_SAFE_INTEGER`,
+    );
+  }
+  return n;
+}
+
+/** Rounds `offset` up to a multiple of `alignment` (a power of two). */
+export function alignUp(offset: number, alignment: number): number {
+  const r = offset % alignment;
+  return r === 0 ? offset : offset + alignment - r;
+}
+
+// The last element type that passed `assertElementType`: code allocates one or two types in a
+// loop, so one identity compare usually replaces the set lookup.
+let lastType: unknown = Float64Array;
+
+/** `type.BYTES_PER_ELEMENT`, after checking that `type` is an element type (TypeError if not). */
+export function elementSize(type: unknown, action: string): number {
+  if (type !== lastType) {
+    assertElementType(type, action);
+    lastType = type;
+  }
+  return (type as TypedArrayConstructor).BYTES_PER_ELEMENT;
+}
+
+/** Whether `type` is the element type that passed the check last (one compare). */
+export function isLastElementType(type: unknown): boolean {
+  return type === lastType;
+}
+
+/** `n` when it is a valid element count; otherwise throws the validator's error. */
+export function checkLength(n: unknown, action: string): number {
+  // Integers in [0, 2^32) pass with one compare; larger safe integers take the slow path.
+  if (typeof n === "number" && n >>> 0 === n) return n;
+  return validateSize(n, "length", action);
+}
+
+/** The element count of `dims` (validated; the product of none is 1, a 0-d array). */
+export function checkDims(dims: readonly unknown[], action: string): number {
+  if (dims.length === 1) {
+    const n = dims[0];
+    if (typeof n === "number" && n >>> 0 === n) return n;
+  }
+  return validateDims(dims, action);
+}
+
+/**
+ * Throws a `RangeError` unless `length` elements of `bytesPerElement` bytes are a safe integer
+ * number of bytes; returns that byte count.
+ */
+export function checkByteLength(length: number, bytesPerElement: number, action: string): number {
+  const bytes = length * bytesPerElement;
+  if (bytes > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(
+      `Cannot ${action}: ${length} elements of ${bytesPerElement} bytes exceed Number.MAX_SAFE_INTEGER bytes`,
+    );
+  }
+  return bytes;
+}
