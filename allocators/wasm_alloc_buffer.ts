@@ -9,12 +9,19 @@ import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { OutOfMemoryError } from "./errors.ts";
-import { CheckpointIds } from "./_checkpoint_ids.ts";
-import { checkByteLength, checkLength, elementSize } from "./_fast_checks.ts";
+import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { describeValue } from "../_internal/describe.ts";
+import {
+  alignUp,
+  checkByteLength,
+  checkLength,
+  elementSize,
+  validateAlignment,
+  validateSize,
+} from "../_internal/validate.ts";
+import { registerWasmBuffer } from "../_internal/wasm.ts";
 import { newMemory } from "./_memory.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
-import { alignUp, describeValue, validateAlignment, validateSize } from "./_validate.ts";
-import { registerWasmBuffer } from "../_internal/wasm.ts";
 
 /** Bytes in a WebAssembly page. */
 const PAGE = 65_536;
