@@ -1,6 +1,6 @@
 // Assembles the WebAssembly text sources of the repository (every `*.wat` outside npm/ and
 // node_modules/) with the npm `wabt` package (pinned in deno.json) and writes each one's
-// compiled bytes, base64, into a TypeScript module beside it (`x.wat` → `x_wasm.ts`), so that
+// compiled bytes, base64, into a TypeScript module beside it (`x.wat` → `x_wat.ts`), so that
 // users of the package need no toolchain.
 //
 //   deno task build:wasm           regenerate the modules
@@ -156,9 +156,9 @@ export async function moduleText(file: string): Promise<string> {
   return lines.join("\n") + "\n";
 }
 
-/** `x.wat` → `x_wasm.ts`. */
+/** `x.wat` → `x_wat.ts`. */
 export function outputOf(file: string): string {
-  return file.replace(/\.wat$/, "_wasm.ts");
+  return file.replace(/\.wat$/, "_wat.ts");
 }
 
 /** The `.wat` sources under `dir` (default the root), relative to the root, sorted. */

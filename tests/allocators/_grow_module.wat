@@ -1,6 +1,6 @@
 ;; A module for the tests of WasmAllocBuffer: it grows its memory itself (as a module's malloc
 ;; would) and reads and writes f64 arrays in place. `deno task build:wasm` assembles it into
-;; _grow_module_wasm.ts.
+;; _grow_module_wat.ts.
 (module
   (import "env" "memory" (memory 1))
   ;; memory.grow by `pages`: the previous size in pages, or -1 when refused.

@@ -1,7 +1,7 @@
 ;; A module shaped like a compiled C library: it exports its own memory and a malloc that bumps
 ;; through it (growing it when full, as Emscripten's does), and a function reading f64 arrays in
 ;; place. The tests and docs/wasm.md hand a block it reserves to a WasmAllocBuffer.
-;; `deno task build:wasm` assembles it into _module_with_malloc_wasm.ts.
+;; `deno task build:wasm` assembles it into _module_with_malloc_wat.ts.
 (module
   (memory (export "memory") 1)
   ;; The first free address: the module's own data lies below it.

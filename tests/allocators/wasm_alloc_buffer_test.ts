@@ -11,8 +11,8 @@ import {
 import { AllocArray, BumperAllocator, similar } from "../../arrays/mod.ts";
 import { withAllocator } from "../../scope/mod.ts";
 import { conformanceSuite } from "./_conformance.ts";
-import { WASM, WASM_SHARED } from "./_grow_module_wasm.ts";
-import { WASM as WITH_MALLOC } from "./_module_with_malloc_wasm.ts";
+import { WASM, WASM_SHARED } from "./_grow_module_wat.ts";
+import { WASM as WITH_MALLOC } from "./_module_with_malloc_wat.ts";
 
 const PAGE = 65_536;
 

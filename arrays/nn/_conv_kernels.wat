@@ -1,6 +1,6 @@
 ;; The 3×3 convolution of the CNN layers, with WebAssembly SIMD, for f32 (f32x4) and f64
-;; (f64x2). `deno task build:wasm` assembles it into _conv_kernels_wasm.ts (see
-;; scripts/build_wasm.ts for the `;; @each-type` template and the `{{…}}` placeholders).
+;; (f64x2). `deno task build:wasm` assembles it into _conv_kernels_wat.ts (see
+;; scripts/build_wat.ts for the `;; @each-type` template and the `{{…}}` placeholders).
 ;;
 ;; Addresses are byte offsets into the imported memory; the caller validated every argument,
 ;; and every address range lies inside the memory.

@@ -1,7 +1,7 @@
 ;; The element-wise kernels of the array operations, with WebAssembly SIMD, for f32 (f32x4) and
-;; f64 (f64x2): the binary arithmetic of contiguous operands, and the dot product.
-;; `deno task build:wasm` assembles it into _elementwise_kernels_wasm.ts (see
-;; scripts/build_wasm.ts for the `;; @each-type` template and the `{{…}}` placeholders).
+;; f64 (f64x2): the binary arithmetic of contiguous operands.
+;; `deno task build:wasm` assembles it into _elementwise_kernels_wat.ts (see
+;; scripts/build_wat.ts for the `;; @each-type` template and the `{{…}}` placeholders).
 ;;
 ;; Addresses are byte offsets into the imported memory; the caller validated every argument.
 ;; Every binary kernel exists in three forms: `<op>_{{t}}(o, a, b, n)` for o[i] = a[i] op b[i],
@@ -399,68 +399,4 @@
 
 ;; @end
 
-  ;; dot_f32(a, b, n): Σ a[i]·b[i], i < n, accumulated in double precision (as the JavaScript
-  ;; kernels do), in four partial sums.
-  (func (export "dot_f32") (param $a i32) (param $b i32) (param $n i32) (result f64)
-    (local $end i32) (local $s0 v128) (local $s1 v128) (local $x v128) (local $y v128)
-    (local $s f64)
-    (local.set $end (i32.sub (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2)))
-      (i32.const 16)))
-    (block $vectors_done
-      (loop $vectors
-        (br_if $vectors_done (i32.gt_s (local.get $a) (local.get $end)))
-        (local.set $x (v128.load (local.get $a)))
-        (local.set $y (v128.load (local.get $b)))
-        (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul
-          (f64x2.promote_low_f32x4 (local.get $x)) (f64x2.promote_low_f32x4 (local.get $y)))))
-        (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-            (local.get $x) (local.get $x)))
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-            (local.get $y) (local.get $y))))))
-        (local.set $a (i32.add (local.get $a) (i32.const 16)))
-        (local.set $b (i32.add (local.get $b) (i32.const 16)))
-        (br $vectors)))
-    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
-    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $s0))
-      (f64x2.extract_lane 1 (local.get $s0))))
-    (local.set $end (i32.add (local.get $end) (i32.const 16)))
-    (block $done
-      (loop $scalars
-        (br_if $done (i32.ge_s (local.get $a) (local.get $end)))
-        (local.set $s (f64.add (local.get $s) (f64.mul
-          (f64.promote_f32 (f32.load (local.get $a))) (f64.promote_f32 (f32.load (local.get $b))))))
-        (local.set $a (i32.add (local.get $a) (i32.const 4)))
-        (local.set $b (i32.add (local.get $b) (i32.const 4)))
-        (br $scalars)))
-    (local.get $s))
-
-  ;; dot_f64(a, b, n): Σ a[i]·b[i], i < n, in four partial sums.
-  (func (export "dot_f64") (param $a i32) (param $b i32) (param $n i32) (result f64)
-    (local $end i32) (local $s0 v128) (local $s1 v128) (local $s f64)
-    (local.set $end (i32.sub (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 3)))
-      (i32.const 32)))
-    (block $vectors_done
-      (loop $vectors
-        (br_if $vectors_done (i32.gt_s (local.get $a) (local.get $end)))
-        (local.set $s0 (f64x2.add (local.get $s0)
-          (f64x2.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
-        (local.set $s1 (f64x2.add (local.get $s1)
-          (f64x2.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)))))
-        (local.set $a (i32.add (local.get $a) (i32.const 32)))
-        (local.set $b (i32.add (local.get $b) (i32.const 32)))
-        (br $vectors)))
-    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
-    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $s0))
-      (f64x2.extract_lane 1 (local.get $s0))))
-    (local.set $end (i32.add (local.get $end) (i32.const 32)))
-    (block $done
-      (loop $scalars
-        (br_if $done (i32.ge_s (local.get $a) (local.get $end)))
-        (local.set $s (f64.add (local.get $s)
-          (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b)))))
-        (local.set $a (i32.add (local.get $a) (i32.const 8)))
-        (local.set $b (i32.add (local.get $b) (i32.const 8)))
-        (br $scalars)))
-    (local.get $s))
 )

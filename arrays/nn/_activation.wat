@@ -1,5 +1,5 @@
 ;; The activations the CNN layers fuse, with WebAssembly SIMD, for f32 (f32x4) and f64 (f64x2).
-;; `deno task build:wasm` assembles it into _activation_wasm.ts (see scripts/build_wasm.ts for the
+;; `deno task build:wasm` assembles it into _activation_wat.ts (see scripts/build_wasm.ts for the
 ;; `;; @each-type` template and the `{{…}}` placeholders).
 ;;
 ;; Addresses are byte offsets into the imported memory; the caller validated every argument.

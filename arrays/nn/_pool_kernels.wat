@@ -1,5 +1,5 @@
 ;; The 2×2 max pooling of the CNN layers, with WebAssembly SIMD, for f32 (f32x4) and f64 (f64x2).
-;; `deno task build:wasm` assembles it into _pool_kernels_wasm.ts (see scripts/build_wasm.ts for
+;; `deno task build:wasm` assembles it into _pool_kernels_wat.ts (see scripts/build_wasm.ts for
 ;; the `;; @each-type` template and the `{{…}}` placeholders).
 ;;
 ;; Addresses are byte offsets into the imported memory; the caller validated every argument.
