@@ -43,6 +43,19 @@ export function registerWasmBuffer(buffer: ArrayBufferLike, memory: Memory): voi
   anyMemory = true;
 }
 
+// Kernel calls made, for the tests (that the operations ran on the WebAssembly kernels).
+let calls = 0;
+
+/** Counts one operation run on WebAssembly kernels. */
+export function countWasmCall(): void {
+  calls++;
+}
+
+/** How many operations ran on WebAssembly kernels so far (for the tests). */
+export function wasmCalls(): number {
+  return calls;
+}
+
 /** Whether any WebAssembly memory was registered (one load: the operations' first test). */
 export function anyWasmMemory(): boolean {
   return anyMemory;

@@ -19,12 +19,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { WasmAllocBuffer } from "../allocators/mod.ts";
 import { AllocArray, BumperAllocator } from "../arrays/mod.ts";
-import {
-  inferBatches,
-  makeCnn,
-  makeImageBatches,
-  makePredictions,
-} from "../examples/models.ts";
+import { inferBatches, makeCnn, makeImageBatches, makePredictions } from "../examples/models.ts";
 import { tfCnn, tfInfer, useBackend } from "./_tfjs_cnn.ts";
 
 const model = makeCnn(1, Float32Array);
@@ -57,7 +52,11 @@ function agree(name: string, p: ArrayLike<number>, ref: ArrayLike<number>): void
 }
 
 const reference = Float32Array.from(inferBatches(heap, model, allocBatches, ours).data);
-agree("allocarrays in WebAssembly memory", inferBatches(wasm, model, allocBatches, ours).data, reference);
+agree(
+  "allocarrays in WebAssembly memory",
+  inferBatches(wasm, model, allocBatches, ours).data,
+  reference,
+);
 await useBackend("cpu");
 const tfModelCpu = tfCnn(model);
 agree("tfjs-backend-cpu", tfInfer(tfModelCpu, batches, theirs), reference);

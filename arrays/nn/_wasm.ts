@@ -8,7 +8,13 @@
 // kernels do not cover, a temporary that landed outside the memory): the caller then runs the
 // JavaScript kernels.
 
-import { floatKind, inMemory, KernelModule, type Temp } from "../../_internal/wasm.ts";
+import {
+  countWasmCall,
+  floatKind,
+  inMemory,
+  KernelModule,
+  type Temp,
+} from "../../_internal/wasm.ts";
 import type { View } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { activate, type ActivationName } from "./_activation.ts";
@@ -85,6 +91,7 @@ export function conv3x3Wasm(
     f(xa + n * imageBytes, Wp, Hp, C, wa, OC, ba, accum.byteOffset, ya + n * P * b, flags);
   }
   if (activation !== "relu" && activation !== "identity") activate(activation, yd, y.offset, N * P);
+  countWasmCall();
   return true;
 }
 
@@ -119,6 +126,7 @@ export function maxPool2x2Wasm(
     OW,
     planes,
   );
+  countWasmCall();
   return true;
 }
 
@@ -154,5 +162,6 @@ export function affineWasm(
       f(xa + at, ya + at, S, kc, dc, relu);
     }
   }
+  countWasmCall();
   return true;
 }

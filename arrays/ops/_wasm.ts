@@ -7,7 +7,13 @@
 // JavaScript kernels' exactly for element-wise arithmetic; sums (dot, matmul) may differ in the
 // last bits, being added in another order.
 
-import { floatKind, inMemory, KernelModule, type Temp } from "../../_internal/wasm.ts";
+import {
+  countWasmCall,
+  floatKind,
+  inMemory,
+  KernelModule,
+  type Temp,
+} from "../../_internal/wasm.ts";
 import { isRowMajor } from "../../_internal/layout.ts";
 import { overlaps, sameShape, type View } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
@@ -70,6 +76,7 @@ export function binaryWasm(name: string, o: View, a: View | number, b: View | nu
     if (!aligned(o, a) || !aligned(o, b)) return false;
     k[`${name}_${kind}`](oa, at(a), at(b), o.size);
   }
+  countWasmCall();
   return true;
 }
 
@@ -86,6 +93,7 @@ export function dotWasm(a: View, b: View): number | undefined {
   const k = linalg.of(ad.buffer);
   if (k === undefined) return undefined;
   const bpe = ad.BYTES_PER_ELEMENT;
+  countWasmCall();
   return k[`dot_${kind}`](
     ad.byteOffset + a.offset * bpe,
     b.data.byteOffset + b.offset * bpe,
@@ -134,5 +142,6 @@ export function gemmWasm(
   }
   if (aa < 0 || ba < 0) return false;
   kernels[`gemm_${kind}`](m, n, k, aa, as0, as1, ba, bs, cd.byteOffset + co * bpe, n);
+  countWasmCall();
   return true;
 }
