@@ -101,22 +101,26 @@ export function dotWasm(a: View, b: View): number | undefined {
   );
 }
 
+/** Below this many multiply-adds a matrix product is done before a call into WebAssembly pays. */
+export const MIN_WASM_PRODUCT = 64;
+
 /**
- * `c[m×n] += a[m×k] · b[k×n]` on the WebAssembly kernel: `a` with any strides (`as0`, `as1`,
- * from `a.offset`), `b` with contiguous rows `bs` apart (from `b.offset`), `c` with contiguous
- * rows `n` apart from element `co` of `c.data`, in a WebAssembly memory; `a` and `b` are read
- * where they are when they lie in that memory with `c`'s element type, else copied into a
- * temporary there (then laid out contiguously).
+ * `c[m×n] = a[m×k] · b[k×n]` on the WebAssembly kernel: `a` and `b` with any strides from their
+ * offsets (`as0`, `as1`; `bs0`, `bs1`), `c` with contiguous rows `n` apart from element `co` of
+ * `c.data`, in a WebAssembly memory. `a` and `b` are read where they are when they lie in that
+ * memory with `c`'s element type (`b` with contiguous rows), else copied into a contiguous
+ * temporary there.
  */
-export function gemmWasm(
+export function matmulWasm(
   m: number,
-  n: number,
   k: number,
+  n: number,
   a: View,
   as0: number,
   as1: number,
   b: View,
-  bs: number,
+  bs0: number,
+  bs1: number,
   c: View,
   co: number,
   temp: Temp,
@@ -134,14 +138,15 @@ export function gemmWasm(
     as0 = k;
     as1 = 1;
   }
-  if (b.data.buffer === buffer && b.data.constructor === type) {
+  if (b.data.buffer === buffer && b.data.constructor === type && (bs1 === 1 || n === 1)) {
     ba = b.data.byteOffset + b.offset * bpe;
   } else {
-    ba = inMemory(buffer, type, { ...b, shape: [k, n], strides: [bs, 1] }, temp);
-    bs = n;
+    ba = inMemory(buffer, type, { ...b, shape: [k, n], strides: [bs0, bs1] }, temp);
+    bs0 = n;
   }
   if (aa < 0 || ba < 0) return false;
-  kernels[`gemm_${kind}`](m, n, k, aa, as0, as1, ba, bs, cd.byteOffset + co * bpe, n);
+  cd.fill(0, co, co + m * n);
+  kernels[`gemm_${kind}`](m, n, k, aa, as0, as1, ba, bs0, cd.byteOffset + co * bpe, n);
   countWasmCall();
   return true;
 }

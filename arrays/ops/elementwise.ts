@@ -43,6 +43,7 @@ import {
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { isTypedArray, NDArray } from "../ndarray.ts";
 import { BINARY, UNARY } from "./_elementwise_kernels.ts";
+import { binaryWasm, MIN_WASM_ELEMENTS } from "./_wasm.ts";
 import type {
   ArrayInput,
   ElementsOf,
@@ -113,6 +114,7 @@ function binary(name: string, a: unknown, b: unknown, out: unknown, rule: Rule):
   const res = output([a, b], resultType(first, rule), shape, out, action);
   const o = res.view;
   if (o.size === 0) return res.result;
+  if (o.size >= MIN_WASM_ELEMENTS && binaryWasm(name, o, A, B)) return res.result;
   const wa = walkOf(o, A, SCALAR_A), wb = walkOf(o, B, SCALAR_B);
   run3(
     BINARY[name],

@@ -21,6 +21,8 @@ import {
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import type { ArrayInput, ElementsOf, ResultArray, Returned } from "./operand.ts";
+import { dotWasm, matmulWasm, MIN_WASM_ELEMENTS, MIN_WASM_PRODUCT } from "./_wasm.ts";
+import { similarOf } from "../similar.ts";
 
 /**
  * `c[m×n] = a[m×k] · b[k×n]` for one matrix pair; `c` is row-major at `co`. `b` is read row by
@@ -161,8 +163,27 @@ export function matmul<
   const count = batch.reduce((p, q) => p * q, 1);
   const idx = new Array<number>(batch.length).fill(0);
   let ao = A.offset, bo = Bx.offset;
+  const wasm = m * k * n >= MIN_WASM_PRODUCT;
+  const temp = (t: TypedArrayConstructor, len: number) => similarOf([a, b], t, [len]).data;
   for (let t = 0; t < count; t++) {
-    gemm(m, k, n, A.data, ao, a0, a1, Bx.data, bo, b0, b1, c.data, c.offset + t * m * n);
+    const co = c.offset + t * m * n;
+    if (
+      !(wasm &&
+        matmulWasm(
+          m,
+          k,
+          n,
+          { ...A, offset: ao },
+          a0,
+          a1,
+          { ...Bx, offset: bo },
+          b0,
+          b1,
+          c,
+          co,
+          temp,
+        ))
+    ) gemm(m, k, n, A.data, ao, a0, a1, Bx.data, bo, b0, b1, c.data, co);
     for (let q = batch.length - 1; q >= 0; q--) {
       ao += as[q];
       bo += bs[q];
@@ -203,6 +224,10 @@ export function dot(a: ArrayInput, b: ArrayInput): number {
         fmtShape(A.shape)
       } and ${fmtShape(B.shape)} (use matmul for matrices)`,
     );
+  }
+  if (A.size >= MIN_WASM_ELEMENTS) {
+    const sum = dotWasm(A, B);
+    if (sum !== undefined) return sum;
   }
   const ad = A.data, bd = B.data, as = A.strides[0], bs = B.strides[0];
   let acc = 0;

@@ -64,9 +64,10 @@ describe("operations in WebAssembly memory", () => {
             const a = resident(x), b = resident(y);
             const [r, vs, sv] = runsOnWasm(3, () => [op(a, b), op(a, 0.5), op(-1.25, b)]);
             assert.ok(buf.holds(r.data) && buf.holds(vs.data) && buf.holds(sv.data));
-            assert.deepEqual(r.data, heap);
-            assert.deepEqual(vs.data, heapVs);
-            assert.deepEqual(sv.data, heapSv);
+            // Element by element: a NaN's bits may differ (WebAssembly makes them canonical).
+            assert.deepEqual([...r.data], [...heap]);
+            assert.deepEqual([...vs.data], [...heapVs]);
+            assert.deepEqual([...sv.data], [...heapSv]);
           });
         }
       });
@@ -109,26 +110,28 @@ describe("operations in WebAssembly memory", () => {
         const heap = dot(x, y);
         const got = inWasm(() => {
           const a = resident(x), b = resident(y);
-          return runsOnWasm(1, () => dot(a, b));
+          return runsOnWasm(n >= 64 ? 1 : 0, () => dot(a, b));
         });
         assert.ok(Math.abs(got - heap) <= 1e-12 * n, `n = ${n}: ${got} vs ${heap}`);
       }
     });
 
     it(`matmul() of ${type.name}s runs on the SIMD kernel, copying operands kept on the heap into the memory`, () => {
-      const tolerance = type === Float32Array ? 1e-5 : 1e-12;
+      // Float32 sums of up to 288 products of numbers below 2, rounded at each step.
+      const tolerance = type === Float32Array ? 2e-4 : 1e-12;
       for (const [m, k, n] of [[1, 1, 1], [4, 3, 8], [5, 7, 9], [16, 288, 121], [33, 10, 2]]) {
         const x = values(type, m * k, m), y = values(type, k * n, n);
         const heap = matmul(new NDArray(x, [m, k]), new NDArray(y, [k, n])).data;
         inWasm(() => {
           const a = resident(x, [m, k]);
           const b = AllocArray.from(new NDArray(y, [k, n])); // on the heap
-          const c = runsOnWasm(1, () => matmul(a, b));
+          const calls = m * k * n >= 64 ? 1 : 0; // smaller products stay in JavaScript
+          const c = runsOnWasm(calls, () => matmul(a, b));
           assert.ok(buf.holds(c.data));
           assertAllClose(c.data, heap, tolerance);
           // A transposed operand (any strides of the left operand).
           const at = resident(x, [k, m]).transpose();
-          const ct = runsOnWasm(1, () => matmul(at, b));
+          const ct = runsOnWasm(calls, () => matmul(at, b));
           const heapT = matmul(new NDArray(x, [k, m]).transpose(), new NDArray(y, [k, n])).data;
           assertAllClose(ct.data, heapT, tolerance);
         });
