@@ -96,7 +96,7 @@ export function tfCnn(model: Cnn<Float32Array> | Cnn<Float64Array>): TfCnn {
 
 /** The forward pass on a batch `[N, 28, 28, 1]`: class probabilities `[N, 10]`. */
 export function tfPredict(m: TfCnn, x: tf.Tensor4D): tf.Tensor2D {
-  return tf.tidy(() => {
+  return tf.tidy((): tf.Tensor2D => {
     let h = tf.fused.conv2d({
       x,
       filter: m.conv1[0],
@@ -127,7 +127,7 @@ export function tfPredict(m: TfCnn, x: tf.Tensor4D): tf.Tensor2D {
     let z = tf.fused.matMul({ a: tf.reshape(h, [-1, 90]), b: m.dense1[0], bias: m.dense1[1] });
     z = tf.fused.matMul({ a: z, b: m.dense2[0], bias: m.dense2[1] });
     z = tf.fused.matMul({ a: z, b: m.dense2[0], bias: m.dense2[1] });
-    return tf.softmax(z);
+    return tf.softmax(z) as tf.Tensor2D;
   });
 }
 

@@ -8,7 +8,15 @@ import {
   WasmAllocBuffer,
   withBuffer,
 } from "../../allocators/mod.ts";
-import { AllocArray, BumperAllocator, similar } from "../../arrays/mod.ts";
+import {
+  AllocArray,
+  BumperAllocator,
+  CheckedAllocArray,
+  copy,
+  InvalidMemoryError,
+  similar,
+} from "../../arrays/mod.ts";
+import { add, sum } from "../../arrays/ops/mod.ts";
 import { withAllocator } from "../../scope/mod.ts";
 import { conformanceSuite } from "./_conformance.ts";
 import { WASM, WASM_SHARED } from "./_grow_module_wat.ts";
@@ -261,6 +269,53 @@ describe("WasmAllocBuffer", () => {
     assert.equal(p.buffer, buf.memory.buffer);
     // It does not claim the page the module added.
     assert.equal(buf.capacity, PAGE);
+  });
+
+  it("WasmAllocBuffer: arrays live while the module grows a non-shared memory never read as empty: access and operations throw, CheckedAllocArray throws InvalidMemoryError", () => {
+    const buf = new WasmAllocBuffer(PAGE);
+    const m = growModule(buf.memory as WebAssembly.Memory);
+    const b = new BumperAllocator(buf);
+    const heap = new Float64Array([1, 2, 3, 4]);
+    withAllocator(b, () => {
+      const a = copy(AllocArray.from(heap));
+      const c = copy(new CheckedAllocArray(heap));
+      assert.equal(m.sum(a.data.byteOffset, 4), 10);
+      m.grow(1); // a module's malloc growing the memory while `a` and `c` are live
+      assert.throws(() => a.get(0), /Cannot read element \[0\]: the array's memory was detached/);
+      assert.throws(
+        () => a.set(0, 1),
+        /Cannot write element \[0\]: the array's memory was detached/,
+      );
+      assert.throws(() => [...a], /Cannot iterate over the array: the array's memory was detached/);
+      assert.throws(() => a.toNested(), TypeError);
+      assert.throws(() => a.fill(0), TypeError);
+      assert.throws(() => add(a, 1), /Cannot compute add\(\): a's memory was detached/);
+      assert.throws(() => sum(a), /Cannot compute sum\(\): x's memory was detached/);
+      assert.throws(
+        () => c.get(0),
+        (e: unknown) => e instanceof InvalidMemoryError && /was detached/.test(e.message),
+      );
+      assert.throws(() => c.data, InvalidMemoryError);
+      assert.equal(c.isValid, false);
+      assert.match(c.describe(), /\(memory detached\)$/);
+      // The elements are intact in the memory; arrays made from now on work.
+      assert.equal(m.sum(buf.byteOffset, 4), 10);
+      const d = copy(AllocArray.from(heap));
+      assert.deepEqual([...add(d, 1)], [2, 3, 4, 5]);
+    });
+  });
+
+  it("WasmAllocBuffer: arrays in a shared memory the module grows stay valid", () => {
+    const buf = new WasmAllocBuffer(PAGE, { shared: true, maxByteLength: 16 * PAGE });
+    const m = growModule(buf.memory as WebAssembly.Memory, true);
+    const b = new BumperAllocator(buf);
+    withAllocator(b, () => {
+      const a = copy(AllocArray.from(new Float64Array([1, 2, 3, 4])));
+      const c = copy(new CheckedAllocArray(new Float64Array([1, 2, 3, 4])));
+      m.grow(2);
+      assert.deepEqual([...add(a, c)], [2, 4, 6, 8]);
+      assert.ok(c.isValid);
+    });
   });
 
   it("WasmAllocBuffer: a shared memory grown by the module leaves live views valid", () => {
