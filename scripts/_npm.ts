@@ -29,8 +29,18 @@ export const JSR_NAME = "@x/allocarrays";
  * newest 20.x, matching the oldest Node the package supports.
  */
 export const TYPES_NODE_VERSION = "20.19.43";
-/** deno.json imports that are build tools, not test dependencies. */
-const TOOL_IMPORTS: ReadonlySet<string> = new Set(["typescript", "publint"]);
+/**
+ * deno.json imports that are build tools or benchmark-only dependencies, not test dependencies
+ * (wabt assembles the WebAssembly kernels; tfjs is what benches/cnn_wasm_bench.ts compares with).
+ */
+const TOOL_IMPORTS: ReadonlySet<string> = new Set([
+  "typescript",
+  "publint",
+  "wabt",
+  "@tensorflow/tfjs-core",
+  "@tensorflow/tfjs-backend-cpu",
+  "@tensorflow/tfjs-backend-wasm",
+]);
 
 /** The parts of deno.json the build reads. */
 export interface DenoConfig {
