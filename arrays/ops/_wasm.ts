@@ -16,7 +16,8 @@ import {
 } from "../../_internal/wasm.ts";
 import { isRowMajor } from "../../_internal/layout.ts";
 import { overlaps, sameShape, type View } from "../../_internal/operands.ts";
-import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
+import type { TypedArray, TypedArrayConstructor } from "../../allocators/dtype.ts";
+import { similarOf } from "../similar.ts";
 import { WASM as EW, WASM_SHARED as EW_SHARED } from "./_elementwise_kernels_wat.ts";
 import { WASM as LINALG, WASM_SHARED as LINALG_SHARED } from "./_linalg_kernels_wat.ts";
 
@@ -105,47 +106,54 @@ export function dotWasm(a: View, b: View): number | undefined {
 export const MIN_WASM_PRODUCT = 64;
 
 /**
- * `c[m×n] = a[m×k] · b[k×n]` on the WebAssembly kernel: `a` and `b` with any strides from their
- * offsets (`as0`, `as1`; `bs0`, `bs1`), `c` with contiguous rows `n` apart from element `co` of
- * `c.data`, in a WebAssembly memory. `a` and `b` are read where they are when they lie in that
- * memory with `c`'s element type (`b` with contiguous rows), else copied into a contiguous
- * temporary there.
+ * `c[m×n] = a[m×k] · b[k×n]` on the WebAssembly kernel: `a` and `b` with any strides from
+ * element `ao` of `ad` (`as0`, `as1`) and `bo` of `bd` (`bs0`, `bs1`), `c` with contiguous rows
+ * `n` apart from element `co` of `cd`, in a WebAssembly memory. `a` and `b` are read where they
+ * are when they lie in that memory with `c`'s element type (`b` with contiguous rows), else
+ * copied into a contiguous temporary there, allocated like `similarOf([a, b])` (the operation's
+ * operands).
  */
 export function matmulWasm(
   m: number,
   k: number,
   n: number,
-  a: View,
+  ad: TypedArray,
+  ao: number,
   as0: number,
   as1: number,
-  b: View,
+  bd: TypedArray,
+  bo: number,
   bs0: number,
   bs1: number,
-  c: View,
+  cd: TypedArray,
   co: number,
-  temp: Temp,
+  a: unknown,
+  b: unknown,
 ): boolean {
-  const cd = c.data, kind = floatKind(cd);
+  const kind = floatKind(cd);
   if (kind === undefined) return false;
   const buffer = cd.buffer, kernels = linalg.of(buffer);
   if (kernels === undefined) return false;
   const type = cd.constructor as TypedArrayConstructor, bpe = type.BYTES_PER_ELEMENT;
+  const temp = (t: TypedArrayConstructor, len: number) => similarOf([a, b], t, [len]).data;
   let aa: number, ba: number;
-  if (a.data.buffer === buffer && a.data.constructor === type) {
-    aa = a.data.byteOffset + a.offset * bpe;
+  if (ad.buffer === buffer && ad.constructor === type) {
+    aa = ad.byteOffset + ao * bpe;
   } else {
-    aa = inMemory(buffer, type, { ...a, shape: [m, k], strides: [as0, as1] }, temp);
+    const v = { data: ad, shape: [m, k], strides: [as0, as1], offset: ao, size: m * k };
+    aa = inMemory(buffer, type, v, temp);
     as0 = k;
     as1 = 1;
   }
-  if (b.data.buffer === buffer && b.data.constructor === type && (bs1 === 1 || n === 1)) {
-    ba = b.data.byteOffset + b.offset * bpe;
+  if (bd.buffer === buffer && bd.constructor === type && (bs1 === 1 || n === 1)) {
+    ba = bd.byteOffset + bo * bpe;
   } else {
-    ba = inMemory(buffer, type, { ...b, shape: [k, n], strides: [bs0, bs1] }, temp);
+    const v = { data: bd, shape: [k, n], strides: [bs0, bs1], offset: bo, size: k * n };
+    ba = inMemory(buffer, type, v, temp);
     bs0 = n;
   }
   if (aa < 0 || ba < 0) return false;
-  cd.fill(0, co, co + m * n);
+  (cd as Float64Array).fill(0, co, co + m * n);
   kernels[`gemm_${kind}`](m, n, k, aa, as0, as1, ba, bs0, cd.byteOffset + co * bpe, n);
   countWasmCall();
   return true;

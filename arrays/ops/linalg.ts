@@ -21,8 +21,8 @@ import {
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import type { ArrayInput, ElementsOf, ResultArray, Returned } from "./operand.ts";
+import { anyWasmMemory } from "../../_internal/wasm.ts";
 import { dotWasm, matmulWasm, MIN_WASM_ELEMENTS, MIN_WASM_PRODUCT } from "./_wasm.ts";
-import { similarOf } from "../similar.ts";
 
 /**
  * `c[m×n] = a[m×k] · b[k×n]` for one matrix pair; `c` is row-major at `co`. `b` is read row by
@@ -164,25 +164,11 @@ export function matmul<
   const idx = new Array<number>(batch.length).fill(0);
   let ao = A.offset, bo = Bx.offset;
   const wasm = m * k * n >= MIN_WASM_PRODUCT;
-  const temp = (t: TypedArrayConstructor, len: number) => similarOf([a, b], t, [len]).data;
   for (let t = 0; t < count; t++) {
     const co = c.offset + t * m * n;
     if (
       !(wasm &&
-        matmulWasm(
-          m,
-          k,
-          n,
-          { ...A, offset: ao },
-          a0,
-          a1,
-          { ...Bx, offset: bo },
-          b0,
-          b1,
-          c,
-          co,
-          temp,
-        ))
+        matmulWasm(m, k, n, A.data, ao, a0, a1, Bx.data, bo, b0, b1, c.data, co, a, b))
     ) gemm(m, k, n, A.data, ao, a0, a1, Bx.data, bo, b0, b1, c.data, co);
     for (let q = batch.length - 1; q >= 0; q--) {
       ao += as[q];
@@ -225,10 +211,23 @@ export function dot(a: ArrayInput, b: ArrayInput): number {
       } and ${fmtShape(B.shape)} (use matmul for matrices)`,
     );
   }
-  if (A.size >= MIN_WASM_ELEMENTS) {
-    const sum = dotWasm(A, B);
-    if (sum !== undefined) return sum;
+  if (A.size >= MIN_WASM_ELEMENTS && anyWasmMemory()) return dotLarge(A, B);
+  const ad = A.data, bd = B.data, as = A.strides[0], bs = B.strides[0];
+  let acc = 0;
+  for (let i = 0, p = A.offset, q = B.offset; i < A.size; i++, p += as, q += bs) {
+    acc += ad[p] * bd[q];
   }
+  return acc;
+}
+
+/**
+ * {@linkcode dot} on the WebAssembly kernel when it can run, else the plain loop (repeated here
+ * rather than shared: a call to a shared loop, or the kernel branch inside `dot`, costs small
+ * dot products ~10%).
+ */
+function dotLarge(A: View, B: View): number {
+  const sum = dotWasm(A, B);
+  if (sum !== undefined) return sum;
   const ad = A.data, bd = B.data, as = A.strides[0], bs = B.strides[0];
   let acc = 0;
   for (let i = 0, p = A.offset, q = B.offset; i < A.size; i++, p += as, q += bs) {
