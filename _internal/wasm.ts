@@ -64,59 +64,17 @@ export function anyWasmMemory(): boolean {
 /** The largest buffer whose addresses all fit the kernels' signed 32-bit address parameters. */
 const MAX_ADDRESS = 0x7fffffff;
 
-/** `(module (func (result v128) (v128.const i64x2 0 0)))`: valid where SIMD is supported. */
-const SIMD_PROBE = Uint8Array.of(
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00,
-  0x01,
-  0x05,
-  0x01,
-  0x60,
-  0x00,
-  0x01,
-  0x7b,
-  0x03,
-  0x02,
-  0x01,
-  0x00,
-  0x0a,
-  0x16,
-  0x01,
-  0x14,
-  0x00,
-  0xfd,
-  0x0c,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x00,
-  0x0b,
-);
-
-/** Whether this runtime runs WebAssembly with SIMD (128-bit vectors). */
-export const WASM_SIMD: boolean = W !== undefined && W.validate(SIMD_PROBE);
+/**
+ * `(module (func (result v128) (v128.const i64x2 0 0)))`, base64: valid where SIMD is supported.
+ */
+const SIMD_PROBE = "AGFzbQEAAAABBQFgAAF7AwIBAAoWARQA/QwAAAAAAAAAAAAAAAAAAAAACw==";
 
 function decode(base64: string): Uint8Array {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
+
+/** Whether this runtime runs WebAssembly with SIMD (128-bit vectors). */
+export const WASM_SIMD: boolean = W !== undefined && W.validate(decode(SIMD_PROBE));
 
 /**
  * One kernel module: its exports over a given memory, `E` (functions taking addresses).

@@ -1,5 +1,9 @@
 // Small assertions that node:assert lacks. Test-only; not part of the package.
 import assert from "node:assert/strict";
+import { WasmAllocBuffer } from "../allocators/mod.ts";
+import { AllocArray, BumperAllocator, copy, NDArray, reset } from "../arrays/mod.ts";
+import { withAllocator } from "../scope/mod.ts";
+import { WASM_SIMD, wasmCalls } from "../_internal/wasm.ts";
 
 /** Asserts `|actual - expected| <= tolerance` (absolute) or within relative `tolerance`. */
 export function assertAlmostEquals(
@@ -62,4 +66,39 @@ export class TestBump {
   resetBuffer(): void {
     this.offset = 0;
   }
+}
+
+/**
+ * A `BumperAllocator` over a `WasmAllocBuffer`: `inWasm(fn)` runs `fn` with it current and
+ * resets it after; `resident(data, shape)` is an AllocArray copy of `data` in the memory (inside
+ * `inWasm`).
+ */
+export function wasmArena(): {
+  buf: WasmAllocBuffer;
+  inWasm<R>(fn: () => R): R;
+  resident<T extends Float32Array | Float64Array>(data: T, shape?: number[]): AllocArray<T>;
+} {
+  const buf = new WasmAllocBuffer();
+  const allocator = new BumperAllocator(buf);
+  return {
+    buf,
+    inWasm<R>(fn: () => R): R {
+      try {
+        return withAllocator(allocator, fn);
+      } finally {
+        reset(allocator);
+      }
+    },
+    resident<T extends Float32Array | Float64Array>(data: T, shape = [data.length]) {
+      return copy(AllocArray.from(new NDArray(data, shape))) as AllocArray<T>;
+    },
+  };
+}
+
+/** Asserts that `fn` ran `n` operations on the WebAssembly kernels (none without SIMD). */
+export function runsOnWasm<R>(n: number, fn: () => R): R {
+  const before = wasmCalls();
+  const result = fn();
+  assert.equal(wasmCalls() - before, WASM_SIMD ? n : 0);
+  return result;
 }

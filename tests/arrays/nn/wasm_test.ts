@@ -5,44 +5,21 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { WasmAllocBuffer } from "../../../allocators/mod.ts";
-import { AllocArray, BumperAllocator, copy, NDArray, reset } from "../../../arrays/mod.ts";
+import { AllocArray, NDArray } from "../../../arrays/mod.ts";
 import { batchNorm, conv2d, maxPool2d } from "../../../arrays/nn/mod.ts";
-import { withAllocator } from "../../../scope/mod.ts";
-import { WASM_SIMD, wasmCalls } from "../../../_internal/wasm.ts";
 import { mulberry32 } from "../../../examples/_prng.ts";
-import { assertAllClose } from "../../_helpers.ts";
+import { assertAllClose, runsOnWasm, wasmArena } from "../../_helpers.ts";
 
 type Float = Float32Array | Float64Array;
 type FloatType = Float32ArrayConstructor | Float64ArrayConstructor;
 
-const buf = new WasmAllocBuffer();
-const allocator = new BumperAllocator(buf);
-
-function inWasm<R>(fn: () => R): R {
-  try {
-    return withAllocator(allocator, fn);
-  } finally {
-    reset(allocator);
-  }
-}
+const { buf, inWasm, resident } = wasmArena();
 
 function values(type: FloatType, n: number, seed: number, lo = -1, hi = 1): Float {
   const rand = mulberry32(seed);
   const out = new type(n);
   for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * rand();
   return out;
-}
-
-function resident(data: Float, shape: number[]): AllocArray<Float> {
-  return copy(AllocArray.from(new NDArray(data, shape))) as AllocArray<Float>;
-}
-
-function runsOnWasm<R>(n: number, fn: () => R): R {
-  const before = wasmCalls();
-  const result = fn();
-  assert.equal(wasmCalls() - before, WASM_SIMD ? n : 0);
-  return result;
 }
 
 describe("layers in WebAssembly memory", () => {

@@ -5,28 +5,15 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { WasmAllocBuffer } from "../../../allocators/mod.ts";
-import { AllocArray, BumperAllocator, copy, NDArray, reset } from "../../../arrays/mod.ts";
+import { AllocArray, NDArray } from "../../../arrays/mod.ts";
 import { add, div, dot, matmul, maximum, minimum, mul, sub } from "../../../arrays/ops/mod.ts";
-import { withAllocator } from "../../../scope/mod.ts";
-import { WASM_SIMD, wasmCalls } from "../../../_internal/wasm.ts";
 import { mulberry32 } from "../../../examples/_prng.ts";
-import { assertAllClose } from "../../_helpers.ts";
+import { assertAllClose, runsOnWasm, wasmArena } from "../../_helpers.ts";
 
 type Float = Float32Array | Float64Array;
 type FloatType = Float32ArrayConstructor | Float64ArrayConstructor;
 
-const buf = new WasmAllocBuffer();
-const allocator = new BumperAllocator(buf);
-
-/** Runs `fn` with the WebAssembly arena current, and resets it after. */
-function inWasm<R>(fn: () => R): R {
-  try {
-    return withAllocator(allocator, fn);
-  } finally {
-    reset(allocator);
-  }
-}
+const { buf, inWasm, resident } = wasmArena();
 
 /** `n` numbers of `type` from a seeded generator, with a few special values. */
 function values(type: FloatType, n: number, seed: number, special = false): Float {
@@ -35,19 +22,6 @@ function values(type: FloatType, n: number, seed: number, special = false): Floa
   for (let i = 0; i < n; i++) out[i] = rand() * 4 - 2;
   if (special && n > 8) out.set([NaN, -0, 0, Infinity, -Infinity], 3);
   return out;
-}
-
-/** An AllocArray copy of `data` (shape `shape`) in the current allocator's memory. */
-function resident(data: Float, shape = [data.length]): AllocArray<Float> {
-  return copy(AllocArray.from(new NDArray(data, shape))) as AllocArray<Float>;
-}
-
-/** Asserts that `fn` ran `n` operations on the WebAssembly kernels (when SIMD exists). */
-function runsOnWasm<R>(n: number, fn: () => R): R {
-  const before = wasmCalls();
-  const result = fn();
-  assert.equal(wasmCalls() - before, WASM_SIMD ? n : 0);
-  return result;
 }
 
 const BINARY = { add, sub, mul, div, minimum, maximum } as const;
