@@ -7,13 +7,7 @@
 // JavaScript kernels' exactly for element-wise arithmetic; sums (dot, matmul) may differ in the
 // last bits, being added in another order.
 
-import {
-  countWasmCall,
-  floatKind,
-  inMemory,
-  KernelModule,
-  type Temp,
-} from "../../_internal/wasm.ts";
+import { countWasmCall, floatKind, inMemory, KernelModule } from "../../_internal/wasm.ts";
 import { isRowMajor } from "../../_internal/layout.ts";
 import { overlaps, sameShape, type View } from "../../_internal/operands.ts";
 import type { TypedArray, TypedArrayConstructor } from "../../allocators/dtype.ts";
