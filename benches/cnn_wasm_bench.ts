@@ -48,7 +48,8 @@ function agree(name: string, p: ArrayLike<number>, ref: ArrayLike<number>): void
       `${name} disagrees with the heap run: ${classes} of 1000 classes differ, max |Δp| ${worst}`,
     );
   }
-  console.log(`${name}: same 1000 classes as the heap run, max |Δp| ${worst.toExponential(1)}`);
+  // On stderr: `deno bench --json` (the bench report) reads stdout.
+  console.error(`${name}: same 1000 classes as the heap run, max |Δp| ${worst.toExponential(1)}`);
 }
 
 const reference = Float32Array.from(inferBatches(heap, model, allocBatches, ours).data);
