@@ -55,8 +55,16 @@ export function alignUp(offset: number, alignment: number): number {
   return r === 0 ? offset : offset + alignment - r;
 }
 
-// The last element type that passed `assertElementType`: code allocates one or two types in a
-// loop, so one identity compare usually replaces the set lookup.
+// A one-entry cache: the last element type that passed `assertElementType`. Code allocates one
+// or two types in a loop, so one identity compare usually replaces the set lookup (and lets
+// `alloc` take its fast path). Why it is safe:
+// - Passing the check is a fixed property of a value: the set of element types is built once
+//   when the module loads and never changes, so a value that passed once passes every time.
+//   The cache only ever skips a check whose answer is known.
+// - Stale or "wrong" entry: it is always some type that passed; any other value misses and
+//   gets the full check (and its TypeError), so the worst a miss costs is one set lookup.
+// - No state leaks: it holds a built-in typed-array constructor, which is reachable anyway, and
+//   no result depends on which one it holds.
 let lastType: unknown = Float64Array;
 
 /** `type.BYTES_PER_ELEMENT`, after checking that `type` is an element type (TypeError if not). */

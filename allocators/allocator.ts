@@ -1,12 +1,15 @@
 /**
  * The allocator protocol: the four members a custom allocator implements so that regions,
  * {@linkcode alloc}, `AllocArray` and `withAllocator` all work with it (Bumper.jl's
- * `alloc_ptr!`, `checkpoint_save`, `checkpoint_restore!` and `reset_buffer!`).
+ * `alloc_ptr!`, `checkpoint_save`, `checkpoint_restore!` and `reset_buffer!`), and the optional
+ * ones it may add (a fast path, the escape check of regions, and how its `CheckedAllocArray`s
+ * are invalidated).
  *
  * @module
  */
 
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
+import type { MemoryValidity } from "./memory_validity.ts";
 
 /**
  * Where an allocation's bytes are: a backing buffer and a byte offset into it.
@@ -79,6 +82,43 @@ export interface Ptr {
  * assert.equal(total, 9);
  * assert.equal(buf.offset, 0);
  * ```
+ *
+ * @example An allocator that says how its `CheckedAllocArray`s are invalidated
+ * ```ts
+ * import { type Allocator, CheckedAllocArray, InvalidMemoryError, MemoryValidity, type Ptr, similar, withAllocator } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * // A per-frame arena: regions free nothing, a reset frees the whole frame.
+ * class FrameArena implements Allocator<undefined> {
+ *   #memory = new ArrayBuffer(1 << 16);
+ *   #offset = 0;
+ *   #frame = new MemoryValidity(); // shared by every checked array of the frame
+ *   allocPtr(n: number, alignment: number): Ptr {
+ *     const start = Math.ceil(this.#offset / alignment) * alignment;
+ *     if (start + n > this.#memory.byteLength) throw new RangeError("FrameArena: out of memory");
+ *     this.#offset = start + n;
+ *     return { buffer: this.#memory, byteOffset: start };
+ *   }
+ *   checkpointSave(): undefined {}
+ *   checkpointRestore(_checkpoint: undefined): void {}
+ *   resetBuffer(): void {
+ *     this.#offset = 0;
+ *     this.#frame.invalidate(); // the frame's checked arrays now throw
+ *     this.#frame = new MemoryValidity();
+ *   }
+ *   trackChecked(): MemoryValidity {
+ *     return this.#frame;
+ *   }
+ * }
+ *
+ * const arena = new FrameArena();
+ * const input = new CheckedAllocArray(new Float64Array([1, 2, 3]));
+ * const y = withAllocator(arena, () => similar(input)); // from the arena, sharing #frame
+ * y.fill(2);
+ * assert.equal(y.get(0), 2);
+ * arena.resetBuffer();
+ * assert.throws(() => y.get(0), InvalidMemoryError);
+ * ```
  */
 export interface Allocator<C = unknown> {
   /**
@@ -104,6 +144,17 @@ export interface Allocator<C = unknown> {
    * allocator's views are not detected.
    */
   allocatedSince?(checkpoint: C, view: ArrayBufferView): boolean;
+  /**
+   * Optional: how the `CheckedAllocArray`s allocated from this allocator learn that their
+   * memory was freed. `similar` calls it once per checked array, right after allocating the
+   * array's memory, and the array shares the {@linkcode MemoryValidity} it returns; the
+   * allocator invalidates that validity when it frees the memory (by a reset, or by restoring
+   * a checkpoint saved before the allocation). The heap (`DefaultAllocator`) never frees: it
+   * returns a validity that is never invalidated. Leave it out when the allocator cannot tell
+   * when its memory is freed: `similar` of a `CheckedAllocArray` under it then throws a
+   * `TypeError` naming the allocator. A wrapper has it only when what it wraps has it.
+   */
+  trackChecked?(): MemoryValidity;
 }
 
 /**

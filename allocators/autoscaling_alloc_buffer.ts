@@ -16,6 +16,7 @@ import {
 } from "../_internal/validate.ts";
 import { newMemory } from "./_memory.ts";
 import { detach, detachFrom, poisonOption } from "./_poison.ts";
+import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
@@ -278,8 +279,18 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * ```
    */
   allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
-    const size = elementSize(type, ACTION);
-    const n = checkLength(length, ACTION);
+    elementSize(type, ACTION);
+    return this[allocViewUnchecked](type, checkLength(length, ACTION));
+  }
+
+  /**
+   * {@linkcode AutoscalingAllocBuffer.allocView} without the argument checks, for `alloc`,
+   * which made them.
+   *
+   * @ignore
+   */
+  [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
+    const size = type.BYTES_PER_ELEMENT;
     const off = this.#mainOffset;
     const start = off + (-off & (size - 1));
     const end = start + n * size;

@@ -5,9 +5,15 @@
  * @module
  */
 
-import { validateAlignment, validateSize } from "../_internal/validate.ts";
+import {
+  checkLength,
+  elementSize,
+  validateAlignment,
+  validateSize,
+} from "../_internal/validate.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
-import { assertElementType, type TypedArray, type TypedArrayConstructor } from "./dtype.ts";
+import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
+import { MemoryValidity } from "./memory_validity.ts";
 
 /**
  * Heap allocation (AllocArrays.jl's `DefaultAllocator`): every allocation is a fresh,
@@ -19,6 +25,7 @@ import { assertElementType, type TypedArray, type TypedArrayConstructor } from "
  * |---|---|
  * | `allocView(type, n)` | `new type(n)` (µs, GC-managed) |
  * | `checkpointSave` / `checkpointRestore` / `resetBuffer` | O(1), no-op |
+ * | `trackChecked` | one small object, never invalidated |
  *
  * @example Allocating from the heap
  * ```ts
@@ -83,9 +90,8 @@ export class DefaultAllocator implements Allocator<undefined> {
    * ```
    */
   allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
-    assertElementType(type, "allocate from the heap");
-    validateSize(length, "length", "allocate from the heap");
-    return new type(length);
+    elementSize(type, "allocate from the heap");
+    return new type(checkLength(length, "allocate from the heap"));
   }
 
   /**
@@ -135,6 +141,31 @@ export class DefaultAllocator implements Allocator<undefined> {
    * ```
    */
   resetBuffer(): void {}
+
+  /**
+   * The validity of a `CheckedAllocArray` allocated now (see {@linkcode Allocator.trackChecked}):
+   * a new one that is never invalidated, since the heap never frees memory explicitly (the
+   * garbage collector frees it only once no array refers to it).
+   *
+   * @returns A fresh, always valid {@linkcode MemoryValidity}.
+   *
+   * @example Checked arrays on the heap stay valid
+   * ```ts
+   * import { CheckedAllocArray, DefaultAllocator, similar } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const heap = DefaultAllocator.shared;
+   * const v = heap.trackChecked();
+   * heap.resetBuffer();
+   * assert.ok(v.valid);
+   * const c = similar(new CheckedAllocArray(new Float64Array(2))); // outside any scope: the heap
+   * heap.resetBuffer();
+   * assert.ok(c.isValid);
+   * ```
+   */
+  trackChecked(): MemoryValidity {
+    return new MemoryValidity();
+  }
 
   /** `"DefaultAllocator"`. */
   get [Symbol.toStringTag](): string {

@@ -23,6 +23,7 @@
  */
 
 export * from "./allocator.ts";
+export * from "./memory_validity.ts";
 export * from "./dtype.ts";
 export * from "./errors.ts";
 export * from "./checkpoint.ts";

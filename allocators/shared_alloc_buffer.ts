@@ -37,6 +37,7 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
+import { Adoption } from "./_adoption.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
@@ -63,10 +64,6 @@ export interface SharedAllocBufferDescriptor {
   /** The control block: bump offset, reset generation, open regions of other threads. */
   readonly control: SharedArrayBuffer;
 }
-
-// Set by `fromDescriptor` for the constructor call it makes (the control block to adopt), and by
-// `subArena` (the range of the memory the new arena owns).
-let adopting: Uint32Array | { base: number; capacity: number } | undefined;
 
 /**
  * A bump allocator over one `SharedArrayBuffer` that many threads allocate from at once: the
@@ -184,9 +181,15 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * `SharedArrayBuffer` (a browser page that is not cross-origin isolated).
    * @throws {RangeError} When the size is negative, fractional, unsafe or above 2^32 − 1.
    */
-  constructor(memory: number | SharedArrayBuffer = DEFAULT_SIZE) {
-    const control = adopting;
-    adopting = undefined;
+  constructor(memory?: number | SharedArrayBuffer);
+  /**
+   * A handle that adopts an existing arena (`fromDescriptor`) or a carved range of the memory
+   * (`subArena`); only this package can make an {@linkcode Adoption}.
+   *
+   * @ignore
+   */
+  constructor(memory: SharedArrayBuffer, adoption: Adoption);
+  constructor(memory: number | SharedArrayBuffer = DEFAULT_SIZE, adoption?: Adoption) {
     const action = "create SharedAllocBuffer";
     if (typeof SharedArrayBuffer !== "function") {
       throw new TypeError(
@@ -219,7 +222,10 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
         }`,
       );
     }
-    if (control instanceof Uint32Array) {
+    // Anything but an Adoption (which user code cannot make) is ignored: a fresh arena.
+    const adopted = adoption instanceof Adoption ? adoption : undefined;
+    const control = adopted?.control;
+    if (control !== undefined) {
       this.#w = control;
       this.#owner = false;
       this.#base = Atomics.load(control, BASE);
@@ -227,14 +233,14 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       this.#runStart = this.#lastEnd = -1;
       this.#exclusive = false;
     } else {
-      this.#base = control?.base ?? 0;
-      this.#capacity = control?.capacity ?? this.#memory.byteLength;
+      this.#base = adopted?.base ?? 0;
+      this.#capacity = adopted?.capacity ?? this.#memory.byteLength;
       this.#w = new Uint32Array(new SharedArrayBuffer(CONTROL_BYTES));
       Atomics.store(this.#w, BASE, this.#base);
       Atomics.store(this.#w, OFFSET, this.#base);
       Atomics.store(this.#w, PEAK, this.#base);
       Atomics.store(this.#w, CAPACITY, this.#capacity);
-      if (control !== undefined) Atomics.store(this.#w, SUB_ARENA, 1);
+      if (adopted !== undefined) Atomics.store(this.#w, SUB_ARENA, 1);
       Atomics.store(this.#w, MAGIC_WORD, MAGIC);
       this.#owner = true;
       this.#runStart =
@@ -309,12 +315,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
         `Cannot ${action}: the arena was not handed out with descriptor() (its control block came from elsewhere)`,
       );
     }
-    adopting = words;
-    try {
-      return new SharedAllocBuffer(memory);
-    } finally {
-      adopting = undefined;
-    }
+    return new SharedAllocBuffer(memory, new Adoption(words, 0, 0));
   }
 
   /**
@@ -566,13 +567,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     }
     // This handle's restores must never free the carved bytes: end its run here.
     this.#runStart = this.#lastEnd = -1;
-    adopting = { base: start, capacity: byteLength };
-    let sub: SharedAllocBuffer;
-    try {
-      sub = new SharedAllocBuffer(this.#memory);
-    } finally {
-      adopting = undefined;
-    }
+    const sub = new SharedAllocBuffer(this.#memory, new Adoption(undefined, start, byteLength));
     sub.#parent = this;
     sub.#parentEpoch = epoch;
     return sub;

@@ -1,44 +1,46 @@
 // Internal: shared by the array classes and `similar`. Not part of the public API.
 //
-// - The "trusted construction" flag lets views and `similar` create arrays without re-validating
+// - The trusted-construction token lets views and `similar` create arrays without re-validating
 //   what the library itself computed (validate once at the public boundary).
 // - The allocation sites of CheckedAllocArrays, while recording is on.
 
-let trusted = false;
+/**
+ * The token of trusted construction: library code passes it as the constructor argument after
+ * the layout (`new NDArray(data, shape, strides, offset, TRUSTED)`, and the same for
+ * `AllocArray`; after the validity for `CheckedAllocArray`) when the library computed the
+ * layout, and the constructor then skips validating it.
+ *
+ * Tokens are constants, not state: nothing is set before or reset after a construction, so a
+ * constructor that throws or re-enters cannot leave a mark for the next one. Users cannot
+ * forge trusted construction: this file is package-private, the tokens are only ever passed
+ * to the library's own constructors, never stored where user code can read them, and any
+ * other value in that position is ignored (the arguments are validated).
+ */
+export const TRUSTED: unique symbol = Symbol("allocarrays.trusted");
 
 /**
- * Marks the next array construction as trusted: its shape, strides and offset were computed by
- * the library and are not validated again. The next constructor call consumes the mark.
+ * The token of wrapping: `new NDArray(source, undefined, undefined, undefined, WRAP)` takes the
+ * layout of the n-d array `source` from its private fields, not from its getters (which a
+ * subclass may override), so it needs no validation either.
  */
-export function markTrusted(): void {
-  trusted = true;
-}
+export const WRAP: unique symbol = Symbol("allocarrays.wrap");
 
-/** Whether the running construction is trusted; consumes the mark. */
-export function consumeTrusted(): boolean {
-  if (trusted) {
-    trusted = false;
-    return true;
-  }
-  return false;
-}
+/** The type of the construction tokens. */
+export type Trusted = typeof TRUSTED | typeof WRAP;
 
 /**
- * `new C(data, shape, strides, offset)` without validation: for layouts the library computed.
+ * The arguments of the library's own construction of an array class (its hidden constructor
+ * overload): the data (with {@linkcode WRAP}, the n-d array whose layout is taken), the
+ * layout, what the class adds (`E`: a `CheckedAllocArray`'s validity), then a token.
  */
-export function constructTrusted<D, A, E = undefined>(
-  C: new (data: D, shape: number[], strides: number[], offset: number, extra?: E) => A,
+export type TrustedArgs<D, E extends unknown[] = []> = [
   data: D,
-  shape: number[],
-  strides: number[],
-  offset: number,
-  extra?: E,
-): A {
-  // Every array constructor consumes the mark before anything that can throw (no try/finally:
-  // this is on every view's and every `similar`'s path).
-  trusted = true;
-  return new C(data, shape, strides, offset, extra);
-}
+  shape: readonly number[] | undefined,
+  strides: readonly number[] | undefined,
+  offset: number | undefined,
+  ...extra: E,
+  trusted: Trusted,
+];
 
 // Allocation sites of CheckedAllocArrays, kept only while recording is on
 // (`CheckedAllocArray.recordAllocationSites`). A WeakMap, so recording adds no field to every
@@ -57,14 +59,18 @@ function isLibraryFrame(line: string): boolean {
   return LIBRARY_DIRS.some((dir) => line.includes(dir));
 }
 
-/** Records the current stack, from the first frame outside the library, as `array`'s site. */
+/**
+ * Records the current stack, from the first frame outside the library, as `array`'s site. When
+ * every frame looks like the library's (a bundle puts the library and the application in one
+ * file), the whole stack is kept: its first frames are the library's, the caller's follow.
+ */
 export function recordSite(array: object): void {
   const stack = new Error().stack;
   if (stack === undefined) return;
   const lines = stack.split("\n").slice(1);
   let i = 0;
-  while (i < lines.length - 1 && isLibraryFrame(lines[i])) i++;
-  sites.set(array, lines.slice(i).join("\n"));
+  while (i < lines.length && isLibraryFrame(lines[i])) i++;
+  sites.set(array, lines.slice(i < lines.length ? i : 0).join("\n"));
   anySites = true;
 }
 

@@ -7,7 +7,7 @@
 // keeps a plain MemoryValidity, and their check stays one field load.
 
 import { controlOf, GENERATION } from "../_internal/shared_control.ts";
-import { MemoryValidity } from "./checked_alloc_array.ts";
+import { MemoryValidity } from "../allocators/memory_validity.ts";
 
 /** A {@linkcode MemoryValidity} that also ends when the shared arena is reset. */
 export class SharedMemoryValidity extends MemoryValidity {

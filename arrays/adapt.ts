@@ -118,7 +118,7 @@ export function adapt(
   const walk = (v: unknown): unknown => {
     if (typeof v !== "object" || v === null) return v;
     if (v instanceof kind) return v;
-    if (v instanceof NDArray || isTypedArray(v)) return new kind(v as TypedArray | NDArray);
+    if (v instanceof NDArray || isTypedArray(v)) return kind.from(v as TypedArray | NDArray);
     const done = seen.get(v);
     if (done !== undefined || seen.has(v)) return done;
     if (isOpaque(v)) return v;

@@ -7,7 +7,7 @@
 
 import { describeValue } from "../_internal/describe.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
-import { constructTrusted, markTrusted } from "./_core.ts";
+import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
 import { type ElementOf, NDArray, type Nested } from "./ndarray.ts";
 
 /**
@@ -77,7 +77,24 @@ export class AllocArray<T extends TypedArray = TypedArray> extends NDArray<T> {
     shape?: readonly number[],
     strides?: readonly number[],
     offset?: number,
+  );
+  /**
+   * The library's own construction (not validated again; see {@linkcode NDArray}).
+   *
+   * @ignore
+   */
+  constructor(...args: TrustedArgs<T | NDArray<T>>);
+  constructor(
+    source: T | NDArray<T>,
+    shape?: readonly number[],
+    strides?: readonly number[],
+    offset?: number,
+    trusted?: Trusted,
   ) {
+    if (trusted === TRUSTED || trusted === WRAP) {
+      super(source, shape, strides, offset, trusted);
+      return;
+    }
     if (!(source instanceof NDArray)) {
       super(source, shape, strides, offset);
       return;
@@ -90,9 +107,8 @@ export class AllocArray<T extends TypedArray = TypedArray> extends NDArray<T> {
       );
     }
     if (source instanceof AllocArray) return source;
-    const d = source.data, sh = source.shape, st = source.strides, off = source.offset;
-    markTrusted();
-    super(d, sh, st, off);
+    // The layout of an n-d array is valid already.
+    super(source, undefined, undefined, undefined, WRAP);
   }
 
   /**
@@ -166,7 +182,7 @@ export class AllocArray<T extends TypedArray = TypedArray> extends NDArray<T> {
     strides: number[],
     offset: number,
   ): AllocArray<T> {
-    return constructTrusted(AllocArray<T>, this.data, shape, strides, offset);
+    return new AllocArray(this.data, shape, strides, offset, TRUSTED);
   }
 
   /** `"AllocArray"`. */

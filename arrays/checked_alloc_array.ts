@@ -7,8 +7,16 @@
 
 import { describeValue } from "../_internal/describe.ts";
 import type { Allocator } from "../allocators/allocator.ts";
+import { MemoryValidity } from "../allocators/memory_validity.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
-import { allocationSite, constructTrusted, copySite, markTrusted } from "./_core.ts";
+import {
+  allocationSite,
+  copySite,
+  TRUSTED,
+  type Trusted,
+  type TrustedArgs,
+  WRAP,
+} from "./_core.ts";
 import { AllocArray } from "./alloc_array.ts";
 import { type ElementOf, NDArray, type Nested } from "./ndarray.ts";
 
@@ -58,73 +66,15 @@ export class InvalidMemoryError extends Error {
   }
 }
 
-/**
- * Whether a block of memory is still usable: shared by every `CheckedAllocArray` over that
- * memory (views share their parent's) and switched off once by the allocator that frees it. A
- * `BumperAllocator` gives all arrays of one generation (everything up to the next reset or
- * checkpoint restore) one `MemoryValidity`, so invalidating them is O(1) however many there are.
- *
- * @example Invalidating memory by hand (what allocators do)
- * ```ts
- * import { CheckedAllocArray, InvalidMemoryError, MemoryValidity } from "@x/allocarrays";
- * import assert from "node:assert/strict";
- *
- * const validity = new MemoryValidity();
- * const a = new CheckedAllocArray(new Float64Array(4), undefined, undefined, undefined, validity);
- * const view = a.slice([1, 3]);
- * validity.invalidate();
- * assert.ok(!view.isValid);
- * assert.throws(() => view.data, InvalidMemoryError);
- * ```
- */
-export class MemoryValidity {
-  #valid = true;
-
-  /**
-   * `true` until {@linkcode MemoryValidity.invalidate} is called.
-   *
-   * @example A fresh validity is valid
-   * ```ts
-   * import { MemoryValidity } from "@x/allocarrays";
-   * import assert from "node:assert/strict";
-   *
-   * assert.ok(new MemoryValidity().valid);
-   * ```
-   */
-  get valid(): boolean {
-    return this.#valid;
-  }
-
-  /**
-   * Marks the memory freed: every `CheckedAllocArray` sharing this validity throws
-   * {@linkcode InvalidMemoryError} from then on. Cannot be undone.
-   *
-   * @example Invalidating
-   * ```ts
-   * import { MemoryValidity } from "@x/allocarrays";
-   * import assert from "node:assert/strict";
-   *
-   * const v = new MemoryValidity();
-   * v.invalidate();
-   * assert.equal(v.valid, false);
-   * ```
-   */
-  invalidate(): void {
-    this.#valid = false;
-  }
-
-  /** `"MemoryValidity"`. */
-  get [Symbol.toStringTag](): string {
-    return "MemoryValidity";
-  }
-}
+export { MemoryValidity } from "../allocators/memory_validity.ts";
 
 /**
- * An allocator that can hand out memory for `CheckedAllocArray`s: besides the
- * {@linkcode Allocator} protocol it says which {@linkcode MemoryValidity} the arrays it allocates
- * now share, and invalidates it when it frees that memory. `BumperAllocator` implements it;
- * `similar` of a `CheckedAllocArray` under any other allocator but the heap
- * (`DefaultAllocator`) throws, since nothing would invalidate the array when its memory is freed.
+ * An allocator that can hand out memory for `CheckedAllocArray`s: an {@linkcode Allocator}
+ * whose optional {@linkcode Allocator.trackChecked} is present, saying which
+ * {@linkcode MemoryValidity} the arrays it allocates now share (it invalidates it when it frees
+ * that memory). `BumperAllocator` and the heap (`DefaultAllocator`) implement it; `similar` of a
+ * `CheckedAllocArray` under an allocator without it throws a `TypeError`, since nothing would
+ * invalidate the array when its memory is freed.
  *
  * @typeParam C The checkpoint type.
  *
@@ -162,8 +112,9 @@ export interface CheckedArrayAllocator<C = unknown> extends Allocator<C> {
  * task at a time, so a reset can never land in the middle of an access.
  *
  * A `CheckedAllocArray` wraps heap memory (a typed array or plain n-d array, always valid), or
- * is allocated by `similar` under a `BumperAllocator` or the heap. Wrapping an `AllocArray` is a
- * `TypeError`: the lifetime of its memory is unknown.
+ * is allocated by `similar` under an allocator that says how it invalidates it
+ * (`Allocator.trackChecked`: a `BumperAllocator`, the heap, or one you write). Wrapping an
+ * `AllocArray` is a `TypeError`: the lifetime of its memory is unknown.
  *
  * @typeParam T The typed array holding the elements.
  *
@@ -226,7 +177,27 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
     strides?: readonly number[],
     offset?: number,
     validity?: MemoryValidity,
+  );
+  /**
+   * The library's own construction, sharing `validity` (not validated again; see
+   * {@linkcode NDArray}).
+   *
+   * @ignore
+   */
+  constructor(...args: TrustedArgs<T | NDArray<T>, [validity: MemoryValidity]>);
+  constructor(
+    source: T | NDArray<T>,
+    shape?: readonly number[],
+    strides?: readonly number[],
+    offset?: number,
+    validity?: MemoryValidity,
+    trusted?: Trusted,
   ) {
+    if (trusted === TRUSTED) {
+      super(source, shape, strides, offset, TRUSTED);
+      this.#validity = validity!;
+      return;
+    }
     if (validity !== undefined && !(validity instanceof MemoryValidity)) {
       throw new TypeError(
         `Cannot create a CheckedAllocArray: validity must be a MemoryValidity, got ${
@@ -259,9 +230,8 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
         } with a layout`,
       );
     }
-    const d = source.data, sh = source.shape, st = source.strides, off = source.offset;
-    markTrusted();
-    super(d, sh, st, off);
+    // The layout of an n-d array is valid already.
+    super(source, undefined, undefined, undefined, WRAP);
     this.#validity = validity ?? new MemoryValidity();
   }
 
@@ -398,8 +368,7 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
     strides: number[],
     offset: number,
   ): CheckedAllocArray<T> {
-    const view = constructTrusted(CheckedAllocArray<T>, this.data, shape, strides, offset);
-    view.#validity = this.#validity;
+    const view = new CheckedAllocArray(this.data, shape, strides, offset, this.#validity, TRUSTED);
     copySite(this, view);
     return view;
   }

@@ -13,7 +13,7 @@ import {
   type TypedArray,
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
-import { constructTrusted, consumeTrusted } from "./_core.ts";
+import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
 
 /**
  * The element type of typed array `T`: `number`, or `bigint` for `BigInt64Array` and
@@ -161,13 +161,37 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * assert.equal(colMajor.get(0, 1), 3);
    * ```
    */
-  constructor(data: T, shape?: readonly number[], strides?: readonly number[], offset?: number) {
-    if (consumeTrusted()) {
-      this.#data = data;
+  constructor(data: T, shape?: readonly number[], strides?: readonly number[], offset?: number);
+  /**
+   * The library's own construction: with a layout it computed, or the layout of the n-d array
+   * `data`; not validated again. Only the library holds the tokens, so this form cannot be
+   * called from outside.
+   *
+   * @ignore
+   */
+  constructor(...args: TrustedArgs<T | NDArray<T>>);
+  constructor(
+    data: T | NDArray<T>,
+    shape?: readonly number[],
+    strides?: readonly number[],
+    offset?: number,
+    trusted?: Trusted,
+  ) {
+    if (trusted === TRUSTED) {
+      this.#data = data as T;
       this.#shape = shape!;
       this.#strides = strides!;
       this.#offset = offset!;
       this.#size = sizeOf(shape!);
+      return;
+    }
+    if (trusted === WRAP) {
+      const source = data as NDArray<T>;
+      this.#data = source.#data;
+      this.#shape = source.#shape;
+      this.#strides = source.#strides;
+      this.#offset = source.#offset;
+      this.#size = source.#size;
       return;
     }
     const action = "create an n-d array";
@@ -306,7 +330,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * ```
    */
   protected makeView(shape: number[], strides: number[], offset: number): NDArray<T> {
-    return constructTrusted(NDArray<T>, this.#data, shape, strides, offset);
+    return new NDArray(this.#data, shape, strides, offset, TRUSTED);
   }
 
   /**
@@ -1021,7 +1045,7 @@ export function asNDArray<T extends TypedArray>(value: T | NDArray<T>): NDArray<
       `Cannot view as an n-d array: expected a typed array or NDArray, got ${describeValue(value)}`,
     );
   }
-  return constructTrusted(NDArray<T>, value, [value.length], [1], 0);
+  return new NDArray(value, [value.length], [1], 0, TRUSTED);
 }
 
 /**

@@ -11,19 +11,15 @@ import { rowMajorStrides, rowMajorStridesLike, sizeOf } from "../_internal/layou
 import { copyStridedToContiguous } from "../_internal/loops.ts";
 import { validateDims } from "../_internal/validate.ts";
 import type { Allocator } from "../allocators/allocator.ts";
-import { DefaultAllocator } from "../allocators/default_allocator.ts";
 import {
   assertElementType,
   type TypedArray,
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
-import { constructTrusted, recordSite } from "./_core.ts";
+import { recordSite, TRUSTED } from "./_core.ts";
 import { AllocArray } from "./alloc_array.ts";
-import {
-  CheckedAllocArray,
-  type CheckedArrayAllocator,
-  MemoryValidity,
-} from "./checked_alloc_array.ts";
+import { MemoryValidity } from "../allocators/memory_validity.ts";
+import { CheckedAllocArray } from "./checked_alloc_array.ts";
 import { asNDArray, isTypedArray, NDArray } from "./ndarray.ts";
 import { currentAllocator } from "../scope/with_allocator.ts";
 
@@ -70,29 +66,29 @@ function allocChecked(
   shape: number[],
 ): CheckedAllocArray {
   if (!a.isValid) return a.data as never; // throws InvalidMemoryError
-  const n = sizeOf(shape);
-  let data: TypedArray;
-  let validity: MemoryValidity;
-  if (allocator instanceof DefaultAllocator) {
-    data = new type(n);
-    validity = new MemoryValidity();
-  } else if (typeof (allocator as Partial<CheckedArrayAllocator>).trackChecked === "function") {
-    data = allocIn(allocator, type, n);
-    validity = (allocator as CheckedArrayAllocator).trackChecked();
-  } else {
+  if (typeof allocator.trackChecked !== "function") {
     throw new TypeError(
       `Cannot allocate a CheckedAllocArray from ${
         describeValue(allocator)
-      }: it cannot invalidate the array when it frees the memory; use a BumperAllocator (or the heap, outside withAllocator)`,
+      }: it cannot invalidate the array when it frees the memory (it has no trackChecked method); use a BumperAllocator (or the heap, outside withAllocator)`,
     );
   }
-  const out = constructTrusted(
-    CheckedAllocArray,
+  const data = allocIn(allocator, type, sizeOf(shape));
+  const validity = allocator.trackChecked();
+  if (!(validity instanceof MemoryValidity)) {
+    throw new TypeError(
+      `Cannot allocate a CheckedAllocArray from ${
+        describeValue(allocator)
+      }: its trackChecked() returned ${describeValue(validity)}, not a MemoryValidity`,
+    );
+  }
+  const out = new CheckedAllocArray(
     data,
     shape,
     rowMajorStridesLike(shape, a.strides),
     0,
     validity,
+    TRUSTED,
   );
   if (CheckedAllocArray.recordAllocationSites) recordSite(out);
   return out;
@@ -104,7 +100,7 @@ function allocChecked(
  * - `a` an `AllocArray`: an `AllocArray` allocated from `currentAllocator()` (a bump allocator
  *   inside `withAllocator`, the heap outside). Bump memory is not zeroed.
  * - `a` a `CheckedAllocArray`: a `CheckedAllocArray` from the current allocator, which must
- *   track validity (a `BumperAllocator`, see {@linkcode CheckedArrayAllocator}) or be the heap;
+ *   say how it invalidates it (`Allocator.trackChecked`: a `BumperAllocator` and the heap do);
  *   `a` itself must still be valid.
  * - `a` a plain `NDArray` or typed array: an `NDArray` on the heap (zero-filled).
  *
@@ -118,7 +114,8 @@ function allocChecked(
  * @param shape The shape of the result (default `a`'s; `null` also means default).
  * @returns A new array of `a`'s kind.
  * @throws {TypeError} When `a` is not an array, `dtype` not a typed-array constructor or `shape`
- * not an array.
+ * not an array, or `a` is a `CheckedAllocArray` and the current allocator has no
+ * `trackChecked` (nothing would invalidate the result; nothing is allocated).
  * @throws {RangeError} When a dimension is negative, fractional or too large.
  * @throws {InvalidMemoryError} When `a` is a `CheckedAllocArray` whose memory was freed.
  *
@@ -223,16 +220,16 @@ export function similar(
     const sh = a.shape as number[];
     if (a instanceof CheckedAllocArray) return allocChecked(a, allocator, a.dtype, sh);
     const data = allocIn(allocator, a.dtype, a.size);
-    return constructTrusted(AllocArray, data, sh, rowMajorStridesLike(sh, a.strides), 0);
+    return new AllocArray(data, sh, rowMajorStridesLike(sh, a.strides), 0, TRUSTED);
   }
   const [type, sh] = layoutOf(a, dtype, shape);
   if (a instanceof AllocArray) {
     const allocator = currentAllocator();
     if (a instanceof CheckedAllocArray) return allocChecked(a, allocator, type, sh);
     const data = allocIn(allocator, type, sizeOf(sh));
-    return constructTrusted(AllocArray, data, sh, rowMajorStrides(sh), 0);
+    return new AllocArray(data, sh, rowMajorStrides(sh), 0, TRUSTED);
   }
-  return constructTrusted(NDArray, new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0);
+  return new NDArray(new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
 }
 
 /**
@@ -454,9 +451,7 @@ export function similarOf<U extends TypedArray = TypedArray>(
     }
     const type = dtype == null ? Float64Array : assertElementType(dtype, ACTION);
     const sh = checkDims(shape);
-    return constructTrusted(NDArray, new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0) as NDArray<
-      U
-    >;
+    return new NDArray(new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED) as NDArray<U>;
   }
   return similar(best as NDArray<U>, dtype, shape);
 }

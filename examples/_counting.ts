@@ -1,6 +1,12 @@
 // Shared by the demo and benches/cnn_memory.ts: an allocator wrapper that counts what passes
 // through it, so ArrayBuffer bytes are counted the same way everywhere.
-import type { Allocator, Ptr, TypedArray, TypedArrayConstructor } from "../allocators/mod.ts";
+import type {
+  Allocator,
+  MemoryValidity,
+  Ptr,
+  TypedArray,
+  TypedArrayConstructor,
+} from "../allocators/mod.ts";
 
 /**
  * Counts the bytes and arrays requested through it, and the bytes of every ArrayBuffer behind
@@ -12,7 +18,12 @@ export class Counting implements Allocator {
   arrays = 0;
   newBufferBytes = 0;
   readonly #seen = new Set<ArrayBufferLike>();
-  constructor(readonly inner: Allocator, readonly trackBuffers: boolean) {}
+  // CheckedAllocArrays need their allocator to say how it invalidates them: passed through
+  // when the inner allocator says it (a wrapper cannot invalidate anything on its own).
+  readonly trackChecked?: () => MemoryValidity;
+  constructor(readonly inner: Allocator, readonly trackBuffers: boolean) {
+    if (inner.trackChecked) this.trackChecked = () => inner.trackChecked!();
+  }
   #saw(buffer: ArrayBufferLike): void {
     if (!this.trackBuffers || this.#seen.has(buffer)) return;
     this.#seen.add(buffer);
@@ -46,9 +57,5 @@ export class Counting implements Allocator {
   }
   resetBuffer(): void {
     this.inner.resetBuffer();
-  }
-  // CheckedAllocArrays need their allocator to track validity: pass it through.
-  trackChecked(): unknown {
-    return (this.inner as unknown as { trackChecked(): unknown }).trackChecked();
   }
 }

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { DefaultAllocator, isAllocator } from "../../allocators/mod.ts";
+import { DefaultAllocator, isAllocator, MemoryValidity } from "../../allocators/mod.ts";
 
 describe("DefaultAllocator", () => {
   it("DefaultAllocator implements the Allocator protocol with allocView", () => {
@@ -25,6 +25,21 @@ describe("DefaultAllocator", () => {
     assert.ok(a instanceof Float32Array);
     assert.deepEqual([...a], [0, 0, 0, 0, 0]);
     assert.equal(DefaultAllocator.shared.allocView(BigInt64Array, 2)[1], 0n);
+  });
+
+  it("DefaultAllocator.trackChecked() hands out a fresh validity that nothing invalidates", () => {
+    const heap = new DefaultAllocator();
+    const v = heap.trackChecked();
+    const w = heap.trackChecked();
+    assert.ok(v instanceof MemoryValidity && w instanceof MemoryValidity);
+    assert.notEqual(v, w); // one array's validity, invalidated by hand, is not another's
+    const cp = heap.checkpointSave();
+    heap.checkpointRestore(cp);
+    heap.resetBuffer();
+    DefaultAllocator.shared.resetBuffer();
+    assert.ok(v.valid && w.valid);
+    v.invalidate();
+    assert.ok(w.valid);
   });
 
   it("DefaultAllocator checkpoints and resets leave earlier allocations intact", () => {

@@ -19,7 +19,7 @@ import {
   withAllocator,
 } from "../../mod.ts";
 import { CONTROL_BYTES } from "../../_internal/shared_control.ts";
-import { conformanceSuite } from "./_conformance.ts";
+import { conformanceSuite } from "../../testing/mod.ts";
 
 // Until descriptor() hands it out, an arena bumps a plain field; afterwards, the shared word.
 conformanceSuite("SharedAllocBuffer", () => new SharedAllocBuffer(8192));
@@ -114,6 +114,37 @@ describe("SharedAllocBuffer", () => {
     assert.equal(new SharedAllocBuffer().capacity, 1_048_576);
     const sab = new SharedArrayBuffer(64);
     assert.equal(new SharedAllocBuffer(sab).memory, sab);
+  });
+
+  it("SharedAllocBuffer constructor always makes a fresh arena the caller owns: adoption cannot be forged", () => {
+    const shared = new SharedAllocBuffer(1024);
+    const { memory, control } = shared.descriptor();
+    shared.allocPtr(100, 8);
+    const words = new Uint32Array(control);
+    const Loose = SharedAllocBuffer as unknown as new (...args: unknown[]) => SharedAllocBuffer;
+    for (
+      const fake of [
+        words,
+        { control: words, base: 0, capacity: 1024 },
+        { control: undefined, base: 512, capacity: 512 },
+      ]
+    ) {
+      const mine = new Loose(memory, fake);
+      assert.equal(mine.owner, true);
+      assert.equal(mine.isSubArena, false);
+      assert.equal(mine.byteOffset, 0);
+      assert.equal(mine.capacity, 1024);
+      assert.equal(mine.used, 0); // its own offset, not the shared arena's
+      mine.allocPtr(8, 8);
+      assert.equal(shared.used, 100); // untouched by the other arena
+    }
+    // A failed adoption leaves nothing behind: the next arena is a fresh one too.
+    assert.throws(() =>
+      SharedAllocBuffer.fromDescriptor({ ...shared.descriptor(), kind: "x" as never })
+    );
+    const next = new SharedAllocBuffer(memory);
+    assert.equal(next.owner, true);
+    assert.equal(next.used, 0);
   });
 
   it("SharedAllocBuffer.fromDescriptor() rejects what is not a descriptor of an arena", () => {

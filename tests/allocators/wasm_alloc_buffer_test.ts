@@ -18,7 +18,7 @@ import {
 } from "../../arrays/mod.ts";
 import { add, sum } from "../../arrays/ops/mod.ts";
 import { withAllocator } from "../../scope/mod.ts";
-import { conformanceSuite } from "./_conformance.ts";
+import { conformanceSuite } from "../../testing/mod.ts";
 import { WASM, WASM_SHARED } from "./_grow_module_wat.ts";
 import { WASM as WITH_MALLOC } from "./_module_with_malloc_wat.ts";
 

@@ -24,6 +24,35 @@ describe("AllocArray", () => {
     assert.deepEqual([...a], [...base]);
   });
 
+  it("AllocArray constructor takes an n-d array's real layout, whatever its getters say", () => {
+    // A subclass may override the public getters; wrapping reads the array's own fields, so it
+    // cannot make an AllocArray reach past its data.
+    class Boastful extends NDArray<Float64Array> {
+      override get shape(): readonly number[] {
+        return [1000];
+      }
+      override get strides(): readonly number[] {
+        return [1];
+      }
+    }
+    const data = Float64Array.from({ length: 6 }, (_, i) => i);
+    const a = new AllocArray(new Boastful(data, [2, 3]));
+    assert.equal(a.data, data);
+    assert.deepEqual(a.shape, [2, 3]);
+    assert.deepEqual(a.strides, [3, 1]);
+    assert.deepEqual(a.toNested(), [[0, 1, 2], [3, 4, 5]]);
+  });
+
+  it("AllocArray constructor validates whatever follows the layout: trusted construction cannot be forged", () => {
+    const Loose = AllocArray as unknown as new (...args: unknown[]) => AllocArray;
+    for (const t of [Symbol("allocarrays.trusted"), Symbol("allocarrays.wrap"), true, {}]) {
+      assert.throws(() => new Loose(new Float64Array(2), [10], [1], 0, t), {
+        name: "RangeError",
+        message: /outside data of length 2/,
+      });
+    }
+  });
+
   it("AllocArray constructor returns the same object for an AllocArray", () => {
     const a = new AllocArray(new Float32Array(4));
     assert.equal(new AllocArray(a), a);

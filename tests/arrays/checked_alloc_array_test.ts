@@ -87,6 +87,29 @@ describe("CheckedAllocArray", () => {
     );
   });
 
+  it("CheckedAllocArray constructor validates whatever follows the validity: trusted construction cannot be forged", () => {
+    const Loose = CheckedAllocArray as unknown as new (...args: unknown[]) => CheckedAllocArray;
+    for (const t of [Symbol("allocarrays.trusted"), Symbol("allocarrays.wrap"), true, {}]) {
+      assert.throws(() => new Loose(new Float64Array(2), [10], [1], 0, undefined, t), {
+        name: "RangeError",
+        message: /outside data of length 2/,
+      });
+      assert.throws(() => new Loose(new Float64Array(2), [2], [1], 0, {}, t), {
+        name: "TypeError",
+        message: /validity must be a MemoryValidity/,
+      });
+    }
+    // Wrapping takes an n-d array's own layout, not what a subclass's getters claim.
+    class Boastful extends NDArray<Float64Array> {
+      override get shape(): readonly number[] {
+        return [1000];
+      }
+    }
+    const c = new CheckedAllocArray(new Boastful(new Float64Array(4), [2, 2]));
+    assert.deepEqual(c.shape, [2, 2]);
+    assert.equal(c.data.length, 4);
+  });
+
   it("CheckedAllocArray under a BumperAllocator throws on every element access path after reset", () => {
     const cases: [string, (y: CheckedAllocArray<Float64Array>) => unknown][] = [
       ["data", (y) => y.data],
@@ -172,10 +195,26 @@ describe("CheckedAllocArray", () => {
       assert.throws(() => withAllocator(alloc, () => similar(input)), {
         name: "TypeError",
         message: new RegExp(
-          `Cannot allocate a CheckedAllocArray from an? ${name}: it cannot invalidate the array when it frees the memory; use a BumperAllocator`,
+          `Cannot allocate a CheckedAllocArray from an? ${name}: it cannot invalidate the array when it frees the memory \\(it has no trackChecked method\\); use a BumperAllocator`,
         ),
       });
     }
+  });
+
+  it("similar() of a CheckedAllocArray rejects a validity that is not a MemoryValidity, leaving no trusted mark behind", () => {
+    const input = new CheckedAllocArray(new Float64Array(2));
+    const inner = new TestBump(1024);
+    const liar = Object.assign(inner, {
+      trackChecked: () => ({ valid: true }) as unknown as MemoryValidity,
+    });
+    assert.throws(() => withAllocator(liar, () => similar(input)), {
+      name: "TypeError",
+      message:
+        /Cannot allocate a CheckedAllocArray from a TestBump: its trackChecked\(\) returned an Object, not a MemoryValidity/,
+    });
+    // Construction after the failure is validated as ever (no trusted mark left behind).
+    assert.throws(() => new NDArray(new Float64Array(1), [1000], [1], 0), RangeError);
+    assert.throws(() => new AllocArray(new Float64Array(1), [1000], [1], 0), RangeError);
   });
 
   it("CheckedAllocArray.recordAllocationSites includes the allocation site in the error", () => {

@@ -89,6 +89,55 @@ describe("NDArray", () => {
     assert.throws(() => new NDArray(data, [0], [1], 7), /offset 7 is outside/);
   });
 
+  it("NDArray constructor validates whatever follows the layout: trusted construction cannot be forged", () => {
+    const data = range(6);
+    const lookalikes = [
+      Symbol("allocarrays.trusted"),
+      Symbol.for("allocarrays.trusted"),
+      Symbol("allocarrays.wrap"),
+      true,
+      "trusted",
+      {},
+    ];
+    const Loose = NDArray as unknown as new (...args: unknown[]) => NDArray;
+    for (const t of lookalikes) {
+      assert.throws(() => new Loose(data, [2, 4], [4, 1], 0, t), {
+        name: "RangeError",
+        message: /outside data of length 6/,
+      });
+      assert.throws(() => new Loose(data, [7], [1], 0, t), RangeError);
+      assert.throws(() => new Loose(new NDArray(data), undefined, undefined, undefined, t), {
+        name: "TypeError",
+        message: /data must be a typed array, got a NDArray/,
+      });
+    }
+    // A subclass passing its own extra argument to super is validated too.
+    class Sneaky extends NDArray<Float64Array> {
+      constructor(d: Float64Array, shape: number[], token: unknown) {
+        super(d, shape, undefined, undefined, token as never);
+      }
+    }
+    assert.throws(() => new Sneaky(data, [100], Symbol("allocarrays.trusted")), RangeError);
+    assert.deepEqual(new Sneaky(data, [2, 3], Symbol()).strides, [3, 1]);
+  });
+
+  it("NDArray views of a subclass go through its makeView, which validates like any construction", () => {
+    class Tagged extends NDArray<Float64Array> {
+      protected override makeView(shape: number[], strides: number[], offset: number): Tagged {
+        return new Tagged(this.data, shape, strides, offset);
+      }
+    }
+    const t = new Tagged(range(6), [2, 3]);
+    assert.ok(t.transpose() instanceof Tagged);
+    assert.deepEqual(t.transpose().toNested(), [[0, 3], [1, 4], [2, 5]]);
+    class Lying extends NDArray<Float64Array> {
+      protected override makeView(shape: number[], strides: number[], offset: number): Lying {
+        return new Lying(this.data, shape.map((d) => d * 10), strides, offset);
+      }
+    }
+    assert.throws(() => new Lying(range(6), [2, 3]).transpose(), /outside data of length 6/);
+  });
+
   it("NDArray supports 0-d arrays and empty axes", () => {
     const s = new NDArray(new Float64Array([7]), []);
     assert.equal(s.size, 1);
