@@ -76,6 +76,17 @@ function decode(base64: string): Uint8Array {
 /** Whether this runtime runs WebAssembly with SIMD (128-bit vectors). */
 export const WASM_SIMD: boolean = W !== undefined && W.validate(decode(SIMD_PROBE));
 
+// Whether the kernels may run: WASM_SIMD, unless a test turned them off.
+let kernelsOn = WASM_SIMD;
+
+/**
+ * Test hook: turns the WebAssembly kernels off (as on a runtime without SIMD), so that every
+ * operation runs its JavaScript kernels, or back on where SIMD exists.
+ */
+export function setWasmKernelsForTesting(enabled: boolean): void {
+  kernelsOn = enabled && WASM_SIMD;
+}
+
 /**
  * One kernel module: its exports over a given memory, `E` (functions taking addresses).
  * Instances are made lazily, one per memory, and kept as long as the memory lives.
@@ -102,13 +113,15 @@ export class KernelModule<E extends object> {
    * WebAssembly memory's current, attached buffer, or the kernels cannot run here.
    */
   of(buffer: ArrayBufferLike): E | undefined {
-    if (buffer === this.#lastBuffer && buffer.byteLength !== 0) return this.#lastKernels;
-    return anyMemory ? this.#lookup(buffer) : undefined;
+    if (buffer === this.#lastBuffer && buffer.byteLength !== 0 && kernelsOn) {
+      return this.#lastKernels;
+    }
+    return anyMemory && kernelsOn ? this.#lookup(buffer) : undefined;
   }
 
   #lookup(buffer: ArrayBufferLike): E | undefined {
     const size = buffer.byteLength;
-    if (!WASM_SIMD || size === 0 || size > MAX_ADDRESS) return undefined;
+    if (size === 0 || size > MAX_ADDRESS) return undefined;
     const memory = memories.get(buffer);
     if (memory === undefined) return undefined;
     let kernels = this.#instances.get(memory);

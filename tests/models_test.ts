@@ -13,7 +13,7 @@ import {
   UncheckedBumperAllocator,
 } from "../arrays/mod.ts";
 import { AllocBuffer, DefaultAllocator, WasmAllocBuffer } from "../allocators/mod.ts";
-import { WASM_SIMD, wasmCalls } from "../_internal/wasm.ts";
+import { setWasmKernelsForTesting, WASM_SIMD, wasmCalls } from "../_internal/wasm.ts";
 import { Counting } from "../examples/_counting.ts";
 import { withAllocator } from "../scope/mod.ts";
 import {
@@ -192,6 +192,25 @@ describe("CNN inference with the Float32 model (Flux's element type)", () => {
     }
     assert.equal(counting.newBufferBytes, 0);
     assert.equal(buf.overflowCount, 0);
+  });
+
+  it("predict() of the Float32 model in WebAssembly memory without SIMD runs the JavaScript kernels there and matches its heap run", () => {
+    const buf = new WasmAllocBuffer(8 << 20);
+    setWasmKernelsForTesting(false); // as on a runtime without WebAssembly SIMD
+    try {
+      const before = wasmCalls();
+      const p = inferBatches(
+        new BumperAllocator(buf),
+        model32,
+        batches32.map((x) => AllocArray.from(x)),
+        makePredictions(1000, Float32Array),
+      );
+      assert.equal(wasmCalls(), before);
+      assert.equal(buf.overflowCount, 0);
+      assertAllClose(p.data, heap32.data, 1e-5);
+    } finally {
+      setWasmKernelsForTesting(true);
+    }
   });
 
   it("predict() of the Float32 model with CheckedAllocArray input in WebAssembly memory matches its heap run", () => {
