@@ -62,12 +62,12 @@ const CASES: Case[] = [
   {
     name: "conv2d 3×3, 32 → 16 channels, 13 × 13, batch of 32, relu",
     shapes: [[32, 32, 13, 13], [16, 32, 3, 3], [16]],
-    run: (x, w, b) => conv2d(x, w, b, { activation: "relu" }) as NDArray,
+    run: (x, w, b) => conv2d(x, w, { bias: b, activation: "relu" }) as NDArray,
   },
   {
     name: "maxPool2d 2×2, [32, 32, 26, 26]",
     shapes: [[32, 32, 26, 26]],
-    run: (x) => maxPool2d(x, 2) as NDArray,
+    run: (x) => maxPool2d(x, { window: 2 }) as NDArray,
   },
 ];
 
@@ -136,17 +136,20 @@ function copying(
 
 /** The CNN of examples/models.ts, each layer copying in and out of the memory. */
 function predictCopying(m: Cnn<Float32Array>, x: NDArray<Float32Array>): NDArray<Float32Array> {
-  const relu = { activation: "relu" } as const;
-  let h = copying((v) => conv2d(v, m.conv1.weight, m.conv1.bias, relu), x);
-  h = copying((v) => batchNorm(v, m.norm, relu), h);
-  h = copying((v) => maxPool2d(v, 2), h);
-  h = copying((v) => conv2d(v, m.conv2.weight, m.conv2.bias, relu), h);
-  h = copying((v) => maxPool2d(v, 2), h);
-  h = copying((v) => conv2d(v, m.conv3.weight, m.conv3.bias, relu), h);
-  h = copying((v) => dense(flatten(v, 1), m.dense1.weight, m.dense1.bias), h);
-  h = copying((v) => dense(v, m.dense2.weight, m.dense2.bias), h);
-  h = copying((v) => dense(v, m.dense2.weight, m.dense2.bias), h);
-  return copying((v) => softmax(v, -1), h);
+  const relu = "relu";
+  let h = copying((v) => conv2d(v, m.conv1.weight, { bias: m.conv1.bias, activation: relu }), x);
+  h = copying((v) => batchNorm(v, m.norm, { activation: relu }), h);
+  h = copying((v) => maxPool2d(v, { window: 2 }), h);
+  h = copying((v) => conv2d(v, m.conv2.weight, { bias: m.conv2.bias, activation: relu }), h);
+  h = copying((v) => maxPool2d(v, { window: 2 }), h);
+  h = copying((v) => conv2d(v, m.conv3.weight, { bias: m.conv3.bias, activation: relu }), h);
+  h = copying(
+    (v) => dense(flatten(v, { startAxis: 1 }), m.dense1.weight, { bias: m.dense1.bias }),
+    h,
+  );
+  h = copying((v) => dense(v, m.dense2.weight, { bias: m.dense2.bias }), h);
+  h = copying((v) => dense(v, m.dense2.weight, { bias: m.dense2.bias }), h);
+  return copying((v) => softmax(v, { axis: -1 }), h);
 }
 
 const cnnGroup = "CNN (Float32), 1000 images: zero-copy vs copying around each layer";

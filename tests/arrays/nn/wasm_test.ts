@@ -39,23 +39,21 @@ describe("layers in WebAssembly memory", () => {
         const x = values(type, N * C * H * W, N + C), w = values(type, OC * C * 9, OC);
         const bias = values(type, OC, 3);
         const options = { activation: activation as "relu", padding };
-        const heap = conv2d(
-          new NDArray(x, [N, C, H, W]),
-          new NDArray(w, [OC, C, 3, 3]),
+        const heap = conv2d(new NDArray(x, [N, C, H, W]), new NDArray(w, [OC, C, 3, 3]), {
+          ...options,
           bias,
-          options,
-        );
+        });
         inWasm(() => {
           const X = resident(x, [N, C, H, W]);
           const Wt = AllocArray.from(new NDArray(w, [OC, C, 3, 3])); // weights on the heap
-          const y = runsOnWasm(1, () => conv2d(X, Wt, bias, options));
+          const y = runsOnWasm(1, () => conv2d(X, Wt, { ...options, bias }));
           assert.ok(buf.holds(y.data));
           assert.deepEqual(y.shape, heap.shape);
           assertAllClose(y.data, heap.data, tolerance);
-          const noBias = runsOnWasm(1, () => conv2d(X, Wt, null, options));
+          const noBias = runsOnWasm(1, () => conv2d(X, Wt, options));
           assertAllClose(
             noBias.data,
-            conv2d(new NDArray(x, [N, C, H, W]), new NDArray(w, [OC, C, 3, 3]), null, options)
+            conv2d(new NDArray(x, [N, C, H, W]), new NDArray(w, [OC, C, 3, 3]), options)
               .data,
             tolerance,
           );
@@ -66,7 +64,7 @@ describe("layers in WebAssembly memory", () => {
     it(`conv2d() of ${type.name}s leaves to the JavaScript kernels what the SIMD kernel does not cover`, () => {
       const x = values(type, 2 * 3 * 8 * 8, 1), w3 = values(type, 3 * 3 * 9, 2);
       const heap = conv2d(new NDArray(x, [2, 3, 8, 8]), new NDArray(w3, [3, 3, 3, 3]));
-      const heapStride = conv2d(new NDArray(x, [2, 3, 8, 8]), new NDArray(w3, [3, 3, 3, 3]), null, {
+      const heapStride = conv2d(new NDArray(x, [2, 3, 8, 8]), new NDArray(w3, [3, 3, 3, 3]), {
         stride: 2,
       });
       inWasm(() => {
@@ -75,7 +73,7 @@ describe("layers in WebAssembly memory", () => {
           // 3 output channels (the kernel needs 4), and a vertical stride of 2.
           assert.deepEqual(conv2d(X, new NDArray(w3, [3, 3, 3, 3])).data, heap.data);
           assert.deepEqual(
-            conv2d(X, new NDArray(w3, [3, 3, 3, 3]), null, { stride: 2 }).data,
+            conv2d(X, new NDArray(w3, [3, 3, 3, 3]), { stride: 2 }).data,
             heapStride.data,
           );
         });
@@ -86,9 +84,9 @@ describe("layers in WebAssembly memory", () => {
       for (const [N, C, H, W] of [[2, 32, 26, 26], [2, 16, 11, 11], [1, 1, 2, 2], [1, 2, 5, 19]]) {
         const x = values(type, N * C * H * W, H * W);
         x[5] = NaN;
-        const heap = maxPool2d(new NDArray(x, [N, C, H, W]), 2);
+        const heap = maxPool2d(new NDArray(x, [N, C, H, W]), { window: 2 });
         inWasm(() => {
-          const y = runsOnWasm(1, () => maxPool2d(resident(x, [N, C, H, W]), 2));
+          const y = runsOnWasm(1, () => maxPool2d(resident(x, [N, C, H, W]), { window: 2 }));
           assert.ok(buf.holds(y.data));
           // Element by element: a NaN's bits may differ (WebAssembly makes them canonical).
           assert.deepEqual([...y.data], [...heap.data]);
@@ -112,7 +110,7 @@ describe("layers in WebAssembly memory", () => {
           const y = runsOnWasm(1, () => batchNorm(X, params, { activation }));
           assert.ok(buf.holds(y.data));
           assertAllClose(y.data, heap.data, tolerance);
-          runsOnWasm(1, () => batchNorm(X, params, { activation }, X)); // in place
+          runsOnWasm(1, () => batchNorm(X, params, { activation, out: X })); // in place
           assertAllClose(X.data, heap.data, tolerance);
         });
       }
