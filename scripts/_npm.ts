@@ -83,6 +83,11 @@ export function readDenoConfig(): DenoConfig {
   };
 }
 
+/** The package of an import name: `publint/utils` → `publint`, `@scope/name/x` → `@scope/name`. */
+function packageOf(name: string): string {
+  return name.split("/").slice(0, name.startsWith("@") ? 2 : 1).join("/");
+}
+
 /**
  * The `npm:` specifier deno.json's import `name` stands for: the import itself
  * (`"npm:name@1.2.3"`), or the one the file it maps to re-exports (`scripts/deps/*.ts`; see
@@ -96,7 +101,7 @@ export function npmSpecifier(config: DenoConfig, name: string): string | undefin
   const text = Deno.readTextFileSync(path.join(ROOT, target));
   // The package itself, not its types (`npm:@types/name@…` in a @ts-types comment).
   const specs = [...text.matchAll(/["'](npm:[^"']+)["']/g)].map((m) => m[1]);
-  const base = name.replace(/^((?:@[^/]+\/)?[^/]+)\/.*$/, "$1");
+  const base = packageOf(name);
   return specs.find((s) => s.startsWith(`npm:${base}@`)) ?? specs[0];
 }
 
@@ -122,7 +127,7 @@ export function npmPin(config: DenoConfig, name: string): string {
 export function testDependencies(config: DenoConfig): Record<string, string> {
   const deps: Record<string, string> = {};
   for (const name of Object.keys(config.imports).sort()) {
-    if (TOOL_IMPORTS.has(name.replace(/^((?:@[^/]+\/)?[^/]+)\/.*$/, "$1"))) continue;
+    if (TOOL_IMPORTS.has(packageOf(name))) continue;
     if (npmSpecifier(config, name) === undefined) continue;
     deps[name] = npmPin(config, name);
   }
