@@ -156,3 +156,15 @@ export function readPages(root: URL): Page[] {
   }
   return pages;
 }
+
+/** Whether a path of the repository at `root` exists (for {@linkcode docProblems}). */
+export function existsIn(root: URL): (path: string) => boolean {
+  return (path) => {
+    try {
+      Deno.statSync(new URL(path, root));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}

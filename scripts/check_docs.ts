@@ -3,18 +3,11 @@
 //
 //   deno run -A scripts/check_docs.ts      (part of `deno task check`)
 
-import { docProblems, readPages } from "./_docs.ts";
+import { docProblems, existsIn, readPages } from "./_docs.ts";
 
 if (import.meta.main) {
   const root = new URL("../", import.meta.url);
-  const exists = (path: string) => {
-    try {
-      Deno.statSync(new URL(path, root));
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const exists = existsIn(root);
   const pages = readPages(root);
   const problems = docProblems(pages, exists);
   if (problems.length > 0) {

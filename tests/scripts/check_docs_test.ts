@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { docProblems, type Page, readPages, slug } from "../../scripts/_docs.ts";
+import { docProblems, existsIn, type Page, readPages, slug } from "../../scripts/_docs.ts";
 
 const DENO_ONLY = typeof Deno === "undefined" && "reads the repository's pages and runs deno";
 
@@ -84,14 +84,7 @@ describe("check_docs", () => {
 
   it("the repository's README.md and docs/*.md pass", { skip: DENO_ONLY }, () => {
     const root = new URL("../../", import.meta.url);
-    const exists = (p: string) => {
-      try {
-        Deno.statSync(new URL(p, root));
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    const exists = existsIn(root);
     const pages = readPages(root);
     assert.ok(pages.length >= 7, pages.map((p) => p.path).join(", "));
     assert.deepEqual(docProblems(pages, exists), []);
