@@ -251,9 +251,9 @@ The same code on heap arrays, on AllocArrays and on CheckedAllocArrays under a B
 time, ArrayBuffer bytes and garbage collections per run, with the spread over rounds.
 
   --n N            values in basicReduction (default 100000)
-  --iterations K   measured basicReduction calls per subprocess (default 40)
+  --iterations K   measured basicReduction calls per subprocess (default 30)
   --images M       CNN images per pass (default 256, in batches of 32)
-  --passes P       measured CNN passes per subprocess (default 2)
+  --passes P       measured CNN passes per subprocess (default 1: 8 batches)
   --rounds R       rounds of one subprocess per variant (default 3)
   --quick          one round of few runs (checks the machinery; not for citing)
   --json           machine-readable output (for scripts/bench_report.ts)
@@ -328,9 +328,9 @@ async function main(args: string[]): Promise<void> {
   const quick = args.includes("--quick");
   const plan: Plan = {
     n: option(args, "--n", 100_000),
-    iterations: option(args, "--iterations", quick ? 5 : 40),
+    iterations: option(args, "--iterations", quick ? 5 : 30),
     images: option(args, "--images", quick ? 64 : 256),
-    passes: option(args, "--passes", quick ? 1 : 2),
+    passes: option(args, "--passes", 1),
     rounds: option(args, "--rounds", quick ? 1 : 3),
   };
   const json = args.includes("--json");
