@@ -365,12 +365,13 @@ export class Region implements Disposable {
   #open = true;
 
   /**
-   * Opens a region: prefer {@linkcode region}, which also validates `allocator`.
+   * Opens a region: the same as {@linkcode region}`(allocator)`.
    *
-   * @param allocator The allocator (already validated).
+   * @param allocator The allocator.
+   * @throws {TypeError} When `allocator` is not an allocator.
    */
   constructor(allocator: Allocator) {
-    this.allocator = allocator;
+    this.allocator = checkAllocator(allocator, "open region");
     this.#seq = nextRegionSeq();
     this.#checkpoint = allocator.checkpointSave();
     recordOpen(allocator, this.#seq);

@@ -42,6 +42,7 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
+import { newMemory } from "../_internal/memory.ts";
 import { Adoption } from "./_adoption.ts";
 import { rememberArena, ThreadArena, threadArena } from "./_thread_arenas.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
@@ -196,6 +197,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * `ArrayBuffer` cannot be shared: use an {@linkcode AllocBuffer}), or the runtime has no
    * `SharedArrayBuffer` (a browser page that is not cross-origin isolated).
    * @throws {RangeError} When the size is negative, fractional, unsafe or above 2^32 − 1.
+   * @throws {OutOfMemoryError} When the runtime refuses a `SharedArrayBuffer` of that size.
    */
   constructor(memory?: number | SharedArrayBuffer);
   /**
@@ -219,7 +221,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
           `Cannot ${action}: size must be at most 2^32 - 1 bytes, got ${memory}`,
         );
       }
-      this.#memory = new SharedArrayBuffer(memory);
+      this.#memory = newMemory(memory, "SharedArrayBuffer", true);
     } else if (memory instanceof SharedArrayBuffer) {
       if (memory.byteLength > MAX_CAPACITY) {
         throw new RangeError(
@@ -277,12 +279,25 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * A handle of the arena that `descriptor` describes, for this thread: it allocates from the
    * same memory through the same shared offset. The handle is not the owner: it cannot reset.
    *
+   * What is checked, and what is trusted. The control block must be a published arena's
+   * whose words are consistent: a checksum of the words fixed at creation (identity, base,
+   * capacity, kind), an offset inside the arena, flags that exist, and the descriptor's `id`
+   * must be the control block's. When this thread already holds a handle of the arena, the
+   * control block must be that same shared memory: a copy (`SharedArrayBuffer.prototype.slice`,
+   * or its bytes copied into a new `SharedArrayBuffer`) is refused. Trusted: the first
+   * descriptor of an arena a thread adopts. A faithful copy of the control block adopted there
+   * first cannot be told from the original, and would give a handle with an offset of its own,
+   * overlapping the arena's allocations. Pass descriptors as `descriptor()` made them
+   * (`postMessage` and `structuredClone` share the `SharedArrayBuffer`s, never copy them).
+   *
    * @param descriptor What {@linkcode SharedAllocBuffer.descriptor} returned (in any thread),
    * received through `postMessage`.
    * @returns A new handle (each call makes another; one per thread is the usual).
    * @throws {TypeError} When `descriptor` is not a `SharedAllocBuffer` descriptor: not an
-   * object, wrong `kind`, `memory` or `control` not a `SharedArrayBuffer`, or a control block
-   * that is not a `SharedAllocBuffer`'s or does not fit the memory.
+   * object, wrong `kind`, `memory` or `control` not a `SharedArrayBuffer`, a control block
+   * that is not a published `SharedAllocBuffer`'s, does not fit the memory, fails the checks
+   * above or is a copy of the one this thread holds, or an `id` that is not the control
+   * block's.
    *
    * @example A second handle
    * ```ts
