@@ -74,9 +74,10 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * checked, not views nested deeper in it. Regions nest.
  *
  * Concurrency. Without `buf`, an `async function` gets a buffer of its own for its whole run
- * (borrowed from a small pool of reset `SlabBuffer`s and returned when it settles), so
- * concurrent async tasks using default buffers never share memory, like Julia's task-local
- * default buffers. This needs propagated async context (Deno, Node); in browsers, and inside
+ * (an `AutoscalingAllocBuffer` that starts at 4 KiB and grows to what the task allocates,
+ * borrowed from a small pool and returned, reset, when it settles), so concurrent async tasks
+ * using default buffers never share memory, like Julia's task-local default buffers, and each
+ * costs about the memory it uses. This needs propagated async context (Deno, Node); in browsers, and inside
  * {@linkcode withBuffer} (an explicitly chosen buffer), async regions share the buffer instead.
  * A plain function that returns a promise also shares it. Shared async regions are checked: a
  * region that ends while a region opened after it on the same allocator is still open (two
