@@ -671,8 +671,6 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
   #releaseLocked(how = 1): void {
     Atomics.store(this.#w, RELEASED, how);
     this.#resetLocked();
-    if (this.#exclusive) this.#offset = this.#limit;
-    else Atomics.store(this.#w, OFFSET, this.#limit);
   }
 
   // After a release: the bytes go back to `parent` when they are still its newest, and the
@@ -933,14 +931,17 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     }
   }
 
+  // Frees everything: the offset goes back to the start, except in a released sub-arena, whose
+  // bytes may belong to its parent again: it stays full.
   #resetLocked(): void {
     const w = this.#w;
     this.#notePeak(this.#loadOffset());
-    if (this.#exclusive) this.#offset = this.#base;
-    else Atomics.store(w, OFFSET, this.#base);
+    const to = Atomics.load(w, RELEASED) === 0 ? this.#base : this.#limit;
+    if (this.#exclusive) this.#offset = to;
+    else Atomics.store(w, OFFSET, to);
     nextGeneration(w);
     this.#checkpoints.clear();
-    this.#runStart = this.#lastEnd = this.#base;
+    this.#runStart = this.#lastEnd = to;
   }
 
   #checkOwner(action: string): void {

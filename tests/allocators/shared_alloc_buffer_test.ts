@@ -722,3 +722,18 @@ describe("SharedAllocBuffer.fromDescriptor(): forged and copied descriptors", ()
     assert.equal(SharedAllocBuffer.fromDescriptor(db).used, 0);
   });
 });
+
+describe("SharedAllocBuffer: a released sub-arena stays released", () => {
+  it("SharedAllocBuffer.resetBuffer() and forceReset() of a released sub-arena hand out nothing from bytes its parent got back", () => {
+    const owner = new SharedAllocBuffer(4096);
+    const sub = owner.subArena(1024);
+    sub.release();
+    const parentBytes = owner.allocView(Uint8Array, 512).fill(3); // the same bytes, now the parent's
+    for (const reset of [() => sub.resetBuffer(), () => sub.forceReset()]) {
+      reset();
+      assert.equal(sub.used, 1024, "still full");
+      assert.throws(() => sub.allocPtr(8, 8), /released/);
+    }
+    assert.deepEqual([...parentBytes], Array(512).fill(3));
+  });
+});
