@@ -1,0 +1,168 @@
+// The conformance suite itself: it passes a correct allocator (registered below as node:test
+// tests, as users register theirs) and each of its cases fails an allocator that breaks the rule
+// the case checks.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { type Allocator, OutOfMemoryError, type Ptr } from "../../allocators/mod.ts";
+import { conformanceCases, conformanceSuite } from "../../testing/mod.ts";
+
+type Flaw =
+  | "ignores alignment"
+  | "overlaps"
+  | "ends past the buffer"
+  | "restore does nothing"
+  | "reset does nothing"
+  | "moves on failure"
+  | "new block per allocation"
+  | "allocView elsewhere"
+  | "allocatedSince always false";
+
+/** A bump allocator over one ArrayBuffer, correct unless given a flaw. */
+class Bump implements Allocator<number> {
+  readonly buf: ArrayBuffer;
+  offset = 0;
+  readonly flaw: Flaw | undefined;
+  allocView?: Allocator<number>["allocView"];
+  constructor(n: number, flaw?: Flaw) {
+    this.buf = new ArrayBuffer(n);
+    this.flaw = flaw;
+    if (flaw === "allocView elsewhere") {
+      // Correct sizes, but 8 bytes further on than allocPtr would place them.
+      this.allocView = (type, length) => {
+        this.offset += 8;
+        const p = this.allocPtr(length * type.BYTES_PER_ELEMENT, type.BYTES_PER_ELEMENT);
+        return new type(p.buffer as ArrayBuffer, p.byteOffset, length);
+      };
+    }
+  }
+  allocPtr(n: number, alignment: number): Ptr {
+    if (this.flaw === "new block per allocation") {
+      return { buffer: new ArrayBuffer(n), byteOffset: 0 };
+    }
+    let start = this.flaw === "ignores alignment"
+      ? this.offset
+      : Math.ceil(this.offset / alignment) * alignment;
+    if (this.flaw === "overlaps") start = Math.ceil(start / 2 / alignment) * alignment;
+    if (start + n > this.buf.byteLength) {
+      if (this.flaw === "moves on failure") this.offset = start;
+      else if (this.flaw !== "ends past the buffer") {
+        throw new OutOfMemoryError(n, Math.max(0, this.buf.byteLength - start));
+      }
+    }
+    this.offset = start + n;
+    return { buffer: this.buf, byteOffset: start };
+  }
+  checkpointSave(): number {
+    return this.offset;
+  }
+  checkpointRestore(offset: number): void {
+    if (this.flaw !== "restore does nothing") this.offset = offset;
+  }
+  resetBuffer(): void {
+    if (this.flaw !== "reset does nothing") this.offset = 0;
+  }
+  allocatedSince(cp: number, view: ArrayBufferView): boolean {
+    if (this.flaw === "allocatedSince always false") return false;
+    return view.buffer === this.buf && view.byteOffset >= cp;
+  }
+}
+
+/** The names of the cases that throw for allocators made by `make`. */
+function failing(make: () => Allocator, contiguous = true): string[] {
+  const out: string[] = [];
+  for (const c of conformanceCases(make, { contiguous })) {
+    try {
+      c.run();
+    } catch (e) {
+      assert.ok(e instanceof Error, `case "${c.name}" threw a non-error`);
+      out.push(c.name);
+    }
+  }
+  return out;
+}
+
+// The suite as users run it.
+conformanceSuite("Bump", () => new Bump(8192));
+
+describe("conformanceCases()", () => {
+  it("conformanceCases() passes a correct allocator, case by case", () => {
+    assert.deepEqual(failing(() => new Bump(8192)), []);
+  });
+
+  it("conformanceCases() fails an allocator for each rule it breaks", () => {
+    const expected: [Flaw, RegExp][] = [
+      ["ignores alignment", /^allocPtr\(\) returns aligned pointers/],
+      ["overlaps", /^allocPtr\(\) hands out live allocations that never overlap/],
+      ["ends past the buffer", /^allocPtr\(\) that fails changes nothing/],
+      ["restore does nothing", /^checkpointRestore\(\) returns the exact state/],
+      ["reset does nothing", /^resetBuffer\(\) frees everything/],
+      ["moves on failure", /^allocPtr\(\) that fails changes nothing/],
+      ["allocView elsewhere", /^alloc\(\) places views where allocPtr\(\) would/],
+      ["allocatedSince always false", /^noEscape\(\) reports an escaping view/],
+    ];
+    for (const [flaw, rule] of expected) {
+      const names = failing(() => new Bump(8192, flaw));
+      assert.ok(
+        names.some((n) => rule.test(n)),
+        `an allocator that ${flaw} passed "${rule.source}"; failing cases: ${names.join("; ")}`,
+      );
+    }
+  });
+
+  it("conformanceCases() checks that regions are contiguous unless told they need not be", () => {
+    const make = () => new Bump(8192, "new block per allocation");
+    assert.ok(
+      failing(make, true).includes(
+        "nested regions are contiguous and sibling regions reuse memory",
+      ),
+    );
+    assert.ok(
+      !failing(make, false).includes(
+        "nested regions are contiguous and sibling regions reuse memory",
+      ),
+    );
+  });
+
+  it("conformanceCases() fails a make() that returns something other than an allocator", () => {
+    const [first] = conformanceCases(() => ({ allocPtr() {} }) as unknown as Allocator);
+    assert.throws(() => first.run(), /make\(\) must return an allocator .* got an Object/);
+  });
+
+  it("conformanceCases() and conformanceSuite() refuse bad arguments with the value named", () => {
+    assert.throws(
+      () => conformanceCases(42 as unknown as () => Allocator),
+      { name: "TypeError", message: /make must be a function .* got 42/ },
+    );
+    assert.throws(
+      () => conformanceCases(() => new Bump(64), null as unknown as object),
+      { name: "TypeError", message: /options must be an object, got null/ },
+    );
+    for (const capacity of [100, 1024.5, NaN]) {
+      assert.throws(
+        () => conformanceCases(() => new Bump(64), { capacity }),
+        { name: "RangeError", message: /capacity must be an integer of at least 1024 bytes, got/ },
+      );
+    }
+    assert.throws(
+      () => conformanceSuite(7 as unknown as string, () => new Bump(64)),
+      { name: "TypeError", message: /name must be a string, got 7/ },
+    );
+  });
+
+  it("conformanceCases() keeps within the capacity it is given", () => {
+    // An allocator of exactly 2048 bytes passes with capacity 2048 and fails with more.
+    assert.deepEqual(
+      conformanceCases(() => new Bump(2048), { capacity: 2048 }).filter((c) => {
+        try {
+          c.run();
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+      [],
+    );
+    assert.notDeepEqual(failing(() => new Bump(2048)), []);
+  });
+});
