@@ -137,6 +137,7 @@ describe("defaultBuffer", () => {
 
   it("noEscape(async fn): a task buffer grows to what its task allocates", async () => {
     const sizes = await noEscape(async () => {
+      assert.ok(defaultBuffer() instanceof AutoscalingAllocBuffer);
       const before = (defaultBuffer() as AutoscalingAllocBuffer).capacity;
       const big = alloc(Float64Array, 200_000).fill(1); // 1.6 MB
       await tick();
