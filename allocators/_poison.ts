@@ -57,15 +57,20 @@ export function isDetached(memory: ArrayBuffer): boolean {
  */
 export function takeOver(memory: ArrayBuffer, action: string): ArrayBuffer {
   if (DETACH_METHOD === "replace" || memory.byteLength === 0) return memory;
+  let fresh: ArrayBuffer | undefined;
+  let cause: unknown;
   try {
-    return detach(memory);
-  } catch (cause) {
-    const err = new TypeError(
-      `Cannot ${action}: poison mode detaches the memory on reset, and this ArrayBuffer cannot be detached (a WebAssembly.Memory's buffer, for example: pass an ArrayBuffer of your own or a size, or drop the poison option)`,
-    );
-    (err as { cause?: unknown }).cause = cause;
-    throw err;
+    fresh = detach(memory);
+  } catch (error) {
+    cause = error;
   }
+  // (Node 20's structuredClone copies a buffer it cannot detach instead of failing.)
+  if (fresh !== undefined && isDetached(memory)) return fresh;
+  const err = new TypeError(
+    `Cannot ${action}: poison mode detaches the memory on reset, and this ArrayBuffer cannot be detached (a WebAssembly.Memory's buffer, for example: pass an ArrayBuffer of your own or a size, or drop the poison option)`,
+  );
+  if (cause !== undefined) (err as { cause?: unknown }).cause = cause;
+  throw err;
 }
 
 /** Detaches each buffer of `list` from `from` on, replacing it in place. */
