@@ -261,16 +261,19 @@ export function hold(w: Uint32Array, what: string): number {
   for (;;) {
     const v = Atomics.load(w, ACTIVE);
     if (v & LOCK) continue; // the owner is resetting: a few stores
-    const epoch = Atomics.load(w, FORCE_RESETS);
-    if (epochBits(epoch) !== (v & EPOCH_MASK)) continue; // a force-reset in between
     if ((v & COUNT_MASK) === COUNT_MASK) {
       throw new RangeError(
         `Cannot ${what}: ${COUNT_MASK} regions are open on the SharedAllocBuffer already`,
       );
     }
     // Fails if anything changed since `v` was read, a force-reset included (it changes the
-    // epoch bits; only 32 768 of them between the two reads could restore the same word).
-    if (Atomics.compareExchange(w, ACTIVE, v, v + 1) === v) return epoch;
+    // epoch bits; only 32 768 of them between the two instructions could restore the word).
+    if (Atomics.compareExchange(w, ACTIVE, v, v + 1) !== v) continue;
+    // The count `v` was made in. A force-reset writes it before unlocking the word the
+    // compare-and-swap read, so a plain read sees it (an atomic load costs ~7 ns more); one
+    // that came after already forgot this region: report a count no arena has.
+    const epoch = w[FORCE_RESETS];
+    return epochBits(epoch) === (v & EPOCH_MASK) ? epoch : -1;
   }
 }
 
@@ -282,7 +285,8 @@ export function unhold(w: Uint32Array, epoch: number): void {
   for (;;) {
     const v = Atomics.load(w, ACTIVE);
     if (v & LOCK) continue;
-    if (Atomics.load(w, FORCE_RESETS) !== epoch || (v & EPOCH_MASK) !== epochBits(epoch)) return;
+    // (A plain read, ordered after the atomic load as in `hold`.)
+    if (w[FORCE_RESETS] !== epoch || (v & EPOCH_MASK) !== epochBits(epoch)) return;
     if ((v & COUNT_MASK) === 0) return;
     if (Atomics.compareExchange(w, ACTIVE, v, v - 1) === v) return;
   }
