@@ -111,8 +111,9 @@ export interface SharedAllocBufferDescriptor {
  *   shared memory, which it owns, so its restores always free exactly and it may reset it. An
  *   open sub-arena counts as a region of its parent until released.
  * - A Worker terminated inside a region never leaves it: {@linkcode SharedAllocBuffer.forceReset}
- *   resets anyway, making the regions still open everywhere stale. Only do that once the
- *   threads that held them are gone: a sub-arena they held would overlap new allocations.
+ *   resets anyway, making the regions still open everywhere stale, and ends the sub-arenas the
+ *   calling thread carved from the arena. Only do that once the other threads that held regions
+ *   are gone: a sub-arena another thread still used would overlap new allocations.
  *
  * | operation | cost |
  * |---|---|

@@ -402,7 +402,7 @@ function signature(serial: number, i: number): number {
 }
 
 /** Counts steps across programs (for the figures). */
-export const stats = { steps: 0, programs: 0 };
+export const stats = { steps: 0, programs: 0, forceResets: 0 };
 
 /** One program's allocator(s) and the model of them. */
 export class World {
@@ -754,6 +754,7 @@ export class World {
       // Ends the sub-arena (this thread carved it): it hands out nothing more. Once ended, it
       // is no longer the parent's, and later force-resets of the parent leave it alone.
       this.target.parent(this.handles).forceReset();
+      stats.forceResets++;
       assert.ok((this.handles[0] as SharedAllocBuffer).released);
       if (this.ended) return;
       this.ended = true;
@@ -767,6 +768,7 @@ export class World {
       return;
     }
     buf.forceReset();
+    stats.forceResets++;
     this.#allFreed();
   }
 
@@ -1163,6 +1165,8 @@ export interface FuzzFigures {
   target: string;
   programs: number;
   steps: number;
+  /** Force-resets that succeeded (of the arena, or of a sub-arena's parent). */
+  forceResets: number;
   ms: number;
 }
 
@@ -1175,6 +1179,7 @@ export async function fuzz(
   options: { numRuns: number; seed?: number; maxCommands?: number; depth?: number },
 ): Promise<FuzzFigures> {
   const steps0 = stats.steps;
+  const forceResets0 = stats.forceResets;
   let programsRun = 0;
   const t0 = performance.now();
   await fc.assert(
@@ -1193,6 +1198,7 @@ export async function fuzz(
     target: target.name,
     programs: programsRun,
     steps: stats.steps - steps0,
+    forceResets: stats.forceResets - forceResets0,
     ms: performance.now() - t0,
   };
 }
