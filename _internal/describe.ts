@@ -14,9 +14,14 @@ export function describeValue(value: unknown): string {
   return name ? `${/^([AEIO]|Un(?!i))/.test(name) ? "an" : "a"} ${name}` : "an object";
 }
 
-/** `[2, 3]` → `"[2, 3]"`. */
-export function fmtShape(shape: readonly number[]): string {
+/** `[2, 3]` → `"[2, 3]"`: how shapes, strides, indices and axis lists read in messages. */
+export function fmtShape(shape: readonly unknown[]): string {
   return `[${shape.join(", ")}]`;
+}
+
+/** The head of an array's description: `NDArray<Float64Array 2×3>`, `…<Int32Array scalar>`. */
+export function describeHead(kind: string, dtype: string, shape: readonly number[]): string {
+  return `${kind}<${dtype} ${shape.length === 0 ? "scalar" : shape.join("×")}>`;
 }
 
 /** Whether `data` holds bigints. */

@@ -57,7 +57,7 @@ export function defaultBuffer(): Allocator {
  * @throws {AsyncScopeError} When `fn` is async or returns a promise and the runtime has no
  * `AsyncLocalStorage` (browsers).
  *
- * @example The seed's `with_buffer` example
+ * @example Bumper.jl's `with_buffer` example
  * ```ts
  * import { alloc, AllocBuffer, noEscape, withBuffer } from "@x/allocarrays";
  * import assert from "node:assert/strict";

@@ -104,7 +104,7 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * @throws {AsyncScopeError} When `fn` is an async function and the runtime has no
  * `AsyncLocalStorage` (browsers): pass a buffer.
  *
- * @example The seed's `f(x)` with an explicit buffer
+ * @example Bumper.jl's `f(x)` with an explicit buffer
  * ```ts
  * import { alloc, AllocBuffer, noEscape } from "@x/allocarrays";
  * import assert from "node:assert/strict";

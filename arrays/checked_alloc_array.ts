@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describeValue } from "../_internal/describe.ts";
+import { describeHead, describeValue } from "../_internal/describe.ts";
 import type { Allocator } from "../allocators/allocator.ts";
 import { MemoryValidity } from "../allocators/memory_validity.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
@@ -104,8 +104,9 @@ export interface CheckedArrayAllocator<C = unknown> extends Allocator<C> {
  *
  * The check is one field load and a branch: all arrays of one allocator generation share one
  * {@linkcode MemoryValidity}, so neither access nor reset takes a lock (Julia's version locks on
- * every access and costs ~46× an `AllocArray`; here the target is ≤ 3×). JavaScript runs one
- * task at a time, so a reset can never land in the middle of an access.
+ * every access and costs ~46× an `AllocArray`; `benches/scope_bench.ts` measures this one
+ * against `AllocArray`). JavaScript runs one task at a time, so a reset can never land in the
+ * middle of an access.
  *
  * A `CheckedAllocArray` wraps heap memory (a typed array or plain n-d array, always valid), or
  * is allocated by `similar` under an allocator that says how it invalidates it
@@ -389,8 +390,6 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
    */
   override describe(): string {
     if (this.#validity.valid) return super.describe();
-    return `CheckedAllocArray<${this.dtype.name} ${
-      this.ndim === 0 ? "scalar" : this.shape.join("×")
-    }> (memory deallocated)`;
+    return `${describeHead("CheckedAllocArray", this.dtype.name, this.shape)} (memory deallocated)`;
   }
 }

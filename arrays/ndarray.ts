@@ -5,9 +5,10 @@
  * @module
  */
 
-import { describeValue, fmtShape } from "../_internal/describe.ts";
+import { describeHead, describeValue, fmtShape, isBigIntData } from "../_internal/describe.ts";
 import { isRowMajor, reshapeStrides, rowMajorStrides, sizeOf } from "../_internal/layout.ts";
-import { forEachRow } from "../_internal/loops.ts";
+import { resolveShape } from "../_internal/validate.ts";
+import { walk } from "../_internal/loops.ts";
 import { newHeapArray } from "../_internal/memory.ts";
 import {
   assertElementType,
@@ -45,10 +46,6 @@ export type SliceSpec =
   | null
   | undefined;
 
-function isBigIntArray(data: unknown): boolean {
-  return data instanceof BigInt64Array || data instanceof BigUint64Array;
-}
-
 /** Throws a TypeError unless `value` fits `data`: a bigint for BigInt arrays, else a number. */
 function checkElement(
   data: TypedArray,
@@ -56,7 +53,7 @@ function checkElement(
   action: () => string,
   subject: string,
 ): void {
-  const big = isBigIntArray(data);
+  const big = isBigIntData(data);
   if (big ? typeof value !== "bigint" : typeof value !== "number") {
     throw new TypeError(
       `Cannot ${action()}: ${subject} must be a ${big ? "bigint" : "number"}, got ${
@@ -90,9 +87,7 @@ function checkShape(shape: unknown, action: string): number[] {
   }
   if (!Number.isSafeInteger(n)) {
     throw new RangeError(
-      `Cannot ${action}: shape [${
-        shape.join(", ")
-      }] has more than Number.MAX_SAFE_INTEGER elements`,
+      `Cannot ${action}: shape ${fmtShape(shape)} has more than Number.MAX_SAFE_INTEGER elements`,
     );
   }
   return shape.slice();
@@ -491,7 +486,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       }
       if (k === idx.length) return o;
     }
-    const action = `${verb} element [${idx.map(describeValue).join(", ")}]`;
+    const action = `${verb} element ${fmtShape(idx.map(describeValue))}`;
     if (idx.length !== shape.length) {
       throw new RangeError(
         `Cannot ${action}: expected ${shape.length} indices for shape ${
@@ -571,7 +566,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const idx = args.slice(0, n);
     const data = this.data;
     const o = this.#index(idx, "write");
-    checkElement(data, value, () => `write element [${idx.join(", ")}]`, "value");
+    checkElement(data, value, () => `write element ${fmtShape(idx)}`, "value");
     (data as Float64Array)[o] = value as number;
   }
 
@@ -606,9 +601,15 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       data.fill(v, this.#offset, this.#offset + this.#size);
       return this;
     }
-    forEachRow(shape, this.#strides, this.#offset, (start, n, st) => {
-      for (let j = 0, o = start; j < n; j++, o += st) data[o] = v;
-    });
+    walk(
+      (n, d, o, st) => {
+        for (let j = 0; j < n; j++, o += st) d[o] = v;
+      },
+      shape,
+      data,
+      this.#offset,
+      this.#strides,
+    );
     return this;
   }
 
@@ -717,36 +718,8 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   reshape(...dims: number[] | [readonly number[]]): this {
     const action = "reshape an n-d array";
-    const raw = (dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : dims) as unknown[];
-    let infer = -1;
-    let known = 1;
-    const shape = new Array<number>(raw.length);
-    for (let i = 0; i < raw.length; i++) {
-      const d = checkInteger(raw[i], `dimension ${i}`, action);
-      if (d === -1 && infer === -1) {
-        infer = i;
-        continue;
-      }
-      if (d < 0) throw new RangeError(`Cannot ${action}: dimension ${i} must be >= 0, got ${d}`);
-      shape[i] = d;
-      known *= d;
-    }
-    if (infer >= 0) {
-      if (known === 0 || this.#size % known !== 0) {
-        throw new RangeError(
-          `Cannot ${action}: cannot infer dimension ${infer} of [${
-            raw.join(", ")
-          }] for ${this.#size} elements`,
-        );
-      }
-      shape[infer] = this.#size / known;
-    } else if (known !== this.#size) {
-      throw new RangeError(
-        `Cannot ${action}: shape [${raw.join(", ")}] has ${known} elements, the array ${
-          fmtShape(this.#shape)
-        } has ${this.#size}`,
-      );
-    }
+    const raw = dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : dims;
+    const shape = resolveShape(raw, this.#shape, this.#size, action);
     const strides = reshapeStrides(this.#shape, this.#strides, shape);
     if (strides === null) {
       throw new RangeError(
@@ -803,9 +776,9 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const action = "permute an n-d array";
     if (axes.length !== nd) {
       throw new RangeError(
-        `Cannot ${action}: expected ${nd} axes for shape ${fmtShape(this.#shape)}, got [${
-          axes.join(", ")
-        }]`,
+        `Cannot ${action}: expected ${nd} axes for shape ${fmtShape(this.#shape)}, got ${
+          fmtShape(axes)
+        }`,
       );
     }
     const seen = new Array<boolean>(nd).fill(false);
@@ -814,7 +787,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       const a = checkInteger(axes[k], `axis ${k}`, action);
       if (a < 0 || a >= nd || seen[a]) {
         throw new RangeError(
-          `Cannot ${action}: [${axes.join(", ")}] is not a permutation of 0..${nd - 1}`,
+          `Cannot ${action}: ${fmtShape(axes)} is not a permutation of 0..${nd - 1}`,
         );
       }
       seen[a] = true;
@@ -1004,9 +977,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * ```
    */
   describe(): string {
-    const head = `${this[Symbol.toStringTag]}<${this.#data.constructor.name} ${
-      this.#shape.length === 0 ? "scalar" : this.#shape.join("×")
-    }>`;
+    const head = describeHead(this[Symbol.toStringTag], this.#data.constructor.name, this.#shape);
     if (this.#size > 64) return head;
     const fmt = (v: unknown): string =>
       Array.isArray(v) ? `[${v.map(fmt).join(", ")}]` : typeof v === "bigint" ? `${v}n` : String(v);

@@ -7,8 +7,9 @@
 //    (`skipLibCheck: false`), under three configurations: NodeNext resolution, bundler
 //    resolution with TypeScript's default `lib`, and a browser's `lib: ES2022 + DOM` without
 //    @types/node;
-// 4. runs the demo with node: ESM imports of every entry point, a region on an AllocBuffer, a
-//    user-written allocator, and the seed demo (AllocArrays.jl's `basic_reduction`);
+// 4. runs the demo with node: ESM imports of every entry point, a region on an AllocBuffer, the
+//    user-written allocator of examples/my_alloc_buffer.ts (transpiled into the consumer,
+//    importing the package), and AllocArrays.jl's `basic_reduction` demo;
 // 5. runs the CommonJS script with node: `require` of every entry point (Node >= 20.19);
 // 6. runs a user's test file with `node --test`: allocarrays/testing's conformance suite and
 //    FailingAllocator against the README's example allocator (examples/my_alloc_buffer.ts).
@@ -43,72 +44,39 @@ const CONSUMER_DIR = path.join(SMOKE_DIR, "consumer");
 
 /**
  * One part of the demo. `needs` are the runtime names it imports from the package root (it is
- * left out while any is missing), `types` the type-only names; `js` runs under node and is
- * type-checked (`checkJs`), `ts` is type-checked only.
+ * left out while any is missing), `types` the type-only names, `example` the names it imports
+ * from examples/my_alloc_buffer.ts; `js` runs under node and is type-checked (`checkJs`), `ts`
+ * is type-checked only.
  */
 interface Part {
   name: string;
   needs: string[];
   types?: string[];
+  example?: string[];
   js?: string;
   ts?: string;
 }
 
 const PARTS: Part[] = [
   {
-    name: "user-written allocator (Bumper's MyAllocBuffer) through the protocol",
-    needs: ["isAllocator"],
-    types: ["Allocator", "Ptr"],
+    name: "the user-written allocator of examples/my_alloc_buffer.ts through the protocol",
+    needs: ["isAllocator", "alloc", "noEscape", "OutOfMemoryError"],
+    types: ["Allocator"],
+    example: ["MyAllocBuffer", "f"],
     ts: `
-class MyAllocBuffer implements Allocator<number> {
-  readonly buf: ArrayBuffer;
-  offset = 0;
-  constructor(n: number) {
-    this.buf = new ArrayBuffer(n);
-  }
-  allocPtr(n: number, alignment: number): Ptr {
-    const start = Math.ceil(this.offset / alignment) * alignment;
-    if (start + n > this.buf.byteLength) throw new RangeError("Cannot allocate: out of memory");
-    this.offset = start + n;
-    return { buffer: this.buf, byteOffset: start };
-  }
-  checkpointSave(): number {
-    return this.offset;
-  }
-  checkpointRestore(offset: number): void {
-    this.offset = offset;
-  }
-  resetBuffer(): void {
-    this.offset = 0;
-  }
-}
 const mine: Allocator<number> = new MyAllocBuffer(64);
 const ok: boolean = isAllocator(mine);
-console.log(ok);
+const nine: number = f([1, 2, 3], new MyAllocBuffer(100));
+console.log(ok, nine);
 `,
     js: `
-const mine = {
-  offset: 0,
-  buf: new ArrayBuffer(64),
-  /** @param {number} n @param {number} a */
-  allocPtr(n, a) {
-    const start = Math.ceil(this.offset / a) * a;
-    this.offset = start + n;
-    return { buffer: this.buf, byteOffset: start };
-  },
-  checkpointSave() {
-    return this.offset;
-  },
-  /** @param {number} cp */
-  checkpointRestore(cp) {
-    this.offset = cp;
-  },
-  resetBuffer() {
-    this.offset = 0;
-  },
-};
+const mine = new MyAllocBuffer(100);
 assert.ok(isAllocator(mine));
 assert.ok(!isAllocator({ allocPtr() {} }));
+assert.equal(f([1, 2, 3], mine), 9);
+assert.equal(mine.offset, 0);
+assert.throws(() => noEscape(mine, () => alloc(mine, Float64Array, 100)), OutOfMemoryError);
+assert.equal(mine.offset, 0);
 `,
   },
   {
@@ -142,57 +110,34 @@ assert.equal(buf.used, 0);
   {
     name: "AllocArray: similar allocates from the allocator withAllocator makes current",
     needs: ["AllocArray", "similar", "withAllocator", "currentAllocator"],
-    types: ["Allocator", "Ptr"],
+    types: ["Allocator"],
+    example: ["MyAllocBuffer"],
     ts: `
-const arena = new ArrayBuffer(4096);
-let top = 0;
-const bump: Allocator<number> = {
-  allocPtr(n: number, a: number): Ptr {
-    const start = Math.ceil(top / a) * a;
-    top = start + n;
-    return { buffer: arena, byteOffset: start };
-  },
-  checkpointSave: () => top,
-  checkpointRestore: (cp: number) => void (top = cp),
-  resetBuffer: () => void (top = 0),
-};
+const arena = new MyAllocBuffer(4096);
 const a: AllocArray<Float64Array> = new AllocArray(new Float64Array(16), [4, 4]);
-const b: AllocArray<Float64Array> = withAllocator(bump, () => similar(a));
-const c: AllocArray<Int32Array> = withAllocator(bump, () => similar(a, Int32Array, [2]));
+const b: AllocArray<Float64Array> = withAllocator(arena, () => similar(a));
+const c: AllocArray<Int32Array> = withAllocator(arena, () => similar(a, Int32Array, [2]));
 const current: Allocator = currentAllocator();
 console.log(b.shape, c.dtype, current);
 `,
     js: `
-const arena = new ArrayBuffer(4096);
-let top = 0;
-const bump = {
-  /** @param {number} n @param {number} a */
-  allocPtr(n, a) {
-    const start = Math.ceil(top / a) * a;
-    top = start + n;
-    return { buffer: arena, byteOffset: start };
-  },
-  checkpointSave: () => top,
-  /** @param {number} cp */
-  checkpointRestore: (cp) => void (top = cp),
-  resetBuffer: () => void (top = 0),
-};
+const arena = new MyAllocBuffer(4096);
 const a = new AllocArray(new Float64Array(16).fill(1), [4, 4]);
 const outside = currentAllocator();
-const b = withAllocator(bump, () => {
-  assert.equal(currentAllocator(), bump);
+const b = withAllocator(arena, () => {
+  assert.equal(currentAllocator(), arena);
   return similar(a);
 });
 assert.ok(b instanceof AllocArray);
 assert.deepEqual(b.shape, [4, 4]);
-assert.equal(b.data.buffer, arena);
-assert.equal(top, 16 * 8);
+assert.equal(b.data.buffer, arena.buf);
+assert.equal(arena.offset, 16 * 8);
 assert.equal(currentAllocator(), outside);
-assert.notEqual(similar(a).data.buffer, arena);
+assert.notEqual(similar(a).data.buffer, arena.buf);
 `,
   },
   {
-    name: "the seed demo: basic_reduction through similar, heap vs BumperAllocator",
+    name: "AllocArrays.jl's basic_reduction through similar, heap vs BumperAllocator",
     needs: [
       "AllocArray",
       "BumperAllocator",
@@ -391,6 +336,10 @@ function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; l
   );
   const importLine = (names: string[]) =>
     names.length > 0 ? `import { ${names.join(", ")} } from "${PACKAGE_NAME}";` : "";
+  const example = [...new Set(used.flatMap((p) => p.example ?? []))].sort();
+  const exampleLine = example.length > 0
+    ? `import { ${example.join(", ")} } from "./my_alloc_buffer.mjs";`
+    : "";
 
   const js = [
     "// @ts-check",
@@ -399,6 +348,7 @@ function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; l
     `import * as root from "${PACKAGE_NAME}";`,
     ...subImports,
     importLine(runtime),
+    exampleLine,
     "",
     "// Every subpath's names are the root's, the same objects.",
     ...reexported.map((k, i) =>
@@ -413,6 +363,7 @@ function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; l
   const ts = [
     "// Generated by scripts/smoke_test.ts: the package used from TypeScript.",
     importLine(runtime),
+    exampleLine,
     types.length > 0 ? `import type { ${types.join(", ")} } from "${PACKAGE_NAME}";` : "",
     ...subpaths.map((k) =>
       `import type * as _${k.slice(2).replaceAll("/", "_")} from "${PACKAGE_NAME + k.slice(1)}";`

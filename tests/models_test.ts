@@ -87,7 +87,7 @@ describe("CNN inference (AllocArrays' Flux test)", () => {
     const x = AllocArray.from(batches[0]);
     const y = withAllocator(bump, () => predict(model, x));
     assert.ok(y instanceof AllocArray);
-    assert.equal(y.data.buffer, bump.buffer);
+    assert.equal(y.data.buffer, bump.buf);
     // conv (+ its Float64 accumulator), norm, pool, conv (+ accumulator), pool, conv
     // (+ accumulator), 3 dense, softmax
     assert.ok(bump.allocations >= 13, `${bump.allocations} allocations`);

@@ -62,7 +62,7 @@ describe("withAllocator", () => {
       await Promise.resolve();
       return similar(a);
     });
-    assert.equal(r.data.buffer, bump.buffer);
+    assert.equal(r.data.buffer, bump.buf);
     assert.equal(await later, bump);
     assert.equal(currentAllocator(), DefaultAllocator.shared);
   });
@@ -87,7 +87,7 @@ describe("withAllocator", () => {
         const got: boolean[] = [];
         for (let k = 0; k < 5; k++) {
           await tick(i % 3);
-          got.push(currentAllocator() === bump && similar(a).data.buffer === bump.buffer);
+          got.push(currentAllocator() === bump && similar(a).data.buffer === bump.buf);
         }
         return got.every(Boolean);
       })
@@ -209,8 +209,8 @@ describe("withAllocator", () => {
       const first = withAllocator(bump, () => similar(a));
       await tick();
       const second = withAllocator(bump, () => similar(a));
-      assert.equal(first.data.buffer, bump.buffer);
-      assert.equal(second.data.buffer, bump.buffer);
+      assert.equal(first.data.buffer, bump.buf);
+      assert.equal(second.data.buffer, bump.buf);
       assert.equal(bump.allocations, 2);
     });
   });

@@ -12,6 +12,7 @@ import {
   formatBytes,
   formatNs,
   formatVsBaseline,
+  keyRatiosMarkdown,
   parseBenchJson,
   reportMarkdown,
   type RunInfo,
@@ -317,5 +318,13 @@ describe("scripts/_bench_report.ts", () => {
     assert.match(md, /Load average \(1 min\) before \/ after the run: 0\.10 \/ 0\.20/);
     const rewritten = reportMarkdown({ ...INFO, loadBefore: NaN, loadAfter: NaN }, c, d, targets);
     assert.match(rewritten, /Load average: not recorded/);
+  });
+
+  it("keyRatiosMarkdown() shows the measured ratios without targets or verdicts", () => {
+    const c = cases(allocGroup30({ heap: 600, pool: 70, bump: 30, ours: 40 }));
+    const md = keyRatiosMarkdown(evaluateTargets(c, demo(2_400_000, 0, 0)));
+    assert.match(md, /^\| what +\| measured +\|$/m);
+    assert.match(md, /\| same vs typedarray-pool malloc\/free +\| 1\.75× faster +\|/);
+    assert.doesNotMatch(md, /target|verdict|MISSED|met/);
   });
 });

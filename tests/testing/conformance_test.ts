@@ -4,7 +4,8 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type Allocator, OutOfMemoryError, type Ptr } from "../../allocators/mod.ts";
+import type { Allocator, Ptr } from "../../allocators/mod.ts";
+import { MyAllocBuffer } from "../../examples/my_alloc_buffer.ts";
 import { conformanceCases, conformanceSuite } from "../../testing/mod.ts";
 
 type Flaw =
@@ -18,14 +19,15 @@ type Flaw =
   | "allocView elsewhere"
   | "allocatedSince always false";
 
-/** A bump allocator over one ArrayBuffer, correct unless given a flaw. */
-class Bump implements Allocator<number> {
-  readonly buf: ArrayBuffer;
-  offset = 0;
+/**
+ * The user-written allocator of examples/my_alloc_buffer.ts with `allocatedSince`, correct
+ * unless given a flaw.
+ */
+class Bump extends MyAllocBuffer {
   readonly flaw: Flaw | undefined;
   allocView?: Allocator<number>["allocView"];
   constructor(n: number, flaw?: Flaw) {
-    this.buf = new ArrayBuffer(n);
+    super(n);
     this.flaw = flaw;
     if (flaw === "allocView elsewhere") {
       // Correct sizes, but 8 bytes further on than allocPtr would place them.
@@ -36,31 +38,36 @@ class Bump implements Allocator<number> {
       };
     }
   }
-  allocPtr(n: number, alignment: number): Ptr {
-    if (this.flaw === "new block per allocation") {
-      return { buffer: new ArrayBuffer(n), byteOffset: 0 };
-    }
-    let start = this.flaw === "ignores alignment"
-      ? this.offset
-      : Math.ceil(this.offset / alignment) * alignment;
-    if (this.flaw === "overlaps") start = Math.ceil(start / 2 / alignment) * alignment;
-    if (start + n > this.buf.byteLength) {
-      if (this.flaw === "moves on failure") this.offset = start;
-      else if (this.flaw !== "ends past the buffer") {
-        throw new OutOfMemoryError(n, Math.max(0, this.buf.byteLength - start));
+  override allocPtr(n: number, alignment: number): Ptr {
+    switch (this.flaw) {
+      case "new block per allocation":
+        return { buffer: new ArrayBuffer(n), byteOffset: 0 };
+      case "ignores alignment":
+        return super.allocPtr(n, 1);
+      case "overlaps": // starts halfway back, over live allocations
+        this.offset = Math.floor(this.offset / 2);
+        return super.allocPtr(n, alignment);
+      case "ends past the buffer": {
+        const start = Math.ceil(this.offset / alignment) * alignment;
+        this.offset = start + n;
+        return { buffer: this.buf, byteOffset: start };
       }
+      case "moves on failure":
+        try {
+          return super.allocPtr(n, alignment);
+        } catch (e) {
+          this.offset = this.buf.byteLength;
+          throw e;
+        }
+      default:
+        return super.allocPtr(n, alignment);
     }
-    this.offset = start + n;
-    return { buffer: this.buf, byteOffset: start };
   }
-  checkpointSave(): number {
-    return this.offset;
+  override checkpointRestore(offset: number): void {
+    if (this.flaw !== "restore does nothing") super.checkpointRestore(offset);
   }
-  checkpointRestore(offset: number): void {
-    if (this.flaw !== "restore does nothing") this.offset = offset;
-  }
-  resetBuffer(): void {
-    if (this.flaw !== "reset does nothing") this.offset = 0;
+  override resetBuffer(): void {
+    if (this.flaw !== "reset does nothing") super.resetBuffer();
   }
   allocatedSince(cp: number, view: ArrayBufferView): boolean {
     if (this.flaw === "allocatedSince always false") return false;
