@@ -114,8 +114,8 @@ export interface AllocBufferOptions {
 export class AllocBuffer implements Allocator<Checkpoint> {
   #memory: ArrayBuffer | SharedArrayBuffer;
   // A view of the whole capacity: its length drops to 0 when the memory is detached or shrinks
-  // below the capacity, which the allocation paths test for free (the memory's own byteLength
-  // getter costs several nanoseconds there).
+  // below the capacity, which the allocation paths test (a length load: the memory's own
+  // byteLength getter costs several nanoseconds there).
   #probe: Uint8Array;
   #capacity: number;
   #offset = 0;
