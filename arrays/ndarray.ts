@@ -5,7 +5,13 @@
  * @module
  */
 
-import { describeHead, describeValue, fmtShape, isBigIntData } from "../_internal/describe.ts";
+import {
+  describeHead,
+  describeValue,
+  detachedError,
+  fmtShape,
+  isBigIntData,
+} from "../_internal/describe.ts";
 import { isRowMajor, reshapeStrides, rowMajorStrides, sizeOf } from "../_internal/layout.ts";
 import { resolveShape } from "../_internal/validate.ts";
 import { walk } from "../_internal/loops.ts";
@@ -533,7 +539,10 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * ```
    */
   get(...idx: number[]): ElementOf<T> {
-    return this.data[this.#index(idx, "read")];
+    const data = this.data, o = this.#index(idx, "read");
+    // A valid layout never reaches past the data: only a detached (emptied) typed array does.
+    if (o >= data.length) throw detachedError(`read element ${fmtShape(idx)}`);
+    return data[o];
   }
 
   /**
@@ -566,6 +575,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const idx = args.slice(0, n);
     const data = this.data;
     const o = this.#index(idx, "write");
+    if (o >= data.length) throw detachedError(`write element ${fmtShape(idx)}`);
     checkElement(data, value, () => `write element ${fmtShape(idx)}`, "value");
     (data as Float64Array)[o] = value as number;
   }
@@ -589,6 +599,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   fill(value: ElementOf<T>): this {
     const data = this.data as Float64Array;
+    if (data.length === 0 && this.#size !== 0) throw detachedError("fill an n-d array");
     checkElement(data, value, () => "fill an n-d array", "value");
     const v = value as number;
     const shape = this.#shape;
@@ -909,6 +920,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   toNested(): Nested<ElementOf<T>> {
     const data = this.data;
+    if (data.length === 0 && this.#size !== 0) throw detachedError("convert to nested arrays");
     const shape = this.#shape, strides = this.#strides;
     const build = (depth: number, o: number): Nested<ElementOf<T>> => {
       if (depth === shape.length) return data[o];
@@ -940,13 +952,13 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const nd = shape.length;
     if (this.#size === 0) return;
     if (nd === 0) {
-      yield this.data[this.#offset];
+      yield this.#at(this.#offset);
       return;
     }
     const idx = new Array<number>(nd).fill(0);
     let o = this.#offset;
     for (let i = 0; i < this.#size; i++) {
-      yield this.data[o];
+      yield this.#at(o);
       for (let k = nd - 1; k >= 0; k--) {
         o += strides[k];
         if (++idx[k] < shape[k]) break;
@@ -954,6 +966,14 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
         idx[k] = 0;
       }
     }
+  }
+
+  // Element `o` of the data for iteration, which reads `data` at every step (a
+  // CheckedAllocArray checks then; the memory may be detached between steps).
+  #at(o: number): ElementOf<T> {
+    const data = this.data;
+    if (o >= data.length) throw detachedError("iterate over the array");
+    return data[o];
   }
 
   /** The class name, e.g. `"NDArray"` (`Object.prototype.toString` reports it). */
