@@ -257,7 +257,7 @@ describe("AutoscalingAllocBuffer", () => {
     assert.equal(alloc(b, Uint8Array, 100_000).length, 100_000);
   });
 
-  it("AutoscalingAllocBuffer remembers maxHistorySize runs (O(1) per reset: benches/autoscaling_alloc_bench.ts) and refuses more than 65 536", () => {
+  it("AutoscalingAllocBuffer remembers maxHistorySize runs (O(1) per reset: benches/autoscaling_reset_bench.ts) and refuses more than 65 536", () => {
     const b = new AutoscalingAllocBuffer(64, { maxHistorySize: 65_536 });
     for (let i = 0; i < 66_000; i++) {
       b.allocPtr(i % 1000 === 0 ? 5000 : 10, 1);
