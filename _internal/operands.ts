@@ -4,7 +4,7 @@
 // in another layout gets a copy of that input).
 
 import { allocIn } from "./alloc_in.ts";
-import { describeValue, fmtShape, isBigIntData } from "./describe.ts";
+import { describeValue, detachedError, fmtShape, isBigIntData } from "./describe.ts";
 import { isRowMajor, sizeOf } from "./layout.ts";
 import { COPY_ROW, copyStridedToContiguous, type Data, walk } from "./loops.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
@@ -57,7 +57,8 @@ export function relayout(
  */
 export function viewOf(x: unknown, action: string, name: string): View {
   if (x instanceof NDArray) {
-    void x.data; // reading it checks a CheckedAllocArray's memory
+    // Reading `data` is where a CheckedAllocArray checks its memory.
+    if (x.data.length === 0 && x.size !== 0) throw detachedError(action, name);
     return x as unknown as View;
   }
   if (isTypedArray(x)) {
@@ -468,12 +469,16 @@ export function fastOut(options: unknown): unknown {
 /**
  * The elements of `x` when it is an array whose elements are one contiguous row-major run of
  * its `data` (a typed array, or a contiguous n-d array), else `undefined`. For a
- * `CheckedAllocArray` reading `data` checks that its memory is still valid. (A `DataView` is
- * returned too: callers reject it by its constructor, which has no element kind.)
+ * `CheckedAllocArray` reading `data` checks that its memory is still valid; an n-d array whose
+ * memory was detached is `undefined` too. (A `DataView` is returned: callers reject it by its
+ * constructor, which has no element kind.)
  */
 export function flatData(x: unknown): Data | undefined {
   if (ArrayBuffer.isView(x)) return x as Data;
-  return x instanceof NDArray && x.isContiguous ? x.data as Data : undefined;
+  if (!(x instanceof NDArray) || !x.isContiguous) return undefined;
+  const d = x.data as Data;
+  // Detached or shrunk memory: the general path reports it.
+  return x.offset + x.size > d.length ? undefined : d;
 }
 
 /**

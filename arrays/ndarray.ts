@@ -5,16 +5,26 @@
  * @module
  */
 
-import { describeHead, describeValue, fmtShape, isBigIntData } from "../_internal/describe.ts";
+import {
+  describeHead,
+  describeValue,
+  detachedError,
+  fmtShape,
+  isBigIntData,
+} from "../_internal/describe.ts";
 import { isRowMajor, reshapeStrides, rowMajorStrides, sizeOf } from "../_internal/layout.ts";
 import { resolveShape } from "../_internal/validate.ts";
 import { walk } from "../_internal/loops.ts";
+import { newHeapArray } from "../_internal/memory.ts";
 import {
   assertElementType,
   type TypedArray,
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
 import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
+
+/** The deepest nesting {@linkcode NDArray.fromNested} reads (its walk recurses once a level). */
+const MAX_NESTING = 1024;
 
 /**
  * The element type of typed array `T`: `number`, or `bigint` for `BigInt64Array` and
@@ -284,7 +294,9 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * @returns A new array of shape given by the nesting.
    * @throws {TypeError} When `dtype` is not a typed-array constructor or an element is not a
    * number (a bigint for `BigInt64Array`/`BigUint64Array`).
-   * @throws {RangeError} When the nesting is ragged.
+   * @throws {RangeError} When the nesting is ragged, deeper than 1024 levels, or cyclic (an
+   * array that contains itself).
+   * @throws {OutOfMemoryError} When the runtime refuses a typed array of that many elements.
    *
    * @example From nested arrays and back
    * ```ts
@@ -305,11 +317,25 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       ? Float64Array as unknown as TypedArrayConstructor<T>
       : assertElementType<T>(dtype, action);
     const shape: number[] = [];
+    const chain = new Set<unknown>();
     for (let v: unknown = nested; Array.isArray(v); v = v[0]) {
+      if (chain.has(v)) {
+        throw new RangeError(
+          `Cannot ${action}: the nesting is cyclic: the element at ${
+            "[0]".repeat(shape.length)
+          } is an array that contains it`,
+        );
+      }
+      if (shape.length === MAX_NESTING) {
+        throw new RangeError(
+          `Cannot ${action}: the nesting is deeper than ${MAX_NESTING} levels`,
+        );
+      }
+      chain.add(v);
       shape.push(v.length);
       if (v.length === 0) break;
     }
-    const data = new type(sizeOf(shape));
+    const data = newHeapArray(type, sizeOf(shape));
     let k = 0;
     const walk = (v: unknown, depth: number, path: string): void => {
       if (depth === shape.length) {
@@ -548,20 +574,31 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   get(...idx: number[]): ElementOf<T>;
   get(i?: number, j?: number): ElementOf<T> {
     // 1-d and 2-d: one combined check per index (which also checks the number of indices),
-    // then the element; anything else (other dimensions, bad indices) takes the general path,
-    // which also chooses the message.
+    // then the element; anything else (other dimensions, bad indices, detached memory) takes
+    // the general path, which also chooses the message.
     const argc = arguments.length;
     if (argc === 1) {
       if (i! >= 0 && i! < this.#len1 && Number.isInteger(i)) {
-        return this.data[this.#offset + i! * this.#s0];
+        const data = this.data, o = this.#offset + i! * this.#s0;
+        if (o < data.length) return data[o];
       }
     } else if (argc === 2) {
       if (
         i! >= 0 && i! < this.#rows2 && j! >= 0 && j! < this.#cols2 && Number.isInteger(i) &&
         Number.isInteger(j)
-      ) return this.data[this.#offset + i! * this.#s0 + j! * this.#s1];
+      ) {
+        const data = this.data, o = this.#offset + i! * this.#s0 + j! * this.#s1;
+        if (o < data.length) return data[o];
+      }
     }
-    return this.data[this.#index(Array.prototype.slice.call(arguments), "read")];
+    return this.#getSlow(Array.prototype.slice.call(arguments));
+  }
+
+  #getSlow(idx: number[]): ElementOf<T> {
+    const data = this.data, o = this.#index(idx, "read");
+    // A valid layout never reaches past the data: only a detached (emptied) typed array does.
+    if (o >= data.length) throw detachedError(`read element ${fmtShape(idx)}`);
+    return data[o];
   }
 
   /**
@@ -587,8 +624,8 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   set(..._args: [...idx: number[], value: ElementOf<T>]): void {
     // 1-d and 2-d with a number value: one combined check per index, then the store, which
-    // throws for bigint data (then the general path reports it); anything else takes the
-    // general path. (The arguments are read from `arguments`: a function whose rest
+    // throws for bigint data (then the general path reports it); anything else (detached
+    // memory too) takes the general path. (The arguments are read from `arguments`: a function whose rest
     // parameter is used is never inlined by V8, and a call costs more than the rest.)
     const argc = arguments.length, i: unknown = arguments[0], j: unknown = arguments[1];
     const k: unknown = arguments[2];
@@ -597,11 +634,13 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
         typeof j === "number" && (i as number) >= 0 && (i as number) < this.#len1 &&
         Number.isInteger(i)
       ) {
-        const data = this.data as Float64Array;
-        try {
-          data[this.#offset + (i as number) * this.#s0] = j;
-          return;
-        } catch { /* bigint data: the general path says so */ }
+        const data = this.data as Float64Array, o = this.#offset + (i as number) * this.#s0;
+        if (o < data.length) {
+          try {
+            data[o] = j;
+            return;
+          } catch { /* bigint data: the general path says so */ }
+        }
       }
     } else if (argc === 3) {
       if (
@@ -610,10 +649,13 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
         Number.isInteger(j)
       ) {
         const data = this.data as Float64Array;
-        try {
-          data[this.#offset + (i as number) * this.#s0 + (j as number) * this.#s1] = k;
-          return;
-        } catch { /* bigint data: the general path says so */ }
+        const o = this.#offset + (i as number) * this.#s0 + (j as number) * this.#s1;
+        if (o < data.length) {
+          try {
+            data[o] = k;
+            return;
+          } catch { /* bigint data: the general path says so */ }
+        }
       }
     }
     this.#setSlow(Array.prototype.slice.call(arguments));
@@ -628,6 +670,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const idx = args.slice(0, n);
     const data = this.data;
     const o = this.#index(idx, "write");
+    if (o >= data.length) throw detachedError(`write element ${fmtShape(idx)}`);
     checkElement(data, value, () => `write element ${fmtShape(idx)}`, "value");
     (data as Float64Array)[o] = value as number;
   }
@@ -651,6 +694,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   fill(value: ElementOf<T>): this {
     const data = this.data as Float64Array;
+    if (data.length === 0 && this.#size !== 0) throw detachedError("fill an n-d array");
     checkElement(data, value, () => "fill an n-d array", "value");
     const v = value as number;
     const shape = this.#shape;
@@ -971,6 +1015,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   toNested(): Nested<ElementOf<T>> {
     const data = this.data;
+    if (data.length === 0 && this.#size !== 0) throw detachedError("convert to nested arrays");
     const shape = this.#shape, strides = this.#strides;
     const build = (depth: number, o: number): Nested<ElementOf<T>> => {
       if (depth === shape.length) return data[o];
@@ -1002,13 +1047,13 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const nd = shape.length;
     if (this.#size === 0) return;
     if (nd === 0) {
-      yield this.data[this.#offset];
+      yield this.#at(this.#offset);
       return;
     }
     const idx = new Array<number>(nd).fill(0);
     let o = this.#offset;
     for (let i = 0; i < this.#size; i++) {
-      yield this.data[o];
+      yield this.#at(o);
       for (let k = nd - 1; k >= 0; k--) {
         o += strides[k];
         if (++idx[k] < shape[k]) break;
@@ -1018,32 +1063,83 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     }
   }
 
+  // Element `o` of the data for iteration, which reads `data` at every step (a
+  // CheckedAllocArray checks then; the memory may be detached between steps).
+  #at(o: number): ElementOf<T> {
+    const data = this.data;
+    if (o >= data.length) throw detachedError("iterate over the array");
+    return data[o];
+  }
+
   /** The class name, e.g. `"NDArray"` (`Object.prototype.toString` reports it). */
   get [Symbol.toStringTag](): string {
     return "NDArray";
   }
 
   /**
-   * A one-line description: class, element type, shape, and the elements when there are few
-   * (at most 64). Used by the inspect hooks.
+   * A one-line description: class, element type, shape and the elements. An array of more
+   * than 64 elements shows the first and last few along each axis, with `...` between them
+   * (3 each for 1-d and 2-d arrays, 2 for 3-d, 1 beyond). `Float32Array` and `Float16Array`
+   * elements are shown as the shortest decimal that reads back as the same value (`0.1`, not
+   * `0.10000000149011612`). Used by `String(a)` and the inspect hooks of Deno and Node.
    *
    * @returns For example `NDArray<Float64Array 2×2> [[1, 2], [3, 4]]`.
    *
-   * @example Describing an array
+   * @example Describing a small array and a large one
    * ```ts
    * import { NDArray } from "@x/allocarrays";
    * import assert from "node:assert/strict";
    *
    * const a = NDArray.fromNested([[1, 2], [3, 4]]);
    * assert.equal(a.describe(), "NDArray<Float64Array 2×2> [[1, 2], [3, 4]]");
+   * const big = new NDArray(Float32Array.from({ length: 1000 }, (_, i) => i / 10), [10, 100]);
+   * assert.equal(
+   *   String(big),
+   *   "NDArray<Float32Array 10×100> [[0, 0.1, 0.2, ..., 9.7, 9.8, 9.9], " +
+   *     "[10, 10.1, 10.2, ..., 19.7, 19.8, 19.9], [20, 20.1, 20.2, ..., 29.7, 29.8, 29.9], ..., " +
+   *     "[70, 70.1, 70.2, ..., 79.7, 79.8, 79.9], [80, 80.1, 80.2, ..., 89.7, 89.8, 89.9], " +
+   *     "[90, 90.1, 90.2, ..., 99.7, 99.8, 99.9]]",
+   * );
    * ```
    */
   describe(): string {
     const head = describeHead(this[Symbol.toStringTag], this.#data.constructor.name, this.#shape);
-    if (this.#size > 64) return head;
-    const fmt = (v: unknown): string =>
-      Array.isArray(v) ? `[${v.map(fmt).join(", ")}]` : typeof v === "bigint" ? `${v}n` : String(v);
-    return `${head} ${fmt(this.toNested())}`;
+    const data = this.data; // a CheckedAllocArray checks its memory here
+    const shape = this.#shape, strides = this.#strides, nd = shape.length;
+    const value = formatterOf(data);
+    const edge = this.#size <= 64 ? Infinity : nd <= 2 ? 3 : nd === 3 ? 2 : 1;
+    const part = (k: number, o: number): string => {
+      if (k === nd) return value(data[o] as number | bigint);
+      const n = shape[k], st = strides[k];
+      const items: string[] = [];
+      if (n > 2 * edge) {
+        for (let i = 0; i < edge; i++) items.push(part(k + 1, o + i * st));
+        items.push("...");
+        for (let i = n - edge; i < n; i++) items.push(part(k + 1, o + i * st));
+      } else {
+        for (let i = 0; i < n; i++) items.push(part(k + 1, o + i * st));
+      }
+      return `[${items.join(", ")}]`;
+    };
+    return `${head} ${part(0, this.#offset)}`;
+  }
+
+  /**
+   * The description of {@linkcode NDArray.describe}, so `String(a)` and template literals show
+   * the array.
+   *
+   * @returns For example `NDArray<Float64Array 3> [1, 2, 3]`.
+   *
+   * @example In a template literal
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(`${new NDArray(new Int8Array([1, 2]))}`, "NDArray<Int8Array 2> [1, 2]");
+   * ```
+   */
+  toString(): string {
+    return this.describe();
   }
 
   /** Deno's inspect string (see {@linkcode NDArray.describe}). */
@@ -1055,6 +1151,30 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.describe();
   }
+}
+
+/**
+ * How one element of `data` is printed: bigints with `n`; `Float32Array` and `Float16Array`
+ * elements as the shortest decimal that rounds back to them; others as JavaScript prints them.
+ */
+function formatterOf(data: TypedArray): (v: number | bigint) => string {
+  if (isBigIntData(data)) return (v) => `${v}n`;
+  const f16round = (Math as { f16round?: (x: number) => number }).f16round;
+  const round = data instanceof Float32Array
+    ? Math.fround
+    : f16round !== undefined && data.constructor.name === "Float16Array"
+    ? f16round
+    : undefined;
+  if (round === undefined) return String;
+  return (v) => {
+    const x = v as number;
+    if (!Number.isFinite(x) || (Number.isInteger(x) && Math.abs(x) < 1e9)) return String(x);
+    for (let p = 1; p < 9; p++) {
+      const short = Number(x.toPrecision(p));
+      if (round(short) === x) return String(short);
+    }
+    return String(x);
+  };
 }
 
 /**

@@ -7,6 +7,7 @@
 import { fmtShape } from "../../_internal/describe.ts";
 import { gemmAccumulate } from "../../_internal/gemm.ts";
 import type { Data } from "../../_internal/loops.ts";
+import { anyWasmMemory } from "../../_internal/wasm.ts";
 import {
   apartFrom,
   clear,
@@ -42,6 +43,7 @@ import {
   slideLength,
   vectorOf,
 } from "./_layer_args.ts";
+import { conv3x3Wasm } from "./_wasm.ts";
 import type { Activation } from "./activation.ts";
 import type {
   ArrayInput,
@@ -168,43 +170,61 @@ export function conv2d<
   const OH = slideLength(H, KH, sh, ph), OW = slideLength(W, KW, sw, pw);
   const need = scratchNeed(C, H, W, KH, KW, sh, sw, ph, pw, OH, OW);
   const S = scratchOf(opts.scratch, need, action, X, Wt, B, out);
-  const so = opts.scratch instanceof NDArray ? opts.scratch.offset : 0;
+  const so = S !== undefined && opts.scratch instanceof NDArray ? opts.scratch.offset : 0;
   const dtype = floatType(X.data.constructor as TypedArrayConstructor);
   const like = stronger(stronger(x, weight), bias);
   const y = outputOf(like, dtype, out, action, X.shape.length, N, OC, OH, OW);
   if (y.size === 0) return resultOf(out, y) as never;
   const xs = contiguous(X), ws = contiguous(Wt);
   const w = writable(y, clear(y, X) && clear(y, Wt) && clear(y, B));
-  // The temporaries: in the scratch memory, or allocated like the result.
-  const tmp = S !== undefined ? S : need === 0 ? undefined : temporary(like, Float64Array, need);
-  const to = S !== undefined ? so : 0;
   const bd = B === undefined ? undefined : B.data, bo = B === undefined ? 0 : B.offset;
   const bs = B === undefined ? 0 : B.strides[0];
+  // Which kernels run: WebAssembly ones when the result lies in WebAssembly memory (they take
+  // their own temporaries), else JavaScript ones with their temporaries in the scratch memory or
+  // allocated like the result.
   if (KH === 3 && KW === 3 && sw === 1) {
-    conv3x3(
-      xs.data,
-      xs.offset,
-      N,
-      C,
-      H,
-      W,
-      ws.data,
-      ws.offset,
-      bd,
-      bo,
-      bs,
-      OC,
-      sh,
-      ph,
-      pw,
-      OH,
-      OW,
-      w.data,
-      w.offset,
-      act,
-      tmp!,
-      to,
-    );
+    if (
+      !(sh === 1 && anyWasmMemory() &&
+        conv3x3Wasm(
+          xs,
+          [N, C, H, W],
+          ws,
+          B,
+          OC,
+          ph,
+          pw,
+          OH,
+          OW,
+          w,
+          act,
+          (t, n) => temporary(like, t, n),
+        ))
+    ) {
+      conv3x3(
+        xs.data,
+        xs.offset,
+        N,
+        C,
+        H,
+        W,
+        ws.data,
+        ws.offset,
+        bd,
+        bo,
+        bs,
+        OC,
+        sh,
+        ph,
+        pw,
+        OH,
+        OW,
+        w.data,
+        w.offset,
+        act,
+        S ?? temporary(like, Float64Array, need),
+        so,
+      );
+    }
   } else {
     convIm2col(
       xs.data,
@@ -230,8 +250,8 @@ export function conv2d<
       w.data,
       w.offset,
       act,
-      tmp,
-      to,
+      S ?? (need === 0 ? undefined : temporary(like, Float64Array, need)),
+      so,
     );
   }
   finish(y, w);

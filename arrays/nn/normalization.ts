@@ -6,6 +6,7 @@
 
 import { describeValue, fmtShape } from "../../_internal/describe.ts";
 import type { Data } from "../../_internal/loops.ts";
+import { anyWasmMemory } from "../../_internal/wasm.ts";
 import {
   clear,
   contiguous,
@@ -17,12 +18,14 @@ import {
   output,
   resultOf,
   stronger,
+  temporary,
   type View,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { type ActivationName, activationOf, affineActivate } from "./_activation.ts";
 import { vectorOf } from "./_layer_args.ts";
+import { affineWasm } from "./_wasm.ts";
 import type { Activation } from "./activation.ts";
 import type {
   ArrayInput,
@@ -138,10 +141,36 @@ export function batchNorm<
     y,
     clear(y, xs, true) && clear(y, mu) && clear(y, s2) && clear(y, g) && clear(y, b),
   );
-  const N = X.shape[0];
-  normalize(xs.data, xs.offset, w.data, w.offset, N, C, X.size / (N * C), mu, s2, g, b, eps, act);
+  const N = X.shape[0], S = X.size / (N * C);
+  // Which kernels run: WebAssembly ones when the result lies in WebAssembly memory, else these.
+  if (
+    !(anyWasmMemory() &&
+      affineWasm(
+        xs,
+        N,
+        C,
+        S,
+        (c) => scaleOf(g, s2, eps, c),
+        (c) => shiftOf(b, mu, scaleOf(g, s2, eps, c), c),
+        w,
+        act,
+        (t, n) => temporary(like, t, n),
+      ))
+  ) normalize(xs.data, xs.offset, w.data, w.offset, N, C, S, mu, s2, g, b, eps, act);
   finish(y, w);
   return resultOf(out, y) as never;
+}
+
+/** Channel `c`'s factor `γ / √(σ² + ε)`. */
+function scaleOf(g: View | undefined, s2: View, eps: number, c: number): number {
+  const gamma = g === undefined ? 1 : g.data[g.offset + c * g.strides[0]];
+  return gamma / Math.sqrt(s2.data[s2.offset + c * s2.strides[0]] + eps);
+}
+
+/** Channel `c`'s shift `β − μ · k` for its factor `k`. */
+function shiftOf(b: View | undefined, mu: View, k: number, c: number): number {
+  const beta = b === undefined ? 0 : b.data[b.offset + c * b.strides[0]];
+  return beta - mu.data[mu.offset + c * mu.strides[0]] * k;
 }
 
 /**
@@ -164,12 +193,8 @@ function normalize(
   eps: number,
   act: ActivationName,
 ): void {
-  const md = mu.data, mo = mu.offset, ms = mu.strides[0];
-  const vd = s2.data, vo = s2.offset, vs = s2.strides[0];
   for (let c = 0; c < C; c++) {
-    const k = (g === undefined ? 1 : g.data[g.offset + c * g.strides[0]]) /
-      Math.sqrt(vd[vo + c * vs] + eps);
-    const d = (b === undefined ? 0 : b.data[b.offset + c * b.strides[0]]) - md[mo + c * ms] * k;
+    const k = scaleOf(g, s2, eps, c), d = shiftOf(b, mu, k, c);
     for (let n = 0; n < N; n++) {
       const o = (n * C + c) * S;
       affineActivate(act, x, xo + o, y, yo + o, S, k, d);

@@ -13,11 +13,14 @@ import {
   outOf,
   outputOf,
   resultOf,
+  temporary,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
+import { anyWasmMemory } from "../../_internal/wasm.ts";
 import { checkFits, checkPair, imageDim, imagesOf, pairAt, slideLength } from "./_layer_args.ts";
 import { maxPool2x2, maxPoolPlanes } from "./_pool_kernels.ts";
+import { maxPool2x2Wasm } from "./_wasm.ts";
 import type {
   ArrayInput,
   ElementsOf,
@@ -96,7 +99,13 @@ export function maxPool2d<
   const y = outputOf(x, dtype, out, action, X.shape.length, N, C, OH, OW);
   if (y.size === 0) return resultOf(out, y) as never;
   const xs = contiguous(X), w = writable(y, clear(y, X));
-  if (KH === 2 && KW === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0) {
+  const plain = KH === 2 && KW === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0;
+  // Which kernels run: WebAssembly ones when the result lies in WebAssembly memory, else these.
+  const wasm = plain && anyWasmMemory() &&
+    maxPool2x2Wasm(xs, N * C, H, W, w, OH, OW, (t, n) => temporary(x, t, n));
+  if (wasm) {
+    // The WebAssembly kernel wrote the result.
+  } else if (plain) {
     for (let p = 0; p < N * C; p++) {
       maxPool2x2(xs.data, xs.offset + p * H * W, W, w.data, w.offset + p * OH * OW, OH, OW);
     }

@@ -42,7 +42,9 @@ import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { isTypedArray, NDArray } from "../ndarray.ts";
 import { similar } from "../similar.ts";
 import { BINARY, UNARY } from "./_elementwise_kernels.ts";
+import { anyWasmMemory } from "../../_internal/wasm.ts";
 import { type BinaryKernels, kindOf, type UnaryKernels } from "./_kernel_types.ts";
+import { binaryWasm, MIN_WASM_ELEMENTS } from "./_wasm.ts";
 import type {
   ArrayInput,
   ElementRule,
@@ -176,10 +178,13 @@ function bothScalars(action: string, names: string, a: unknown, b: unknown): nev
  * the result, allocating nothing but the result itself; {@linkcode NOT_FAST} for everything
  * else, which the general engine handles (and reports when it is wrong).
  *
- * This is where it is decided which kernel runs: the kernels of the first array operand's
- * element kind (`kindOf`), over arrays, an array and a scalar, or a scalar and an array.
+ * This is where it is decided which kernel runs: a WebAssembly kernel when WebAssembly memory
+ * is in use and the result lies there (see `wasmBinary`), else the kernels of the first array
+ * operand's element kind (`kindOf`), over arrays, an array and a scalar, or a scalar and an
+ * array.
  */
 function fastBinary(
+  name: string,
   k: BinaryKernels,
   a: unknown,
   b: unknown,
@@ -198,6 +203,7 @@ function fastBinary(
     fo = first.offset;
     n = first.size;
     shape = first.shape;
+    if (fo + n > fd.length) return NOT_FAST; // detached or shrunk memory: the general path says so
   } else return NOT_FAST;
   const type = fd.constructor, kind = kindOf(type);
   if (kind < 0) return NOT_FAST;
@@ -208,6 +214,7 @@ function fastBinary(
     if (d === undefined || d.constructor !== type || !hasShape(b, shape, n)) return NOT_FAST;
     sd = d;
     if (!ArrayBuffer.isView(b)) so = (b as NDArray).offset;
+    if (so + n > sd.length) return NOT_FAST;
   }
   const dtype = fastResultType(kind, rule);
   let result: unknown, od: Data, oo = 0;
@@ -222,6 +229,7 @@ function fastBinary(
       return NOT_FAST;
     }
     if (!ArrayBuffer.isView(out)) oo = (out as NDArray).offset;
+    if (oo + n > d.length) return NOT_FAST;
     const ob = d.buffer;
     if (!apart(d, ob, oo, fd, fo, n)) return NOT_FAST;
     if (
@@ -230,10 +238,26 @@ function fastBinary(
     result = out;
     od = d;
   }
+  if (n >= MIN_WASM_ELEMENTS && anyWasmMemory() && wasmBinary(name, result, a, b)) return result;
   if (scalarA) k.scalarFirst[kind](n, od, oo, fd, fo, a);
   else if (scalarB) k.arrayScalar[kind](n, od, oo, fd, fo, b);
   else k.arrays[kind](n, od, oo, fd, fo, sd, so);
   return result;
+}
+
+/**
+ * The fast path's hook for the WebAssembly kernels (taken only while WebAssembly memory is in
+ * use, for at least `MIN_WASM_ELEMENTS` elements): `binaryWasm` on views of the result and
+ * operands, which runs when the result lies in WebAssembly memory; false when it did not.
+ */
+function wasmBinary(name: string, result: unknown, a: unknown, b: unknown): boolean {
+  const action = `compute ${name}()`;
+  return binaryWasm(
+    name,
+    viewOf(result, action, "out"),
+    typeof a === "number" ? a : viewOf(a, action, "a"),
+    typeof b === "number" ? b : viewOf(b, action, "b"),
+  );
 }
 
 /** {@linkcode fastBinary} for a unary operation. */
@@ -247,6 +271,7 @@ function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule)
     xo = x.offset;
     n = x.size;
     shape = x.shape;
+    if (xo + n > xd.length) return NOT_FAST;
   } else return NOT_FAST;
   const type = xd.constructor, kind = kindOf(type);
   if (kind < 0) return NOT_FAST;
@@ -263,7 +288,7 @@ function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule)
       return NOT_FAST;
     }
     if (!ArrayBuffer.isView(out)) oo = (out as NDArray).offset;
-    if (!apart(d, d.buffer, oo, xd, xo, n)) return NOT_FAST;
+    if (oo + n > d.length || !apart(d, d.buffer, oo, xd, xo, n)) return NOT_FAST;
     result = out;
     od = d;
   }
@@ -271,8 +296,13 @@ function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule)
   return result;
 }
 
-/** Runs a binary operation over two operands, broadcast, into `out` or a new array. */
+/**
+ * Runs binary operation `name` (its kernels `k`) over two operands, broadcast, into `out` or a
+ * new array: on the fast path when it can, else the general engine (on a WebAssembly kernel
+ * when the result lies in WebAssembly memory and it can).
+ */
 function binary(
+  name: string,
   k: BinaryKernels,
   action: string,
   a: unknown,
@@ -282,7 +312,7 @@ function binary(
 ): unknown {
   const fastOutArray = fastOut(options);
   if (fastOutArray !== NOT_FAST) {
-    const r = fastBinary(k, a, b, fastOutArray, rule);
+    const r = fastBinary(name, k, a, b, fastOutArray, rule);
     if (r !== NOT_FAST) return r;
   }
   // The general engine: any layouts, broadcasting, aliasing.
@@ -299,6 +329,7 @@ function binary(
   );
   const o = output(stronger(a, b), resultType(first, rule), shape, out, action);
   if (o.size === 0) return resultOf(out, o);
+  if (o.size >= MIN_WASM_ELEMENTS && binaryWasm(name, o, A, B)) return resultOf(out, o);
   const wa = walkOf(o, A, SCALAR_A), wb = walkOf(o, B, SCALAR_B);
   walk(
     k.strided,
@@ -344,7 +375,7 @@ function unary(
 function binaryOp<R extends ElementRule>(name: string, rule: R): BinaryOp<R> {
   const kernels = BINARY[name], action = `compute ${name}()`;
   const op = (a: unknown, b: unknown, options?: unknown) =>
-    binary(kernels, action, a, b, options, rule);
+    binary(name, kernels, action, a, b, options, rule);
   return Object.defineProperty(op, "name", { value: name }) as never;
 }
 

@@ -237,6 +237,7 @@ function fastReduceAll(
     d = x.data as Data;
     o = x.offset;
     n = x.size;
+    if (o + n > d.length) return NOT_FAST; // detached or shrunk memory: the general path says so
   } else return NOT_FAST;
   const k = kindOf(d.constructor);
   if (k < 0 || n === 0) return NOT_FAST;

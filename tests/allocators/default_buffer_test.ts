@@ -4,9 +4,11 @@ import {
   alloc,
   AllocBuffer,
   AsyncScopeError,
+  AutoscalingAllocBuffer,
   defaultBuffer,
   noEscape,
   resetBuffer,
+  setDefaultBufferWarning,
   SlabBuffer,
   withBuffer,
 } from "../../allocators/mod.ts";
@@ -109,10 +111,42 @@ describe("defaultBuffer", () => {
     });
     const second = await noEscape(async () => {
       await tick();
-      assert.equal((defaultBuffer() as SlabBuffer).used, 0, "reset before reuse");
+      assert.equal((defaultBuffer() as AutoscalingAllocBuffer).used, 0, "reset before reuse");
       return defaultBuffer();
     });
     assert.equal(second, first);
+  });
+
+  it("noEscape(async fn): 2000 concurrent tasks that allocate a little hold a little memory each, not a slab", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const buffers: AutoscalingAllocBuffer[] = [];
+    const tasks = Array.from({ length: 2000 }, (_, id) =>
+      noEscape(async () => {
+        const mine = alloc(Float64Array, 8).fill(id);
+        buffers.push(defaultBuffer() as AutoscalingAllocBuffer);
+        await gate; // all 2000 are running at once
+        return mine.every((v) => v === id);
+      }));
+    await tick();
+    assert.equal(new Set(buffers).size, 2000);
+    const held = buffers.reduce((n, b) => n + b.capacity, 0);
+    assert.ok(held <= 2000 * 4096, `${held} bytes for 2000 tasks of 64 bytes`);
+    release();
+    assert.ok((await Promise.all(tasks)).every(Boolean));
+  });
+
+  it("noEscape(async fn): a task buffer grows to what its task allocates", async () => {
+    const sizes = await noEscape(async () => {
+      assert.ok(defaultBuffer() instanceof AutoscalingAllocBuffer);
+      const before = (defaultBuffer() as AutoscalingAllocBuffer).capacity;
+      const big = alloc(Float64Array, 200_000).fill(1); // 1.6 MB
+      await tick();
+      return [before, big.length, (defaultBuffer() as AutoscalingAllocBuffer).capacity];
+    });
+    assert.ok(sizes[0] <= 4096 * 2);
+    assert.equal(sizes[1], 200_000);
+    assert.ok(sizes[2] >= 1_600_000);
   });
 
   it("noEscape(async fn) inside withBuffer shares the chosen buffer, with interleaving checked", async () => {
@@ -232,5 +266,98 @@ describe("defaultBuffer", () => {
       const b = await noEscape(() => tick().then(() => defaultBuffer()));
       assert.equal(b, root);
     });
+  });
+});
+
+describe("setDefaultBufferWarning", () => {
+  /** Runs `fn` with console.warn captured and the warning set to `bytes`; returns the warnings. */
+  function warningsOf(bytes: number | false, fn: () => void): string[] {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+    const previous = setDefaultBufferWarning(bytes);
+    resetBuffer();
+    try {
+      fn();
+    } finally {
+      console.warn = warn;
+      setDefaultBufferWarning(previous);
+      resetBuffer();
+    }
+    return warnings;
+  }
+
+  it("setDefaultBufferWarning() makes the default buffer warn once past the threshold outside regions", () => {
+    const warnings = warningsOf(2 ** 21, () => {
+      for (let i = 0; i < 200; i++) alloc(Float64Array, 1000); // 1.6 MB: no warning yet
+    });
+    assert.deepEqual(warnings, []);
+    const more = warningsOf(2 ** 21, () => {
+      for (let i = 0; i < 2000; i++) alloc(Float64Array, 1000); // 16 MB, never freed
+    });
+    assert.equal(more.length, 1, "once, not once per slab");
+    assert.match(
+      more[0],
+      /^allocarrays: the default buffer holds \d+ bytes allocated outside any region: .*resetBuffer\(\).*setDefaultBufferWarning\(false\)/,
+    );
+    const bytes = Number(/holds (\d+) bytes/.exec(more[0])![1]);
+    assert.ok(bytes > 2 ** 21 && bytes <= 2 ** 21 + 2 ** 20, `${bytes} bytes`);
+  });
+
+  it("setDefaultBufferWarning(): allocations inside regions, however many, never warn", () => {
+    const warnings = warningsOf(2 ** 20, () => {
+      for (let k = 0; k < 3; k++) {
+        noEscape(() => {
+          for (let i = 0; i < 1000; i++) alloc(Float64Array, 1000); // 8 MB, freed on exit
+        });
+      }
+      noEscape(async () => {}); // an async task's own buffer is freed when it settles
+    });
+    assert.deepEqual(warnings, []);
+  });
+
+  it("setDefaultBufferWarning(false) turns it off and returns the previous setting", () => {
+    const previous = setDefaultBufferWarning(false);
+    try {
+      assert.equal(previous, 8 * 2 ** 20);
+      assert.equal(setDefaultBufferWarning(1234), false);
+    } finally {
+      setDefaultBufferWarning(previous);
+    }
+    const warnings = warningsOf(false, () => {
+      for (let i = 0; i < 2000; i++) alloc(Float64Array, 1000);
+    });
+    assert.deepEqual(warnings, []);
+  });
+
+  it("setDefaultBufferWarning(): buffers you create never warn, also as the default in withBuffer", () => {
+    const warnings = warningsOf(0, () => {
+      const mine = new SlabBuffer(1024);
+      withBuffer(mine, () => {
+        for (let i = 0; i < 100; i++) alloc(Float64Array, 1000);
+      });
+      for (let i = 0; i < 100; i++) alloc(mine, Float64Array, 1000);
+    });
+    assert.deepEqual(warnings, []);
+  });
+
+  it("setDefaultBufferWarning() refuses anything but a byte count or false, changing nothing", () => {
+    const before = setDefaultBufferWarning(4096);
+    try {
+      assert.throws(() => setDefaultBufferWarning("8" as unknown as number), {
+        name: "TypeError",
+        message: 'Cannot set the default buffer warning: bytes must be a number or false, got "8"',
+      });
+      assert.throws(() => setDefaultBufferWarning(true as unknown as false), TypeError);
+      assert.throws(() => setDefaultBufferWarning(-1), {
+        name: "RangeError",
+        message:
+          /^Cannot set the default buffer warning: bytes must be a non-negative safe integer, got -1/,
+      });
+      assert.throws(() => setDefaultBufferWarning(1.5), RangeError);
+      assert.equal(setDefaultBufferWarning(4096), 4096);
+    } finally {
+      setDefaultBufferWarning(before);
+    }
   });
 });

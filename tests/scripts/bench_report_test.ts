@@ -183,8 +183,25 @@ describe("scripts/_bench_report.ts", () => {
 
   it("evaluateTargets() reports every target, missing benches as not measured", () => {
     const t = evaluateTargets([], undefined);
-    assert.equal(t.length, 10);
+    assert.equal(t.length, 11);
     assert.ok(t.every((x) => x.met === undefined && x.measured === "not measured"));
+  });
+
+  it("evaluateTargets() compares the CNN on WebAssembly memory with tfjs-backend-wasm", () => {
+    const group = "CNN (Float32), 1000 images in batches of 32, one thread";
+    const f = "benches/cnn_wasm_bench.ts";
+    const run = (ours: number, tfjs: number) =>
+      evaluateTargets(
+        cases([
+          bench(f, group, "tfjs-backend-wasm (SIMD)", tfjs, true),
+          bench(f, group, "allocarrays, WebAssembly memory (SIMD kernels)", ours),
+        ]),
+        undefined,
+      ).find((x) => /tfjs-backend-wasm/.test(x.what))!;
+    const met = run(90e6, 160e6);
+    assert.equal(met.met, true);
+    assert.equal(met.target, "≤ 1.0× its time");
+    assert.equal(run(200e6, 160e6).met, false);
   });
 
   it("evaluateTargets() takes bytes and major GCs from the demo, zero bytes as ∞× fewer", () => {
@@ -307,7 +324,7 @@ describe("scripts/_bench_report.ts", () => {
     const targets = evaluateTargets(c, d);
     const md = reportMarkdown({ ...INFO, quick: true }, c, d, targets);
     assert.match(md, /\*\*Quick run\*\*/);
-    assert.match(md, /Missed: \d+ of 10 \(same vs typedarray-pool malloc\/free/);
+    assert.match(md, /Missed: \d+ of 11 \(same vs typedarray-pool malloc\/free/);
     assert.match(
       md,
       /\| same vs typedarray-pool malloc\/free \| ≥ 2× faster \| 1\.75× faster \| \*\*MISSED\*\* \|/,
