@@ -579,16 +579,17 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const argc = arguments.length;
     if (argc === 1) {
       if (i! >= 0 && i! < this.#len1 && Number.isInteger(i)) {
-        const data = this.data, o = this.#offset + i! * this.#s0;
-        if (o < data.length) return data[o];
+        // (An element is never undefined: past the end of detached memory it is.)
+        const v = this.data[this.#offset + i! * this.#s0];
+        if (v !== undefined) return v;
       }
     } else if (argc === 2) {
       if (
         i! >= 0 && i! < this.#rows2 && j! >= 0 && j! < this.#cols2 && Number.isInteger(i) &&
         Number.isInteger(j)
       ) {
-        const data = this.data, o = this.#offset + i! * this.#s0 + j! * this.#s1;
-        if (o < data.length) return data[o];
+        const v = this.data[this.#offset + i! * this.#s0 + j! * this.#s1];
+        if (v !== undefined) return v;
       }
     }
     return this.#getSlow(Array.prototype.slice.call(arguments));
@@ -635,7 +636,8 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
         Number.isInteger(i)
       ) {
         const data = this.data as Float64Array, o = this.#offset + (i as number) * this.#s0;
-        if (o < data.length) {
+        // (An element is never undefined: past the end of detached memory it is.)
+        if (data[o] !== undefined) {
           try {
             data[o] = j;
             return;
@@ -650,7 +652,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       ) {
         const data = this.data as Float64Array;
         const o = this.#offset + (i as number) * this.#s0 + (j as number) * this.#s1;
-        if (o < data.length) {
+        if (data[o] !== undefined) {
           try {
             data[o] = k;
             return;

@@ -246,6 +246,18 @@ describe("NDArray", () => {
     assert.throws(() => c.get(1, 2), /expected 3 indices/);
   });
 
+  it("NDArray.get() and set() of 1-d and 2-d arrays over detached memory throw a TypeError", () => {
+    const buffer = new ArrayBuffer(8 * 6);
+    const v = new NDArray(new Float64Array(buffer)),
+      m = new NDArray(new Float64Array(buffer), [2, 3]);
+    v.set(1, 5);
+    assert.equal(m.get(0, 1), 5);
+    buffer.transfer();
+    for (const f of [() => v.get(1), () => m.get(0, 1), () => v.set(1, 2), () => m.set(1, 2, 3)]) {
+      assert.throws(f, { name: "TypeError", message: /memory was detached/ });
+    }
+  });
+
   it("NDArray.set() of bigint data takes bigints and names a number value", () => {
     const v = new NDArray(new BigInt64Array(4)), m = new NDArray(new BigUint64Array(4), [2, 2]);
     v.set(1, 7n);

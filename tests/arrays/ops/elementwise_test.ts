@@ -699,6 +699,20 @@ describe("element-wise fast path (contiguous operands of one element type)", () 
     assert.deepEqual(mul(3, z).shape, []);
   });
 
+  it("an operand or out over detached memory throws a TypeError and writes nothing", () => {
+    const buffer = new ArrayBuffer(8 * 4), kept = new Float64Array([1, 2, 3, 4]);
+    const x = new NDArray(new Float64Array(buffer), [2, 2]);
+    buffer.transfer();
+    const detached = { name: "TypeError", message: /memory was detached/ };
+    assert.throws(() => add(x, 1), detached);
+    assert.throws(
+      () => add(kept, new NDArray(new Float64Array(4)).reshape(4), x.reshape(4)),
+      detached,
+    );
+    assert.throws(() => neg(x), detached);
+    assert.throws(() => add(new NDArray(kept.slice(), [2, 2]), 1, x), detached);
+  });
+
   it("a CheckedAllocArray operand whose memory was freed throws InvalidMemoryError", () => {
     const bumper = new BumperAllocator();
     const c = withAllocator(bumper, () => add(new CheckedAllocArray(new Float64Array(4)), 1));
