@@ -393,7 +393,7 @@ export function assign(dst: View, src: View): void {
   if (
     sameShape(src.shape, dst.shape) && isRowMajor(dst.shape, dst.strides) &&
     isRowMajor(src.shape, src.strides) &&
-    apart(dst.data, dst.data.buffer, dst.offset, src.data, src.offset, dst.size)
+    apart(dst.data, dst.data.buffer, dst.offset, src.data, src.data.buffer, src.offset, dst.size)
   ) {
     // One contiguous run into another: a single row, nothing to merge or allocate.
     COPY_ROW(dst.size, dst.data, dst.offset, 1, src.data, src.offset, 1, dst.data, 0, 0);
@@ -467,38 +467,10 @@ export function fastOut(options: unknown): unknown {
 }
 
 /**
- * The elements of `x` when it is an array whose elements are one contiguous row-major run of
- * its `data` (a typed array, or a contiguous n-d array), else `undefined`. For a
- * `CheckedAllocArray` reading `data` checks that its memory is still valid; an n-d array whose
- * memory was detached is `undefined` too. (A `DataView` is returned: callers reject it by its
- * constructor, which has no element kind.)
- */
-export function flatData(x: unknown): Data | undefined {
-  if (ArrayBuffer.isView(x)) return x as Data;
-  if (!(x instanceof NDArray) || !x.isContiguous) return undefined;
-  const d = x.data as Data;
-  // Detached or shrunk memory: the general path reports it.
-  return x.offset + x.size > d.length ? undefined : d;
-}
-
-/**
- * Whether `x`, an array {@linkcode flatData} accepted, has the shape `shape` (`null`: the 1-d
- * shape `[n]`, as a typed array has).
- */
-export function hasShape(x: unknown, shape: readonly number[] | null, n: number): boolean {
-  if (ArrayBuffer.isView(x)) {
-    return (x as TypedArray).length === n && (shape === null || shape.length === 1);
-  }
-  const s = (x as NDArray).shape;
-  if (shape === null) return s.length === 1 && s[0] === n;
-  return s === shape || sameShape(s, shape);
-}
-
-/**
  * Whether writing `n` elements of `o` from `oo` while reading `n` of `x` from `xo`, element `i`
  * after element `i` has been read, is safe: they share no memory, or element `i` of each is the
- * same bytes (in place). `ob` is `o.buffer` (read once by the caller: the getter costs more than
- * the rest of this check). Two `SharedArrayBuffer` objects of one size may be the same memory
+ * same bytes (in place). `ob` and `xb` are their buffers, read by the caller (an n-d array
+ * caches its buffer: the getter costs more than the rest of this check). Two `SharedArrayBuffer` objects of one size may be the same memory
  * (see {@linkcode overlaps}): then it answers false.
  */
 export function apart(
@@ -506,11 +478,11 @@ export function apart(
   ob: ArrayBufferLike,
   oo: number,
   x: Data,
+  xb: ArrayBufferLike,
   xo: number,
   n: number,
 ): boolean {
   if (o === x) return oo === xo || oo + n <= xo || xo + n <= oo;
-  const xb = x.buffer;
   // (Not an ArrayBuffer of this realm: a SharedArrayBuffer, or one of another realm, taken for
   // one. Cheaper on the hot path than `instanceof SharedArrayBuffer`.)
   if (ob !== xb) {
@@ -520,24 +492,4 @@ export function apart(
   const ow = o.BYTES_PER_ELEMENT, xw = x.BYTES_PER_ELEMENT;
   const os = o.byteOffset + oo * ow, xs = x.byteOffset + xo * xw;
   return os === xs && ow === xw || os + n * ow <= xs || xs + n * xw <= os;
-}
-
-/**
- * The result of an operation on the arrays or numbers `a` and `b` (at least one an array, the
- * arrays of one shape): `similarOf([a, b], dtype)` without the array of inputs. The strongest
- * kind wins: a `CheckedAllocArray`, then an `AllocArray`, then the first array.
- */
-export function resultOf2(a: unknown, b: unknown, dtype: TypedArrayConstructor | null): NDArray {
-  const best = a instanceof CheckedAllocArray
-    ? a
-    : b instanceof CheckedAllocArray
-    ? b
-    : a instanceof AllocArray
-    ? a
-    : b instanceof AllocArray
-    ? b
-    : typeof a === "number"
-    ? b
-    : a;
-  return similar(best as NDArray, dtype);
 }

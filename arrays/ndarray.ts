@@ -21,6 +21,7 @@ import {
   type TypedArray,
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
+import { BUFFER } from "../_internal/array_slots.ts";
 import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
 
 /** The deepest nesting {@linkcode NDArray.fromNested} reads (its walk recurses once a level). */
@@ -144,6 +145,8 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   // Whether the layout is row-major contiguous: 0 not yet known, 1 yes, 2 no. Computed on first
   // use (layouts never change), so construction pays nothing for it.
   #contiguous = 0;
+  // The ArrayBuffer behind the data, once asked for (see BUFFER).
+  #buffer: ArrayBufferLike | undefined = undefined;
   // For `get`/`set` of 1-d and 2-d arrays, numbers of their own (reading a field costs one load,
   // an element of the shape array three): `#len1` is the length of a 1-d array and -1 for any
   // other, `#rows2`/`#cols2` the lengths of a 2-d array's axes and -1 for any other (so the
@@ -491,6 +494,17 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   get ndim(): number {
     return this.#shape.length;
+  }
+
+  /**
+   * The `ArrayBuffer` (or `SharedArrayBuffer`) behind the data, for the operations' aliasing
+   * checks. Package-private (its key is not exported).
+   *
+   * @returns The buffer of `data`.
+   * @ignore
+   */
+  [BUFFER](): ArrayBufferLike {
+    return this.#buffer ??= this.#data.buffer;
   }
 
   /**

@@ -14,15 +14,14 @@
 
 import { describeValue, fmtShape, isBigIntData } from "../../_internal/describe.ts";
 import { COPY_ROW, type Data, type Row, walk } from "../../_internal/loops.ts";
+import { BUFFER } from "../../_internal/array_slots.ts";
 import {
   apart,
   assign,
   broadcastShapes,
   broadcastStrides,
   fastOut,
-  flatData,
   floatType,
-  hasShape,
   NOT_FAST,
   numericView,
   operandOf,
@@ -31,7 +30,6 @@ import {
   outOf,
   output,
   resultOf,
-  resultOf2,
   sameShape,
   stronger,
   unaliased,
@@ -194,6 +192,8 @@ function fastBinary(
   const scalarA = typeof a === "number";
   const first = scalarA ? b : a;
   // The first array operand: its data, where it starts, its size and (n-d arrays) its shape.
+  // Each operand is classified once (typed array, or contiguous n-d array), and the checks
+  // that follow use that: this path runs in a few tens of nanoseconds.
   let fd: Data, fo = 0, n: number, shape: readonly number[] | null = null;
   if (ArrayBuffer.isView(first)) {
     fd = first as Data;
@@ -207,36 +207,58 @@ function fastBinary(
   } else return NOT_FAST;
   const type = fd.constructor, kind = kindOf(type);
   if (kind < 0) return NOT_FAST;
-  const scalarB = !scalarA && typeof b === "number";
+  const scalarB = !scalarA && typeof b === "number", both = !scalarA && !scalarB;
   let sd = fd, so = 0;
-  if (!scalarA && !scalarB) {
-    const d = flatData(b);
-    if (d === undefined || d.constructor !== type || !hasShape(b, shape, n)) return NOT_FAST;
-    sd = d;
-    if (!ArrayBuffer.isView(b)) so = (b as NDArray).offset;
-    if (so + n > sd.length) return NOT_FAST;
+  if (both) {
+    if (ArrayBuffer.isView(b)) {
+      sd = b as Data;
+      if (sd.constructor !== type || sd.length !== n || shape !== null && shape.length !== 1) {
+        return NOT_FAST;
+      }
+    } else if (b instanceof NDArray && b.isContiguous) {
+      sd = b.data as Data;
+      so = b.offset;
+      const s = b.shape;
+      if (
+        sd.constructor !== type || so + n > sd.length ||
+        (shape === null ? s.length !== 1 || s[0] !== n : s !== shape && !sameShape(s, shape))
+      ) return NOT_FAST;
+    } else return NOT_FAST;
   }
   const dtype = fastResultType(kind, rule);
   let result: unknown, od: Data, oo = 0;
   if (out === undefined) {
-    const r = resultOf2(a, b, dtype);
+    const r = similar(stronger(a, b) as NDArray, dtype);
     result = r;
     od = r.data as Data;
     oo = r.offset;
   } else {
-    const d = flatData(out);
-    if (d === undefined || d.constructor !== (dtype ?? type) || !hasShape(out, shape, n)) {
-      return NOT_FAST;
+    let ob: ArrayBufferLike;
+    if (ArrayBuffer.isView(out)) {
+      od = out as Data;
+      if (
+        od.constructor !== (dtype ?? type) || od.length !== n ||
+        shape !== null && shape.length !== 1
+      ) return NOT_FAST;
+      ob = od.buffer;
+    } else if (out instanceof NDArray && out.isContiguous) {
+      od = out.data as Data;
+      oo = out.offset;
+      const s = out.shape;
+      if (
+        od.constructor !== (dtype ?? type) || oo + n > od.length ||
+        (shape === null ? s.length !== 1 || s[0] !== n : s !== shape && !sameShape(s, shape))
+      ) return NOT_FAST;
+      ob = out[BUFFER]();
+    } else return NOT_FAST;
+    // Writing out element by element must not overwrite an operand element not yet read.
+    const fb = shape === null ? fd.buffer : (first as NDArray)[BUFFER]();
+    if (!apart(od, ob, oo, fd, fb, fo, n)) return NOT_FAST;
+    if (both && (sd !== fd || so !== fo)) {
+      const sb = ArrayBuffer.isView(b) ? sd.buffer : (b as NDArray)[BUFFER]();
+      if (!apart(od, ob, oo, sd, sb, so, n)) return NOT_FAST;
     }
-    if (!ArrayBuffer.isView(out)) oo = (out as NDArray).offset;
-    if (oo + n > d.length) return NOT_FAST;
-    const ob = d.buffer;
-    if (!apart(d, ob, oo, fd, fo, n)) return NOT_FAST;
-    if (
-      !scalarA && !scalarB && (sd !== fd || so !== fo) && !apart(d, ob, oo, sd, so, n)
-    ) return NOT_FAST;
     result = out;
-    od = d;
   }
   if (n >= MIN_WASM_ELEMENTS && anyWasmMemory() && wasmBinary(name, result, a, b)) return result;
   if (scalarA) k.scalarFirst[kind](n, od, oo, fd, fo, a);
@@ -283,14 +305,27 @@ function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule)
     od = r.data as Data;
     oo = r.offset;
   } else {
-    const d = flatData(out);
-    if (d === undefined || d.constructor !== (dtype ?? type) || !hasShape(out, shape, n)) {
-      return NOT_FAST;
-    }
-    if (!ArrayBuffer.isView(out)) oo = (out as NDArray).offset;
-    if (oo + n > d.length || !apart(d, d.buffer, oo, xd, xo, n)) return NOT_FAST;
+    let ob: ArrayBufferLike;
+    if (ArrayBuffer.isView(out)) {
+      od = out as Data;
+      if (
+        od.constructor !== (dtype ?? type) || od.length !== n ||
+        shape !== null && shape.length !== 1
+      ) return NOT_FAST;
+      ob = od.buffer;
+    } else if (out instanceof NDArray && out.isContiguous) {
+      od = out.data as Data;
+      oo = out.offset;
+      const s = out.shape;
+      if (
+        od.constructor !== (dtype ?? type) || oo + n > od.length ||
+        (shape === null ? s.length !== 1 || s[0] !== n : s !== shape && !sameShape(s, shape))
+      ) return NOT_FAST;
+      ob = out[BUFFER]();
+    } else return NOT_FAST;
+    const xb = shape === null ? xd.buffer : (x as NDArray)[BUFFER]();
+    if (!apart(od, ob, oo, xd, xb, xo, n)) return NOT_FAST;
     result = out;
-    od = d;
   }
   k.arrays[kind](n, od, oo, xd, xo);
   return result;
