@@ -9,7 +9,9 @@ import {
 } from "../arrays/mod.ts";
 import {
   inferBatches,
+  inferPreallocated,
   makeCnn,
+  makeCnnWorkspaces,
   makeImageBatches,
   makePredictions,
   type ModelType,
@@ -28,6 +30,7 @@ export function cnnGroup(dtype: ModelType, group: string): void {
   const bumper = new BumperAllocator();
   const unchecked = new UncheckedBumperAllocator();
   const wasm = new BumperAllocator(new WasmAllocBuffer());
+  const preallocated = makeCnnWorkspaces(model, batches, predictions);
   const cases: [string, () => number, boolean?][] = [
     [
       "heap: plain arrays",
@@ -45,6 +48,10 @@ export function cnnGroup(dtype: ModelType, group: string): void {
     [
       "CheckedAllocArray + BumperAllocator()",
       () => inferBatches(bumper, model, checkedBatches, predictions).data[7],
+    ],
+    [
+      "every intermediate preallocated by hand (predictInto): the allocation-free limit",
+      () => (inferPreallocated(model, preallocated), predictions.data[7]),
     ],
     [
       "AllocArray + BumperAllocator(WasmAllocBuffer()): WebAssembly SIMD kernels",

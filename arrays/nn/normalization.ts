@@ -193,9 +193,11 @@ function normalize(
   eps: number,
   act: ActivationName,
 ): void {
-  for (let c = 0; c < C; c++) {
-    const k = scaleOf(g, s2, eps, c), d = shiftOf(b, mu, k, c);
-    for (let n = 0; n < N; n++) {
+  // Image by image, channel by channel: memory in order (the factors are recomputed per image:
+  // a few operations against a channel of S elements).
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const k = scaleOf(g, s2, eps, c), d = shiftOf(b, mu, k, c);
       const o = (n * C + c) * S;
       affineActivate(act, x, xo + o, y, yo + o, S, k, d);
     }
