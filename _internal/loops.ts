@@ -37,44 +37,13 @@ type Row2 = (n: number, o: Data, oo: number, os: number, a: Data, ao: number, as
 type Row1 = (n: number, o: Data, oo: number, os: number) => void;
 
 /**
- * The layout of {@linkcode walk} after merging the axes every operand walks as one (axis `k`
- * into `k + 1` when `strides[k] === strides[k + 1] * shape[k + 1]` for all of them) and
- * dropping length-1 axes, so contiguous data becomes a single row. An absent operand
- * (`null` strides) walks with steps 0.
- */
-function coalesce(
-  shape: readonly number[],
-  os: readonly number[],
-  as: readonly number[] | null,
-  bs: readonly number[] | null,
-): { shape: number[]; os: number[]; as: number[]; bs: number[] } {
-  const sh: number[] = [], o: number[] = [], a: number[] = [], b: number[] = [];
-  for (let k = 0; k < shape.length; k++) {
-    const n = shape[k];
-    if (n === 1) continue;
-    const ok = os[k], ak = as === null ? 0 : as[k], bk = bs === null ? 0 : bs[k];
-    const last = sh.length - 1;
-    if (last >= 0 && o[last] === ok * n && a[last] === ak * n && b[last] === bk * n) {
-      sh[last] *= n;
-      o[last] = ok;
-      a[last] = ak;
-      b[last] = bk;
-    } else {
-      sh.push(n);
-      o.push(ok);
-      a.push(ak);
-      b.push(bk);
-    }
-  }
-  return { shape: sh, os: o, as: a, bs: b };
-}
-
-/**
  * The strided walk every loop over an n-d layout uses: calls `row` for each innermost row of
  * `shape` in row-major order, for an output `o` and up to two inputs `a` and `b` (omitted
- * ones are not walked). The axes the operands walk as one are merged first, so contiguous
- * data is a single call; the last two remaining axes are a plain double loop, and an odometer
- * steps any axes before them. Size must be > 0.
+ * ones are not walked). The axes the operands walk as one are merged first (axis `k` into
+ * `k + 1` when `strides[k] === strides[k + 1] * shape[k + 1]` for all of them; length-1 axes
+ * dropped), so contiguous data is a single call; the last two remaining axes are a plain
+ * double loop, and an odometer steps any axes before them. Size must be > 0. Layouts of up to
+ * two axes allocate nothing; more allocate one array (the merged layout and the odometer).
  */
 export function walk(
   row: Row,
@@ -92,47 +61,139 @@ export function walk(
   // Kernels of one or two operands are called with the arguments they take: passing the unused
   // ones costs about a quarter of the time of short rows.
   const three = bs0 !== null, two = !three && as0 !== null;
-  if (shape0.length <= 1) {
-    // One row as it is (small vectors: nothing to merge, nothing allocated).
-    const n = shape0.length === 0 ? 1 : shape0[0], osl = os0[0] ?? 1, asl = as0?.[0] ?? 0;
+  const nd0 = shape0.length;
+  if (nd0 <= 1) {
+    // One row as it is (small vectors: nothing to merge).
+    const n = nd0 === 0 ? 1 : shape0[0], osl = os0[0] ?? 1, asl = as0?.[0] ?? 0;
     if (three) return row(n, o, oo, osl, a, ao, asl, b, bo, bs0[0] ?? 0);
     if (two) return (row as Row2)(n, o, oo, osl, a, ao, asl);
     return (row as Row1)(n, o, oo, osl);
   }
-  const { shape, os, as, bs } = coalesce(shape0, os0, as0, bs0);
-  const nd = shape.length;
-  if (nd === 0) return row(1, o, oo, 1, a, ao, 1, b, bo, 1);
-  const last = nd - 1, n = shape[last], osl = os[last], asl = as[last], bsl = bs[last];
-  if (nd === 1) return row(n, o, oo, osl, a, ao, asl, b, bo, bsl);
-  // The last two axes are a plain double loop; an odometer steps the axes before them.
-  const m = shape[last - 1], osm = os[last - 1], asm = as[last - 1], bsm = bs[last - 1];
-  const outer = last - 1;
-  const idx = outer > 0 ? new Array<number>(outer).fill(0) : null;
-  for (;;) {
-    if (three) {
-      for (let i = 0, o1 = oo, a1 = ao, b1 = bo; i < m; i++, o1 += osm, a1 += asm, b1 += bsm) {
-        row(n, o, o1, osl, a, a1, asl, b, b1, bsl);
-      }
-    } else if (two) {
-      for (let i = 0, o1 = oo, a1 = ao; i < m; i++, o1 += osm, a1 += asm) {
-        (row as Row2)(n, o, o1, osl, a, a1, asl);
-      }
-    } else {
-      for (let i = 0, o1 = oo; i < m; i++, o1 += osm) (row as Row1)(n, o, o1, osl);
+  if (nd0 === 2) {
+    // Two axes, merged in local variables.
+    const n0 = shape0[0], n1 = shape0[1], o0 = os0[0], o1 = os0[1];
+    const a0 = as0 === null ? 0 : as0[0], a1 = as0 === null ? 0 : as0[1];
+    const b0 = bs0 === null ? 0 : bs0[0], b1 = bs0 === null ? 0 : bs0[1];
+    if (n0 === 1) return rows2(row, three, two, 1, n1, o, oo, 0, o1, a, ao, 0, a1, b, bo, 0, b1);
+    if (n1 === 1) return rows2(row, three, two, 1, n0, o, oo, 0, o0, a, ao, 0, a0, b, bo, 0, b0);
+    if (o0 === o1 * n1 && a0 === a1 * n1 && b0 === b1 * n1) {
+      return rows2(row, three, two, 1, n0 * n1, o, oo, 0, o1, a, ao, 0, a1, b, bo, 0, b1);
     }
-    if (idx === null) return;
+    return rows2(row, three, two, n0, n1, o, oo, o0, o1, a, ao, a0, a1, b, bo, b0, b1);
+  }
+  // The merged layout in one array: axis k's length and the three operands' steps at
+  // 4k … 4k + 3; after them the odometer's index of each outer axis.
+  const L = new Array<number>(5 * nd0);
+  let nd = 0;
+  for (let k = 0; k < nd0; k++) {
+    const n = shape0[k];
+    if (n === 1) continue;
+    const ok = os0[k], ak = as0 === null ? 0 : as0[k], bk = bs0 === null ? 0 : bs0[k];
+    const p = 4 * (nd - 1);
+    if (nd > 0 && L[p + 1] === ok * n && L[p + 2] === ak * n && L[p + 3] === bk * n) {
+      L[p] *= n;
+      L[p + 1] = ok;
+      L[p + 2] = ak;
+      L[p + 3] = bk;
+    } else {
+      const q = 4 * nd++;
+      L[q] = n;
+      L[q + 1] = ok;
+      L[q + 2] = ak;
+      L[q + 3] = bk;
+    }
+  }
+  if (nd === 0) return rows2(row, three, two, 1, 1, o, oo, 0, 1, a, ao, 0, 1, b, bo, 0, 1);
+  const z = 4 * (nd - 1);
+  if (nd === 1) {
+    return rows2(
+      row,
+      three,
+      two,
+      1,
+      L[z],
+      o,
+      oo,
+      0,
+      L[z + 1],
+      a,
+      ao,
+      0,
+      L[z + 2],
+      b,
+      bo,
+      0,
+      L[z + 3],
+    );
+  }
+  // The last two axes are a plain double loop; an odometer steps the axes before them.
+  const y = z - 4, outer = nd - 2, idx = 4 * nd0;
+  for (let k = 0; k < outer; k++) L[idx + k] = 0;
+  for (;;) {
+    rows2(
+      row,
+      three,
+      two,
+      L[y],
+      L[z],
+      o,
+      oo,
+      L[y + 1],
+      L[z + 1],
+      a,
+      ao,
+      L[y + 2],
+      L[z + 2],
+      b,
+      bo,
+      L[y + 3],
+      L[z + 3],
+    );
+    if (outer === 0) return;
     let k = outer - 1;
     for (; k >= 0; k--) {
-      oo += os[k];
-      ao += as[k];
-      bo += bs[k];
-      if (++idx[k] < shape[k]) break;
-      oo -= os[k] * shape[k];
-      ao -= as[k] * shape[k];
-      bo -= bs[k] * shape[k];
-      idx[k] = 0;
+      const p = 4 * k;
+      oo += L[p + 1];
+      ao += L[p + 2];
+      bo += L[p + 3];
+      if (++L[idx + k] < L[p]) break;
+      oo -= L[p + 1] * L[p];
+      ao -= L[p + 2] * L[p];
+      bo -= L[p + 3] * L[p];
+      L[idx + k] = 0;
     }
     if (k < 0) return;
+  }
+}
+
+/** `m` rows of `n` elements, the rows `om`, `am`, `bm` apart: the innermost double loop. */
+function rows2(
+  row: Row,
+  three: boolean,
+  two: boolean,
+  m: number,
+  n: number,
+  o: Data,
+  oo: number,
+  om: number,
+  on: number,
+  a: Data,
+  ao: number,
+  am: number,
+  an: number,
+  b: Data,
+  bo: number,
+  bm: number,
+  bn: number,
+): void {
+  if (three) {
+    for (let i = 0; i < m; i++, oo += om, ao += am, bo += bm) {
+      row(n, o, oo, on, a, ao, an, b, bo, bn);
+    }
+  } else if (two) {
+    for (let i = 0; i < m; i++, oo += om, ao += am) (row as Row2)(n, o, oo, on, a, ao, an);
+  } else {
+    for (let i = 0; i < m; i++, oo += om) (row as Row1)(n, o, oo, on);
   }
 }
 

@@ -171,8 +171,13 @@ export function broadcastShapes(
   return out;
 }
 
-/** Strides that walk `v` as if it had `shape` (which it broadcasts to): 0 on repeated axes. */
-export function broadcastStrides(v: View, shape: readonly number[]): number[] {
+/**
+ * Strides that walk `v` as if it had `shape` (which it broadcasts to): 0 on repeated axes; its
+ * own strides when `shape` is its shape.
+ */
+export function broadcastStrides(v: View, shape: readonly number[]): readonly number[] {
+  // Not broadcast: its own strides (a length-1 axis is never stepped along).
+  if (sameShape(v.shape, shape)) return v.strides;
   const nd = shape.length, lead = nd - v.shape.length;
   const out = new Array<number>(nd).fill(0);
   for (let k = 0; k < v.shape.length; k++) {

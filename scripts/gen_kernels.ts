@@ -252,13 +252,18 @@ function reduce(): string {
     HEADER(
       `// The reductions over one contiguous run of \`n\` elements of \`a\` from \`ao\` (the fast path of
 // reductions over all elements), per element type. Sums are pairwise (see pairwiseSum in
-// ./reduce.ts, the strided version they agree with): runs of up to 128 elements are added into
-// eight partial sums, longer runs split in halves (at a multiple of 8) and summed recursively.
-// The error grows with log2(n / 128) instead of n, and eight independent additions per step
-// run about twice as fast as one dependent chain. max/min/argmax/argmin need n > 0.`,
+// ./reduce.ts, the strided version they agree with): blocks of 128 elements are each added into
+// eight partial sums, and the blocks' sums are added in pairs, pairs of pairs and so on (a stack
+// of partial sums, as a binary counter). The error grows with log2(n / 128) instead of n, and
+// eight independent additions per step run about twice as fast as one dependent chain.
+// max/min/argmax/argmin need n > 0.`,
     ),
     `import type { Data } from "../../_internal/loops.ts";`,
     `import type { ReduceKernels } from "./_kernel_types.ts";`,
+    ``,
+    `// The partial sums of the pairwise summation, a stack with one entry per level: 64 levels of`,
+    `// blocks of 128 cover any array. Shared: the kernels call no other code while they use it.`,
+    `const PARTIALS = new Float64Array(64);`,
     ``,
   ];
   const tables: Record<string, string[]> = {
@@ -273,15 +278,11 @@ function reduce(): string {
     const s = `sum${suffix}`;
     out.push(
       `function ${s}(n: number, a: Data, ao: number): number {`,
-      `  if (n < 8) {`,
-      `    let s = 0;`,
-      `    for (let i = 0; i < n; i++) s += a[ao + i];`,
-      `    return s;`,
-      `  }`,
-      `  if (n <= 128) {`,
+      `  let depth = 0;`,
+      `  for (let b = 0, p = ao; b * 128 < n; b++) {`,
+      `    const m = n - b * 128 < 128 ? n - b * 128 : 128;`,
       `    let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;`,
-      `    for (; i + 8 <= n; i += 8) {`,
-      `      const p = ao + i;`,
+      `    for (; i + 8 <= m; i += 8, p += 8) {`,
       `      r0 += a[p];`,
       `      r1 += a[p + 1];`,
       `      r2 += a[p + 2];`,
@@ -292,11 +293,13 @@ function reduce(): string {
       `      r7 += a[p + 7];`,
       `    }`,
       `    let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));`,
-      `    for (; i < n; i++) s += a[ao + i];`,
-      `    return s;`,
+      `    for (; i < m; i++, p++) s += a[p];`,
+      `    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;`,
+      `    PARTIALS[depth++] = s;`,
       `  }`,
-      `  const h = (n >> 1) & ~7;`,
-      `  return ${s}(h, a, ao) + ${s}(n - h, a, ao + h);`,
+      `  let total = depth > 0 ? PARTIALS[--depth] : 0;`,
+      `  while (depth > 0) total = PARTIALS[--depth] + total;`,
+      `  return total;`,
       `}`,
       `function prod${suffix}(n: number, a: Data, ao: number): number {`,
       `  let p = 1;`,

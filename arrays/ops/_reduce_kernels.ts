@@ -2,10 +2,11 @@
 //
 // The reductions over one contiguous run of `n` elements of `a` from `ao` (the fast path of
 // reductions over all elements), per element type. Sums are pairwise (see pairwiseSum in
-// ./reduce.ts, the strided version they agree with): runs of up to 128 elements are added into
-// eight partial sums, longer runs split in halves (at a multiple of 8) and summed recursively.
-// The error grows with log2(n / 128) instead of n, and eight independent additions per step
-// run about twice as fast as one dependent chain. max/min/argmax/argmin need n > 0.
+// ./reduce.ts, the strided version they agree with): blocks of 128 elements are each added into
+// eight partial sums, and the blocks' sums are added in pairs, pairs of pairs and so on (a stack
+// of partial sums, as a binary counter). The error grows with log2(n / 128) instead of n, and
+// eight independent additions per step run about twice as fast as one dependent chain.
+// max/min/argmax/argmin need n > 0.
 //
 // Kernels trust their input: the public functions validated it. The contiguous ones exist once
 // per element type (see ELEMENT_KINDS in ./_kernel_types.ts) so that V8's type feedback for
@@ -15,16 +16,16 @@
 import type { Data } from "../../_internal/loops.ts";
 import type { ReduceKernels } from "./_kernel_types.ts";
 
+// The partial sums of the pairwise summation, a stack with one entry per level: 64 levels of
+// blocks of 128 cover any array. Shared: the kernels call no other code while they use it.
+const PARTIALS = new Float64Array(64);
+
 function sumF64(n: number, a: Data, ao: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[ao + i];
-    return s;
-  }
-  if (n <= 128) {
+  let depth = 0;
+  for (let b = 0, p = ao; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
     let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const p = ao + i;
+    for (; i + 8 <= m; i += 8, p += 8) {
       r0 += a[p];
       r1 += a[p + 1];
       r2 += a[p + 2];
@@ -35,11 +36,13 @@ function sumF64(n: number, a: Data, ao: number): number {
       r7 += a[p + 7];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) s += a[ao + i];
-    return s;
+    for (; i < m; i++, p++) s += a[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return sumF64(h, a, ao) + sumF64(n - h, a, ao + h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  return total;
 }
 function prodF64(n: number, a: Data, ao: number): number {
   let p = 1;
@@ -87,15 +90,11 @@ function argminF64(n: number, a: Data, ao: number): number {
   return k;
 }
 function sumF32(n: number, a: Data, ao: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[ao + i];
-    return s;
-  }
-  if (n <= 128) {
+  let depth = 0;
+  for (let b = 0, p = ao; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
     let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const p = ao + i;
+    for (; i + 8 <= m; i += 8, p += 8) {
       r0 += a[p];
       r1 += a[p + 1];
       r2 += a[p + 2];
@@ -106,11 +105,13 @@ function sumF32(n: number, a: Data, ao: number): number {
       r7 += a[p + 7];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) s += a[ao + i];
-    return s;
+    for (; i < m; i++, p++) s += a[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return sumF32(h, a, ao) + sumF32(n - h, a, ao + h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  return total;
 }
 function prodF32(n: number, a: Data, ao: number): number {
   let p = 1;
@@ -158,15 +159,11 @@ function argminF32(n: number, a: Data, ao: number): number {
   return k;
 }
 function sumI32(n: number, a: Data, ao: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[ao + i];
-    return s;
-  }
-  if (n <= 128) {
+  let depth = 0;
+  for (let b = 0, p = ao; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
     let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const p = ao + i;
+    for (; i + 8 <= m; i += 8, p += 8) {
       r0 += a[p];
       r1 += a[p + 1];
       r2 += a[p + 2];
@@ -177,11 +174,13 @@ function sumI32(n: number, a: Data, ao: number): number {
       r7 += a[p + 7];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) s += a[ao + i];
-    return s;
+    for (; i < m; i++, p++) s += a[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return sumI32(h, a, ao) + sumI32(n - h, a, ao + h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  return total;
 }
 function prodI32(n: number, a: Data, ao: number): number {
   let p = 1;
@@ -229,15 +228,11 @@ function argminI32(n: number, a: Data, ao: number): number {
   return k;
 }
 function sumU8(n: number, a: Data, ao: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[ao + i];
-    return s;
-  }
-  if (n <= 128) {
+  let depth = 0;
+  for (let b = 0, p = ao; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
     let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const p = ao + i;
+    for (; i + 8 <= m; i += 8, p += 8) {
       r0 += a[p];
       r1 += a[p + 1];
       r2 += a[p + 2];
@@ -248,11 +243,13 @@ function sumU8(n: number, a: Data, ao: number): number {
       r7 += a[p + 7];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) s += a[ao + i];
-    return s;
+    for (; i < m; i++, p++) s += a[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return sumU8(h, a, ao) + sumU8(n - h, a, ao + h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  return total;
 }
 function prodU8(n: number, a: Data, ao: number): number {
   let p = 1;
@@ -300,15 +297,11 @@ function argminU8(n: number, a: Data, ao: number): number {
   return k;
 }
 function sumI16(n: number, a: Data, ao: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[ao + i];
-    return s;
-  }
-  if (n <= 128) {
+  let depth = 0;
+  for (let b = 0, p = ao; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
     let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const p = ao + i;
+    for (; i + 8 <= m; i += 8, p += 8) {
       r0 += a[p];
       r1 += a[p + 1];
       r2 += a[p + 2];
@@ -319,11 +312,13 @@ function sumI16(n: number, a: Data, ao: number): number {
       r7 += a[p + 7];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) s += a[ao + i];
-    return s;
+    for (; i < m; i++, p++) s += a[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return sumI16(h, a, ao) + sumI16(n - h, a, ao + h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  return total;
 }
 function prodI16(n: number, a: Data, ao: number): number {
   let p = 1;
@@ -371,15 +366,11 @@ function argminI16(n: number, a: Data, ao: number): number {
   return k;
 }
 function sumU16(n: number, a: Data, ao: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[ao + i];
-    return s;
-  }
-  if (n <= 128) {
+  let depth = 0;
+  for (let b = 0, p = ao; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
     let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const p = ao + i;
+    for (; i + 8 <= m; i += 8, p += 8) {
       r0 += a[p];
       r1 += a[p + 1];
       r2 += a[p + 2];
@@ -390,11 +381,13 @@ function sumU16(n: number, a: Data, ao: number): number {
       r7 += a[p + 7];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) s += a[ao + i];
-    return s;
+    for (; i < m; i++, p++) s += a[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return sumU16(h, a, ao) + sumU16(n - h, a, ao + h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  return total;
 }
 function prodU16(n: number, a: Data, ao: number): number {
   let p = 1;
@@ -442,15 +435,11 @@ function argminU16(n: number, a: Data, ao: number): number {
   return k;
 }
 function sumI8(n: number, a: Data, ao: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[ao + i];
-    return s;
-  }
-  if (n <= 128) {
+  let depth = 0;
+  for (let b = 0, p = ao; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
     let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const p = ao + i;
+    for (; i + 8 <= m; i += 8, p += 8) {
       r0 += a[p];
       r1 += a[p + 1];
       r2 += a[p + 2];
@@ -461,11 +450,13 @@ function sumI8(n: number, a: Data, ao: number): number {
       r7 += a[p + 7];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) s += a[ao + i];
-    return s;
+    for (; i < m; i++, p++) s += a[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return sumI8(h, a, ao) + sumI8(n - h, a, ao + h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  return total;
 }
 function prodI8(n: number, a: Data, ao: number): number {
   let p = 1;
@@ -513,15 +504,11 @@ function argminI8(n: number, a: Data, ao: number): number {
   return k;
 }
 function sumU32(n: number, a: Data, ao: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[ao + i];
-    return s;
-  }
-  if (n <= 128) {
+  let depth = 0;
+  for (let b = 0, p = ao; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
     let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const p = ao + i;
+    for (; i + 8 <= m; i += 8, p += 8) {
       r0 += a[p];
       r1 += a[p + 1];
       r2 += a[p + 2];
@@ -532,11 +519,13 @@ function sumU32(n: number, a: Data, ao: number): number {
       r7 += a[p + 7];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) s += a[ao + i];
-    return s;
+    for (; i < m; i++, p++) s += a[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return sumU32(h, a, ao) + sumU32(n - h, a, ao + h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  return total;
 }
 function prodU32(n: number, a: Data, ao: number): number {
   let p = 1;
@@ -584,15 +573,11 @@ function argminU32(n: number, a: Data, ao: number): number {
   return k;
 }
 function sumU8C(n: number, a: Data, ao: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[ao + i];
-    return s;
-  }
-  if (n <= 128) {
+  let depth = 0;
+  for (let b = 0, p = ao; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
     let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const p = ao + i;
+    for (; i + 8 <= m; i += 8, p += 8) {
       r0 += a[p];
       r1 += a[p + 1];
       r2 += a[p + 2];
@@ -603,11 +588,13 @@ function sumU8C(n: number, a: Data, ao: number): number {
       r7 += a[p + 7];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) s += a[ao + i];
-    return s;
+    for (; i < m; i++, p++) s += a[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return sumU8C(h, a, ao) + sumU8C(n - h, a, ao + h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  return total;
 }
 function prodU8C(n: number, a: Data, ao: number): number {
   let p = 1;
@@ -655,15 +642,11 @@ function argminU8C(n: number, a: Data, ao: number): number {
   return k;
 }
 function sumF16(n: number, a: Data, ao: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[ao + i];
-    return s;
-  }
-  if (n <= 128) {
+  let depth = 0;
+  for (let b = 0, p = ao; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
     let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const p = ao + i;
+    for (; i + 8 <= m; i += 8, p += 8) {
       r0 += a[p];
       r1 += a[p + 1];
       r2 += a[p + 2];
@@ -674,11 +657,13 @@ function sumF16(n: number, a: Data, ao: number): number {
       r7 += a[p + 7];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) s += a[ao + i];
-    return s;
+    for (; i < m; i++, p++) s += a[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return sumF16(h, a, ao) + sumF16(n - h, a, ao + h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  return total;
 }
 function prodF16(n: number, a: Data, ao: number): number {
   let p = 1;

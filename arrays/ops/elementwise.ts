@@ -29,6 +29,7 @@ import {
   OUT_KEYS,
   outOf,
   output,
+  relayout,
   resultOf,
   sameShape,
   stronger,
@@ -130,34 +131,37 @@ function fastResultType(kind: number, rule: ElementRule): TypedArrayConstructor 
 }
 
 // Scalars enter the strided kernels as one-element arrays read with step 0. The binary kernels
-// never call user code, so these two can be shared.
-const SCALAR_A = new Float64Array(1);
-const SCALAR_B = new Float64Array(1);
+// never call user code, so these two views (and their arrays) can be shared.
+const ZEROS: readonly number[] = Object.freeze(new Array<number>(32).fill(0));
+const scalarView = (): View => ({
+  data: new Float64Array(1),
+  shape: ZEROS,
+  strides: ZEROS,
+  offset: 0,
+  size: 1,
+});
+const SCALAR_A = scalarView(), SCALAR_B = scalarView();
 
-interface Walk {
-  data: Data;
-  offset: number;
-  strides: number[];
-}
-
-/** How the kernel reads operand `x` while writing `out` (scalars: `scratch`, step 0). */
-function walkOf(
-  out: View,
-  x: View | number | bigint,
-  scratch: Data | null,
-): Walk {
+/**
+ * How a kernel writing `out` reads operand `x`: `x` itself when it has `out`'s shape and shares
+ * no memory with it in another layout (nothing allocated), a broadcast layout of it, a copy of it
+ * when it overlaps `out`, or for a number `scalar` holding it (`null`: a new one, for the
+ * callbacks of map and zip, which may run operations themselves).
+ */
+function walkOf(out: View, x: View | number | bigint, scalar: View | null): View {
   if (typeof x === "number" || typeof x === "bigint") {
-    const data = scratch ?? ([x] as unknown as Data);
-    if (scratch !== null) scratch[0] = x as number;
-    return { data, offset: 0, strides: new Array<number>(out.shape.length).fill(0) };
+    if (scalar !== null) {
+      scalar.data[0] = x as number;
+      return scalar;
+    }
+    const nd = out.shape.length;
+    const zeros = nd <= ZEROS.length ? ZEROS : new Array<number>(nd).fill(0);
+    return { data: [x] as unknown as Data, shape: out.shape, strides: zeros, offset: 0, size: 1 };
   }
   const st = broadcastStrides(x, out.shape);
   const safe = unaliased(out, x, st);
-  return {
-    data: safe.data,
-    offset: safe.offset,
-    strides: safe === x ? st : broadcastStrides(safe, out.shape),
-  };
+  const s = safe === x ? st : broadcastStrides(safe, out.shape);
+  return s === safe.strides ? safe : relayout(safe, out.shape, s);
 }
 
 function bothScalars(action: string, names: string, a: unknown, b: unknown): never {
@@ -364,7 +368,9 @@ function binary(
   );
   const o = output(stronger(a, b), resultType(first, rule), shape, out, action);
   if (o.size === 0) return resultOf(out, o);
-  if (o.size >= MIN_WASM_ELEMENTS && binaryWasm(name, o, A, B)) return resultOf(out, o);
+  if (o.size >= MIN_WASM_ELEMENTS && anyWasmMemory() && binaryWasm(name, o, A, B)) {
+    return resultOf(out, o);
+  }
   const wa = walkOf(o, A, SCALAR_A), wb = walkOf(o, B, SCALAR_B);
   walk(
     k.strided,

@@ -39,6 +39,8 @@ import type {
 import { anyWasmMemory } from "../../_internal/wasm.ts";
 import { dotWasm, matmulWasm, MIN_WASM_ELEMENTS, MIN_WASM_PRODUCT } from "./_wasm.ts";
 
+const NO_AXES: readonly number[] = Object.freeze([]);
+
 /** Options of {@linkcode transpose}. */
 export interface TransposeOptions extends OutOptions {
   /**
@@ -171,10 +173,15 @@ export function matmul<
       } has ${k} columns, b of shape ${fmtShape(B0.shape)} has ${k2} rows`,
     );
   }
-  const batch = broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2), action);
-  const shape = [...batch];
-  if (A0.shape.length > 1) shape.push(m);
-  if (B0.shape.length > 1) shape.push(n);
+  // Matrices (no batch axes): nothing to broadcast, and no intermediate arrays.
+  const batch = na === 2 && nb === 2
+    ? NO_AXES
+    : broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2), action);
+  const keepM = A0.shape.length > 1, keepN = B0.shape.length > 1;
+  const shape = new Array<number>(batch.length + (keepM ? 1 : 0) + (keepN ? 1 : 0));
+  for (let q = 0; q < batch.length; q++) shape[q] = batch[q];
+  if (keepM) shape[batch.length] = m;
+  if (keepN) shape[shape.length - 1] = n;
   const y = output(
     stronger(a, b),
     A0.data.constructor as TypedArrayConstructor,
@@ -190,10 +197,11 @@ export function matmul<
     const d = detached(B0);
     Bx = B0.shape.length === 1 ? promoted(d, 1) : d;
   }
-  const as = batchStrides(A, batch), bs = batchStrides(Bx, batch);
   const a0 = A.strides[na - 2], a1 = A.strides[na - 1];
   const b0 = Bx.strides[nb - 2], b1 = Bx.strides[nb - 1];
-  const wasm = m * k * n >= MIN_WASM_PRODUCT;
+  // Which kernel runs: a WebAssembly one when WebAssembly memory is in use and the product is
+  // large enough (it runs when the result lies there), else gemm.
+  const wasm = m * k * n >= MIN_WASM_PRODUCT && anyWasmMemory();
   if (batch.length === 0) {
     const ad = A.data, ao = A.offset, bd = Bx.data, bo = Bx.offset, cd = c.data, co = c.offset;
     if (!(wasm && matmulWasm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co, a, b))) {
@@ -203,6 +211,7 @@ export function matmul<
     return resultOf(out, y) as never;
   }
   // One matrix product per index of the batch axes; `c` is row-major, m·n elements per matrix.
+  const as = batchStrides(A, batch), bs = batchStrides(Bx, batch);
   const cs = rowMajorStrides(batch);
   for (let q = 0; q < cs.length; q++) cs[q] *= m * n;
   walk(

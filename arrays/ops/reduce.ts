@@ -77,21 +77,26 @@ export type Reduction<R extends ElementRule = "same"> = <
 
 type Kind = "sum" | "prod" | "mean" | "max" | "min" | "argmax" | "argmin";
 
+// The partial sums of sumInto, a stack with one entry per level (see there). Shared: the
+// function calls no other code while it uses it.
+const PARTIALS = new Float64Array(64);
+
 /**
- * The pairwise sum of `n` elements of `d` from `start` in steps of `st`: runs of up to 128
- * elements go into eight partial sums, longer runs are split in halves (at a multiple of 8).
- * With steps of 1 it adds exactly as the contiguous kernels of ./_reduce_kernels.ts, so a sum
- * along an axis agrees with the sum of the same elements laid out contiguously.
+ * Stores into `o[oo]` the pairwise sum of `n` elements of `d` from `start` in steps of `st`:
+ * blocks of 128 elements
+ * are each added into eight partial sums, and the blocks' sums are added in pairs, pairs of
+ * pairs and so on (a stack of partial sums, as a binary counter: at most 47 levels below 2^53
+ * elements). With steps of 1 it adds exactly as the contiguous kernels of ./_reduce_kernels.ts,
+ * so a sum along an axis agrees with the sum of the same elements laid out contiguously. (It
+ * stores the sum rather than return it, and does not recurse: a double returned by a call V8
+ * does not inline is boxed, a heap number of garbage per line or block.)
  */
-function pairwiseSum(d: Data, start: number, st: number, n: number): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0, p = start; i < n; i++, p += st) s += d[p];
-    return s;
-  }
-  if (n <= 128) {
-    let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0, p = start;
-    for (; i + 8 <= n; i += 8, p += 8 * st) {
+function sumInto(o: Data, oo: number, d: Data, start: number, st: number, n: number): void {
+  let depth = 0;
+  for (let b = 0, p = start; b * 128 < n; b++) {
+    const m = n - b * 128 < 128 ? n - b * 128 : 128;
+    let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, i = 0;
+    for (; i + 8 <= m; i += 8, p += 8 * st) {
       r0 += d[p];
       r1 += d[p + st];
       r2 += d[p + 2 * st];
@@ -102,25 +107,40 @@ function pairwiseSum(d: Data, start: number, st: number, n: number): number {
       r7 += d[p + 7 * st];
     }
     let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++, p += st) s += d[p];
-    return s;
+    for (; i < m; i++, p += st) s += d[p];
+    for (let k = b; k % 2 === 1; k = (k - 1) / 2) s = PARTIALS[--depth] + s;
+    PARTIALS[depth++] = s;
   }
-  const h = (n >> 1) & ~7;
-  return pairwiseSum(d, start, st, h) + pairwiseSum(d, start + h * st, st, n - h);
+  let total = depth > 0 ? PARTIALS[--depth] : 0;
+  while (depth > 0) total = PARTIALS[--depth] + total;
+  o[oo] = total;
 }
 
-/** Reduces `n` elements of `d` from `start` in steps of `st` (`n` > 0 for max/min/arg*). */
-function line(kind: Kind, d: Data, start: number, st: number, n: number): number {
+/**
+ * Stores into `o[oo]` the reduction `kind` of `n` elements of `d` from `start` in steps of `st`
+ * (`n` > 0 for max/min/arg*). (Stored, not returned: see `sumInto`.)
+ */
+function lineInto(
+  kind: Kind,
+  o: Data,
+  oo: number,
+  d: Data,
+  start: number,
+  st: number,
+  n: number,
+): void {
   switch (kind) {
     case "sum":
-    case "mean": {
-      const acc = pairwiseSum(d, start, st, n);
-      return kind === "mean" ? acc / n : acc;
-    }
+      return sumInto(o, oo, d, start, st, n);
+    case "mean":
+      sumInto(o, oo, d, start, st, n);
+      o[oo] /= n;
+      return;
     case "prod": {
       let acc = 1;
       for (let i = 0, p = start; i < n; i++, p += st) acc *= d[p];
-      return acc;
+      o[oo] = acc;
+      return;
     }
     case "max": {
       let m = d[start];
@@ -128,7 +148,8 @@ function line(kind: Kind, d: Data, start: number, st: number, n: number): number
         const v = d[p];
         if (v > m || v !== v) m = v;
       }
-      return m;
+      o[oo] = m;
+      return;
     }
     case "min": {
       let m = d[start];
@@ -136,33 +157,41 @@ function line(kind: Kind, d: Data, start: number, st: number, n: number): number
         const v = d[p];
         if (v < m || v !== v) m = v;
       }
-      return m;
+      o[oo] = m;
+      return;
     }
-    case "argmax": {
-      let m = d[start], k = 0;
-      if (m !== m) return 0;
-      for (let i = 1, p = start + st; i < n; i++, p += st) {
-        const v = d[p];
-        if (v > m) {
-          m = v;
-          k = i;
-        } else if (v !== v) return i; // the first NaN wins (NumPy)
-      }
-      return k;
-    }
+    case "argmax":
     case "argmin": {
-      let m = d[start], k = 0;
-      if (m !== m) return 0;
-      for (let i = 1, p = start + st; i < n; i++, p += st) {
-        const v = d[p];
-        if (v < m) {
-          m = v;
-          k = i;
-        } else if (v !== v) return i;
-      }
-      return k;
+      o[oo] = argLine(kind === "argmax", d, start, st, n);
+      return;
     }
   }
+}
+
+/**
+ * The index of the largest (`max`) or smallest element of a line (`n` > 0): the first on ties,
+ * the first NaN if any (NumPy's).
+ */
+function argLine(max: boolean, d: Data, start: number, st: number, n: number): number {
+  let m = d[start], k = 0;
+  if (m !== m) return 0;
+  for (let i = 1, p = start + st; i < n; i++, p += st) {
+    const v = d[p];
+    if (max ? v > m : v < m) {
+      m = v;
+      k = i;
+    } else if (v !== v) return i;
+  }
+  return k;
+}
+
+// Where `line` has `lineInto` store its result.
+const LINE = new Float64Array(1);
+
+/** The reduction `kind` of a line (see {@linkcode lineInto}), as a number. */
+function line(kind: Kind, d: Data, start: number, st: number, n: number): number {
+  lineInto(kind, LINE, 0, d, start, st, n);
+  return LINE[0];
 }
 
 const NEEDS_ELEMENTS: ReadonlySet<Kind> = new Set(["max", "min", "argmax", "argmin"]);
@@ -259,7 +288,15 @@ function reduce(kind: Kind, action: string, x: unknown, options: unknown): unkno
   }
   const ax = normalizeAxis(axis, X.shape.length, action);
   const n = X.shape[ax], st = X.strides[ax];
-  const shape = X.shape.filter((_, k) => k !== ax);
+  // (Arrays of their exact length: pushing onto [] reserves room for 17.)
+  const nd = X.shape.length,
+    shape = new Array<number>(nd - 1),
+    inStrides = new Array<number>(nd - 1);
+  for (let k = 0, j = 0; k < nd; k++) {
+    if (k === ax) continue;
+    shape[j] = X.shape[k];
+    inStrides[j++] = X.strides[k];
+  }
   const type = X.data.constructor as TypedArrayConstructor;
   const dtype = kind === "argmax" || kind === "argmin"
     ? Int32Array
@@ -273,9 +310,8 @@ function reduce(kind: Kind, action: string, x: unknown, options: unknown): unkno
   if (y.size === 0) return resultOf(out, y);
   const w = writable(y, clear(y, X));
   const row: Row = (m, o, oo, os, a, ao, as) => {
-    for (let i = 0; i < m; i++, oo += os, ao += as) o[oo] = line(kind, a, ao, st, n);
+    for (let i = 0; i < m; i++, oo += os, ao += as) lineInto(kind, o, oo, a, ao, st, n);
   };
-  const inStrides = X.strides.filter((_, k) => k !== ax);
   walk(row, shape, w.data, w.offset, w.strides, X.data, X.offset, inStrides);
   finish(y, w);
   return resultOf(out, y);

@@ -145,13 +145,13 @@ export function flatten<
   const startAxis = opts.startAxis ?? 0, out = outOf(options, opts);
   const nd = X.shape.length;
   const start = normalizeAxis(startAxis, Math.max(nd, 1), action);
-  const shape: number[] = [];
+  const shape = new Array<number>(start + 1);
   let rest = 1;
   for (let k = 0; k < nd; k++) {
-    if (k < start) shape.push(X.shape[k]);
+    if (k < start) shape[k] = X.shape[k];
     else rest *= X.shape[k];
   }
-  shape.push(rest);
+  shape[start] = rest;
   return reshaped(X, shape, out, action) as never;
 }
 
