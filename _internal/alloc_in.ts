@@ -1,5 +1,6 @@
 // Internal: the allocation step shared by `alloc` and `Region.alloc`, after validation.
 
+import { coreOf } from "./bump.ts";
 import { describeValue } from "./describe.ts";
 import { checkByteLength } from "./validate.ts";
 import type { Allocator } from "../allocators/allocator.ts";
@@ -11,6 +12,8 @@ export function allocIn<T extends TypedArray>(
   type: TypedArrayConstructor<T>,
   n: number,
 ): T {
+  const core = coreOf(buf);
+  if (core !== undefined) return core.view(type, n);
   if (typeof buf.allocView === "function") return buf.allocView(type, n);
   if (typeof buf.allocPtr !== "function") {
     throw new TypeError(

@@ -4,10 +4,9 @@
  * @module
  */
 
-import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { Bump } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import {
-  checkByteLength,
   checkLength,
   elementSize,
   validateAlignment,
@@ -106,14 +105,11 @@ export interface AllocBufferOptions {
  * ```
  */
 export class AllocBuffer implements Allocator<Checkpoint> {
-  #memory: ArrayBuffer | SharedArrayBuffer;
+  // The memory, offset, checkpoints and fast path live in the bump core (see _internal/bump.ts).
+  #core: Bump;
   #capacity: number;
-  #offset = 0;
-  // The high-water mark as of the last restore or reset; `peak` also looks at the offset.
+  // The high-water mark as of the last slow restore or reset; `peak` also looks at the core's.
   #peak = 0;
-  #checkpoints = new CheckpointIds();
-  // The offset saved with each live checkpoint, by depth.
-  #savedOffsets: number[] = [];
   #poison: boolean;
 
   /**
@@ -140,12 +136,12 @@ export class AllocBuffer implements Allocator<Checkpoint> {
     this.#poison = poisonOption(options, action, memory);
     if (typeof memory === "number") {
       validateSize(memory, "size", action);
-      this.#memory = new ArrayBuffer(memory);
+      memory = new ArrayBuffer(memory);
     } else if (
       memory instanceof ArrayBuffer ||
       (typeof SharedArrayBuffer === "function" && memory instanceof SharedArrayBuffer)
     ) {
-      this.#memory = memory;
+      // (used as is)
     } else {
       throw new TypeError(
         `Cannot ${action}: expected a size in bytes, an ArrayBuffer or a SharedArrayBuffer, got ${
@@ -153,7 +149,19 @@ export class AllocBuffer implements Allocator<Checkpoint> {
         }`,
       );
     }
-    this.#capacity = this.#memory.byteLength;
+    this.#capacity = memory.byteLength;
+    const core = this.#core = new Bump(this, memory, this.#capacity, {
+      alloc: (byteLength, alignment) => {
+        throw this.#outOfMemory(byteLength, core.offset + (-core.offset & (alignment - 1)));
+      },
+      save: () => {},
+      restore: (depth) => this.#restoreSlow(depth),
+    });
+    if (this.#poison) {
+      core.setState(0, false, true);
+      core.recycles = false;
+    }
+    if (new.target === AllocBuffer) Bump.attach(this, core);
   }
 
   /**
@@ -161,12 +169,12 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * buffer becomes empty).
    */
   get memory(): ArrayBuffer | SharedArrayBuffer {
-    return this.#memory;
+    return this.#core.memory;
   }
 
   /** Bytes in use (the bump offset, alignment padding included). */
   get used(): number {
-    return this.#offset;
+    return this.#core.offset;
   }
 
   /** Total bytes of the buffer. */
@@ -176,7 +184,8 @@ export class AllocBuffer implements Allocator<Checkpoint> {
 
   /** The most bytes ever in use at once since the buffer was created. */
   get peak(): number {
-    return this.#offset > this.#peak ? this.#offset : this.#peak;
+    const core = this.#core;
+    return Math.max(core.offset, core.high, this.#peak);
   }
 
   /** Whether poison mode is on (see {@linkcode AllocBufferOptions.poison}). */
@@ -197,11 +206,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", "allocate");
     validateAlignment(alignment, "allocate");
-    const start = this.#offset + (-this.#offset & (alignment - 1));
-    const end = start + byteLength;
-    if (end > this.#capacity) throw this.#outOfMemory(byteLength, start);
-    this.#offset = end;
-    return { buffer: this.#memory, byteOffset: start };
+    return this.#core.ptr(byteLength, alignment);
   }
 
   /**
@@ -227,14 +232,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @ignore
    */
   [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
-    const size = type.BYTES_PER_ELEMENT;
-    const start = this.#offset + (-this.#offset & (size - 1));
-    const end = start + n * size;
-    if (end > this.#capacity) {
-      throw this.#outOfMemory(checkByteLength(n, size, "allocate"), start);
-    }
-    this.#offset = end;
-    return new type(this.#memory, start, n);
+    return this.#core.view(type, n);
   }
 
   /**
@@ -243,8 +241,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @returns A checkpoint for {@linkcode AllocBuffer.checkpointRestore}.
    */
   checkpointSave(): Checkpoint {
-    this.#savedOffsets[this.#checkpoints.depth] = this.#offset;
-    return this.#checkpoints.push();
+    return this.#core.save();
   }
 
   /**
@@ -257,10 +254,15 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @throws {TypeError} When `checkpoint` is not a checkpoint.
    */
   checkpointRestore(checkpoint: Checkpoint): void {
-    const depth = this.#checkpoints.pop(this, checkpoint);
-    if (this.#offset > this.#peak) this.#peak = this.#offset;
-    this.#offset = this.#savedOffsets[depth];
-    if (this.#poison && this.#offset === 0) this.#memory = detach(this.#memory as ArrayBuffer);
+    this.#core.restore(checkpoint);
+  }
+
+  // Poison mode's restore: detach the memory when it empties.
+  #restoreSlow(depth: number): void {
+    const core = this.#core;
+    if (core.offset > this.#peak) this.#peak = core.offset;
+    core.offset = core.savedOffsets[depth];
+    if (core.offset === 0) core.memory = detach(core.memory as ArrayBuffer);
   }
 
   /**
@@ -268,10 +270,11 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * memory (see {@linkcode AllocBufferOptions.poison}).
    */
   resetBuffer(): void {
-    this.#checkpoints.clear();
-    if (this.#offset > this.#peak) this.#peak = this.#offset;
-    this.#offset = 0;
-    if (this.#poison) this.#memory = detach(this.#memory as ArrayBuffer);
+    const core = this.#core;
+    if (core.offset > this.#peak) this.#peak = core.offset;
+    core.offset = 0;
+    if (this.#poison) core.memory = detach(core.memory as ArrayBuffer);
+    core.cleared();
   }
 
   /**
@@ -284,9 +287,10 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * `checkpoint` is not live).
    */
   allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
-    const depth = this.#checkpoints.depthOf(checkpoint);
-    return depth >= 0 && view.buffer === this.#memory &&
-      view.byteOffset + view.byteLength > this.#savedOffsets[depth];
+    const core = this.#core;
+    const depth = core.depthOf(checkpoint);
+    return depth >= 0 && view.byteLength > 0 && view.buffer === core.memory &&
+      view.byteOffset + view.byteLength > core.savedOffsets[depth];
   }
 
   #outOfMemory(requested: number, start: number): OutOfMemoryError {
