@@ -14,9 +14,14 @@ export function describeValue(value: unknown): string {
   return name ? `${/^([AEIO]|Un(?!i))/.test(name) ? "an" : "a"} ${name}` : "an object";
 }
 
-/** `[2, 3]` → `"[2, 3]"`. */
-export function fmtShape(shape: readonly number[]): string {
+/** `[2, 3]` → `"[2, 3]"`: how shapes, strides, indices and axis lists read in messages. */
+export function fmtShape(shape: readonly unknown[]): string {
   return `[${shape.join(", ")}]`;
+}
+
+/** The head of an array's description: `NDArray<Float64Array 2×3>`, `…<Int32Array scalar>`. */
+export function describeHead(kind: string, dtype: string, shape: readonly number[]): string {
+  return `${kind}<${dtype} ${shape.length === 0 ? "scalar" : shape.join("×")}>`;
 }
 
 /** Whether `data` holds bigints. */
@@ -27,4 +32,14 @@ export function isBigIntData(data: unknown): boolean {
 /** The zero of `data`'s element type (`0n` for BigInt arrays). */
 export function zeroOf(data: ArrayBufferView): number | bigint {
   return isBigIntData(data) ? 0n : 0;
+}
+
+/**
+ * The error for an array whose typed array was detached (its ArrayBuffer transferred, or the
+ * WebAssembly memory it lies in grew): it is empty, so its elements would read as `undefined`.
+ */
+export function detachedError(action: string, what = "the array"): TypeError {
+  return new TypeError(
+    `Cannot ${action}: ${what}'s memory was detached (its ArrayBuffer was transferred, or the WebAssembly.Memory it lies in grew, which empties every view of a non-shared memory); its elements can no longer be reached through it`,
+  );
 }

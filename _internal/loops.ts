@@ -1,8 +1,8 @@
-// Package-private: loops over strided layouts in row-major order, with 1-D and 2-D fast paths and
-// an n-D fallback, after merging the axes every operand walks as one (`coalesce`). The per-row
-// kernels passed to them trust their input.
+// Package-private: the one loop over strided layouts in row-major order (`walk`), with 1-D and
+// 2-D fast paths and an n-D odometer, after merging the axes every operand walks as one. The
+// per-row kernels passed to it trust their input.
 
-import { sizeOf } from "./layout.ts";
+import { rowMajorStrides, sizeOf } from "./layout.ts";
 import type { TypedArray } from "../allocators/dtype.ts";
 
 /**
@@ -13,120 +13,12 @@ import type { TypedArray } from "../allocators/dtype.ts";
 export type Data = Float64Array;
 
 /**
- * Copies the strided elements of `src` (row-major order) into `dst` starting at `dstStart`,
- * contiguously.
+ * A kernel over one row of up to three operands (the output first): `n` elements of `o` from
+ * `oo` in steps of `os`, and likewise of `a` and `b`. A kernel of fewer operands simply
+ * declares fewer parameters.
  */
-export function copyStridedToContiguous(
-  src: TypedArray,
-  shape: readonly number[],
-  strides: readonly number[],
-  offset: number,
-  dst: TypedArray,
-  dstStart: number,
-): void {
-  const d = dst as Float64Array;
-  const s = src as Float64Array;
-  const nd = shape.length;
-  if (nd === 0) {
-    d[dstStart] = s[offset];
-    return;
-  }
-  if (sizeOf(shape) === 0) return;
-  if (nd === 1) {
-    const n = shape[0], st = strides[0];
-    if (st === 1) {
-      d.set(s.subarray(offset, offset + n), dstStart);
-      return;
-    }
-    for (let i = 0, o = offset; i < n; i++, o += st) d[dstStart + i] = s[o];
-    return;
-  }
-  if (nd === 2) {
-    const n0 = shape[0], n1 = shape[1], s0 = strides[0], s1 = strides[1];
-    let k = dstStart;
-    for (let i = 0, row = offset; i < n0; i++, row += s0) {
-      for (let j = 0, o = row; j < n1; j++, o += s1) d[k++] = s[o];
-    }
-    return;
-  }
-  let k = dstStart;
-  forEachRow(shape, strides, offset, (start, n, st) => {
-    for (let j = 0, o = start; j < n; j++, o += st) d[k++] = s[o];
-  });
-}
-
-/**
- * Walks an n-d strided layout one innermost row at a time (row-major order): calls
- * `row(start, length, stride)` for each run along the last axis. `shape` must have size > 0 and
- * at least one axis.
- */
-export function forEachRow(
-  shape: readonly number[],
-  strides: readonly number[],
-  offset: number,
-  row: (start: number, length: number, stride: number) => void,
-): void {
-  const nd = shape.length;
-  const last = nd - 1;
-  const n = shape[last], st = strides[last];
-  const idx = new Array<number>(last).fill(0);
-  let o = offset;
-  for (;;) {
-    row(o, n, st);
-    let k = last - 1;
-    for (; k >= 0; k--) {
-      o += strides[k];
-      if (++idx[k] < shape[k]) break;
-      o -= strides[k] * shape[k];
-      idx[k] = 0;
-    }
-    if (k < 0) return;
-  }
-}
-
-/**
- * Merges the axes that every operand walks as one (axis `k` into `k + 1` when
- * `strides[k] === strides[k + 1] * shape[k + 1]` for all of them) and drops length-1 axes, so
- * contiguous data becomes a single row. `shape` must have size > 0.
- */
-export function coalesce(
-  shape: readonly number[],
-  strides: readonly (readonly number[])[],
-): { shape: number[]; strides: number[][] } {
-  const sh: number[] = [];
-  const st: number[][] = strides.map(() => []);
-  for (let k = 0; k < shape.length; k++) {
-    const n = shape[k];
-    if (n === 1) continue;
-    const last = sh.length - 1;
-    let merge = last >= 0;
-    for (let j = 0; merge && j < strides.length; j++) {
-      merge = st[j][last] === strides[j][k] * n;
-    }
-    if (merge) {
-      sh[last] *= n;
-      for (let j = 0; j < strides.length; j++) st[j][last] = strides[j][k];
-    } else {
-      sh.push(n);
-      for (let j = 0; j < strides.length; j++) st[j].push(strides[j][k]);
-    }
-  }
-  return { shape: sh, strides: st };
-}
-
-/** A kernel over one row of two operands: `n` elements from `ao`/`oo` in steps `as`/`os`. */
-export type Row2 = (
-  o: Data,
-  oo: number,
-  os: number,
-  a: Data,
-  ao: number,
-  as: number,
+export type Row = (
   n: number,
-) => void;
-
-/** A kernel over one row of three operands (the output first). */
-export type Row3 = (
   o: Data,
   oo: number,
   os: number,
@@ -136,79 +28,100 @@ export type Row3 = (
   b: Data,
   bo: number,
   bs: number,
-  n: number,
 ) => void;
 
+/** A {@linkcode Row} of two operands. */
+type Row2 = (n: number, o: Data, oo: number, os: number, a: Data, ao: number, as: number) => void;
+
+/** A {@linkcode Row} of one operand. */
+type Row1 = (n: number, o: Data, oo: number, os: number) => void;
+
 /**
- * Runs `row` over every innermost row of the layout (row-major order) for an output and one
- * input. Size must be > 0. Contiguous data (after {@linkcode coalesce}) is one call.
+ * The layout of {@linkcode walk} after merging the axes every operand walks as one (axis `k`
+ * into `k + 1` when `strides[k] === strides[k + 1] * shape[k + 1]` for all of them) and
+ * dropping length-1 axes, so contiguous data becomes a single row. An absent operand
+ * (`null` strides) walks with steps 0.
  */
-export function run2(
-  row: Row2,
-  shape0: readonly number[],
-  o: Data,
-  oo: number,
-  os0: readonly number[],
-  a: Data,
-  ao: number,
-  as0: readonly number[],
-): void {
-  const { shape, strides: [os, as] } = coalesce(shape0, [os0, as0]);
-  const nd = shape.length;
-  if (nd === 0) return row(o, oo, 1, a, ao, 1, 1);
-  const last = nd - 1, n = shape[last], osl = os[last], asl = as[last];
-  if (nd === 1) return row(o, oo, osl, a, ao, asl, n);
-  if (nd === 2) {
-    const m = shape[0], os0 = os[0], as0 = as[0];
-    for (let i = 0; i < m; i++, oo += os0, ao += as0) row(o, oo, osl, a, ao, asl, n);
-    return;
-  }
-  const idx = new Array<number>(last).fill(0);
-  for (;;) {
-    row(o, oo, osl, a, ao, asl, n);
-    let k = last - 1;
-    for (; k >= 0; k--) {
-      oo += os[k];
-      ao += as[k];
-      if (++idx[k] < shape[k]) break;
-      oo -= os[k] * shape[k];
-      ao -= as[k] * shape[k];
-      idx[k] = 0;
+function coalesce(
+  shape: readonly number[],
+  os: readonly number[],
+  as: readonly number[] | null,
+  bs: readonly number[] | null,
+): { shape: number[]; os: number[]; as: number[]; bs: number[] } {
+  const sh: number[] = [], o: number[] = [], a: number[] = [], b: number[] = [];
+  for (let k = 0; k < shape.length; k++) {
+    const n = shape[k];
+    if (n === 1) continue;
+    const ok = os[k], ak = as === null ? 0 : as[k], bk = bs === null ? 0 : bs[k];
+    const last = sh.length - 1;
+    if (last >= 0 && o[last] === ok * n && a[last] === ak * n && b[last] === bk * n) {
+      sh[last] *= n;
+      o[last] = ok;
+      a[last] = ak;
+      b[last] = bk;
+    } else {
+      sh.push(n);
+      o.push(ok);
+      a.push(ak);
+      b.push(bk);
     }
-    if (k < 0) return;
   }
+  return { shape: sh, os: o, as: a, bs: b };
 }
 
-/** {@linkcode run2} for an output and two inputs. */
-export function run3(
-  row: Row3,
+/**
+ * The strided walk every loop over an n-d layout uses: calls `row` for each innermost row of
+ * `shape` in row-major order, for an output `o` and up to two inputs `a` and `b` (omitted
+ * ones are not walked). The axes the operands walk as one are merged first, so contiguous
+ * data is a single call; the last two remaining axes are a plain double loop, and an odometer
+ * steps any axes before them. Size must be > 0.
+ */
+export function walk(
+  row: Row,
   shape0: readonly number[],
   o: Data,
   oo: number,
   os0: readonly number[],
-  a: Data,
-  ao: number,
-  as0: readonly number[],
-  b: Data,
-  bo: number,
-  bs0: readonly number[],
+  a: Data = o,
+  ao = 0,
+  as0: readonly number[] | null = null,
+  b: Data = o,
+  bo = 0,
+  bs0: readonly number[] | null = null,
 ): void {
-  const { shape, strides: [os, as, bs] } = coalesce(shape0, [os0, as0, bs0]);
-  const nd = shape.length;
-  if (nd === 0) return row(o, oo, 1, a, ao, 1, b, bo, 1, 1);
-  const last = nd - 1, n = shape[last], osl = os[last], asl = as[last], bsl = bs[last];
-  if (nd === 1) return row(o, oo, osl, a, ao, asl, b, bo, bsl, n);
-  if (nd === 2) {
-    const m = shape[0], os0 = os[0], as0 = as[0], bs0 = bs[0];
-    for (let i = 0; i < m; i++, oo += os0, ao += as0, bo += bs0) {
-      row(o, oo, osl, a, ao, asl, b, bo, bsl, n);
-    }
-    return;
+  // Kernels of one or two operands are called with the arguments they take: passing the unused
+  // ones costs about a quarter of the time of short rows.
+  const three = bs0 !== null, two = !three && as0 !== null;
+  if (shape0.length <= 1) {
+    // One row as it is (small vectors: nothing to merge, nothing allocated).
+    const n = shape0.length === 0 ? 1 : shape0[0], osl = os0[0] ?? 1, asl = as0?.[0] ?? 0;
+    if (three) return row(n, o, oo, osl, a, ao, asl, b, bo, bs0[0] ?? 0);
+    if (two) return (row as Row2)(n, o, oo, osl, a, ao, asl);
+    return (row as Row1)(n, o, oo, osl);
   }
-  const idx = new Array<number>(last).fill(0);
+  const { shape, os, as, bs } = coalesce(shape0, os0, as0, bs0);
+  const nd = shape.length;
+  if (nd === 0) return row(1, o, oo, 1, a, ao, 1, b, bo, 1);
+  const last = nd - 1, n = shape[last], osl = os[last], asl = as[last], bsl = bs[last];
+  if (nd === 1) return row(n, o, oo, osl, a, ao, asl, b, bo, bsl);
+  // The last two axes are a plain double loop; an odometer steps the axes before them.
+  const m = shape[last - 1], osm = os[last - 1], asm = as[last - 1], bsm = bs[last - 1];
+  const outer = last - 1;
+  const idx = outer > 0 ? new Array<number>(outer).fill(0) : null;
   for (;;) {
-    row(o, oo, osl, a, ao, asl, b, bo, bsl, n);
-    let k = last - 1;
+    if (three) {
+      for (let i = 0, o1 = oo, a1 = ao, b1 = bo; i < m; i++, o1 += osm, a1 += asm, b1 += bsm) {
+        row(n, o, o1, osl, a, a1, asl, b, b1, bsl);
+      }
+    } else if (two) {
+      for (let i = 0, o1 = oo, a1 = ao; i < m; i++, o1 += osm, a1 += asm) {
+        (row as Row2)(n, o, o1, osl, a, a1, asl);
+      }
+    } else {
+      for (let i = 0, o1 = oo; i < m; i++, o1 += osm) (row as Row1)(n, o, o1, osl);
+    }
+    if (idx === null) return;
+    let k = outer - 1;
     for (; k >= 0; k--) {
       oo += os[k];
       ao += as[k];
@@ -223,7 +136,39 @@ export function run3(
   }
 }
 
-/** Copies one row (element types converted by the typed-array store). */
-export const COPY_ROW: Row2 = (o, oo, os, a, ao, as, n) => {
+/**
+ * Copies one row (element types converted by the typed-array store); long contiguous rows go
+ * through `TypedArray.prototype.set`.
+ */
+export const COPY_ROW: Row = (n, o, oo, os, a, ao, as) => {
+  if (os === 1 && as === 1 && n >= 64) {
+    o.set(a.subarray(ao, ao + n), oo);
+    return;
+  }
   for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = a[ao];
 };
+
+/**
+ * Copies the strided elements of `src` (row-major order) into `dst` starting at `dstStart`,
+ * contiguously.
+ */
+export function copyStridedToContiguous(
+  src: TypedArray,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  dst: TypedArray,
+  dstStart: number,
+): void {
+  if (sizeOf(shape) === 0) return;
+  walk(
+    COPY_ROW,
+    shape,
+    dst as Data,
+    dstStart,
+    rowMajorStrides(shape),
+    src as Data,
+    offset,
+    strides,
+  );
+}

@@ -3,9 +3,9 @@
 // or allocating the result (`output`), and the aliasing hazards (an `out` that overlaps an input
 // in another layout gets a copy of that input).
 
-import { describeValue, fmtShape, isBigIntData } from "./describe.ts";
+import { describeValue, detachedError, fmtShape, isBigIntData } from "./describe.ts";
 import { isRowMajor, rowMajorStrides, sameShape } from "./layout.ts";
-import { COPY_ROW, type Data, run2 } from "./loops.ts";
+import { COPY_ROW, type Data, walk } from "./loops.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
 import { isTypedArray, NDArray } from "../arrays/ndarray.ts";
 import { copy, similarOf } from "../arrays/similar.ts";
@@ -27,9 +27,11 @@ export interface View {
  */
 export function viewOf(x: unknown, action: string, name: string): View {
   if (x instanceof NDArray) {
+    const data = x.data as Data;
+    if (data.length === 0 && x.size !== 0) throw detachedError(action, name);
     return {
       src: x,
-      data: x.data as Data,
+      data,
       shape: x.shape,
       strides: x.strides,
       offset: x.offset,
@@ -63,6 +65,53 @@ export function operandOf(x: unknown, action: string, name: string): View | numb
     `Cannot ${action}: ${name} must be a number, typed array or NDArray, got ${describeValue(x)}`,
   );
 }
+
+/** The options an operation reads when it is given none, or only its `out` array. */
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * Reads an operation's options argument: an options object whose keys are all among `keys`,
+ * the `out` array itself (the shorthand for `{ out }`), or nothing. Returns the options object
+ * (an empty one for the shorthand and for nothing); {@linkcode outOf} gives the `out` array.
+ */
+export function optionsOf(
+  options: unknown,
+  keys: readonly string[],
+  action: string,
+): Readonly<Record<string, unknown>> {
+  if (
+    options === undefined || options === null || options instanceof NDArray ||
+    isTypedArray(options)
+  ) return NO_OPTIONS;
+  if (typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(
+      `Cannot ${action}: options must be an options object or the out array, got ${
+        describeValue(options)
+      }`,
+    );
+  }
+  for (const key in options) {
+    if (!keys.includes(key)) {
+      throw new TypeError(
+        `Cannot ${action}: unknown option ${JSON.stringify(key)}; the options are ${
+          keys.join(", ")
+        }`,
+      );
+    }
+  }
+  return options as Readonly<Record<string, unknown>>;
+}
+
+/** The `out` array of `options` as {@linkcode optionsOf} read it into `opts`. */
+export function outOf(options: unknown, opts: Readonly<Record<string, unknown>>): unknown {
+  return opts === NO_OPTIONS ? options : opts.out;
+}
+
+/** The keys of an operation whose only option is `out`. */
+export const OUT_KEYS: readonly string[] = ["out"];
+
+/** The keys of an operation along an axis. */
+export const AXIS_KEYS: readonly string[] = ["axis", "out"];
 
 /** Checks that `axis` is an axis of an `ndim`-d array (negative counts from the end). */
 export function normalizeAxis(axis: unknown, ndim: number, action: string): number {
@@ -240,7 +289,7 @@ export function assign(dst: View, src: View): void {
   if (dst.size === 0) return;
   const st = broadcastStrides(src, dst.shape);
   const s = unaliased(dst, src, st);
-  run2(
+  walk(
     COPY_ROW,
     dst.shape,
     dst.data,

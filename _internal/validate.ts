@@ -2,7 +2,7 @@
 // the allocation fast path makes before falling back to it. Messages name the failed action,
 // then a colon and the bad value.
 
-import { describeValue } from "./describe.ts";
+import { describeValue, fmtShape } from "./describe.ts";
 import { assertElementType, type TypedArrayConstructor } from "../allocators/dtype.ts";
 
 /**
@@ -109,4 +109,59 @@ export function checkByteLength(length: number, bytesPerElement: number, action:
     );
   }
   return bytes;
+}
+
+/**
+ * The shape `dims` asks for when reshaping an array of shape `from` (`size` elements): each
+ * dimension an integer >= 0, except one `-1`, inferred. Throws a `TypeError` for a non-array or
+ * a non-number dimension, a `RangeError` naming the bad dimension or the element counts.
+ */
+export function resolveShape(
+  dims: unknown,
+  from: readonly number[],
+  size: number,
+  action: string,
+): number[] {
+  if (!Array.isArray(dims)) {
+    throw new TypeError(
+      `Cannot ${action}: shape must be an array of dimensions, got ${describeValue(dims)}`,
+    );
+  }
+  let infer = -1, known = 1;
+  const shape = new Array<number>(dims.length);
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i];
+    if (typeof d !== "number") {
+      throw new TypeError(
+        `Cannot ${action}: dimension ${i} must be a number, got ${describeValue(d)}`,
+      );
+    }
+    if (!Number.isSafeInteger(d)) {
+      throw new RangeError(`Cannot ${action}: dimension ${i} must be an integer, got ${d}`);
+    }
+    if (d === -1 && infer < 0) {
+      infer = i;
+      continue;
+    }
+    if (d < 0) throw new RangeError(`Cannot ${action}: dimension ${i} must be >= 0, got ${d}`);
+    shape[i] = d;
+    known *= d;
+  }
+  if (infer >= 0) {
+    if (known === 0 || size % known !== 0) {
+      throw new RangeError(
+        `Cannot ${action}: cannot infer dimension ${infer} of ${
+          fmtShape(dims)
+        } for ${size} elements`,
+      );
+    }
+    shape[infer] = size / known;
+  } else if (known !== size) {
+    throw new RangeError(
+      `Cannot ${action}: shape ${fmtShape(dims)} has ${known} elements, the array ${
+        fmtShape(from)
+      } has ${size}`,
+    );
+  }
+  return shape;
 }

@@ -53,7 +53,7 @@ interface Unchecked {
  * });
  * ```
  *
- * @example With the default buffer (the seed's `f(x)`)
+ * @example With the default buffer (Bumper.jl's `f(x)`)
  * ```ts
  * import { alloc, noEscape } from "@x/allocarrays";
  * import assert from "node:assert/strict";

@@ -45,20 +45,22 @@ export interface Ptr {
  *
  * @typeParam C The checkpoint type.
  *
- * @example A user-written bump allocator (Bumper.jl's `MyAllocBuffer`)
+ * @example A user-written bump allocator (Bumper.jl's `MyAllocBuffer`, as in examples/my_alloc_buffer.ts)
  * ```ts
- * import { type Allocator, alloc, noEscape, type Ptr } from "@x/allocarrays";
+ * import { alloc, type Allocator, noEscape, OutOfMemoryError, type Ptr } from "@x/allocarrays";
  * import assert from "node:assert/strict";
  *
  * class MyAllocBuffer implements Allocator<number> {
- *   buf: ArrayBuffer;
+ *   readonly buf: ArrayBuffer;
  *   offset = 0;
- *   constructor(n: number) {
+ *   constructor(n = 16_000) {
  *     this.buf = new ArrayBuffer(n);
  *   }
  *   allocPtr(n: number, alignment: number): Ptr {
  *     const start = Math.ceil(this.offset / alignment) * alignment;
- *     if (start + n > this.buf.byteLength) throw new RangeError("alloc: Buffer out of memory");
+ *     if (start + n > this.buf.byteLength) {
+ *       throw new OutOfMemoryError(n, Math.max(0, this.buf.byteLength - start));
+ *     }
  *     this.offset = start + n;
  *     return { buffer: this.buf, byteOffset: start };
  *   }

@@ -40,9 +40,11 @@ export function defaultBuffer(): Allocator {
 
 /**
  * Runs `fn` with `buf` as the default buffer (Bumper.jl's `with_buffer`), across `await` where
- * the runtime propagates async context (Deno, Node; in browsers only for the synchronous part
- * of `fn`). Nests; the previous default buffer is back when `fn` returns or throws. The current
- * allocator of `withAllocator` is kept.
+ * the runtime has `AsyncLocalStorage` (Deno, Node). Nests; the previous default buffer is back
+ * when `fn` returns or throws. The current allocator of `withAllocator` is kept. Where the
+ * runtime has no `AsyncLocalStorage` (browsers), `fn` must be synchronous: an async `fn`, or one
+ * that returns a promise, is an {@linkcode AsyncScopeError} (the scope would silently end at
+ * the first `await`).
  *
  * Async regions inside `fn` share `buf` (it was chosen explicitly) instead of getting a buffer
  * per task, so interleaving them is checked: see {@linkcode noEscape}.
@@ -52,8 +54,10 @@ export function defaultBuffer(): Allocator {
  * @param fn The code to run.
  * @returns What `fn` returns.
  * @throws {TypeError} When `buf` is not an allocator or `fn` is not a function.
+ * @throws {AsyncScopeError} When `fn` is async or returns a promise and the runtime has no
+ * `AsyncLocalStorage` (browsers).
  *
- * @example The seed's `with_buffer` example
+ * @example Bumper.jl's `with_buffer` example
  * ```ts
  * import { alloc, AllocBuffer, noEscape, withBuffer } from "@x/allocarrays";
  * import assert from "node:assert/strict";
@@ -77,7 +81,7 @@ export function withBuffer<R>(buf: Allocator, fn: () => R): R {
   if (typeof fn !== "function") {
     throw new TypeError(`Cannot run withBuffer: fn must be a function, got ${describeValue(fn)}`);
   }
-  return runInFrame(new Frame(currentFrame().allocator, new TaskSlot(buf, true)), fn);
+  return runInFrame(new Frame(currentFrame().allocator, new TaskSlot(buf, true)), fn, "withBuffer");
 }
 
 /**

@@ -94,3 +94,39 @@ export class CheckpointError extends Error {
     this.name = "CheckpointError";
   }
 }
+
+/**
+ * A scope was asked to follow async code on a runtime that cannot: without `AsyncLocalStorage`
+ * (browsers), `withAllocator`, `withBuffer` and the default buffer of `noEscape(async fn)` would
+ * end at the function's first `await`, and the code after it would silently run outside them.
+ * Thrown before an async function runs, or as soon as a plain function returns a promise. The
+ * message says what to do instead: keep scopes synchronous, or pass buffers and allocators
+ * explicitly. `asyncScopesSupported()` tells beforehand.
+ *
+ * @example Code that works on every runtime
+ * ```ts
+ * import { AllocBuffer, AsyncScopeError, asyncScopesSupported, withAllocator } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const buf = new AllocBuffer(1024);
+ * try {
+ *   await withAllocator(buf, async () => {
+ *     await new Promise((r) => setTimeout(r, 1));
+ *   });
+ *   assert.ok(asyncScopesSupported()); // Deno, Node
+ * } catch (e) {
+ *   assert.ok(e instanceof AsyncScopeError && !asyncScopesSupported()); // browsers
+ * }
+ * ```
+ */
+export class AsyncScopeError extends Error {
+  /**
+   * Makes the error.
+   *
+   * @param message Which scope, and what to do instead.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "AsyncScopeError";
+  }
+}

@@ -9,6 +9,8 @@ import { allocIn } from "../_internal/alloc_in.ts";
 import { type Bump, coreOf } from "../_internal/bump.ts";
 import {
   asyncContextAvailable,
+  asyncDefaultBufferError,
+  AsyncFunction,
   currentFrame,
   Frame,
   runInFrame,
@@ -31,8 +33,6 @@ import { defaultBuffer } from "./default_buffer.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { EscapeError } from "./errors.ts";
-
-const AsyncFunction = (async () => {}).constructor;
 
 // A one-entry cache: the allocator that last passed the `isAllocator` check, so that regions
 // on one allocator in a loop check it once. (Checking every time is four property loads a
@@ -78,9 +78,11 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * Concurrency. Without `buf`, an `async function` gets a buffer of its own for its whole run
  * (borrowed from a small pool of reset `SlabBuffer`s and returned when it settles), so
  * concurrent async tasks using default buffers never share memory, like Julia's task-local
- * default buffers. This needs propagated async context (Deno, Node); in browsers, and inside
- * {@linkcode withBuffer} (an explicitly chosen buffer), async regions share the buffer instead.
- * A plain function that returns a promise also shares it. Shared async regions are checked: a
+ * default buffers. Inside {@linkcode withBuffer} (an explicitly chosen buffer) async regions
+ * share that buffer instead, and a plain function that returns a promise shares the current
+ * default buffer. Default buffers follow a task across `await` only where the runtime has
+ * `AsyncLocalStorage` (Deno, Node): elsewhere (browsers) `noEscape(async fn)` without `buf`
+ * throws an {@linkcode AsyncScopeError} before `fn` runs, and `noEscape(buf, async fn)` works. Shared async regions are checked: a
  * region that ends while a region opened after it on the same allocator is still open (two
  * tasks interleaving on one buffer) throws a {@linkcode CheckpointError} and does *not* free
  * its memory, which stays allocated until an enclosing region ends or the buffer is reset:
@@ -99,8 +101,10 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * @throws {EscapeError} When the result is memory allocated inside the region.
  * @throws {CheckpointError} When the region ends while a region opened after it on the same
  * allocator is still open, or its checkpoint was invalidated (the buffer was reset inside).
+ * @throws {AsyncScopeError} When `fn` is an async function and the runtime has no
+ * `AsyncLocalStorage` (browsers): pass a buffer.
  *
- * @example The seed's `f(x)` with an explicit buffer
+ * @example Bumper.jl's `f(x)` with an explicit buffer
  * ```ts
  * import { alloc, AllocBuffer, noEscape } from "@x/allocarrays";
  * import assert from "node:assert/strict";
@@ -203,10 +207,9 @@ function noEscapeOther(a: unknown, b: unknown): unknown {
 function noEscapeSlow(a: unknown, b: unknown): unknown {
   if (typeof a === "function" && b === undefined) {
     if (a.constructor === AsyncFunction) {
+      if (!asyncContextAvailable()) throw asyncDefaultBufferError();
       const frame = currentFrame();
-      if (!frame.task.explicit && asyncContextAvailable()) {
-        return runInTaskBuffer(a as () => Promise<unknown>, frame);
-      }
+      if (!frame.task.explicit) return runInTaskBuffer(a as () => Promise<unknown>, frame);
     }
     return runRegion(defaultBuffer(), a as () => unknown);
   }
@@ -337,7 +340,7 @@ function runInTaskBuffer(fn: () => Promise<unknown>, parent: Frame): Promise<unk
   const done = () => returnTaskBuffer(buf, !hasOpenRegion(buf));
   let promise: Promise<unknown>;
   try {
-    promise = runInFrame(new Frame(parent.allocator, new TaskSlot(buf, false)), fn);
+    promise = runInFrame(new Frame(parent.allocator, new TaskSlot(buf, false)), fn, "noEscape");
   } catch (error) {
     done();
     throw error;

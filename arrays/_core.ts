@@ -59,14 +59,18 @@ function isLibraryFrame(line: string): boolean {
   return LIBRARY_DIRS.some((dir) => line.includes(dir));
 }
 
-/** Records the current stack, from the first frame outside the library, as `array`'s site. */
+/**
+ * Records the current stack, from the first frame outside the library, as `array`'s site. When
+ * every frame looks like the library's (a bundle puts the library and the application in one
+ * file), the whole stack is kept: its first frames are the library's, the caller's follow.
+ */
 export function recordSite(array: object): void {
   const stack = new Error().stack;
   if (stack === undefined) return;
   const lines = stack.split("\n").slice(1);
   let i = 0;
-  while (i < lines.length - 1 && isLibraryFrame(lines[i])) i++;
-  sites.set(array, lines.slice(i).join("\n"));
+  while (i < lines.length && isLibraryFrame(lines[i])) i++;
+  sites.set(array, lines.slice(i < lines.length ? i : 0).join("\n"));
   anySites = true;
 }
 

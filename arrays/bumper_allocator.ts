@@ -71,7 +71,7 @@ function bufferString(buf: Allocator): string {
  * or any {@linkcode Allocator} you pass. The allocator implements the `Allocator` protocol
  * itself (forwarding to the buffer), so `noEscape` regions work on it too.
  *
- * @example The seed's example: `sum(input .* 2)` then reset, giving 12
+ * @example AllocArrays.jl's example: `sum(input .* 2)` then reset, giving 12
  * ```ts
  * import { AllocArray, AllocBuffer, reset, similar, UncheckedBumperAllocator, withAllocator } from "@x/allocarrays";
  * import assert from "node:assert/strict";
@@ -300,7 +300,7 @@ export class UncheckedBumperAllocator implements Allocator {
  * The buffer is an `AutoscalingAllocBuffer` by default, `new AllocBuffer(n)` for a number `n`,
  * or any {@linkcode Allocator} you pass.
  *
- * @example The seed's example: 10 concurrent tasks sum `input .+ i`, giving 225
+ * @example AllocArrays.jl's example: 10 concurrent tasks sum `input .+ i`, giving 225
  * ```ts
  * import { AllocArray, AllocBuffer, BumperAllocator, reset, similar, withAllocator } from "@x/allocarrays";
  * import assert from "node:assert/strict";

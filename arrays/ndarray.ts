@@ -5,9 +5,16 @@
  * @module
  */
 
-import { describeValue, fmtShape } from "../_internal/describe.ts";
+import {
+  describeHead,
+  describeValue,
+  detachedError,
+  fmtShape,
+  isBigIntData,
+} from "../_internal/describe.ts";
 import { isRowMajor, reshapeStrides, rowMajorStrides, sizeOf } from "../_internal/layout.ts";
-import { forEachRow } from "../_internal/loops.ts";
+import { resolveShape } from "../_internal/validate.ts";
+import { walk } from "../_internal/loops.ts";
 import {
   assertElementType,
   type TypedArray,
@@ -41,10 +48,6 @@ export type SliceSpec =
   | null
   | undefined;
 
-function isBigIntArray(data: unknown): boolean {
-  return data instanceof BigInt64Array || data instanceof BigUint64Array;
-}
-
 /** Throws a TypeError unless `value` fits `data`: a bigint for BigInt arrays, else a number. */
 function checkElement(
   data: TypedArray,
@@ -52,7 +55,7 @@ function checkElement(
   action: () => string,
   subject: string,
 ): void {
-  const big = isBigIntArray(data);
+  const big = isBigIntData(data);
   if (big ? typeof value !== "bigint" : typeof value !== "number") {
     throw new TypeError(
       `Cannot ${action()}: ${subject} must be a ${big ? "bigint" : "number"}, got ${
@@ -86,9 +89,7 @@ function checkShape(shape: unknown, action: string): number[] {
   }
   if (!Number.isSafeInteger(n)) {
     throw new RangeError(
-      `Cannot ${action}: shape [${
-        shape.join(", ")
-      }] has more than Number.MAX_SAFE_INTEGER elements`,
+      `Cannot ${action}: shape ${fmtShape(shape)} has more than Number.MAX_SAFE_INTEGER elements`,
     );
   }
   return shape.slice();
@@ -471,7 +472,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       }
       if (k === idx.length) return o;
     }
-    const action = `${verb} element [${idx.map(describeValue).join(", ")}]`;
+    const action = `${verb} element ${fmtShape(idx.map(describeValue))}`;
     if (idx.length !== shape.length) {
       throw new RangeError(
         `Cannot ${action}: expected ${shape.length} indices for shape ${
@@ -518,7 +519,10 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * ```
    */
   get(...idx: number[]): ElementOf<T> {
-    return this.data[this.#index(idx, "read")];
+    const data = this.data, o = this.#index(idx, "read");
+    // A valid layout never reaches past the data: only a detached (emptied) typed array does.
+    if (o >= data.length) throw detachedError(`read element ${fmtShape(idx)}`);
+    return data[o];
   }
 
   /**
@@ -551,7 +555,8 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const idx = args.slice(0, n);
     const data = this.data;
     const o = this.#index(idx, "write");
-    checkElement(data, value, () => `write element [${idx.join(", ")}]`, "value");
+    if (o >= data.length) throw detachedError(`write element ${fmtShape(idx)}`);
+    checkElement(data, value, () => `write element ${fmtShape(idx)}`, "value");
     (data as Float64Array)[o] = value as number;
   }
 
@@ -574,6 +579,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   fill(value: ElementOf<T>): this {
     const data = this.data as Float64Array;
+    if (data.length === 0 && this.#size !== 0) throw detachedError("fill an n-d array");
     checkElement(data, value, () => "fill an n-d array", "value");
     const v = value as number;
     const shape = this.#shape;
@@ -586,9 +592,15 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       data.fill(v, this.#offset, this.#offset + this.#size);
       return this;
     }
-    forEachRow(shape, this.#strides, this.#offset, (start, n, st) => {
-      for (let j = 0, o = start; j < n; j++, o += st) data[o] = v;
-    });
+    walk(
+      (n, d, o, st) => {
+        for (let j = 0; j < n; j++, o += st) d[o] = v;
+      },
+      shape,
+      data,
+      this.#offset,
+      this.#strides,
+    );
     return this;
   }
 
@@ -697,36 +709,8 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   reshape(...dims: number[] | [readonly number[]]): this {
     const action = "reshape an n-d array";
-    const raw = (dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : dims) as unknown[];
-    let infer = -1;
-    let known = 1;
-    const shape = new Array<number>(raw.length);
-    for (let i = 0; i < raw.length; i++) {
-      const d = checkInteger(raw[i], `dimension ${i}`, action);
-      if (d === -1 && infer === -1) {
-        infer = i;
-        continue;
-      }
-      if (d < 0) throw new RangeError(`Cannot ${action}: dimension ${i} must be >= 0, got ${d}`);
-      shape[i] = d;
-      known *= d;
-    }
-    if (infer >= 0) {
-      if (known === 0 || this.#size % known !== 0) {
-        throw new RangeError(
-          `Cannot ${action}: cannot infer dimension ${infer} of [${
-            raw.join(", ")
-          }] for ${this.#size} elements`,
-        );
-      }
-      shape[infer] = this.#size / known;
-    } else if (known !== this.#size) {
-      throw new RangeError(
-        `Cannot ${action}: shape [${raw.join(", ")}] has ${known} elements, the array ${
-          fmtShape(this.#shape)
-        } has ${this.#size}`,
-      );
-    }
+    const raw = dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : dims;
+    const shape = resolveShape(raw, this.#shape, this.#size, action);
     const strides = reshapeStrides(this.#shape, this.#strides, shape);
     if (strides === null) {
       throw new RangeError(
@@ -783,9 +767,9 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const action = "permute an n-d array";
     if (axes.length !== nd) {
       throw new RangeError(
-        `Cannot ${action}: expected ${nd} axes for shape ${fmtShape(this.#shape)}, got [${
-          axes.join(", ")
-        }]`,
+        `Cannot ${action}: expected ${nd} axes for shape ${fmtShape(this.#shape)}, got ${
+          fmtShape(axes)
+        }`,
       );
     }
     const seen = new Array<boolean>(nd).fill(false);
@@ -794,7 +778,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       const a = checkInteger(axes[k], `axis ${k}`, action);
       if (a < 0 || a >= nd || seen[a]) {
         throw new RangeError(
-          `Cannot ${action}: [${axes.join(", ")}] is not a permutation of 0..${nd - 1}`,
+          `Cannot ${action}: ${fmtShape(axes)} is not a permutation of 0..${nd - 1}`,
         );
       }
       seen[a] = true;
@@ -916,6 +900,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   toNested(): Nested<ElementOf<T>> {
     const data = this.data;
+    if (data.length === 0 && this.#size !== 0) throw detachedError("convert to nested arrays");
     const shape = this.#shape, strides = this.#strides;
     const build = (depth: number, o: number): Nested<ElementOf<T>> => {
       if (depth === shape.length) return data[o];
@@ -947,13 +932,13 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const nd = shape.length;
     if (this.#size === 0) return;
     if (nd === 0) {
-      yield this.data[this.#offset];
+      yield this.#at(this.#offset);
       return;
     }
     const idx = new Array<number>(nd).fill(0);
     let o = this.#offset;
     for (let i = 0; i < this.#size; i++) {
-      yield this.data[o];
+      yield this.#at(o);
       for (let k = nd - 1; k >= 0; k--) {
         o += strides[k];
         if (++idx[k] < shape[k]) break;
@@ -961,6 +946,14 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
         idx[k] = 0;
       }
     }
+  }
+
+  // Element `o` of the data for iteration, which reads `data` at every step (a
+  // CheckedAllocArray checks then; the memory may be detached between steps).
+  #at(o: number): ElementOf<T> {
+    const data = this.data;
+    if (o >= data.length) throw detachedError("iterate over the array");
+    return data[o];
   }
 
   /** The class name, e.g. `"NDArray"` (`Object.prototype.toString` reports it). */
@@ -984,9 +977,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * ```
    */
   describe(): string {
-    const head = `${this[Symbol.toStringTag]}<${this.#data.constructor.name} ${
-      this.#shape.length === 0 ? "scalar" : this.#shape.join("×")
-    }>`;
+    const head = describeHead(this[Symbol.toStringTag], this.#data.constructor.name, this.#shape);
     if (this.#size > 64) return head;
     const fmt = (v: unknown): string =>
       Array.isArray(v) ? `[${v.map(fmt).join(", ")}]` : typeof v === "bigint" ? `${v}n` : String(v);

@@ -1,4 +1,4 @@
-// basic_reduction (the seed's demo) on 100 000 Float64 values: plain heap arrays (baseline) vs
+// basic_reduction (AllocArrays.jl's demo) on 100 000 Float64 values: plain heap arrays (baseline) vs
 // AllocArray and CheckedAllocArray under a BumperAllocator inside withAllocator, reset after
 // each call. Results go to a sink so nothing can be optimised away.
 //

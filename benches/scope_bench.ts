@@ -2,10 +2,10 @@
 // - `similar` dispatch: `similar(a)` of an AllocArray inside `withAllocator` (scope lookup,
 //   validation, allocation, the AllocArray) against the allocation alone (`allocView`) and a
 //   the same allocation wrapped by hand (`new AllocArray(view)`); the difference is the
-//   dispatch cost (target ≤ 30 ns). Each case runs 1000 times per iteration: divide by 1000.
+//   dispatch cost. Each case runs 1000 times per iteration: divide by 1000.
 // - `withAllocator` entry: one scope around a trivial function (AsyncLocalStorage.run).
 // - CheckedAllocArray against AllocArray on element access (`get`), a sum over `data`, and a
-//   broadcast-style sum (c = a + b through `similar`, then sum): target ≤ 3×.
+//   broadcast-style sum (c = a + b through `similar`, then sum).
 // Every result goes to a sink so nothing can be optimised away.
 //
 //   deno bench -A benches/scope_bench.ts

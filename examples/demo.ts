@@ -1,5 +1,6 @@
-// The demo: heap arrays vs AllocArray under a BumperAllocator vs CheckedAllocArray, on the seed's
-// `basicReduction` (100 000 Float64 values) and the CNN inference over 1000 images.
+// The demo: heap arrays vs AllocArray under a BumperAllocator vs CheckedAllocArray, on
+// AllocArrays.jl's `basic_reduction` demo (100 000 Float64 values) and the CNN inference over
+// 1000 images.
 //
 //   deno task demo                      (one table: time, ArrayBuffer bytes and GCs per variant)
 //   deno task demo --help
@@ -42,14 +43,14 @@ const LABELS: Record<Variant, string> = {
 
 type Arr = NDArray<Float64Array>;
 
-/** The seed's `some_allocating_function`: two copies of `a`, written as a library user would. */
+/** AllocArrays.jl's `some_allocating_function`: two copies of `a`, written as a library user would. */
 export function someAllocatingFunction<A extends Arr>(a: A): { b: A; c: A } {
   const b = copyTo(a, similar(a as NDArray<Float64Array>)) as A;
   const c = copyTo(a, similar(a as NDArray<Float64Array>)) as A;
   return { b, c };
 }
 
-/** The seed's `basic_reduction`: `sum(b .+ c)` of the two copies. */
+/** AllocArrays.jl's `basic_reduction`: `sum(b .+ c)` of the two copies. */
 export function basicReduction(a: Arr): number {
   const { b, c } = someAllocatingFunction(a);
   return sum(add(b, c)) as number;

@@ -157,18 +157,19 @@ export function predict<T extends Float32Array | Float64Array>(
   x: ArrayInput<T>,
 ): NDArray<T> {
   // Each operation's result has the input's kind and element type; TypeScript cannot follow
-  // that through the generic `T`, hence one assertion per step.
-  const relu = { activation: "relu" } as const;
-  let h = conv2d(x, model.conv1.weight, model.conv1.bias, relu) as NDArray<T>; // [N, 32, 26, 26]
-  h = batchNorm(h, model.norm, relu) as NDArray<T>;
-  h = maxPool2d(h, 2) as NDArray<T>; // [N, 32, 13, 13]
-  h = conv2d(h, model.conv2.weight, model.conv2.bias, relu) as NDArray<T>; // [N, 16, 11, 11]
-  h = maxPool2d(h, 2) as NDArray<T>; // [N, 16, 5, 5]
-  h = conv2d(h, model.conv3.weight, model.conv3.bias, relu) as NDArray<T>; // [N, 10, 3, 3]
-  let z = dense(flatten(h, 1), model.dense1.weight, model.dense1.bias) as NDArray<T>; // [N, 10]
-  z = dense(z, model.dense2.weight, model.dense2.bias) as NDArray<T>;
-  z = dense(z, model.dense2.weight, model.dense2.bias) as NDArray<T>; // shared weights
-  return softmax(z, -1) as NDArray<T>;
+  // that through the generic `T`, so the steps are typed as any NDArray and the result
+  // asserted once.
+  const { conv1, norm, conv2, conv3, dense1, dense2 } = model;
+  let h: NDArray = conv2d(x, conv1.weight, { bias: conv1.bias, activation: "relu" });
+  h = batchNorm(h, norm, { activation: "relu" }); // [N, 32, 26, 26]
+  h = maxPool2d(h, { window: 2 }); // [N, 32, 13, 13]
+  h = conv2d(h, conv2.weight, { bias: conv2.bias, activation: "relu" }); // [N, 16, 11, 11]
+  h = maxPool2d(h, { window: 2 }); // [N, 16, 5, 5]
+  h = conv2d(h, conv3.weight, { bias: conv3.bias, activation: "relu" }); // [N, 10, 3, 3]
+  h = dense(flatten(h, { startAxis: 1 }), dense1.weight, { bias: dense1.bias }); // [N, 10]
+  h = dense(h, dense2.weight, { bias: dense2.bias });
+  h = dense(h, dense2.weight, { bias: dense2.bias }); // shared weights
+  return softmax(h, { axis: -1 }) as NDArray<T>;
 }
 
 /**
@@ -239,6 +240,7 @@ export function basicInputs(): NDArray<Float32Array> {
 
 /** The sum of the basic model's outputs over the inputs `x` (`[n, 1]`). */
 export function basicModelSum(model: BasicModel, x: ArrayInput<Float32Array>): number {
-  const h = dense(x, model.dense1.weight, model.dense1.bias, { activation: "tanh" });
-  return sum(dense(h, model.dense2.weight, model.dense2.bias));
+  const { dense1, dense2 } = model;
+  const h = dense(x, dense1.weight, { bias: dense1.bias, activation: "tanh" });
+  return sum(dense(h, dense2.weight, { bias: dense2.bias }));
 }

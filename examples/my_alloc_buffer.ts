@@ -1,7 +1,9 @@
 // A user-written allocator: Bumper.jl README's `MyAllocBuffer`, with alignment. Implementing
 // the four members of `Allocator` is all it takes for `alloc`, `noEscape`, `region` and
 // `withBuffer` to work with it (tests/allocators/conformance_test.ts runs it through the same
-// conformance suite as the built-in buffers).
+// conformance suite as the built-in buffers). It is the one user-written allocator of the
+// repository: the tests run the library on it (tests/_helpers.ts's TestBump counts its
+// allocations), and the smoke test runs it against the npm package.
 //
 //   deno run examples/my_alloc_buffer.ts
 

@@ -3,13 +3,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** The layer folders, in dependency order. */
+/**
+ * The layer folders, in dependency order. `testing/` (the kit for allocator authors, its own
+ * entry point) comes last: it may use every layer, and no layer uses it.
+ */
 export const LAYERS: readonly string[] = [
   "allocators",
   "scope",
   "arrays",
   "arrays/ops",
   "arrays/nn",
+  "testing",
 ];
 
 /** The folder of package-private code shared by several layers. */

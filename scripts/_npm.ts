@@ -22,6 +22,11 @@ export const BUILD_STAMP: string = path.join(NPM_DIR, ".build-stamp");
 
 /** The npm package name (JSR's is `@x/allocarrays`). */
 export const PACKAGE_NAME = "allocarrays";
+/**
+ * The repository's address, for the npm package's `repository`, `homepage` and `bugs` and the
+ * npm README's links. A placeholder until the repository is published: change it here only.
+ */
+export const REPOSITORY_URL = "https://github.com/allocarrays/allocarrays";
 /** The JSR name that doc examples import; rewritten to {@linkcode PACKAGE_NAME} for npm. */
 export const JSR_NAME = "@x/allocarrays";
 /**
@@ -29,8 +34,21 @@ export const JSR_NAME = "@x/allocarrays";
  * newest 20.x, matching the oldest Node the package supports.
  */
 export const TYPES_NODE_VERSION = "20.19.43";
-/** deno.json imports that are build tools, not test dependencies. */
-const TOOL_IMPORTS: ReadonlySet<string> = new Set(["typescript", "publint"]);
+/**
+ * deno.json imports that are build, browser-test or benchmark-only tools, not dependencies of the
+ * tests (wabt assembles the WebAssembly kernels; tfjs is what benches/cnn_wasm_bench.ts compares
+ * with).
+ */
+const TOOL_IMPORTS: ReadonlySet<string> = new Set([
+  "typescript",
+  "publint",
+  "esbuild",
+  "playwright-core",
+  "wabt",
+  "@tensorflow/tfjs-core",
+  "@tensorflow/tfjs-backend-cpu",
+  "@tensorflow/tfjs-backend-wasm",
+]);
 
 /** The parts of deno.json the build reads. */
 export interface DenoConfig {
@@ -131,6 +149,17 @@ export function libraryCompilerOptions(config: DenoConfig): ts.CompilerOptions {
   };
 }
 
+/** Makes `host` serve `text` as the file `fileName`, which need not exist on disk. */
+export function addVirtualFile(host: ts.CompilerHost, fileName: string, text: string): void {
+  const getSourceFile = host.getSourceFile;
+  host.getSourceFile = (name, languageVersion, ...rest) =>
+    name === fileName
+      ? ts.createSourceFile(name, text, languageVersion)
+      : getSourceFile.call(host, name, languageVersion, ...rest);
+  const fileExists = host.fileExists;
+  host.fileExists = (f) => f === fileName || fileExists.call(host, f);
+}
+
 /** tsc diagnostics as text, with file positions and code frames. */
 export function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string {
   const host: ts.FormatDiagnosticsHost = {
@@ -216,8 +245,23 @@ export function removeIfExists(p: string): void {
   }
 }
 
-/** The newest mtime (ms) of the files the npm build is made from. */
-function newestSourceTime(config: DenoConfig): number {
+/** Top-level folders that hold no library code (the build never compiles them). */
+const NOT_LIBRARY: ReadonlySet<string> = new Set([
+  "tests",
+  "benches",
+  "examples",
+  "scripts",
+  "docs",
+  "npm",
+  "node_modules",
+  "coverage",
+]);
+
+/**
+ * The newest mtime (ms) of the files the npm build is made from: deno.json, README.md,
+ * LICENSE, the build scripts, and every `.ts` file of the library (`_internal/` included).
+ */
+function newestSourceTime(): number {
   let newest = 0;
   const consider = (file: string) => {
     const t = Deno.statSync(file).mtime?.getTime() ?? Infinity;
@@ -225,28 +269,23 @@ function newestSourceTime(config: DenoConfig): number {
   };
   for (const f of ["deno.json", "README.md", "LICENSE"]) consider(path.join(ROOT, f));
   for (const f of walkFiles(path.join(ROOT, "scripts"))) consider(f);
-  const dirs = new Set(
-    Object.values(config.exports).map((t) => path.join(ROOT, path.dirname(t))),
-  );
-  for (const dir of dirs) {
-    if (dir === ROOT) {
-      for (const e of Deno.readDirSync(ROOT)) {
-        if (e.isFile && /\.ts$/.test(e.name)) consider(path.join(ROOT, e.name));
-      }
-    } else {
-      for (const f of walkFiles(dir)) consider(f);
+  for (const e of Deno.readDirSync(ROOT)) {
+    const p = path.join(ROOT, e.name);
+    if (e.isFile && /\.ts$/.test(e.name)) consider(p);
+    else if (e.isDirectory && !e.name.startsWith(".") && !NOT_LIBRARY.has(e.name)) {
+      for (const f of walkFiles(p)) if (f.endsWith(".ts")) consider(f);
     }
   }
   return newest;
 }
 
 /** Whether `npm/` holds a build at least as new as every source file. */
-export function buildIsFresh(config: DenoConfig): boolean {
+export function buildIsFresh(): boolean {
   let stamp: number;
   try {
     stamp = Deno.statSync(BUILD_STAMP).mtime?.getTime() ?? 0;
   } catch {
     return false;
   }
-  return stamp >= newestSourceTime(config);
+  return stamp >= newestSourceTime();
 }

@@ -5,7 +5,7 @@
 //   ArrayBuffer bytes and GC counts, and every bench's result;
 // - benches/chart.svg: the allocation group as a bar chart (log scale, grouped by size);
 // - the key-ratio table in README.md's performance section (between its bench:key-ratios
-//   markers).
+//   markers): the measured ratios only, without the targets.
 //
 // Everything is generated from the one run; never edit the outputs by hand.
 //

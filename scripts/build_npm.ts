@@ -1,10 +1,14 @@
 // Builds the npm package into npm/ (git-ignored) from the same source JSR publishes:
 //
-//   npm/package.json   name `allocarrays`, version from deno.json, ESM only, exports one for one
-//                      with deno.json's, no dependencies
+//   npm/package.json   name `allocarrays`, version from deno.json, ESM, exports one for one with
+//                      deno.json's (`types` and `default` conditions: `import` and, on Node
+//                      >= 20.19, `require`), repository links, no dependencies
 //   npm/esm/**         JavaScript (ES2022: `using` lowered for Node 20) + .d.ts + source maps,
-//                      compiled by tsc from npm `typescript` (pinned in deno.json)
-//   npm/README.md, npm/LICENSE
+//                      compiled by tsc from npm `typescript` (pinned in deno.json); the
+//                      declarations compile under `lib: ["ES2022", "DOM"]` without @types/node
+//   npm/README.md      README.md for npm users (scripts/_npm_readme.ts): repo-only parts left
+//                      out, links absolute
+//   npm/LICENSE
 //
 // then checks the result with publint (pinned in deno.json); any message fails the build.
 //
@@ -15,6 +19,7 @@ import { publint } from "publint";
 import { formatMessage } from "publint/utils";
 import * as path from "node:path";
 import {
+  addVirtualFile,
   BUILD_STAMP,
   type DenoConfig,
   ESM_DIR,
@@ -26,10 +31,12 @@ import {
   PACKAGE_NAME,
   readDenoConfig,
   removeIfExists,
+  REPOSITORY_URL,
   rewriteSelfImports,
   ROOT,
   walkFiles,
 } from "./_npm.ts";
+import { npmReadme } from "./_npm_readme.ts";
 
 const DESCRIPTION =
   "Bump/arena allocation for typed-array code: a port of Julia's Bumper.jl and AllocArrays.jl";
@@ -101,12 +108,69 @@ const rewriteDeclarationImports: ts.TransformerFactory<ts.SourceFile | ts.Bundle
   return (root) => ts.visitNode(root, visit) as ts.SourceFile | ts.Bundle;
 };
 
+/**
+ * The explicit-resource-management types the declarations use (`Region` and sub-arenas are
+ * `Disposable`), for TypeScript programs whose `lib` lacks them (ES2022, no esnext.disposable,
+ * no @types/node). They are @types/node's own declarations, which merge with TypeScript's
+ * `lib.esnext.disposable` where a program has it.
+ */
+const DISPOSABLE_FILE = "_disposable.d.ts";
+const DISPOSABLE_TEXT =
+  `// Explicit resource management types for programs whose \`lib\` lacks them (ES2022 and older);
+// they merge with TypeScript's lib.esnext.disposable and @types/node's identical declarations.
+interface SymbolConstructor {
+  readonly dispose: unique symbol;
+}
+interface Disposable {
+  [Symbol.dispose](): void;
+}
+`;
+const USES_DISPOSABLE = /\[Symbol\.dispose\]|\bimplements\b[^{]*\bDisposable\b/;
+
+/** `text` (a declaration file at `fileName`) with a reference to the disposable types if it uses them. */
+function withDisposableReference(fileName: string, text: string): string {
+  if (!USES_DISPOSABLE.test(text)) return text;
+  const rel = path.relative(path.dirname(fileName), path.join(ESM_DIR, DISPOSABLE_FILE));
+  const spec = rel.startsWith(".") ? rel : `./${rel}`;
+  return `/// <reference path="${spec.split(path.sep).join("/")}" />\n${text}`;
+}
+
+/**
+ * The Node modules the testing entry point (`./testing`) imports, declared as far as it uses
+ * them: the library is compiled without @types/node, which would let the rest of it use Node's
+ * APIs unnoticed. Deno's type check and the Node test build check `testing/` against Node's own
+ * types; its declarations mention none of these.
+ */
+const NODE_TEST_TYPES_FILE = path.join(ROOT, "__node_test_modules__.d.ts");
+const NODE_TEST_TYPES = `declare module "node:test" {
+  export function describe(name: string, fn: () => void): void;
+  export function it(name: string, fn: () => void | Promise<void>): void;
+}
+declare module "node:assert/strict" {
+  interface Assert {
+    (value: unknown, message?: string): asserts value;
+    ok(value: unknown, message?: string): asserts value;
+    equal<T>(actual: unknown, expected: T, message?: string): asserts actual is T;
+    notEqual(actual: unknown, expected: unknown, message?: string): void;
+    deepEqual<T>(actual: unknown, expected: T, message?: string): asserts actual is T;
+    throws(fn: () => unknown, expected?: unknown, message?: string): void;
+  }
+  const assert: Assert;
+  export default assert;
+}
+`;
+
 /** Compiles the library's entry points (and what they import) into `npm/esm/`. */
 function compileLibrary(config: DenoConfig): void {
   const options = libraryCompilerOptions(config);
   const roots = Object.values(config.exports).map((t) => path.join(ROOT, t));
   const host = ts.createCompilerHost(options);
-  const program = ts.createProgram({ rootNames: roots, options, host });
+  addVirtualFile(host, NODE_TEST_TYPES_FILE, NODE_TEST_TYPES);
+  const program = ts.createProgram({
+    rootNames: [...roots, NODE_TEST_TYPES_FILE],
+    options,
+    host,
+  });
 
   const diagnostics = ts.getPreEmitDiagnostics(program);
   if (diagnostics.length > 0) {
@@ -123,7 +187,8 @@ function compileLibrary(config: DenoConfig): void {
   }
   // Doc examples import the JSR name; npm users import the npm name.
   const writeFile: ts.WriteFileCallback = (fileName, text, bom) => {
-    ts.sys.writeFile(fileName, rewriteSelfImports(text), bom);
+    const out = fileName.endsWith(".d.ts") ? withDisposableReference(fileName, text) : text;
+    ts.sys.writeFile(fileName, rewriteSelfImports(out), bom);
   };
   const result = program.emit(undefined, writeFile, undefined, false, {
     afterDeclarations: [rewriteDeclarationImports],
@@ -131,35 +196,17 @@ function compileLibrary(config: DenoConfig): void {
   if (result.emitSkipped || result.diagnostics.length > 0) {
     throw new Error(`Cannot emit the library:\n${formatDiagnostics(result.diagnostics)}`);
   }
-}
-
-/**
- * The repository files README.md shows as images (`![alt](path)`, `<img src="path">`), which
- * the package must contain for the README to render on npm.
- */
-function readmeImages(readme: string): string[] {
-  const found = new Set<string>();
-  const patterns = [/!\[[^\]]*\]\(\s*<?([^)\s>]+)>?[^)]*\)/g, /<img\b[^>]*\bsrc=["']([^"']+)["']/g];
-  for (const re of patterns) {
-    for (const m of readme.matchAll(re)) {
-      const target = m[1].split(/[?#]/)[0];
-      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("/") || target === "") continue;
-      const rel = path.posix.normalize(target);
-      if (rel.startsWith("..")) {
-        throw new Error(`Cannot copy README image ${target}: it is outside the repository`);
-      }
-      found.add(rel);
-    }
-  }
-  return [...found].sort();
+  Deno.writeTextFileSync(path.join(ESM_DIR, DISPOSABLE_FILE), DISPOSABLE_TEXT);
 }
 
 /** The package.json of the npm package. */
-function packageJson(config: DenoConfig, extraFiles: string[]): Record<string, unknown> {
-  const exports: Record<string, { types: string; import: string }> = {};
+function packageJson(config: DenoConfig): Record<string, unknown> {
+  // `default`, not `import`: the same ES module serves `import` and, on Node >= 20.19
+  // (require(esm)), `require`.
+  const exports: Record<string, { types: string; default: string }> = {};
   for (const [key, target] of Object.entries(config.exports)) {
     const stem = exportStem(target);
-    exports[key] = { types: `./esm/${stem}.d.ts`, import: `./esm/${stem}.js` };
+    exports[key] = { types: `./esm/${stem}.d.ts`, default: `./esm/${stem}.js` };
   }
   const main = exports["."];
   return {
@@ -168,10 +215,13 @@ function packageJson(config: DenoConfig, extraFiles: string[]): Record<string, u
     description: DESCRIPTION,
     keywords: KEYWORDS,
     license: config.license,
+    repository: { type: "git", url: `git+${REPOSITORY_URL}.git` },
+    homepage: `${REPOSITORY_URL}#readme`,
+    bugs: { url: `${REPOSITORY_URL}/issues` },
     type: "module",
     ...(main ? { types: main.types } : {}),
     exports,
-    files: ["esm/", ...extraFiles],
+    files: ["esm/"],
     sideEffects: false,
     engines: { node: ">=20" },
   };
@@ -218,15 +268,13 @@ export async function buildNpm(): Promise<void> {
   }
 
   compileLibrary(config);
-  const readme = Deno.readTextFileSync(path.join(ROOT, "README.md"));
-  const images = readmeImages(readme);
-  for (const image of images) {
-    Deno.mkdirSync(path.dirname(path.join(NPM_DIR, image)), { recursive: true });
-    Deno.copyFileSync(path.join(ROOT, image), path.join(NPM_DIR, image));
-  }
-  const pkg = packageJson(config, images);
+  const readme = npmReadme(Deno.readTextFileSync(path.join(ROOT, "README.md")), {
+    repository: REPOSITORY_URL,
+    rewriteImports: rewriteSelfImports,
+  });
+  const pkg = packageJson(config);
   Deno.writeTextFileSync(path.join(NPM_DIR, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
-  Deno.writeTextFileSync(path.join(NPM_DIR, "README.md"), rewriteSelfImports(readme));
+  Deno.writeTextFileSync(path.join(NPM_DIR, "README.md"), readme);
   Deno.copyFileSync(path.join(ROOT, "LICENSE"), path.join(NPM_DIR, "LICENSE"));
   checkExports(pkg);
   await lintPackage();

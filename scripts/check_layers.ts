@@ -1,6 +1,6 @@
 // Checks the library's import graph against its layers, and prints the graph between folders:
 //
-//   allocators → scope → arrays → arrays/ops → arrays/nn      (each may import only leftwards)
+//   allocators → scope → arrays → arrays/ops → arrays/nn → testing   (each imports only leftwards)
 //
 // - A file may import files of its own folder, and the public (not `_`-prefixed) files of the
 //   folders before it. Another folder's `_` file is private to that folder.

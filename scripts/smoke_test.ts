@@ -2,23 +2,31 @@
 //
 // 1. (re)builds npm/ if needed, then `npm pack`s it and checks the tarball's file list;
 // 2. installs the tarball (plus @types/node 20) into a fresh scratch project, npm/.smoke/consumer;
-// 3. type-checks a TypeScript consumer and the JavaScript demo with `tsc --noEmit` (npm
-//    `typescript`, pinned in deno.json) under two common configurations: NodeNext resolution
-//    with `skipLibCheck: false`, and bundler resolution with TypeScript's default `lib`;
-// 4. runs the demo with node: ESM imports of every entry point, a region on an AllocBuffer, a
-//    user-written allocator, and the seed demo (AllocArrays.jl's `basic_reduction`).
+// 3. type-checks a TypeScript consumer, the JavaScript demo and a CommonJS script with
+//    `tsc --noEmit` (npm `typescript`, pinned in deno.json), declarations included
+//    (`skipLibCheck: false`), under three configurations: NodeNext resolution, bundler
+//    resolution with TypeScript's default `lib`, and a browser's `lib: ES2022 + DOM` without
+//    @types/node;
+// 4. runs the demo with node: ESM imports of every entry point, a region on an AllocBuffer, the
+//    user-written allocator of examples/my_alloc_buffer.ts (transpiled into the consumer,
+//    importing the package), and AllocArrays.jl's `basic_reduction` demo;
+// 5. runs the CommonJS script with node: `require` of every entry point (Node >= 20.19);
+// 6. runs a user's test file with `node --test`: allocarrays/testing's conformance suite and
+//    FailingAllocator against the README's example allocator (examples/my_alloc_buffer.ts).
 //
 // Demo parts whose names the package does not export yet are left out and listed as such;
 // every part whose names exist must pass.
 //
 //   deno task smoke
 
+import ts from "typescript";
 import * as path from "node:path";
 import { buildNpm } from "./build_npm.ts";
 import {
   buildIsFresh,
   type DenoConfig,
   exportStem,
+  formatDiagnostics,
   NPM,
   NPM_DIR,
   NPM_INSTALL_FLAGS,
@@ -36,72 +44,39 @@ const CONSUMER_DIR = path.join(SMOKE_DIR, "consumer");
 
 /**
  * One part of the demo. `needs` are the runtime names it imports from the package root (it is
- * left out while any is missing), `types` the type-only names; `js` runs under node and is
- * type-checked (`checkJs`), `ts` is type-checked only.
+ * left out while any is missing), `types` the type-only names, `example` the names it imports
+ * from examples/my_alloc_buffer.ts; `js` runs under node and is type-checked (`checkJs`), `ts`
+ * is type-checked only.
  */
 interface Part {
   name: string;
   needs: string[];
   types?: string[];
+  example?: string[];
   js?: string;
   ts?: string;
 }
 
 const PARTS: Part[] = [
   {
-    name: "user-written allocator (Bumper's MyAllocBuffer) through the protocol",
-    needs: ["isAllocator"],
-    types: ["Allocator", "Ptr"],
+    name: "the user-written allocator of examples/my_alloc_buffer.ts through the protocol",
+    needs: ["isAllocator", "alloc", "noEscape", "OutOfMemoryError"],
+    types: ["Allocator"],
+    example: ["MyAllocBuffer", "f"],
     ts: `
-class MyAllocBuffer implements Allocator<number> {
-  readonly buf: ArrayBuffer;
-  offset = 0;
-  constructor(n: number) {
-    this.buf = new ArrayBuffer(n);
-  }
-  allocPtr(n: number, alignment: number): Ptr {
-    const start = Math.ceil(this.offset / alignment) * alignment;
-    if (start + n > this.buf.byteLength) throw new RangeError("Cannot allocate: out of memory");
-    this.offset = start + n;
-    return { buffer: this.buf, byteOffset: start };
-  }
-  checkpointSave(): number {
-    return this.offset;
-  }
-  checkpointRestore(offset: number): void {
-    this.offset = offset;
-  }
-  resetBuffer(): void {
-    this.offset = 0;
-  }
-}
 const mine: Allocator<number> = new MyAllocBuffer(64);
 const ok: boolean = isAllocator(mine);
-console.log(ok);
+const nine: number = f([1, 2, 3], new MyAllocBuffer(100));
+console.log(ok, nine);
 `,
     js: `
-const mine = {
-  offset: 0,
-  buf: new ArrayBuffer(64),
-  /** @param {number} n @param {number} a */
-  allocPtr(n, a) {
-    const start = Math.ceil(this.offset / a) * a;
-    this.offset = start + n;
-    return { buffer: this.buf, byteOffset: start };
-  },
-  checkpointSave() {
-    return this.offset;
-  },
-  /** @param {number} cp */
-  checkpointRestore(cp) {
-    this.offset = cp;
-  },
-  resetBuffer() {
-    this.offset = 0;
-  },
-};
+const mine = new MyAllocBuffer(100);
 assert.ok(isAllocator(mine));
 assert.ok(!isAllocator({ allocPtr() {} }));
+assert.equal(f([1, 2, 3], mine), 9);
+assert.equal(mine.offset, 0);
+assert.throws(() => noEscape(mine, () => alloc(mine, Float64Array, 100)), OutOfMemoryError);
+assert.equal(mine.offset, 0);
 `,
   },
   {
@@ -135,57 +110,34 @@ assert.equal(buf.used, 0);
   {
     name: "AllocArray: similar allocates from the allocator withAllocator makes current",
     needs: ["AllocArray", "similar", "withAllocator", "currentAllocator"],
-    types: ["Allocator", "Ptr"],
+    types: ["Allocator"],
+    example: ["MyAllocBuffer"],
     ts: `
-const arena = new ArrayBuffer(4096);
-let top = 0;
-const bump: Allocator<number> = {
-  allocPtr(n: number, a: number): Ptr {
-    const start = Math.ceil(top / a) * a;
-    top = start + n;
-    return { buffer: arena, byteOffset: start };
-  },
-  checkpointSave: () => top,
-  checkpointRestore: (cp: number) => void (top = cp),
-  resetBuffer: () => void (top = 0),
-};
+const arena = new MyAllocBuffer(4096);
 const a: AllocArray<Float64Array> = new AllocArray(new Float64Array(16), [4, 4]);
-const b: AllocArray<Float64Array> = withAllocator(bump, () => similar(a));
-const c: AllocArray<Int32Array> = withAllocator(bump, () => similar(a, Int32Array, [2]));
+const b: AllocArray<Float64Array> = withAllocator(arena, () => similar(a));
+const c: AllocArray<Int32Array> = withAllocator(arena, () => similar(a, Int32Array, [2]));
 const current: Allocator = currentAllocator();
 console.log(b.shape, c.dtype, current);
 `,
     js: `
-const arena = new ArrayBuffer(4096);
-let top = 0;
-const bump = {
-  /** @param {number} n @param {number} a */
-  allocPtr(n, a) {
-    const start = Math.ceil(top / a) * a;
-    top = start + n;
-    return { buffer: arena, byteOffset: start };
-  },
-  checkpointSave: () => top,
-  /** @param {number} cp */
-  checkpointRestore: (cp) => void (top = cp),
-  resetBuffer: () => void (top = 0),
-};
+const arena = new MyAllocBuffer(4096);
 const a = new AllocArray(new Float64Array(16).fill(1), [4, 4]);
 const outside = currentAllocator();
-const b = withAllocator(bump, () => {
-  assert.equal(currentAllocator(), bump);
+const b = withAllocator(arena, () => {
+  assert.equal(currentAllocator(), arena);
   return similar(a);
 });
 assert.ok(b instanceof AllocArray);
 assert.deepEqual(b.shape, [4, 4]);
-assert.equal(b.data.buffer, arena);
-assert.equal(top, 16 * 8);
+assert.equal(b.data.buffer, arena.buf);
+assert.equal(arena.offset, 16 * 8);
 assert.equal(currentAllocator(), outside);
-assert.notEqual(similar(a).data.buffer, arena);
+assert.notEqual(similar(a).data.buffer, arena.buf);
 `,
   },
   {
-    name: "the seed demo: basic_reduction through similar, heap vs BumperAllocator",
+    name: "AllocArrays.jl's basic_reduction through similar, heap vs BumperAllocator",
     needs: [
       "AllocArray",
       "BumperAllocator",
@@ -243,6 +195,73 @@ assert.equal(/** @type {{ used: number }} */ (/** @type {unknown} */ (bumper.buf
 `,
   },
 ];
+
+/** Entry points that the root does not re-export. */
+const SEPARATE_ENTRIES: ReadonlySet<string> = new Set(["./testing"]);
+
+/**
+ * The README's example allocator (examples/my_alloc_buffer.ts) as a user's JavaScript module
+ * in the consumer project: transpiled, its imports of the library turned into the package's
+ * entry points.
+ */
+function writeExampleAllocator(config: DenoConfig): void {
+  const file = path.join(ROOT, "examples", "my_alloc_buffer.ts");
+  const entries = new Map(
+    Object.entries(config.exports).map(([k, t]) => [path.join(ROOT, t), PACKAGE_NAME + k.slice(1)]),
+  );
+  const source = Deno.readTextFileSync(file).replace(
+    /(from\s*)(["'])(\.\.?\/[^"']+)\2/g,
+    (_m, lead: string, q: string, spec: string) => {
+      const entry = entries.get(path.resolve(path.dirname(file), spec));
+      if (entry === undefined) {
+        throw new Error(
+          `Cannot use ${file} in the smoke test: it imports ${spec}, which is no entry point of the package`,
+        );
+      }
+      return `${lead}${q}${entry}${q}`;
+    },
+  );
+  const compilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext };
+  const js = ts.transpileModule(source, { compilerOptions, fileName: file });
+  const dts = ts.transpileDeclaration(source, { compilerOptions, fileName: file });
+  if (dts.diagnostics?.length) {
+    throw new Error(`Cannot declare ${file}:\n${formatDiagnostics(dts.diagnostics)}`);
+  }
+  Deno.writeTextFileSync(path.join(CONSUMER_DIR, "my_alloc_buffer.mjs"), js.outputText);
+  Deno.writeTextFileSync(path.join(CONSUMER_DIR, "my_alloc_buffer.d.mts"), dts.outputText);
+}
+
+/**
+ * A user's test file for the example allocator with the testing kit: the conformance suite,
+ * and its out-of-memory path driven by a FailingAllocator. `node --test` runs it.
+ */
+const ALLOCATOR_TEST =
+  `// Generated by scripts/smoke_test.ts: allocarrays/testing used as an allocator's author would.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { alloc, noEscape, OutOfMemoryError } from "${PACKAGE_NAME}";
+import { conformanceSuite, FailingAllocator } from "${PACKAGE_NAME}/testing";
+import { MyAllocBuffer } from "./my_alloc_buffer.mjs";
+
+conformanceSuite("MyAllocBuffer", () => new MyAllocBuffer(8192));
+
+describe("MyAllocBuffer out of memory", () => {
+  it("a region whose second allocation fails frees the first", () => {
+    const inner = new MyAllocBuffer(1024);
+    const buf = new FailingAllocator(inner, { failAt: 2 });
+    assert.throws(
+      () =>
+        noEscape(buf, () => {
+          alloc(buf, Float64Array, 4);
+          alloc(buf, Float64Array, 4);
+        }),
+      OutOfMemoryError,
+    );
+    assert.equal(inner.offset, 0);
+    assert.equal(buf.failures, 1);
+  });
+});
+`;
 
 /** The packed tarball's name and files, checked against what the package must contain. */
 async function pack(config: DenoConfig): Promise<string> {
@@ -310,11 +329,17 @@ function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; l
   const runtime = [...new Set(used.flatMap((p) => p.needs))].sort();
   const types = [...new Set(used.flatMap((p) => p.types ?? []))].sort();
   const subpaths = Object.keys(config.exports).filter((k) => k !== ".");
-  const subImports = subpaths.map((k, i) =>
+  // Every entry point but the separate ones re-exports names of the root.
+  const reexported = subpaths.filter((k) => !SEPARATE_ENTRIES.has(k));
+  const subImports = reexported.map((k, i) =>
     `import * as sub${i} from ${JSON.stringify(PACKAGE_NAME + k.slice(1))};`
   );
   const importLine = (names: string[]) =>
     names.length > 0 ? `import { ${names.join(", ")} } from "${PACKAGE_NAME}";` : "";
+  const example = [...new Set(used.flatMap((p) => p.example ?? []))].sort();
+  const exampleLine = example.length > 0
+    ? `import { ${example.join(", ")} } from "./my_alloc_buffer.mjs";`
+    : "";
 
   const js = [
     "// @ts-check",
@@ -323,9 +348,10 @@ function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; l
     `import * as root from "${PACKAGE_NAME}";`,
     ...subImports,
     importLine(runtime),
+    exampleLine,
     "",
     "// Every subpath's names are the root's, the same objects.",
-    ...subpaths.map((k, i) =>
+    ...reexported.map((k, i) =>
       `for (const [k, v] of Object.entries(sub${i})) assert.equal(/** @type {Record<string, unknown>} */ (root)[k], v, ${
         JSON.stringify(k)
       } + " export " + k + " differs from the root's");`
@@ -337,6 +363,7 @@ function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; l
   const ts = [
     "// Generated by scripts/smoke_test.ts: the package used from TypeScript.",
     importLine(runtime),
+    exampleLine,
     types.length > 0 ? `import type { ${types.join(", ")} } from "${PACKAGE_NAME}";` : "",
     ...subpaths.map((k) =>
       `import type * as _${k.slice(2).replaceAll("/", "_")} from "${PACKAGE_NAME + k.slice(1)}";`
@@ -351,43 +378,108 @@ function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; l
 }
 
 /**
- * tsconfigs a user might have; each must type-check the consumer against the package. The
- * first checks against `lib: ESNext`; the second uses TypeScript's default `lib` for ES2022, which
- * has no `Float16Array` (the declarations use `Float16ArrayIfPresent` for that). Both check the
- * package's declarations themselves (`skipLibCheck: false`).
+ * The package used from CommonJS: `require` of every entry point (Node >= 20.19 loads the ES
+ * modules synchronously) gives the very objects `import` gives.
  */
-const TSCONFIGS: Record<string, Record<string, unknown>> = {
+function writeRequireDemo(config: DenoConfig): void {
+  const entries = Object.keys(config.exports).map((k) => PACKAGE_NAME + k.slice(1));
+  const cjs = [
+    "// @ts-check",
+    "// Generated by scripts/smoke_test.ts: the package used from CommonJS (require(esm)).",
+    '"use strict";',
+    'const assert = require("node:assert/strict");',
+    `const { alloc, AllocBuffer, noEscape } = require(${JSON.stringify(PACKAGE_NAME)});`,
+    "",
+    "const buf = new AllocBuffer(1024);",
+    "const sum = noEscape(buf, () => {",
+    "  const y = alloc(buf, Float64Array, 3);",
+    "  y.set([2, 3, 4]);",
+    "  return y[0] + y[1] + y[2];",
+    "});",
+    "assert.equal(sum, 9);",
+    "assert.equal(buf.used, 0);",
+    "",
+    `const entries = ${JSON.stringify(entries)};`,
+    "Promise.all(entries.map(async (entry) => {",
+    "  /** @type {Record<string, unknown>} */",
+    "  const required = require(entry);",
+    "  /** @type {Record<string, unknown>} */",
+    "  const imported = await import(entry);",
+    "  assert.ok(Object.keys(imported).length > 0, entry + ' exports nothing');",
+    "  assert.deepEqual(Object.keys(required).sort(), Object.keys(imported).sort());",
+    "  for (const k of Object.keys(imported)) {",
+    "    assert.equal(required[k], imported[k], entry + ': ' + k + ' differs between require and import');",
+    "  }",
+    "})).then(() => {",
+    "  console.log('smoke: require() of ' + entries.length + ' entry points gives what import() gives');",
+    "});",
+    "",
+  ].join("\n");
+  Deno.writeTextFileSync(path.join(CONSUMER_DIR, "require.cjs"), cjs);
+}
+
+/** One configuration a user might have: compiler options and the files it checks. */
+interface TsConfig {
+  compilerOptions: Record<string, unknown>;
+  files: string[];
+}
+
+/**
+ * tsconfigs a user might have; each must type-check its files against the package, and the
+ * package's declarations themselves (`skipLibCheck: false`). NodeNext checks against
+ * `lib: ESNext` with @types/node, the CommonJS consumer included; bundler resolution uses
+ * TypeScript's default `lib` for ES2022, which has no `Float16Array` (the declarations use
+ * `Float16ArrayIfPresent` for that); the browser configuration has `lib: ES2022 + DOM` and no
+ * @types/node, so neither Node's types nor explicit resource management's are there.
+ */
+const TSCONFIGS: Record<string, TsConfig> = {
   "tsconfig.nodenext.json": {
-    target: "ES2022",
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    lib: ["ESNext"],
-    skipLibCheck: false,
+    compilerOptions: {
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      lib: ["ESNext"],
+      types: ["node"],
+    },
+    files: ["consumer.ts", "demo.mjs", "require.cjs", "allocator.test.mjs"],
   },
   "tsconfig.bundler.json": {
-    target: "ES2022",
-    module: "ESNext",
-    moduleResolution: "Bundler",
-    skipLibCheck: false,
+    compilerOptions: {
+      target: "ES2022",
+      module: "ESNext",
+      moduleResolution: "Bundler",
+      types: ["node"],
+    },
+    files: ["consumer.ts", "demo.mjs"],
+  },
+  "tsconfig.browser.json": {
+    compilerOptions: {
+      target: "ES2022",
+      module: "ESNext",
+      moduleResolution: "Bundler",
+      lib: ["ES2022", "DOM"],
+      types: [],
+    },
+    files: ["consumer.ts"],
   },
 };
 
 async function typeCheck(config: DenoConfig): Promise<void> {
   const tsc = `npm:typescript@${npmPin(config, "typescript")}/tsc`;
-  for (const [file, options] of Object.entries(TSCONFIGS)) {
+  for (const [file, { compilerOptions, files }] of Object.entries(TSCONFIGS)) {
     writeJson(path.join(CONSUMER_DIR, file), {
       compilerOptions: {
-        ...options,
+        ...compilerOptions,
+        skipLibCheck: false,
         strict: true,
         noEmit: true,
         allowJs: true,
         checkJs: true,
-        types: ["node"],
       },
-      files: ["consumer.ts", "demo.mjs"],
+      files,
     });
     await run(Deno.execPath(), ["run", "-A", tsc, "-p", file], { cwd: CONSUMER_DIR });
-    console.log(`smoke: tsc --noEmit -p ${file}: no errors`);
+    console.log(`smoke: tsc --noEmit -p ${file} (${files.join(", ")}): no errors`);
   }
 }
 
@@ -397,13 +489,21 @@ function writeJson(file: string, value: unknown): void {
 
 async function main(): Promise<void> {
   const config = readDenoConfig();
-  if (!buildIsFresh(config)) await buildNpm();
+  if (!buildIsFresh()) await buildNpm();
   const tarball = await pack(config);
   await install(tarball);
   const names = await runtimeExports();
   const { used, left } = writeSources(config, names);
+  writeRequireDemo(config);
+  writeExampleAllocator(config);
+  Deno.writeTextFileSync(path.join(CONSUMER_DIR, "allocator.test.mjs"), ALLOCATOR_TEST);
   await typeCheck(config);
   await run("node", ["demo.mjs"], { cwd: CONSUMER_DIR });
+  await run("node", ["require.cjs"], { cwd: CONSUMER_DIR });
+  await run("node", ["--test", "--test-reporter=dot", "allocator.test.mjs"], { cwd: CONSUMER_DIR });
+  console.log(
+    "smoke: node --test allocator.test.mjs: allocarrays/testing's conformance suite and FailingAllocator pass against examples/my_alloc_buffer.ts",
+  );
   const relDir = path.relative(ROOT, CONSUMER_DIR);
   console.log(
     `smoke: ${used.length} of ${PARTS.length} demo parts ran in ${relDir} (${names.size} exports)`,

@@ -17,6 +17,7 @@ import * as path from "node:path";
 import { availableParallelism } from "node:os";
 import { buildNpm } from "./build_npm.ts";
 import {
+  addVirtualFile,
   buildIsFresh,
   type DenoConfig,
   ESM_DIR,
@@ -68,13 +69,7 @@ async function installTestDependencies(config: DenoConfig): Promise<void> {
 function testResolutionHost(options: ts.CompilerOptions): ts.CompilerHost {
   const host = ts.createCompilerHost(options);
   const bareFrom = path.join(TEST_DIR, "__resolve__.ts");
-  const getSourceFile = host.getSourceFile;
-  host.getSourceFile = (fileName, languageVersion, ...rest) =>
-    fileName === GLOBALS_FILE
-      ? ts.createSourceFile(fileName, GLOBALS_TEXT, languageVersion)
-      : getSourceFile.call(host, fileName, languageVersion, ...rest);
-  const fileExists = host.fileExists;
-  host.fileExists = (f) => f === GLOBALS_FILE || fileExists.call(host, f);
+  addVirtualFile(host, GLOBALS_FILE, GLOBALS_TEXT);
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, sf) =>
     literals.map((lit) => {
       const name = lit.text;
@@ -152,7 +147,7 @@ function linkBuild(): void {
 
 async function main(nodeArgs: string[]): Promise<number> {
   const config = readDenoConfig();
-  if (!buildIsFresh(config)) await buildNpm();
+  if (!buildIsFresh()) await buildNpm();
   const files = walkFiles(TESTS_DIR).filter((f) => TEST_FILE.test(path.basename(f)));
   if (files.length === 0) {
     throw new Error(`Cannot run the Node tests: no test files under ${TESTS_DIR}`);

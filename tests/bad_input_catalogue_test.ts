@@ -1032,13 +1032,13 @@ const WORLD_CASES: Case<World>[] = [
   },
   {
     name: "sum() along an axis out of range",
-    act: (w) => withAllocator(w.bumper, () => sum(w.checked, 2)),
+    act: (w) => withAllocator(w.bumper, () => sum(w.checked, { axis: 2 })),
     error: RangeError,
     message: /axis 2 is out of range for an array of 2 axes/,
   },
   {
     name: "sum() along a string axis",
-    act: (w) => sum(w.nd, "0" as never),
+    act: (w) => sum(w.nd, { axis: "0" as never }),
     error: TypeError,
     message: /axis must be a number, got "0"/,
   },
@@ -1057,7 +1057,7 @@ const WORLD_CASES: Case<World>[] = [
   },
   {
     name: "transpose() with a bad permutation",
-    act: (w) => withAllocator(w.bumper, () => transpose(w.checked, [0, 0])),
+    act: (w) => withAllocator(w.bumper, () => transpose(w.checked, { axes: [0, 0] })),
     error: RangeError,
     message: /axes \[0, 0\] is not a permutation of 0\.\.1/,
   },
@@ -1072,14 +1072,14 @@ const WORLD_CASES: Case<World>[] = [
     act: (w) =>
       withAllocator(
         w.bumper,
-        () => concat([w.checked, new NDArray(new Float64Array(4), [2, 2])], 0),
+        () => concat([w.checked, new NDArray(new Float64Array(4), [2, 2])], { axis: 0 }),
       ),
     error: RangeError,
     message: /\[2, 2\]/,
   },
   {
     name: "softmax() along an axis out of range",
-    act: (w) => withAllocator(w.bumper, () => softmax(w.checked, 5)),
+    act: (w) => withAllocator(w.bumper, () => softmax(w.checked, { axis: 5 })),
     error: RangeError,
     message: /axis 5 is out of range/,
   },
@@ -1096,13 +1096,25 @@ const WORLD_CASES: Case<World>[] = [
   },
   {
     name: "conv2d() with an unknown activation",
-    act: (w) => conv2d(w.image, w.kernel, undefined, { activation: "gelu" as never }),
+    act: (w) => conv2d(w.image, w.kernel, { activation: "gelu" as never }),
     error: TypeError,
     message: /activation must be "identity", "relu", "tanh" or "sigmoid", got "gelu"/,
   },
   {
+    name: "conv2d() with a misspelt option",
+    act: (w) => withAllocator(w.bumper, () => conv2d(w.image, w.kernel, { padd: 1 } as never)),
+    error: TypeError,
+    message: /unknown option "padd"; the options are bias, stride, padding, activation, out/,
+  },
+  {
+    name: "add() with options that are neither an object nor an out array",
+    act: (w) => withAllocator(w.bumper, () => add(w.checked, 1, "out" as never)),
+    error: TypeError,
+    message: /options must be an options object or the out array, got "out"/,
+  },
+  {
     name: "maxPool2d() with a zero window",
-    act: (w) => withAllocator(w.bumper, () => maxPool2d(w.image, 0)),
+    act: (w) => withAllocator(w.bumper, () => maxPool2d(w.image, { window: 0 })),
     error: RangeError,
     message: /must be integers >= 1, got 0/,
   },

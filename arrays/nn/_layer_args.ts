@@ -1,18 +1,8 @@
-// Internal: reading the arguments the layers share (options objects, window pairs, NCHW image
-// batches, per-channel vectors) and the sliding-window arithmetic.
+// Internal: reading the arguments the layers share (window pairs, NCHW image batches,
+// per-channel vectors) and the sliding-window arithmetic.
 
 import { describeValue, fmtShape } from "../../_internal/describe.ts";
 import { numericView, type View } from "../../_internal/operands.ts";
-
-export function optionsOf(options: unknown, action: string): Record<string, unknown> {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(
-      `Cannot ${action}: options must be an object, got ${describeValue(options)}`,
-    );
-  }
-  return options as Record<string, unknown>;
-}
 
 /** A number or `[vertical, horizontal]` pair of integers ≥ `min`. */
 export function pairOf(
@@ -34,7 +24,7 @@ export function pairOf(
   if (!Number.isSafeInteger(v[0]) || !Number.isSafeInteger(v[1]) || v[0] < min || v[1] < min) {
     throw new RangeError(
       `Cannot ${action}: ${what} must be integers >= ${min}, got ${
-        typeof value === "number" ? value : `[${v.join(", ")}]`
+        typeof value === "number" ? value : fmtShape(v)
       }`,
     );
   }
@@ -76,7 +66,27 @@ export function vectorOf(
   return v;
 }
 
-/** Output length of a sliding window along one axis. */
-export function windows(len: number, k: number, stride: number, pad: number): number {
-  return Math.floor((len + 2 * pad - k) / stride) + 1;
+/**
+ * The output size `[OH, OW]` of sliding a `KH×KW` kernel (a convolution's, or a pooling
+ * window) `stride` apart over an `H×W` plane padded by `padding` on each side; a `RangeError`
+ * naming `what` and `over` (`"kernel"` and `"image"`, `"window"` and `"map"`) when it does not
+ * fit.
+ */
+export function slide(
+  [H, W]: readonly [number, number],
+  [KH, KW]: readonly [number, number],
+  [sh, sw]: readonly [number, number],
+  [ph, pw]: readonly [number, number],
+  what: string,
+  over: string,
+  action: string,
+): [number, number] {
+  if (H + 2 * ph < KH || W + 2 * pw < KW) {
+    throw new RangeError(
+      `Cannot ${action}: the ${KH}×${KW} ${what} is larger than the padded ${H + 2 * ph}×${
+        W + 2 * pw
+      } ${over}`,
+    );
+  }
+  return [Math.floor((H + 2 * ph - KH) / sh) + 1, Math.floor((W + 2 * pw - KW) / sw) + 1];
 }

@@ -12,6 +12,8 @@ import {
   finish,
   floatType,
   numericView,
+  optionsOf,
+  outOf,
   output,
   type View,
   writable,
@@ -25,19 +27,24 @@ import {
   conv3x3First8,
   im2col,
 } from "./_conv_kernels.ts";
-import { imagesOf, optionsOf, pairOf, vectorOf, windows } from "./_layer_args.ts";
+import { imagesOf, pairOf, slide, vectorOf } from "./_layer_args.ts";
+import { conv3x3Wasm } from "./_wasm.ts";
 import type { Activation } from "./activation.ts";
 import type {
   ArrayInput,
   ElementsOf,
   FloatElements,
+  OutOf,
+  OutOptions,
   ResultArray,
   Returned,
 } from "../ops/operand.ts";
 import { similarOf } from "../similar.ts";
 
 /** Options of {@linkcode conv2d}. */
-export interface Conv2dOptions {
+export interface Conv2dOptions extends OutOptions {
+  /** One number per output channel (`[outChannels]`), added to its sums; omitted or `null` for none. */
+  bias?: ArrayInput | null;
   /** Step between windows: one number or `[vertical, horizontal]` (default 1). */
   stride?: number | readonly [number, number];
   /** Zero padding on each side: one number or `[vertical, horizontal]` (default 0). */
@@ -45,6 +52,8 @@ export interface Conv2dOptions {
   /** Applied to the output in place (default `"identity"`). */
   activation?: Activation;
 }
+
+const CONV2D_KEYS: readonly string[] = ["bias", "stride", "padding", "activation", "out"];
 
 /**
  * 2-d convolution (cross-correlation, as in every deep-learning library) of an NCHW batch with
@@ -60,12 +69,11 @@ export interface Conv2dOptions {
  *
  * @typeParam X The type of `x`.
  * @typeParam K The type of `weight`.
- * @typeParam O The type of `out`, when given.
+ * @typeParam P The type of `options`.
  * @param x The images, `[N, C, H, W]` or `[C, H, W]`.
  * @param weight The kernels, `[OC, C, KH, KW]`.
- * @param bias One number per output channel (`[OC]`), or `null`/`undefined` for none.
- * @param options Stride, padding and activation.
- * @param out Where to write the result; omitted or `null` to allocate.
+ * @param options `bias`, `stride`, `padding`, `activation` and `out` (where to write the
+ * result; omitted to allocate it), or `out` itself.
  * @returns `out`, or the new feature maps.
  * @throws {TypeError} When an argument has the wrong type, holds bigints, or an option is
  * invalid.
@@ -79,7 +87,7 @@ export interface Conv2dOptions {
  *
  * const image = NDArray.fromNested([[[0, 0, 1, 1], [0, 0, 1, 1]]]); // [C=1, H=2, W=4]
  * const kernel = NDArray.fromNested([[[[-1, 1]]]]); // [OC=1, C=1, 1, 2]
- * const y = conv2d(image, kernel, new Float64Array([0.5]));
+ * const y = conv2d(image, kernel, { bias: new Float64Array([0.5]) });
  * assert.deepEqual(y.toNested(), [[[0.5, 1.5, 0.5], [0.5, 1.5, 0.5]]]);
  * ```
  *
@@ -90,7 +98,7 @@ export interface Conv2dOptions {
  *
  * const x = new NDArray(new Float32Array(2 * 3 * 8 * 8).fill(1), [2, 3, 8, 8]);
  * const w = new NDArray(new Float32Array(4 * 3 * 3 * 3).fill(-1), [4, 3, 3, 3]);
- * const y = conv2d(x, w, null, { stride: 2, padding: 1, activation: "relu" });
+ * const y = conv2d(x, w, { stride: 2, padding: 1, activation: "relu" });
  * assert.deepEqual(y.shape, [2, 4, 4, 4]);
  * assert.ok([...y].every((v) => v === 0));
  * ```
@@ -98,14 +106,12 @@ export interface Conv2dOptions {
 export function conv2d<
   X extends ArrayInput,
   K extends ArrayInput,
-  O extends ArrayInput | null | undefined = undefined,
+  const P extends Conv2dOptions | ArrayInput | null | undefined = undefined,
 >(
   x: X,
   weight: K,
-  bias?: ArrayInput | null,
-  options?: Conv2dOptions | null,
-  out?: O,
-): Returned<O, ResultArray<X | K, FloatElements<ElementsOf<X>>>> {
+  options?: P,
+): Returned<OutOf<P>, ResultArray<X | K, FloatElements<ElementsOf<X>>>> {
   const action = "compute conv2d()";
   const { v: X, dims: [N, C, H, W] } = imagesOf(x, action);
   const Wt = numericView(weight, action, "weight");
@@ -117,19 +123,13 @@ export function conv2d<
     );
   }
   const [OC, , KH, KW] = Wt.shape;
+  const opts = optionsOf(options, CONV2D_KEYS, action);
+  const bias = opts.bias, out = outOf(options, opts);
   const B = vectorOf(bias, OC, "bias", action);
-  const opts = optionsOf(options, action);
-  const [sh, sw] = pairOf(opts.stride, [1, 1], 1, "stride", action);
-  const [ph, pw] = pairOf(opts.padding, [0, 0], 0, "padding", action);
+  const stride = pairOf(opts.stride, [1, 1], 1, "stride", action), [sh, sw] = stride;
+  const padding = pairOf(opts.padding, [0, 0], 0, "padding", action), [ph, pw] = padding;
   const act = activationOf(opts.activation, action);
-  if (H + 2 * ph < KH || W + 2 * pw < KW) {
-    throw new RangeError(
-      `Cannot ${action}: the ${KH}×${KW} kernel is larger than the padded ${H + 2 * ph}×${
-        W + 2 * pw
-      } image`,
-    );
-  }
-  const OH = windows(H, KH, sh, ph), OW = windows(W, KW, sw, pw);
+  const [OH, OW] = slide([H, W], [KH, KW], stride, padding, "kernel", "image", action);
   const shape = X.shape.length === 4 ? [N, OC, OH, OW] : [OC, OH, OW];
   const dtype = floatType(X.data.constructor as TypedArrayConstructor);
   const inputs = [x, weight, bias];
@@ -138,7 +138,10 @@ export function conv2d<
   const xs = contiguous(X), ws = contiguous(Wt);
   const y = writable(res, B === undefined ? [X, Wt] : [X, Wt, B]);
   if (KH === 3 && KW === 3 && sw === 1) {
-    conv3x3(xs, [N, C, H, W], ws, B, OC, sh, ph, pw, OH, OW, y, act, inputs);
+    const temp = (t: TypedArrayConstructor, n: number) => similarOf(inputs, t, [n]).data;
+    if (!(sh === 1 && conv3x3Wasm(xs, [N, C, H, W], ws, B, OC, ph, pw, OH, OW, y, act, temp))) {
+      conv3x3(xs, [N, C, H, W], ws, B, OC, sh, ph, pw, OH, OW, y, act, inputs);
+    }
     return finish(res, y) as never;
   }
   const K = C * KH * KW, P = OH * OW;

@@ -10,26 +10,34 @@ import {
   finish,
   floatType,
   numericView,
+  optionsOf,
+  outOf,
   output,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { activate, activationOf } from "./_activation.ts";
-import { optionsOf, vectorOf } from "./_layer_args.ts";
+import { vectorOf } from "./_layer_args.ts";
 import type { Activation } from "./activation.ts";
 import type {
   ArrayInput,
   ElementsOf,
   FloatElements,
+  OutOf,
+  OutOptions,
   ResultArray,
   Returned,
 } from "../ops/operand.ts";
 
 /** Options of {@linkcode dense}. */
-export interface DenseOptions {
+export interface DenseOptions extends OutOptions {
+  /** One number per output (`[outFeatures]`), added to its sum; omitted or `null` for none. */
+  bias?: ArrayInput | null;
   /** Applied to the output in place (default `"identity"`). */
   activation?: Activation;
 }
+
+const DENSE_KEYS: readonly string[] = ["bias", "activation", "out"];
 
 /**
  * A fully connected layer: `y[…, o] = act(bias[o] + Σ_i x[…, i] · weight[o, i])` for `weight`
@@ -39,12 +47,11 @@ export interface DenseOptions {
  *
  * @typeParam X The type of `x`.
  * @typeParam K The type of `weight`.
- * @typeParam O The type of `out`, when given.
+ * @typeParam P The type of `options`.
  * @param x The inputs, `[…, inFeatures]` (one sample or a batch).
  * @param weight The weights, `[outFeatures, inFeatures]` (any layout).
- * @param bias One number per output (`[outFeatures]`), or `null`/`undefined` for none.
- * @param options The activation.
- * @param out Where to write the result; omitted or `null` to allocate.
+ * @param options `bias`, `activation` and `out` (where to write the result; omitted to
+ * allocate it), or `out` itself.
  * @returns `out`, or the new outputs.
  * @throws {TypeError} When an argument has the wrong type or holds bigints, or an option is
  * invalid.
@@ -57,21 +64,19 @@ export interface DenseOptions {
  *
  * const w = NDArray.fromNested([[1, 0, 0], [1, 1, 1]]);
  * const x = NDArray.fromNested([[1, 2, 3], [-4, 0, 0]]);
- * const y = dense(x, w, new Float64Array([0, 1]), { activation: "relu" });
+ * const y = dense(x, w, { bias: new Float64Array([0, 1]), activation: "relu" });
  * assert.deepEqual(y.toNested(), [[1, 7], [0, 0]]);
  * ```
  */
 export function dense<
   X extends ArrayInput,
   K extends ArrayInput,
-  O extends ArrayInput | null | undefined = undefined,
+  const P extends DenseOptions | ArrayInput | null | undefined = undefined,
 >(
   x: X,
   weight: K,
-  bias?: ArrayInput | null,
-  options?: DenseOptions | null,
-  out?: O,
-): Returned<O, ResultArray<X | K, FloatElements<ElementsOf<X>>>> {
+  options?: P,
+): Returned<OutOf<P>, ResultArray<X | K, FloatElements<ElementsOf<X>>>> {
   const action = "compute dense()";
   const X = numericView(x, action, "x");
   const Wt = numericView(weight, action, "weight");
@@ -85,8 +90,10 @@ export function dense<
     );
   }
   const Ot = Wt.shape[0];
+  const opts = optionsOf(options, DENSE_KEYS, action);
+  const bias = opts.bias, out = outOf(options, opts);
   const B = vectorOf(bias, Ot, "bias", action);
-  const act = activationOf(optionsOf(options, action).activation, action);
+  const act = activationOf(opts.activation, action);
   const shape = [...X.shape.slice(0, -1), Ot];
   const dtype = floatType(X.data.constructor as TypedArrayConstructor);
   const res = output([x, weight, bias], dtype, shape, out, action);

@@ -10,18 +10,24 @@ import {
   finish,
   floatType,
   numericView,
+  optionsOf,
+  outOf,
   output,
   type View,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { activationOf, affineActivate } from "./_activation.ts";
-import { optionsOf, vectorOf } from "./_layer_args.ts";
+import { vectorOf } from "./_layer_args.ts";
+import { affineWasm } from "./_wasm.ts";
+import { similarOf } from "../similar.ts";
 import type { Activation } from "./activation.ts";
 import type {
   ArrayInput,
   ElementsOf,
   FloatElements,
+  OutOf,
+  OutOptions,
   ResultArray,
   Returned,
 } from "../ops/operand.ts";
@@ -39,12 +45,14 @@ export interface BatchNormParams {
 }
 
 /** Options of {@linkcode batchNorm}. */
-export interface BatchNormOptions {
+export interface BatchNormOptions extends OutOptions {
   /** Added to the variance before the square root (default 1e-5, as in Flux and PyTorch). */
   epsilon?: number;
   /** Applied to the output in place (default `"identity"`). */
   activation?: Activation;
 }
+
+const BATCH_NORM_KEYS: readonly string[] = ["epsilon", "activation", "out"];
 
 /**
  * Batch normalisation in inference mode over axis 1 (the channels of `[N, C, …]`):
@@ -53,11 +61,11 @@ export interface BatchNormOptions {
  * `similarOf([x, …params])`, or written into `out` (which may be `x`).
  *
  * @typeParam X The type of `x`.
- * @typeParam O The type of `out`, when given.
+ * @typeParam P The type of `options`.
  * @param x The activations, `[N, C, …]` (at least 2 axes).
  * @param params Per-channel `mean`, `variance`, and optional `scale` and `bias`, each `[C]`.
- * @param options `epsilon` and the activation.
- * @param out Where to write the result; omitted or `null` to allocate.
+ * @param options `epsilon`, `activation` and `out` (where to write the result, which may be
+ * `x`; omitted to allocate it), or `out` itself.
  * @returns `out`, or the new normalised array.
  * @throws {TypeError} When an argument has the wrong type or holds bigints, or an option is
  * invalid.
@@ -80,13 +88,12 @@ export interface BatchNormOptions {
  */
 export function batchNorm<
   X extends ArrayInput,
-  O extends ArrayInput | null | undefined = undefined,
+  const P extends BatchNormOptions | ArrayInput | null | undefined = undefined,
 >(
   x: X,
   params: BatchNormParams,
-  options?: BatchNormOptions | null,
-  out?: O,
-): Returned<O, ResultArray<X, FloatElements<ElementsOf<X>>>> {
+  options?: P,
+): Returned<OutOf<P>, ResultArray<X, FloatElements<ElementsOf<X>>>> {
   const action = "compute batchNorm()";
   const X = numericView(x, action, "x");
   if (X.shape.length < 2) {
@@ -109,7 +116,7 @@ export function batchNorm<
   }
   const g = vectorOf(params.scale, C, "params.scale", action);
   const b = vectorOf(params.bias, C, "params.bias", action);
-  const opts = optionsOf(options, action);
+  const opts = optionsOf(options, BATCH_NORM_KEYS, action), out = outOf(options, opts);
   const eps = opts.epsilon ?? 1e-5;
   if (typeof eps !== "number") {
     throw new TypeError(`Cannot ${action}: epsilon must be a number, got ${describeValue(eps)}`);
@@ -126,11 +133,14 @@ export function batchNorm<
   const y = writable(res, [xs, ...params_], true);
   const N = X.shape[0], S = X.size / (N * C);
   const at = (v: View, c: number) => v.data[v.offset + c * v.strides[0]];
+  const scale = (c: number) => (g === undefined ? 1 : at(g, c)) / Math.sqrt(at(s2, c) + eps);
+  const shift = (c: number) => (b === undefined ? 0 : at(b, c)) - at(mu, c) * scale(c);
+  const temp = (t: TypedArrayConstructor, n: number) => similarOf(inputs, t, [n]).data;
+  if (affineWasm(xs, N, C, S, scale, shift, y, act, temp)) return finish(res, y) as never;
   const xd = xs.data, yd = y.data;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
-      const k = (g === undefined ? 1 : at(g, c)) / Math.sqrt(at(s2, c) + eps);
-      const d = (b === undefined ? 0 : at(b, c)) - at(mu, c) * k;
+      const k = scale(c), d = shift(c);
       const xo = xs.offset + (n * C + c) * S, yo = y.offset + (n * C + c) * S;
       affineActivate(act, xd, xo, yd, yo, S, k, d);
     }

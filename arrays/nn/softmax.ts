@@ -5,19 +5,24 @@
  */
 
 import {
+  AXIS_KEYS,
   contiguous,
   finish,
   floatType,
   normalizeAxis,
   numericView,
+  optionsOf,
+  outOf,
   output,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import type {
   ArrayInput,
+  AxisOptions,
   ElementsOf,
   FloatElements,
+  OutOf,
   ResultArray,
   Returned,
 } from "../ops/operand.ts";
@@ -28,12 +33,14 @@ import type {
  * and is allocated like `similar(x)`, or written into `out` (which may be `x`).
  *
  * @typeParam X The type of `x`.
- * @typeParam O The type of `out`, when given.
+ * @typeParam P The type of `options`.
  * @param x The scores.
- * @param axis The axis to normalise along (default -1, the last; negative counts from the end).
- * @param out Where to write the result; omitted or `null` to allocate.
+ * @param options `axis`, the axis to normalise along (default -1, the last; negative counts
+ * from the end), and `out`, where to write the result (it may be `x`; omitted to allocate
+ * it); or `out` itself.
  * @returns `out`, or the new probabilities.
- * @throws {TypeError} When `x` is not an array or holds bigints, or `axis` is not a number.
+ * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number, or an
+ * option is unknown.
  * @throws {RangeError} When `x` is 0-d, `axis` is out of range, or `out` has the wrong shape.
  *
  * @example Class probabilities per row
@@ -48,10 +55,12 @@ import type {
  */
 export function softmax<
   X extends ArrayInput,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, axis: number = -1, out?: O): Returned<O, ResultArray<X, FloatElements<ElementsOf<X>>>> {
+  const P extends AxisOptions | ArrayInput | null | undefined = undefined,
+>(x: X, options?: P): Returned<OutOf<P>, ResultArray<X, FloatElements<ElementsOf<X>>>> {
   const action = "compute softmax()";
   const X = numericView(x, action, "x");
+  const opts = optionsOf(options, AXIS_KEYS, action);
+  const axis = opts.axis ?? -1, out = outOf(options, opts);
   if (X.shape.length === 0) throw new RangeError(`Cannot ${action}: x must have an axis`);
   const ax = normalizeAxis(axis, X.shape.length, action);
   const dtype = floatType(X.data.constructor as TypedArrayConstructor);

@@ -1,48 +1,48 @@
 // Internal: the per-row kernels of the element-wise operations. Each is one tight loop over `n`
 // elements with constant steps; they trust their input (the public functions validated it).
 
-import type { Row2, Row3 } from "../../_internal/loops.ts";
+import type { Row } from "../../_internal/loops.ts";
 import { sigmoidOf } from "../../_internal/scalar_math.ts";
 
 /** Unary kernels by operation name. */
-export const UNARY: Readonly<Record<string, Row2>> = {
-  neg: (o, oo, os, a, ao, as, n) => {
+export const UNARY: Readonly<Record<string, Row>> = {
+  neg: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = -a[ao];
   },
-  abs: (o, oo, os, a, ao, as, n) => {
+  abs: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.abs(a[ao]);
   },
-  sign: (o, oo, os, a, ao, as, n) => {
+  sign: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.sign(a[ao]);
   },
-  square: (o, oo, os, a, ao, as, n) => {
+  square: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) {
       const x = a[ao];
       o[oo] = x * x;
     }
   },
-  sqrt: (o, oo, os, a, ao, as, n) => {
+  sqrt: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.sqrt(a[ao]);
   },
-  exp: (o, oo, os, a, ao, as, n) => {
+  exp: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.exp(a[ao]);
   },
-  log: (o, oo, os, a, ao, as, n) => {
+  log: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.log(a[ao]);
   },
-  sin: (o, oo, os, a, ao, as, n) => {
+  sin: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.sin(a[ao]);
   },
-  cos: (o, oo, os, a, ao, as, n) => {
+  cos: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.cos(a[ao]);
   },
-  tanh: (o, oo, os, a, ao, as, n) => {
+  tanh: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.tanh(a[ao]);
   },
-  sigmoid: (o, oo, os, a, ao, as, n) => {
+  sigmoid: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = sigmoidOf(a[ao]);
   },
-  relu: (o, oo, os, a, ao, as, n) => {
+  relu: (n, o, oo, os, a, ao, as) => {
     // Without a data-dependent branch: on real data `x > 0` is a coin flip, and a mispredicted
     // branch per element costs several times the arithmetic. (x + |x|) / 2 is exact except for
     // ±Infinity, NaN and |x| > 2^1023, where it is not finite and the second, practically never
@@ -53,53 +53,53 @@ export const UNARY: Readonly<Record<string, Row2>> = {
       o[oo] = r - r === 0 ? r : x > 0 ? x : x === x ? 0 : x;
     }
   },
-  floor: (o, oo, os, a, ao, as, n) => {
+  floor: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.floor(a[ao]);
   },
-  ceil: (o, oo, os, a, ao, as, n) => {
+  ceil: (n, o, oo, os, a, ao, as) => {
     for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = Math.ceil(a[ao]);
   },
 };
 
 /** Binary kernels by operation name. Comparisons write 1 or 0. */
-export const BINARY: Readonly<Record<string, Row3>> = {
-  add: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+export const BINARY: Readonly<Record<string, Row>> = {
+  add: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] + b[bo];
   },
-  sub: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  sub: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] - b[bo];
   },
-  mul: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  mul: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] * b[bo];
   },
-  div: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  div: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] / b[bo];
   },
-  pow: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  pow: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] ** b[bo];
   },
-  minimum: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  minimum: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = Math.min(a[ao], b[bo]);
   },
-  maximum: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  maximum: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = Math.max(a[ao], b[bo]);
   },
-  equal: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  equal: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] === b[bo] ? 1 : 0;
   },
-  notEqual: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  notEqual: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] !== b[bo] ? 1 : 0;
   },
-  less: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  less: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] < b[bo] ? 1 : 0;
   },
-  lessEqual: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  lessEqual: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] <= b[bo] ? 1 : 0;
   },
-  greater: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  greater: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] > b[bo] ? 1 : 0;
   },
-  greaterEqual: (o, oo, os, a, ao, as, b, bo, bs, n) => {
+  greaterEqual: (n, o, oo, os, a, ao, as, b, bo, bs) => {
     for (let i = 0; i < n; i++, oo += os, ao += as, bo += bs) o[oo] = a[ao] >= b[bo] ? 1 : 0;
   },
 };

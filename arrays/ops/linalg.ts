@@ -7,20 +7,42 @@
 
 import { describeValue, fmtShape } from "../../_internal/describe.ts";
 import { gemmAccumulate } from "../../_internal/gemm.ts";
-import type { Data } from "../../_internal/loops.ts";
+import { rowMajorStrides } from "../../_internal/layout.ts";
+import { type Data, walk } from "../../_internal/loops.ts";
 import {
   assign,
   broadcastShapes,
   detached,
   finish,
   numericView,
+  optionsOf,
+  OUT_KEYS,
+  outOf,
   output,
   type View,
   viewOf,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
-import type { ArrayInput, ElementsOf, ResultArray, Returned } from "./operand.ts";
+import type {
+  ArrayInput,
+  ElementsOf,
+  OutOf,
+  OutOptions,
+  ResultArray,
+  Returned,
+} from "./operand.ts";
+import { anyWasmMemory } from "../../_internal/wasm.ts";
+import { dotWasm, matmulWasm, MIN_WASM_ELEMENTS, MIN_WASM_PRODUCT } from "./_wasm.ts";
+
+/** Options of {@linkcode transpose}. */
+export interface TransposeOptions extends OutOptions {
+  /**
+   * A permutation of `0 … ndim - 1`: axis `k` of the result is axis `axes[k]` of `x`; omitted
+   * or `null` to reverse the axes.
+   */
+  axes?: readonly number[] | null;
+}
 
 /**
  * `c[m×n] = a[m×k] · b[k×n]` for one matrix pair; `c` is row-major at `co`. `b` is read row by
@@ -87,12 +109,14 @@ function batchStrides(v: View, batch: readonly number[]): number[] {
  *
  * @typeParam A The type of `a`.
  * @typeParam B The type of `b`.
- * @typeParam O The type of `out`, when given.
+ * @typeParam P The type of `options`.
  * @param a The left operand, `[…, m, k]` or `[k]`.
  * @param b The right operand, `[…, k, n]` or `[k]`.
- * @param out Where to write the result `[…, m, n]`; omitted or `null` to allocate.
+ * @param options `{ out }`, or `out` itself: where to write the result `[…, m, n]`; omitted
+ * to allocate it.
  * @returns `out`, or the new product.
- * @throws {TypeError} When an operand is not an array or holds bigints.
+ * @throws {TypeError} When an operand is not an array or holds bigints, or the options are not
+ * `{ out }` or an array.
  * @throws {RangeError} When an operand is 0-d, the inner lengths differ, the batch axes do not
  * broadcast, or `out` has the wrong shape.
  *
@@ -120,10 +144,11 @@ function batchStrides(v: View, batch: readonly number[]): number[] {
 export function matmul<
   A extends ArrayInput,
   B extends ArrayInput,
-  O extends ArrayInput | null | undefined = undefined,
->(a: A, b: B, out?: O): Returned<O, ResultArray<A | B, ElementsOf<A>>> {
+  const P extends OutOptions | ArrayInput | null | undefined = undefined,
+>(a: A, b: B, options?: P): Returned<OutOf<P>, ResultArray<A | B, ElementsOf<A>>> {
   const action = "compute matmul()";
   const A0 = numericView(a, action, "a"), B0 = numericView(b, action, "b");
+  const out = outOf(options, optionsOf(options, OUT_KEYS, action));
   if (A0.shape.length === 0 || B0.shape.length === 0) {
     throw new RangeError(
       `Cannot ${action}: operands must have at least one axis, got shapes ${
@@ -158,20 +183,36 @@ export function matmul<
   const as = batchStrides(A, batch), bs = batchStrides(Bx, batch);
   const a0 = A.strides[na - 2], a1 = A.strides[na - 1];
   const b0 = Bx.strides[nb - 2], b1 = Bx.strides[nb - 1];
-  const count = batch.reduce((p, q) => p * q, 1);
-  const idx = new Array<number>(batch.length).fill(0);
-  let ao = A.offset, bo = Bx.offset;
-  for (let t = 0; t < count; t++) {
-    gemm(m, k, n, A.data, ao, a0, a1, Bx.data, bo, b0, b1, c.data, c.offset + t * m * n);
-    for (let q = batch.length - 1; q >= 0; q--) {
-      ao += as[q];
-      bo += bs[q];
-      if (++idx[q] < batch[q]) break;
-      ao -= as[q] * batch[q];
-      bo -= bs[q] * batch[q];
-      idx[q] = 0;
+  const wasm = m * k * n >= MIN_WASM_PRODUCT;
+  if (batch.length === 0) {
+    const ad = A.data, ao = A.offset, bd = Bx.data, bo = Bx.offset, cd = c.data, co = c.offset;
+    if (!(wasm && matmulWasm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co, a, b))) {
+      gemm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co);
     }
+    return finish(res, c) as never;
   }
+  // One matrix product per index of the batch axes; `c` is row-major, m·n elements per matrix.
+  const cs = rowMajorStrides(batch);
+  for (let q = 0; q < cs.length; q++) cs[q] *= m * n;
+  walk(
+    (len, cd, co, cstep, ad, ao, astep, bd, bo, bstep) => {
+      for (let t = 0; t < len; t++, co += cstep, ao += astep, bo += bstep) {
+        if (!(wasm && matmulWasm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co, a, b))) {
+          gemm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co);
+        }
+      }
+    },
+    batch,
+    c.data,
+    c.offset,
+    cs,
+    A.data,
+    A.offset,
+    as,
+    Bx.data,
+    Bx.offset,
+    bs,
+  );
   return finish(res, c) as never;
 }
 
@@ -204,6 +245,7 @@ export function dot(a: ArrayInput, b: ArrayInput): number {
       } and ${fmtShape(B.shape)} (use matmul for matrices)`,
     );
   }
+  if (A.size >= MIN_WASM_ELEMENTS && anyWasmMemory()) return dotLarge(A, B);
   const ad = A.data, bd = B.data, as = A.strides[0], bs = B.strides[0];
   let acc = 0;
   for (let i = 0, p = A.offset, q = B.offset; i < A.size; i++, p += as, q += bs) {
@@ -213,19 +255,36 @@ export function dot(a: ArrayInput, b: ArrayInput): number {
 }
 
 /**
+ * {@linkcode dot} on the WebAssembly kernel when it can run, else the plain loop (repeated here
+ * rather than shared: a call to a shared loop, or the kernel branch inside `dot`, costs small
+ * dot products ~10%).
+ */
+function dotLarge(A: View, B: View): number {
+  const sum = dotWasm(A, B);
+  if (sum !== undefined) return sum;
+  const ad = A.data, bd = B.data, as = A.strides[0], bs = B.strides[0];
+  let acc = 0;
+  for (let i = 0, p = A.offset, q = B.offset; i < A.size; i++, p += as, q += bs) {
+    acc += ad[p] * bd[q];
+  }
+  return acc;
+}
+
+const TRANSPOSE_KEYS: readonly string[] = ["axes", "out"];
+
+/**
  * A contiguous copy of `x` with its axes permuted (reversed by default: the matrix transpose),
  * allocated like `similar(x)` or written into `out`. For a view that does not copy, use the
  * `transpose()`/`permute()` methods of the array instead.
  *
  * @typeParam X The type of `x`.
- * @typeParam O The type of `out`, when given.
+ * @typeParam P The type of `options`.
  * @param x The array (any element type).
- * @param axes A permutation of `0 … ndim - 1`: axis `k` of the result is axis `axes[k]` of
- * `x`; omitted or `null` to reverse the axes.
- * @param out Where to write the result; omitted or `null` to allocate.
+ * @param options `axes`, the permutation (reversed by default), and `out`, where to write the
+ * result (omitted to allocate it); or `out` itself.
  * @returns `out`, or the new transposed array.
- * @throws {TypeError} When `x` is not an array, `axes` not an array of numbers, or `out` holds
- * the other element kind.
+ * @throws {TypeError} When `x` is not an array, `axes` not an array of numbers, `out` holds
+ * the other element kind, or an option is unknown.
  * @throws {RangeError} When `axes` is not a permutation of the axes or `out` has the wrong
  * shape.
  *
@@ -238,15 +297,18 @@ export function dot(a: ArrayInput, b: ArrayInput): number {
  * const t = transpose(a);
  * assert.ok(t.isContiguous);
  * assert.deepEqual(t.toNested(), [[1, 4], [2, 5], [3, 6]]);
- * assert.deepEqual(transpose(new NDArray(new Float64Array(24), [2, 3, 4]), [1, 0, 2]).shape, [3, 2, 4]);
+ * const x = new NDArray(new Float64Array(24), [2, 3, 4]);
+ * assert.deepEqual(transpose(x, { axes: [1, 0, 2] }).shape, [3, 2, 4]);
  * ```
  */
 export function transpose<
   X extends ArrayInput,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, axes?: readonly number[] | null, out?: O): Returned<O, ResultArray<X, ElementsOf<X>>> {
+  const P extends TransposeOptions | ArrayInput | null | undefined = undefined,
+>(x: X, options?: P): Returned<OutOf<P>, ResultArray<X, ElementsOf<X>>> {
   const action = "compute transpose()";
   const X = viewOf(x, action, "x");
+  const opts = optionsOf(options, TRANSPOSE_KEYS, action);
+  const axes = opts.axes as readonly number[] | null | undefined, out = outOf(options, opts);
   const nd = X.shape.length;
   let perm: number[];
   if (axes === undefined || axes === null) {
@@ -263,9 +325,9 @@ export function transpose<
       axes.some((v) => !(Number.isInteger(v) && v >= 0 && v < nd))
     ) {
       throw new RangeError(
-        `Cannot ${action}: axes [${axes.join(", ")}] is not a permutation of 0..${
-          nd - 1
-        } for shape ${fmtShape(X.shape)}`,
+        `Cannot ${action}: axes ${fmtShape(axes)} is not a permutation of 0..${nd - 1} for shape ${
+          fmtShape(X.shape)
+        }`,
       );
     }
     perm = axes.slice();

@@ -6,8 +6,9 @@
  * itself); the element-wise ones also take numbers. Its result is an array of the strongest
  * input's kind, allocated with `similarOf`: an `AllocArray` anywhere among the inputs makes
  * the result an `AllocArray` from the current allocator, a `CheckedAllocArray` a
- * `CheckedAllocArray`. Every operation also takes a trailing
- * optional `out` array to write into instead, and then returns `out`.
+ * `CheckedAllocArray`. Every operation also takes an `out` array to write into instead, in its
+ * options ({@linkcode OutOptions}) or in their place, and then returns `out`
+ * ({@linkcode OutOf}).
  *
  * @module
  */
@@ -73,13 +74,81 @@ export type ResultArray<I, T extends TypedArray> = [Extract<I, CheckedAllocArray
   : CheckedAllocArray<T>;
 
 /**
- * What an operation returns: `out` itself when one was given (type `O`), else the freshly
- * allocated result `R`.
+ * How the element type of an operation's result follows from its input's (or first array
+ * operand's) element type `T` ({@linkcode ResultElements}):
  *
- * @typeParam O The type of the `out` argument (`undefined` when omitted).
+ * - `"same"`: `T` itself;
+ * - `"float"`: `T` for the float types, `Float64Array` for integers ({@linkcode FloatElements});
+ * - `"bool"`: `Uint8Array`, 1 or 0 (comparisons);
+ * - `"index"`: `Int32Array` (positions, as `argmax` returns).
+ */
+export type ElementRule = "same" | "float" | "bool" | "index";
+
+/**
+ * The result element type that {@linkcode ElementRule} `R` gives for input elements `T`.
+ *
+ * @typeParam R The rule.
+ * @typeParam T The input's typed array type.
+ */
+export type ResultElements<R extends ElementRule, T> = R extends "float" ? FloatElements<T>
+  : R extends "bool" ? Uint8Array
+  : R extends "index" ? Int32Array
+  : T;
+
+/**
+ * The options of an operation whose only option is `out`, and the `out` option of every other
+ * one. Where `out` is the only option given, the array itself may stand in for the options
+ * object: `add(a, b, out)` is `add(a, b, { out })` (the conventions are in the `./arrays/ops`
+ * module documentation).
+ */
+export interface OutOptions {
+  /**
+   * Where to write the result instead of allocating it: an array of the result's shape (its
+   * element type may differ: elements are converted by the typed-array store). Omitted or
+   * `null` to allocate the result.
+   */
+  out?: ArrayInput | null;
+}
+
+/** The options of an operation along one axis: the axis and `out` ({@linkcode OutOptions}). */
+export interface AxisOptions extends OutOptions {
+  /**
+   * The axis (negative counts from the end). Each operation says what omitting it (or `null`)
+   * means.
+   */
+  axis?: number | null;
+}
+
+/**
+ * The type of the `out` array given in options `P`: `P` itself when it is an array (the
+ * shorthand, see {@linkcode OutOptions}), its `out` property when it has one, else `undefined`.
+ *
+ * @typeParam P The type of an operation's options argument.
+ */
+export type OutOf<P> = P extends ArrayInput ? P
+  : "out" extends keyof P ? P["out" & keyof P]
+  : undefined;
+
+/**
+ * The type of the `axis` given in options `P` (`undefined` when absent).
+ *
+ * @typeParam P The type of an operation's options argument.
+ */
+export type AxisOf<P> = P extends ArrayInput ? undefined
+  : "axis" extends keyof P ? P["axis" & keyof P]
+  : undefined;
+
+/**
+ * What an operation returns: `out` itself when one was given (type `O`), else the freshly
+ * allocated result `R`; either of them when `O` may be `undefined` or `null`.
+ *
+ * @typeParam O The type of the `out` given ({@linkcode OutOf} the options; `undefined` when
+ * none).
  * @typeParam R The type of the allocated result.
  */
-export type Returned<O, R> = [O] extends [undefined | null] ? R : Exclude<O, undefined | null>;
+export type Returned<O, R> = [O] extends [undefined | null] ? R
+  : [O] extends [Exclude<O, undefined | null>] ? O
+  : R | Exclude<O, undefined | null>;
 
 /**
  * The type of one element of operand `X`, as a callback sees it: `number` for number-element
@@ -95,8 +164,8 @@ export type ScalarOf<X> = X extends number ? number
  * What a reduction returns: a number when no axis is given (type `A` is `undefined` or
  * `null`), else {@linkcode Returned}: `out`, or the allocated array `R`.
  *
- * @typeParam A The type of the `axis` argument.
- * @typeParam O The type of the `out` argument.
+ * @typeParam A The type of the `axis` option ({@linkcode AxisOf}).
+ * @typeParam O The type of the `out` option ({@linkcode OutOf}).
  * @typeParam R The type of the allocated per-axis result.
  */
 export type Reduced<A, O, R> = [A] extends [number] ? Returned<O, R> : number;

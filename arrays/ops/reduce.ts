@@ -3,26 +3,68 @@
  * {@linkcode min}, {@linkcode argmax} and {@linkcode argmin}, over all elements or along one
  * axis.
  *
- * Over all elements (no axis) a reduction returns a JavaScript number and allocates nothing,
- * so it has no `out` form. Along an axis it returns an array without that axis, allocated like
- * `similar(x)` (an `AllocArray` gives an `AllocArray` from the current allocator) or written
- * into `out`. Sums and products are accumulated in double precision.
+ * Over all elements (no `axis` option) a reduction returns a JavaScript number and allocates
+ * nothing, so it has no `out` form. Along an axis (`{ axis }`) it returns an array without
+ * that axis, allocated like `similar(x)` (an `AllocArray` gives an `AllocArray` from the
+ * current allocator) or written into `out` (`{ axis, out }`). Sums and products are
+ * accumulated in double precision.
  *
  * @module
  */
 
-import { coalesce, type Data, forEachRow, type Row2, run2 } from "../../_internal/loops.ts";
+import { isRowMajor } from "../../_internal/layout.ts";
+import { type Data, type Row, walk } from "../../_internal/loops.ts";
 import {
+  AXIS_KEYS,
   finish,
   floatType,
   normalizeAxis,
   numericView,
+  optionsOf,
+  outOf,
   output,
   type View,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
-import type { ArrayInput, ElementsOf, FloatElements, Reduced, ResultArray } from "./operand.ts";
+import type {
+  ArrayInput,
+  AxisOf,
+  AxisOptions,
+  ElementRule,
+  ElementsOf,
+  OutOf,
+  Reduced,
+  ResultArray,
+  ResultElements,
+} from "./operand.ts";
+
+/**
+ * The signature of the reductions ({@linkcode sum}, {@linkcode max}, {@linkcode argmax}, …):
+ * `(x, options?)` with `options` `{ axis, out }`. Without an axis the result is a number;
+ * along one, `out` when given, else a new array of `x`'s kind whose elements follow from
+ * `x`'s by `R`.
+ *
+ * @typeParam R How the per-axis result's element type follows from `x`'s.
+ *
+ * @example Choosing a reduction at run time
+ * ```ts
+ * import { max, NDArray, type Reduction, sum } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const pick: Record<string, Reduction | Reduction<"float">> = { max, sum };
+ * const m = NDArray.fromNested([[1, 5], [3, 4]]);
+ * assert.equal(pick.max(m), 5);
+ * assert.deepEqual(pick.sum(m, { axis: 1 }).toNested(), [6, 7]);
+ * ```
+ */
+export type Reduction<R extends ElementRule = "same"> = <
+  X extends ArrayInput,
+  const P extends AxisOptions | null | undefined = undefined,
+>(
+  x: X,
+  options?: P,
+) => Reduced<AxisOf<P>, OutOf<P>, ResultArray<X, ResultElements<R, ElementsOf<X>>>>;
 
 type Kind = "sum" | "prod" | "mean" | "max" | "min" | "argmax" | "argmin";
 
@@ -94,27 +136,34 @@ function reduceAll(kind: Kind, x: View, action: string): number {
     }
     return kind === "sum" ? 0 : kind === "prod" ? 1 : NaN;
   }
-  const { shape, strides: [st] } = coalesce(x.shape, [x.strides]);
-  if (shape.length <= 1) return line(kind, x.data, x.offset, st[0] ?? 1, n);
+  if (x.shape.length <= 1) return line(kind, x.data, x.offset, x.strides[0] ?? 1, n);
+  if (isRowMajor(x.shape, x.strides)) return line(kind, x.data, x.offset, 1, n);
   // Rows of the last (merged) axis, combined across rows. Arg- reductions track the row-major
-  // position of each row's first element.
+  // position of each row's first element: positions in the merged layout follow the original
+  // row-major order.
   let acc = kind === "prod" ? 1 : 0, best = NaN, bestAt = -1, base = 0;
   const arg = kind === "argmax" || kind === "max" ? "argmax" : "argmin";
-  forEachRow(shape, st, x.offset, (o, len, step) => {
-    if (kind === "sum" || kind === "mean") acc += line("sum", x.data, o, step, len);
-    else if (kind === "prod") acc *= line("prod", x.data, o, step, len);
-    else {
-      const i = line(arg, x.data, o, step, len);
-      const v = x.data[o + i * step];
-      if (
-        bestAt < 0 || (best === best && (v !== v || (arg === "argmax" ? v > best : v < best)))
-      ) {
-        best = v;
-        bestAt = base + i;
+  walk(
+    (len, d, o, step) => {
+      if (kind === "sum" || kind === "mean") acc += line("sum", d, o, step, len);
+      else if (kind === "prod") acc *= line("prod", d, o, step, len);
+      else {
+        const i = line(arg, d, o, step, len);
+        const v = d[o + i * step];
+        if (
+          bestAt < 0 || (best === best && (v !== v || (arg === "argmax" ? v > best : v < best)))
+        ) {
+          best = v;
+          bestAt = base + i;
+        }
       }
-    }
-    base += len;
-  });
+      base += len;
+    },
+    x.shape,
+    x.data,
+    x.offset,
+    x.strides,
+  );
   switch (kind) {
     case "sum":
     case "prod":
@@ -125,15 +174,14 @@ function reduceAll(kind: Kind, x: View, action: string): number {
     case "min":
       return best;
     default:
-      // Positions in the coalesced layout follow the original row-major order, so `bestAt`
-      // is the flat row-major index.
       return bestAt;
   }
 }
 
-function reduce(kind: Kind, x: unknown, axis: unknown, out: unknown): unknown {
-  const action = `compute ${kind}()`;
+function reduce(kind: Kind, action: string, x: unknown, options: unknown): unknown {
   const X = numericView(x, action, "x");
+  const opts = optionsOf(options, AXIS_KEYS, action);
+  const axis = opts.axis, out = outOf(options, opts);
   if (axis === undefined || axis === null) {
     if (out !== undefined && out !== null) {
       throw new TypeError(
@@ -157,12 +205,19 @@ function reduce(kind: Kind, x: unknown, axis: unknown, out: unknown): unknown {
   const res = output([x], dtype, shape, out, action);
   if (res.view.size === 0) return res.result;
   const w = writable(res, [X]);
-  const row: Row2 = (o, oo, os, a, ao, as, m) => {
+  const row: Row = (m, o, oo, os, a, ao, as) => {
     for (let i = 0; i < m; i++, oo += os, ao += as) o[oo] = line(kind, a, ao, st, n);
   };
   const inStrides = X.strides.filter((_, k) => k !== ax);
-  run2(row, shape, w.data, w.offset, w.strides, X.data, X.offset, inStrides);
+  walk(row, shape, w.data, w.offset, w.strides, X.data, X.offset, inStrides);
   return finish(res, w);
+}
+
+/** The reduction `kind` as an exported function. */
+function reduction<R extends ElementRule>(kind: Kind): Reduction<R> {
+  const action = `compute ${kind}()`;
+  const op = (x: unknown, options?: unknown) => reduce(kind, action, x, options);
+  return Object.defineProperty(op, "name", { value: kind }) as never;
 }
 
 /**
@@ -170,15 +225,12 @@ function reduce(kind: Kind, x: unknown, axis: unknown, out: unknown): unknown {
  * `axis` (an array without that axis; integers are summed into `Float64Array`, floats keep
  * their type), accumulated in double precision.
  *
- * @typeParam X The type of `x`.
- * @typeParam A The type of `axis`.
- * @typeParam O The type of `out`, when given.
  * @param x The array.
- * @param axis The axis to reduce (negative counts from the end); omitted or `null` for all.
- * @param out Where to write the per-axis result; only with an axis.
+ * @param options `axis`, the axis to reduce (negative counts from the end; omitted or `null`
+ * for all elements), and `out`, where to write the per-axis result (only with an axis).
  * @returns The sum, or an array of sums along `axis`.
- * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number, or
- * `out` is given without an axis.
+ * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number,
+ * `out` is given without an axis, or an option is unknown.
  * @throws {RangeError} When `axis` is out of range or `out` has the wrong shape.
  *
  * @example Over everything and along each axis
@@ -188,31 +240,22 @@ function reduce(kind: Kind, x: unknown, axis: unknown, out: unknown): unknown {
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
  * assert.equal(sum(m), 21);
- * assert.deepEqual(sum(m, 0).toNested(), [5, 7, 9]);
- * assert.deepEqual(sum(m, -1).toNested(), [6, 15]);
+ * assert.deepEqual(sum(m, { axis: 0 }).toNested(), [5, 7, 9]);
+ * assert.deepEqual(sum(m, { axis: -1 }).toNested(), [6, 15]);
  * ```
  */
-export function sum<
-  X extends ArrayInput,
-  A extends number | null | undefined = undefined,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, axis?: A, out?: O): Reduced<A, O, ResultArray<X, FloatElements<ElementsOf<X>>>> {
-  return reduce("sum", x, axis, out) as never;
-}
+export const sum: Reduction<"float"> = reduction("sum");
 
 /**
  * The product of the elements of `x`: over all of them (a number, 1 for an empty array), or
  * along `axis` (integers into `Float64Array`, floats keep their type), in double precision.
  *
- * @typeParam X The type of `x`.
- * @typeParam A The type of `axis`.
- * @typeParam O The type of `out`, when given.
  * @param x The array.
- * @param axis The axis to reduce (negative counts from the end); omitted or `null` for all.
- * @param out Where to write the per-axis result; only with an axis.
+ * @param options `axis`, the axis to reduce (negative counts from the end; omitted or `null`
+ * for all elements), and `out`, where to write the per-axis result (only with an axis).
  * @returns The product, or an array of products along `axis`.
- * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number, or
- * `out` is given without an axis.
+ * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number,
+ * `out` is given without an axis, or an option is unknown.
  * @throws {RangeError} When `axis` is out of range or `out` has the wrong shape.
  *
  * @example Products of rows
@@ -222,30 +265,21 @@ export function sum<
  *
  * const m = NDArray.fromNested([[1, 2, 3], [4, 5, 6]]);
  * assert.equal(prod(m), 720);
- * assert.deepEqual(prod(m, 1).toNested(), [6, 120]);
+ * assert.deepEqual(prod(m, { axis: 1 }).toNested(), [6, 120]);
  * ```
  */
-export function prod<
-  X extends ArrayInput,
-  A extends number | null | undefined = undefined,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, axis?: A, out?: O): Reduced<A, O, ResultArray<X, FloatElements<ElementsOf<X>>>> {
-  return reduce("prod", x, axis, out) as never;
-}
+export const prod: Reduction<"float"> = reduction("prod");
 
 /**
  * The arithmetic mean of the elements of `x`: over all of them (a number, NaN for an empty
  * array), or along `axis` (integers into `Float64Array`, floats keep their type).
  *
- * @typeParam X The type of `x`.
- * @typeParam A The type of `axis`.
- * @typeParam O The type of `out`, when given.
  * @param x The array.
- * @param axis The axis to reduce (negative counts from the end); omitted or `null` for all.
- * @param out Where to write the per-axis result; only with an axis.
+ * @param options `axis`, the axis to reduce (negative counts from the end; omitted or `null`
+ * for all elements), and `out`, where to write the per-axis result (only with an axis).
  * @returns The mean, or an array of means along `axis`.
- * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number, or
- * `out` is given without an axis.
+ * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number,
+ * `out` is given without an axis, or an option is unknown.
  * @throws {RangeError} When `axis` is out of range or `out` has the wrong shape.
  *
  * @example Column means
@@ -255,33 +289,24 @@ export function prod<
  *
  * const m = NDArray.fromNested([[1, 2], [3, 6]], Int32Array);
  * assert.equal(mean(m), 3);
- * const cols = mean(m, 0);
+ * const cols = mean(m, { axis: 0 });
  * assert.equal(cols.dtype, Float64Array);
  * assert.deepEqual(cols.toNested(), [2, 4]);
  * ```
  */
-export function mean<
-  X extends ArrayInput,
-  A extends number | null | undefined = undefined,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, axis?: A, out?: O): Reduced<A, O, ResultArray<X, FloatElements<ElementsOf<X>>>> {
-  return reduce("mean", x, axis, out) as never;
-}
+export const mean: Reduction<"float"> = reduction("mean");
 
 /**
  * The largest element of `x` (NaN if any is NaN): over all of them (a number), or along
  * `axis` (an array of `x`'s element type). See {@linkcode maximum} for the element-wise
  * maximum of two arrays.
  *
- * @typeParam X The type of `x`.
- * @typeParam A The type of `axis`.
- * @typeParam O The type of `out`, when given.
  * @param x The array.
- * @param axis The axis to reduce (negative counts from the end); omitted or `null` for all.
- * @param out Where to write the per-axis result; only with an axis.
+ * @param options `axis`, the axis to reduce (negative counts from the end; omitted or `null`
+ * for all elements), and `out`, where to write the per-axis result (only with an axis).
  * @returns The maximum, or an array of maxima along `axis`.
- * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number, or
- * `out` is given without an axis.
+ * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number,
+ * `out` is given without an axis, or an option is unknown.
  * @throws {RangeError} When there is nothing to reduce (an empty array or axis), `axis` is out
  * of range or `out` has the wrong shape.
  *
@@ -292,31 +317,22 @@ export function mean<
  *
  * const m = NDArray.fromNested([[1, 9, 3], [4, 5, 6]]);
  * assert.equal(max(m), 9);
- * assert.deepEqual(max(m, 1).toNested(), [9, 6]);
+ * assert.deepEqual(max(m, { axis: 1 }).toNested(), [9, 6]);
  * ```
  */
-export function max<
-  X extends ArrayInput,
-  A extends number | null | undefined = undefined,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, axis?: A, out?: O): Reduced<A, O, ResultArray<X, ElementsOf<X>>> {
-  return reduce("max", x, axis, out) as never;
-}
+export const max: Reduction = reduction("max");
 
 /**
  * The smallest element of `x` (NaN if any is NaN): over all of them (a number), or along
  * `axis` (an array of `x`'s element type). See {@linkcode minimum} for the element-wise
  * minimum of two arrays.
  *
- * @typeParam X The type of `x`.
- * @typeParam A The type of `axis`.
- * @typeParam O The type of `out`, when given.
  * @param x The array.
- * @param axis The axis to reduce (negative counts from the end); omitted or `null` for all.
- * @param out Where to write the per-axis result; only with an axis.
+ * @param options `axis`, the axis to reduce (negative counts from the end; omitted or `null`
+ * for all elements), and `out`, where to write the per-axis result (only with an axis).
  * @returns The minimum, or an array of minima along `axis`.
- * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number, or
- * `out` is given without an axis.
+ * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number,
+ * `out` is given without an axis, or an option is unknown.
  * @throws {RangeError} When there is nothing to reduce (an empty array or axis), `axis` is out
  * of range or `out` has the wrong shape.
  *
@@ -327,31 +343,22 @@ export function max<
  *
  * const m = NDArray.fromNested([[1, 9, 3], [4, 0, 6]]);
  * assert.equal(min(m), 0);
- * assert.deepEqual(min(m, 0).toNested(), [1, 0, 3]);
+ * assert.deepEqual(min(m, { axis: 0 }).toNested(), [1, 0, 3]);
  * ```
  */
-export function min<
-  X extends ArrayInput,
-  A extends number | null | undefined = undefined,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, axis?: A, out?: O): Reduced<A, O, ResultArray<X, ElementsOf<X>>> {
-  return reduce("min", x, axis, out) as never;
-}
+export const min: Reduction = reduction("min");
 
 /**
  * The index of the largest element of `x` (the first one on ties; the first NaN if any): over
  * all elements (a number, the row-major flat index), or along `axis` (an `Int32Array`-element
  * array of indices into that axis).
  *
- * @typeParam X The type of `x`.
- * @typeParam A The type of `axis`.
- * @typeParam O The type of `out`, when given.
  * @param x The array.
- * @param axis The axis to reduce (negative counts from the end); omitted or `null` for all.
- * @param out Where to write the per-axis result; only with an axis.
+ * @param options `axis`, the axis to reduce (negative counts from the end; omitted or `null`
+ * for all elements), and `out`, where to write the per-axis result (only with an axis).
  * @returns The index, or an array of indices along `axis`.
- * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number, or
- * `out` is given without an axis.
+ * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number,
+ * `out` is given without an axis, or an option is unknown.
  * @throws {RangeError} When there is nothing to reduce (an empty array or axis), `axis` is out
  * of range or `out` has the wrong shape.
  *
@@ -362,31 +369,22 @@ export function min<
  *
  * const scores = NDArray.fromNested([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3]]);
  * assert.equal(argmax(scores), 1);
- * assert.deepEqual(argmax(scores, 1).toNested(), [1, 0]);
+ * assert.deepEqual(argmax(scores, { axis: 1 }).toNested(), [1, 0]);
  * ```
  */
-export function argmax<
-  X extends ArrayInput,
-  A extends number | null | undefined = undefined,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, axis?: A, out?: O): Reduced<A, O, ResultArray<X, Int32Array>> {
-  return reduce("argmax", x, axis, out) as never;
-}
+export const argmax: Reduction<"index"> = reduction("argmax");
 
 /**
  * The index of the smallest element of `x` (the first one on ties; the first NaN if any):
  * over all elements (a number, the row-major flat index), or along `axis` (an
  * `Int32Array`-element array of indices into that axis).
  *
- * @typeParam X The type of `x`.
- * @typeParam A The type of `axis`.
- * @typeParam O The type of `out`, when given.
  * @param x The array.
- * @param axis The axis to reduce (negative counts from the end); omitted or `null` for all.
- * @param out Where to write the per-axis result; only with an axis.
+ * @param options `axis`, the axis to reduce (negative counts from the end; omitted or `null`
+ * for all elements), and `out`, where to write the per-axis result (only with an axis).
  * @returns The index, or an array of indices along `axis`.
- * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number, or
- * `out` is given without an axis.
+ * @throws {TypeError} When `x` is not an array or holds bigints, `axis` is not a number,
+ * `out` is given without an axis, or an option is unknown.
  * @throws {RangeError} When there is nothing to reduce (an empty array or axis), `axis` is out
  * of range or `out` has the wrong shape.
  *
@@ -397,13 +395,7 @@ export function argmax<
  *
  * const m = NDArray.fromNested([[3, 1], [2, 4]]);
  * assert.equal(argmin(m), 1);
- * assert.deepEqual(argmin(m, 0).toNested(), [1, 0]);
+ * assert.deepEqual(argmin(m, { axis: 0 }).toNested(), [1, 0]);
  * ```
  */
-export function argmin<
-  X extends ArrayInput,
-  A extends number | null | undefined = undefined,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, axis?: A, out?: O): Reduced<A, O, ResultArray<X, Int32Array>> {
-  return reduce("argmin", x, axis, out) as never;
-}
+export const argmin: Reduction<"index"> = reduction("argmin");

@@ -10,11 +10,16 @@
 
 import { describeValue, fmtShape, isBigIntData } from "../../_internal/describe.ts";
 import { reshapeStrides, rowMajorStrides } from "../../_internal/layout.ts";
+import { resolveShape } from "../../_internal/validate.ts";
 import {
   assign,
+  AXIS_KEYS,
   detached,
   finish,
   normalizeAxis,
+  optionsOf,
+  OUT_KEYS,
+  outOf,
   output,
   sameShape,
   type View,
@@ -23,53 +28,24 @@ import {
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { asNDArray } from "../ndarray.ts";
-import type { ArrayInput, ElementsOf, ResultArray, Returned } from "./operand.ts";
-import { copy } from "../similar.ts";
+import type {
+  ArrayInput,
+  AxisOptions,
+  ElementsOf,
+  OutOf,
+  OutOptions,
+  ResultArray,
+  Returned,
+} from "./operand.ts";
 
-/** The shape `dims` asks for `size` elements, with one `-1` inferred. */
-function resolveShape(dims: unknown, size: number, action: string): number[] {
-  if (!Array.isArray(dims)) {
-    throw new TypeError(
-      `Cannot ${action}: shape must be an array of dimensions, got ${describeValue(dims)}`,
-    );
-  }
-  let infer = -1, known = 1;
-  const shape = new Array<number>(dims.length);
-  for (let i = 0; i < dims.length; i++) {
-    const d = dims[i];
-    if (typeof d !== "number") {
-      throw new TypeError(
-        `Cannot ${action}: dimension ${i} must be a number, got ${describeValue(d)}`,
-      );
-    }
-    if (d === -1 && infer < 0) {
-      infer = i;
-      continue;
-    }
-    if (!Number.isSafeInteger(d) || d < 0) {
-      throw new RangeError(
-        `Cannot ${action}: dimension ${i} must be a non-negative integer (or one -1), got ${d}`,
-      );
-    }
-    shape[i] = d;
-    known *= d;
-  }
-  if (infer >= 0) {
-    if (known === 0 || size % known !== 0) {
-      throw new RangeError(
-        `Cannot ${action}: cannot infer dimension ${infer} of [${
-          dims.join(", ")
-        }] for ${size} elements`,
-      );
-    }
-    shape[infer] = size / known;
-  } else if (known !== size) {
-    throw new RangeError(
-      `Cannot ${action}: shape [${dims.join(", ")}] has ${known} elements, the array has ${size}`,
-    );
-  }
-  return shape;
+/** Options of {@linkcode flatten}. */
+export interface FlattenOptions extends OutOptions {
+  /** The first axis to merge (default 0; negative counts from the end). */
+  startAxis?: number;
 }
+
+const FLATTEN_KEYS: readonly string[] = ["startAxis", "out"];
+import { copy } from "../similar.ts";
 
 /** `x` reshaped: a view when the layout allows, else a copy (from `similar`) reshaped. */
 function reshaped(x: View, shape: number[], out: unknown, action: string): unknown {
@@ -95,13 +71,14 @@ function reshaped(x: View, shape: number[], out: unknown, action: string): unkno
  * a copy allocated like `similar(x)`. With `out`, the elements are copied into it.
  *
  * @typeParam X The type of `x`.
- * @typeParam O The type of `out`, when given.
+ * @typeParam P The type of `options`.
  * @param x The array (any element type).
  * @param shape The new shape.
- * @param out Where to copy the reshaped elements; omitted or `null` for a view or copy.
+ * @param options `{ out }`, or `out` itself: where to copy the reshaped elements; omitted for
+ * a view or copy.
  * @returns `out`, or the reshaped array.
- * @throws {TypeError} When `x` is not an array, `shape` not an array of numbers, or `out`
- * holds the other element kind.
+ * @throws {TypeError} When `x` is not an array, `shape` not an array of numbers, `out` holds
+ * the other element kind, or the options are not `{ out }` or an array.
  * @throws {RangeError} When a dimension is invalid, the element counts differ, or `out` has
  * the wrong shape.
  *
@@ -120,26 +97,27 @@ function reshaped(x: View, shape: number[], out: unknown, action: string): unkno
  */
 export function reshape<
   X extends ArrayInput,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, shape: readonly number[], out?: O): Returned<O, ResultArray<X, ElementsOf<X>>> {
+  const P extends OutOptions | ArrayInput | null | undefined = undefined,
+>(x: X, shape: readonly number[], options?: P): Returned<OutOf<P>, ResultArray<X, ElementsOf<X>>> {
   const action = "compute reshape()";
   const X = viewOf(x, action, "x");
-  return reshaped(X, resolveShape(shape, X.size, action), out, action) as never;
+  const dims = resolveShape(shape, X.shape, X.size, action);
+  return reshaped(X, dims, outOf(options, optionsOf(options, OUT_KEYS, action)), action) as never;
 }
 
 /**
  * `x` with the axes from `startAxis` on merged into one (all of them by default, giving a 1-d
- * array; `flatten(batch, 1)` keeps the batch axis: `[N, C, H, W]` → `[N, C·H·W]`). A view when
+ * array; `flatten(batch, { startAxis: 1 })` keeps the batch axis: `[N, C, H, W]` → `[N, C·H·W]`). A view when
  * the layout allows, else a copy, as for {@linkcode reshape}. A 0-d array flattens to `[1]`.
  *
  * @typeParam X The type of `x`.
- * @typeParam O The type of `out`, when given.
+ * @typeParam P The type of `options`.
  * @param x The array (any element type).
- * @param startAxis The first axis to merge (default 0; negative counts from the end).
- * @param out Where to copy the result; omitted or `null` for a view or copy.
+ * @param options `startAxis`, the first axis to merge (default 0; negative counts from the
+ * end), and `out`, where to copy the result (omitted for a view or copy); or `out` itself.
  * @returns `out`, or the flattened array.
- * @throws {TypeError} When `x` is not an array, `startAxis` not a number, or `out` holds the
- * other element kind.
+ * @throws {TypeError} When `x` is not an array, `startAxis` not a number, `out` holds the
+ * other element kind, or an option is unknown.
  * @throws {RangeError} When `startAxis` is out of range or `out` has the wrong shape.
  *
  * @example Flattening feature maps per sample
@@ -148,20 +126,33 @@ export function reshape<
  * import assert from "node:assert/strict";
  *
  * const maps = new NDArray(new Float32Array(2 * 10 * 3 * 3), [2, 10, 3, 3]);
- * assert.deepEqual(flatten(maps, 1).shape, [2, 90]);
+ * assert.deepEqual(flatten(maps, { startAxis: 1 }).shape, [2, 90]);
  * assert.deepEqual(flatten(maps).shape, [180]);
  * ```
  */
 export function flatten<
   X extends ArrayInput,
-  O extends ArrayInput | null | undefined = undefined,
->(x: X, startAxis: number = 0, out?: O): Returned<O, ResultArray<X, ElementsOf<X>>> {
+  const P extends FlattenOptions | ArrayInput | null | undefined = undefined,
+>(x: X, options?: P): Returned<OutOf<P>, ResultArray<X, ElementsOf<X>>> {
   const action = "compute flatten()";
   const X = viewOf(x, action, "x");
+  const opts = optionsOf(options, FLATTEN_KEYS, action);
+  const startAxis = opts.startAxis ?? 0, out = outOf(options, opts);
   const nd = X.shape.length;
   const start = normalizeAxis(startAxis, Math.max(nd, 1), action);
   const shape = [...X.shape.slice(0, start), X.shape.slice(start).reduce((p, q) => p * q, 1)];
   return reshaped(X, shape, out, action) as never;
+}
+
+/** Reads the arguments of concat/stack: the arrays (all one element kind), axis and out. */
+function joinArgs(
+  arrays: unknown,
+  options: unknown,
+  action: string,
+): { views: View[]; axis: unknown; out: unknown } {
+  const views = viewsOf(arrays, action);
+  const opts = optionsOf(options, AXIS_KEYS, action);
+  return { views, axis: opts.axis ?? 0, out: outOf(options, opts) };
 }
 
 /** Reads the list of arrays of concat/stack: all one element kind. */
@@ -204,13 +195,13 @@ function part(v: View, axis: number, start: number, len: number): View {
  * like `similarOf(arrays)`, or written into `out`.
  *
  * @typeParam X The type of the arrays.
- * @typeParam O The type of `out`, when given.
+ * @typeParam P The type of `options`.
  * @param arrays The arrays to join (at least one, all with the same number of axes, ≥ 1).
- * @param axis The axis to join along (default 0; negative counts from the end).
- * @param out Where to write the result; omitted or `null` to allocate.
+ * @param options `axis`, the axis to join along (default 0; negative counts from the end),
+ * and `out`, where to write the result (omitted to allocate it); or `out` itself.
  * @returns `out`, or the new joined array.
  * @throws {TypeError} When `arrays` is not a list of arrays, bigint and number arrays are
- * mixed, or `axis` is not a number.
+ * mixed, `axis` is not a number, or an option is unknown.
  * @throws {RangeError} When `arrays` is empty, the shapes disagree off `axis`, `axis` is out of
  * range, or `out` has the wrong shape.
  *
@@ -222,15 +213,15 @@ function part(v: View, axis: number, start: number, len: number): View {
  * const a = NDArray.fromNested([[1, 2], [3, 4]]);
  * const b = NDArray.fromNested([[5, 6]]);
  * assert.deepEqual(concat([a, b]).toNested(), [[1, 2], [3, 4], [5, 6]]);
- * assert.deepEqual(concat([a, a], 1).toNested(), [[1, 2, 1, 2], [3, 4, 3, 4]]);
+ * assert.deepEqual(concat([a, a], { axis: 1 }).toNested(), [[1, 2, 1, 2], [3, 4, 3, 4]]);
  * ```
  */
 export function concat<
   X extends ArrayInput,
-  O extends ArrayInput | null | undefined = undefined,
->(arrays: readonly X[], axis: number = 0, out?: O): Returned<O, ResultArray<X, ElementsOf<X>>> {
+  const P extends AxisOptions | ArrayInput | null | undefined = undefined,
+>(arrays: readonly X[], options?: P): Returned<OutOf<P>, ResultArray<X, ElementsOf<X>>> {
   const action = "compute concat()";
-  const views = viewsOf(arrays, action);
+  const { views, axis, out } = joinArgs(arrays, options, action);
   const first = views[0];
   const nd = first.shape.length;
   if (nd === 0) throw new RangeError(`Cannot ${action}: 0-d arrays cannot be joined (use stack)`);
@@ -265,13 +256,13 @@ export function concat<
  * written into `out`.
  *
  * @typeParam X The type of the arrays.
- * @typeParam O The type of `out`, when given.
+ * @typeParam P The type of `options`.
  * @param arrays The arrays to stack (at least one, all of the same shape).
- * @param axis Where the new axis goes, `0 … ndim` (default 0; negative counts from the end).
- * @param out Where to write the result; omitted or `null` to allocate.
+ * @param options `axis`, where the new axis goes, `0 … ndim` (default 0; negative counts from
+ * the end), and `out`, where to write the result (omitted to allocate it); or `out` itself.
  * @returns `out`, or the new stacked array.
  * @throws {TypeError} When `arrays` is not a list of arrays, bigint and number arrays are
- * mixed, or `axis` is not a number.
+ * mixed, `axis` is not a number, or an option is unknown.
  * @throws {RangeError} When `arrays` is empty, the shapes differ, `axis` is out of range, or
  * `out` has the wrong shape.
  *
@@ -282,15 +273,15 @@ export function concat<
  *
  * const a = new Float64Array([1, 2]), b = new Float64Array([3, 4]);
  * assert.deepEqual(stack([a, b]).toNested(), [[1, 2], [3, 4]]);
- * assert.deepEqual(stack([a, b], -1).toNested(), [[1, 3], [2, 4]]);
+ * assert.deepEqual(stack([a, b], { axis: -1 }).toNested(), [[1, 3], [2, 4]]);
  * ```
  */
 export function stack<
   X extends ArrayInput,
-  O extends ArrayInput | null | undefined = undefined,
->(arrays: readonly X[], axis: number = 0, out?: O): Returned<O, ResultArray<X, ElementsOf<X>>> {
+  const P extends AxisOptions | ArrayInput | null | undefined = undefined,
+>(arrays: readonly X[], options?: P): Returned<OutOf<P>, ResultArray<X, ElementsOf<X>>> {
   const action = "compute stack()";
-  const views = viewsOf(arrays, action);
+  const { views, axis, out } = joinArgs(arrays, options, action);
   const first = views[0];
   const ax = normalizeAxis(axis, first.shape.length + 1, action);
   for (let i = 1; i < views.length; i++) {

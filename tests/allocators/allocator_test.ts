@@ -20,7 +20,7 @@ import {
 } from "../../arrays/mod.ts";
 import { withAllocator } from "../../scope/mod.ts";
 import { TestBump } from "../_helpers.ts";
-import { conformanceSuite } from "./_conformance.ts";
+import { conformanceSuite } from "../../testing/mod.ts";
 
 interface GenerationCheckpoint {
   inner: Checkpoint;

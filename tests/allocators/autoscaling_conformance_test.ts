@@ -3,7 +3,7 @@
 
 import { AllocBuffer, AutoscalingAllocBuffer } from "../../allocators/mod.ts";
 import { BumperAllocator, UncheckedBumperAllocator } from "../../arrays/mod.ts";
-import { conformanceSuite } from "./_conformance.ts";
+import { conformanceSuite } from "../../testing/mod.ts";
 
 // A small main buffer, so that the suite overflows into additional buffers.
 conformanceSuite("AutoscalingAllocBuffer", () => new AutoscalingAllocBuffer(256), {

@@ -41,7 +41,7 @@ describe("Bumper.jl cases", () => {
     assert.equal(usingExample(new AllocBuffer(1024)), 9);
   });
 
-  it("withBuffer() runs the seed's with_buffer example: 10", () => {
+  it("withBuffer() runs Bumper.jl's with_buffer example: 10", () => {
     const root = defaultBuffer();
     assert.equal(withBufferExample(), 10);
     assert.equal(defaultBuffer(), root);

@@ -2,7 +2,7 @@
 
 import { AllocBuffer, ResizeBuffer, SlabBuffer } from "../../allocators/mod.ts";
 import { MyAllocBuffer } from "../../examples/my_alloc_buffer.ts";
-import { conformanceSuite, FailingAllocator } from "./_conformance.ts";
+import { conformanceSuite, FailingAllocator } from "../../testing/mod.ts";
 
 conformanceSuite("AllocBuffer", () => new AllocBuffer(8192));
 conformanceSuite(
@@ -18,5 +18,5 @@ conformanceSuite("ResizeBuffer (1 MiB)", () => new ResizeBuffer());
 conformanceSuite("MyAllocBuffer", () => new MyAllocBuffer(8192));
 conformanceSuite(
   "FailingAllocator (not failing)",
-  () => new FailingAllocator(new AllocBuffer(8192), Infinity),
+  () => new FailingAllocator(new AllocBuffer(8192)),
 );

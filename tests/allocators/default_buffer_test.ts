@@ -1,9 +1,9 @@
-import { describe, it } from "node:test";
+import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   alloc,
   AllocBuffer,
-  CheckpointError,
+  AsyncScopeError,
   defaultBuffer,
   noEscape,
   resetBuffer,
@@ -141,27 +141,96 @@ describe("defaultBuffer", () => {
     assert.equal(b, root);
   });
 
-  it("noEscape(async fn) without async context shares the default buffer and checks interleaving", async () => {
-    // Deno and Node have AsyncLocalStorage; this simulates a browser.
-    setAsyncContextForTesting(false);
-    try {
-      let release!: () => void;
-      const root = defaultBuffer();
-      const a = noEscape(async () => {
-        alloc(Float64Array, 1);
-        await new Promise<void>((r) => (release = r));
+  // Browsers have no AsyncLocalStorage; the test hook makes Deno and Node behave the same (the
+  // browser suite, tests/browser/, checks the same in Chromium).
+  describe("without AsyncLocalStorage", () => {
+    afterEach(() => setAsyncContextForTesting(true));
+
+    it("noEscape(async fn) on the default buffer is refused before fn runs, saying what to do", () => {
+      setAsyncContextForTesting(false);
+      const root = defaultBuffer() as SlabBuffer;
+      const used = root.used;
+      let ran = false;
+      assert.throws(
+        () =>
+          noEscape(async () => {
+            ran = true;
+            alloc(Float64Array, 4);
+            await tick();
+          }),
+        (e: unknown) => {
+          assert.ok(e instanceof AsyncScopeError);
+          assert.match(
+            e.message,
+            /^Cannot run noEscape with an async function on the default buffer: this runtime has no AsyncLocalStorage \(browsers\), so the task's default buffer cannot follow it across await; give the task a buffer of its own, noEscape\(buf, async \(\) => …\) with alloc\(buf, …\)/,
+          );
+          return true;
+        },
+      );
+      assert.equal(ran, false);
+      assert.equal(root.used, used);
+    });
+
+    it("concurrent noEscape(async fn) tasks fail loudly and leave the default buffer as it was", () => {
+      // The async-tasks example: 10 tasks, each allocating 30 Float64 from its default buffer.
+      setAsyncContextForTesting(false);
+      const root = defaultBuffer() as SlabBuffer;
+      const before = root.used;
+      const task = (id: number) =>
+        noEscape(async () => {
+          const mine = alloc(Float64Array, 30).fill(id);
+          await tick();
+          return mine.every((v) => v === id);
+        });
+      for (let id = 0; id < 10; id++) assert.throws(() => task(id), AsyncScopeError);
+      assert.equal(root.used, before);
+    });
+
+    it("noEscape(buf, async fn) on an explicit buffer works across await", async () => {
+      setAsyncContextForTesting(false);
+      const buf = new AllocBuffer(1024);
+      const tasks = [1, 2, 3].map((id) => {
+        const own = new AllocBuffer(1024);
+        return noEscape(own, async () => {
+          const mine = alloc(own, Float64Array, 30).fill(id);
+          await tick();
+          return mine.every((v) => v === id) && own.used === 240;
+        });
       });
-      const b = noEscape(async () => {
-        alloc(Float64Array, 1);
+      assert.deepEqual(await Promise.all(tasks), [true, true, true]);
+      const total = await noEscape(buf, async () => {
+        alloc(buf, Float64Array, 2);
         await tick();
-        return defaultBuffer();
+        alloc(buf, Float64Array, 2);
+        return buf.used;
       });
-      release();
-      await assert.rejects(a, CheckpointError);
-      assert.equal(await b, root);
-      resetBuffer(root);
-    } finally {
-      setAsyncContextForTesting(true);
-    }
+      assert.equal(total, 32);
+      assert.equal(buf.used, 0);
+    });
+
+    it("withBuffer() refuses an async fn, or one returning a promise, and nests synchronously", () => {
+      setAsyncContextForTesting(false);
+      const buf = new AllocBuffer(1024);
+      const root = defaultBuffer();
+      assert.equal(withBuffer(buf, () => defaultBuffer()), buf);
+      assert.equal(defaultBuffer(), root);
+      assert.throws(() => withBuffer(buf, async () => {}), {
+        name: "AsyncScopeError",
+        message:
+          /^Cannot run withBuffer with an async function: .* in a withBuffer call of its own/,
+      });
+      assert.throws(() => withBuffer(buf, () => Promise.resolve(1)), {
+        name: "AsyncScopeError",
+        message: /^Cannot run withBuffer with a function that returns a promise: /,
+      });
+      assert.equal(defaultBuffer(), root);
+    });
+
+    it("noEscape(fn) where fn returns a promise shares the default buffer, as with AsyncLocalStorage", async () => {
+      setAsyncContextForTesting(false);
+      const root = defaultBuffer();
+      const b = await noEscape(() => tick().then(() => defaultBuffer()));
+      assert.equal(b, root);
+    });
   });
 });

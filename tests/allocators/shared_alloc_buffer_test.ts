@@ -19,7 +19,7 @@ import {
   withAllocator,
 } from "../../mod.ts";
 import { CONTROL_BYTES } from "../../_internal/shared_control.ts";
-import { conformanceSuite } from "./_conformance.ts";
+import { conformanceSuite } from "../../testing/mod.ts";
 
 // Until descriptor() hands it out, an arena bumps a plain field; afterwards, the shared word.
 conformanceSuite("SharedAllocBuffer", () => new SharedAllocBuffer(8192));

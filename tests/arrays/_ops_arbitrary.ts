@@ -137,7 +137,7 @@ export function arrayArb(shape: fc.Arbitrary<number[]>): fc.Arbitrary<NDArray<Fl
  */
 export function inDirtyBump<R>(fn: () => R, bytes = 1 << 20): R {
   const bump = new TestBump(bytes);
-  new Float64Array(bump.buffer).fill(NaN);
+  new Float64Array(bump.buf).fill(NaN);
   return withAllocator(bump, fn);
 }
 

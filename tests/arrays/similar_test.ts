@@ -14,7 +14,7 @@ describe("similar", () => {
     const a = new AllocArray(iota(6), [2, 3]);
     const b = withAllocator(bump, () => similar(a));
     assert.ok(b instanceof AllocArray);
-    assert.equal(b.data.buffer, bump.buffer);
+    assert.equal(b.data.buffer, bump.buf);
     assert.deepEqual(b.shape, [2, 3]);
     assert.deepEqual(b.strides, [3, 1]);
     assert.equal(b.dtype, Float64Array);
@@ -91,7 +91,7 @@ describe("copy", () => {
     const v = a.slice(null, [null, null, -2]).transpose(); // 2×3
     const c = withAllocator(bump, () => copy(v));
     assert.ok(c instanceof AllocArray);
-    assert.equal(c.data.buffer, bump.buffer);
+    assert.equal(c.data.buffer, bump.buf);
     assert.deepEqual(c.toNested(), v.toNested());
     assert.ok(c.isContiguous);
     c.set(0, 0, -1);
@@ -114,10 +114,10 @@ describe("copy", () => {
 describe("zerosLike", () => {
   it("zerosLike() zeroes memory from a bump allocator that held other data", () => {
     const bump = new TestBump(1024);
-    new Float64Array(bump.buffer).fill(7);
+    new Float64Array(bump.buf).fill(7);
     const a = new AllocArray(iota(4));
     const z = withAllocator(bump, () => zerosLike(a, null, [2, 2]));
-    assert.equal(z.data.buffer, bump.buffer);
+    assert.equal(z.data.buffer, bump.buf);
     assert.deepEqual(z.toNested(), [[0, 0], [0, 0]]);
     const big = zerosLike(new BigInt64Array(2));
     assert.deepEqual([...big], [0n, 0n]);
@@ -132,7 +132,7 @@ describe("similarOf", () => {
     const wrapped = new AllocArray(iota(3));
     const r = withAllocator(bump, () => similarOf([plain, 2, nd, wrapped]));
     assert.ok(r instanceof AllocArray);
-    assert.equal(r.data.buffer, bump.buffer);
+    assert.equal(r.data.buffer, bump.buf);
     const p = withAllocator(bump, () => similarOf([2, plain, nd], Int32Array, [2]));
     assert.ok(!(p instanceof AllocArray));
     assert.equal(p.dtype, Int32Array);

@@ -13,18 +13,23 @@ describe("bad input leaves the allocator untouched", () => {
       ["add", () => ops.add(x, new Float64Array(5))],
       ["relu", () => ops.relu(x, new Float64Array(1))],
       ["map", () => ops.map(x, 1 as never)],
-      ["sum", () => ops.sum(x, 4)],
-      ["max", () => ops.max(AllocArray.from(new NDArray(new Float64Array(0), [2, 0])), 1)],
+      ["add with an unknown option", () => ops.add(x, x, { ot: v } as never)],
+      ["sum", () => ops.sum(x, { axis: 4 })],
+      [
+        "max",
+        () => ops.max(AllocArray.from(new NDArray(new Float64Array(0), [2, 0])), { axis: 1 }),
+      ],
       ["matmul", () => ops.matmul(x, v)],
-      ["transpose", () => ops.transpose(x, [0, 1])],
+      ["transpose", () => ops.transpose(x, { axes: [0, 1] })],
       ["reshape", () => ops.reshape(x.transpose(), [5, -1])],
       ["concat", () => ops.concat([x, v])],
       ["stack", () => ops.stack([v, x])],
       ["conv2d", () => ops.conv2d(x, v)],
-      ["maxPool2d", () => ops.maxPool2d(x, 5)],
+      ["maxPool2d", () => ops.maxPool2d(x, { window: 5 })],
+      ["conv2d with a bad option", () => ops.conv2d(x, x, { stride: -1 })],
       ["batchNorm", () => ops.batchNorm(x, { mean: v, variance: new Float64Array(2) })],
       ["dense", () => ops.dense(x, v)],
-      ["softmax", () => ops.softmax(x, 4)],
+      ["softmax", () => ops.softmax(x, { axis: 4 })],
     ];
     for (const [name, call] of calls) {
       const bump = new TestBump(1 << 16);

@@ -1,6 +1,6 @@
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DefaultAllocator, defaultBuffer } from "../../allocators/mod.ts";
+import { AsyncScopeError, DefaultAllocator, defaultBuffer } from "../../allocators/mod.ts";
 import {
   Frame,
   runInFrame,
@@ -8,7 +8,7 @@ import {
   TaskSlot,
 } from "../../_internal/async_context.ts";
 import { AllocArray, similar } from "../../arrays/mod.ts";
-import { currentAllocator, withAllocator } from "../../scope/mod.ts";
+import { asyncScopesSupported, currentAllocator, withAllocator } from "../../scope/mod.ts";
 import { TestBump } from "../_helpers.ts";
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
@@ -62,7 +62,7 @@ describe("withAllocator", () => {
       await Promise.resolve();
       return similar(a);
     });
-    assert.equal(r.data.buffer, bump.buffer);
+    assert.equal(r.data.buffer, bump.buf);
     assert.equal(await later, bump);
     assert.equal(currentAllocator(), DefaultAllocator.shared);
   });
@@ -87,7 +87,7 @@ describe("withAllocator", () => {
         const got: boolean[] = [];
         for (let k = 0; k < 5; k++) {
           await tick(i % 3);
-          got.push(currentAllocator() === bump && similar(a).data.buffer === bump.buffer);
+          got.push(currentAllocator() === bump && similar(a).data.buffer === bump.buf);
         }
         return got.every(Boolean);
       })
@@ -104,7 +104,7 @@ describe("withAllocator", () => {
       const second = withAllocator(bump, () => withAllocator(bump, () => defaultBuffer()));
       assert.equal(first, second);
       assert.equal(defaultBuffer(), first);
-    });
+    }, "a test task");
   });
 
   it("withAllocator() accepts any Allocator, including the DefaultAllocator", () => {
@@ -126,10 +126,21 @@ describe("withAllocator", () => {
     assert.equal(currentAllocator(), DefaultAllocator.shared);
   });
 
+  it("asyncScopesSupported() is true where AsyncLocalStorage exists (Deno, Node)", () => {
+    assert.equal(asyncScopesSupported(), true);
+  });
+
+  // Browsers have no AsyncLocalStorage; the test hook makes Deno and Node behave the same (the
+  // browser suite, tests/browser/, checks the same in Chromium).
   describe("without AsyncLocalStorage", () => {
     afterEach(() => setAsyncContextForTesting(true));
 
-    it("withAllocator() scopes the synchronous part of fn only (browser fallback)", async () => {
+    it("asyncScopesSupported() is false without AsyncLocalStorage", () => {
+      setAsyncContextForTesting(false);
+      assert.equal(asyncScopesSupported(), false);
+    });
+
+    it("withAllocator() with a synchronous fn nests and restores as usual", () => {
       setAsyncContextForTesting(false);
       const outer = new TestBump(64), inner = new TestBump(64);
       withAllocator(outer, () => {
@@ -142,14 +153,65 @@ describe("withAllocator", () => {
         );
         assert.equal(currentAllocator(), outer);
       });
-      let afterAwait: unknown;
-      await withAllocator(inner, async () => {
-        assert.equal(currentAllocator(), inner);
-        await tick();
-        afterAwait = currentAllocator();
-      });
-      assert.equal(afterAwait, DefaultAllocator.shared, "no propagation across await");
       assert.equal(currentAllocator(), DefaultAllocator.shared);
+    });
+
+    it("withAllocator() refuses an async fn before running it, saying what to do", () => {
+      setAsyncContextForTesting(false);
+      let ran = false;
+      assert.throws(
+        () =>
+          withAllocator(new TestBump(64), async () => {
+            ran = true;
+            await tick();
+          }),
+        (e: unknown) => {
+          assert.ok(e instanceof AsyncScopeError);
+          assert.match(
+            e.message,
+            /^Cannot run withAllocator with an async function: this runtime has no AsyncLocalStorage \(browsers\), so the scope would end at the function's first await .*; wrap each stretch of code between two awaits in a withAllocator call of its own \(asyncScopesSupported\(\) tells/,
+          );
+          return true;
+        },
+      );
+      assert.equal(ran, false);
+      assert.equal(currentAllocator(), DefaultAllocator.shared);
+    });
+
+    it("withAllocator() refuses a fn that returns a promise as soon as it returns", async () => {
+      setAsyncContextForTesting(false);
+      const bump = new TestBump(64);
+      let inside: unknown, afterAwait: unknown;
+      let work: Promise<void> | undefined;
+      assert.throws(
+        () =>
+          withAllocator(bump, () => {
+            inside = currentAllocator();
+            work = tick().then(() => void (afterAwait = currentAllocator()));
+            return work;
+          }),
+        {
+          name: "AsyncScopeError",
+          message:
+            /^Cannot run withAllocator with a function that returns a promise: .* the code after its first await runs outside it/,
+        },
+      );
+      assert.equal(inside, bump);
+      assert.equal(currentAllocator(), DefaultAllocator.shared);
+      await work;
+      assert.equal(afterAwait, DefaultAllocator.shared, "what the error warned of");
+    });
+
+    it("withAllocator() in steps between awaits works without AsyncLocalStorage", async () => {
+      setAsyncContextForTesting(false);
+      const bump = new TestBump(1024);
+      const a = AllocArray.from(new Float64Array(4));
+      const first = withAllocator(bump, () => similar(a));
+      await tick();
+      const second = withAllocator(bump, () => similar(a));
+      assert.equal(first.data.buffer, bump.buf);
+      assert.equal(second.data.buffer, bump.buf);
+      assert.equal(bump.allocations, 2);
     });
   });
 });

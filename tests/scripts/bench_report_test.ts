@@ -12,6 +12,7 @@ import {
   formatBytes,
   formatNs,
   formatVsBaseline,
+  keyRatiosMarkdown,
   parseBenchJson,
   reportMarkdown,
   type RunInfo,
@@ -182,8 +183,25 @@ describe("scripts/_bench_report.ts", () => {
 
   it("evaluateTargets() reports every target, missing benches as not measured", () => {
     const t = evaluateTargets([], undefined);
-    assert.equal(t.length, 10);
+    assert.equal(t.length, 11);
     assert.ok(t.every((x) => x.met === undefined && x.measured === "not measured"));
+  });
+
+  it("evaluateTargets() compares the CNN on WebAssembly memory with tfjs-backend-wasm", () => {
+    const group = "CNN (Float32), 1000 images in batches of 32, one thread";
+    const f = "benches/cnn_wasm_bench.ts";
+    const run = (ours: number, tfjs: number) =>
+      evaluateTargets(
+        cases([
+          bench(f, group, "tfjs-backend-wasm (SIMD)", tfjs, true),
+          bench(f, group, "allocarrays, WebAssembly memory (SIMD kernels)", ours),
+        ]),
+        undefined,
+      ).find((x) => /tfjs-backend-wasm/.test(x.what))!;
+    const met = run(90e6, 160e6);
+    assert.equal(met.met, true);
+    assert.equal(met.target, "≤ 1.0× its time");
+    assert.equal(run(200e6, 160e6).met, false);
   });
 
   it("evaluateTargets() takes bytes and major GCs from the demo, zero bytes as ∞× fewer", () => {
@@ -306,7 +324,7 @@ describe("scripts/_bench_report.ts", () => {
     const targets = evaluateTargets(c, d);
     const md = reportMarkdown({ ...INFO, quick: true }, c, d, targets);
     assert.match(md, /\*\*Quick run\*\*/);
-    assert.match(md, /Missed: \d+ of 10 \(same vs typedarray-pool malloc\/free/);
+    assert.match(md, /Missed: \d+ of 11 \(same vs typedarray-pool malloc\/free/);
     assert.match(
       md,
       /\| same vs typedarray-pool malloc\/free \| ≥ 2× faster \| 1\.75× faster \| \*\*MISSED\*\* \|/,
@@ -317,5 +335,13 @@ describe("scripts/_bench_report.ts", () => {
     assert.match(md, /Load average \(1 min\) before \/ after the run: 0\.10 \/ 0\.20/);
     const rewritten = reportMarkdown({ ...INFO, loadBefore: NaN, loadAfter: NaN }, c, d, targets);
     assert.match(rewritten, /Load average: not recorded/);
+  });
+
+  it("keyRatiosMarkdown() shows the measured ratios without targets or verdicts", () => {
+    const c = cases(allocGroup30({ heap: 600, pool: 70, bump: 30, ours: 40 }));
+    const md = keyRatiosMarkdown(evaluateTargets(c, demo(2_400_000, 0, 0)));
+    assert.match(md, /^\| what +\| measured +\|$/m);
+    assert.match(md, /\| same vs typedarray-pool malloc\/free +\| 1\.75× faster +\|/);
+    assert.doesNotMatch(md, /target|verdict|MISSED|met/);
   });
 });

@@ -46,7 +46,8 @@ describe("conv2d()", () => {
           )
         ),
         ([p, x, wt, b]) => {
-          const y = conv2d(x, wt, p.bias ? b : null, {
+          const y = conv2d(x, wt, {
+            bias: p.bias ? b : null,
             stride: [p.sh, p.sw],
             padding: [p.ph, p.pw],
             activation: p.act,
@@ -78,7 +79,8 @@ describe("conv2d()", () => {
           assert.deepEqual(y.shape, p.batched ? [p.n, p.oc, oh, ow] : [p.oc, oh, ow]);
           assertAllClose(flat(y), expected, 1e-12);
           const z = inDirtyBump(() =>
-            conv2d(AllocArray.from(x), wt, p.bias ? b : null, {
+            conv2d(AllocArray.from(x), wt, {
+              bias: p.bias ? b : null,
               stride: [p.sh, p.sw],
               padding: [p.ph, p.pw],
               activation: p.act,
@@ -109,7 +111,7 @@ describe("conv2d()", () => {
     const y = withAllocator(bump, () => conv2d(x, w));
     assert.ok(y instanceof AllocArray);
     assert.equal(y.dtype, Float32Array);
-    assert.equal(y.data.buffer, bump.buffer);
+    assert.equal(y.data.buffer, bump.buf);
     assert.deepEqual([...new Set(y)], [4.5]);
     // the weights alone make the result an AllocArray too (an adapted model, plain input)
     const y2 = withAllocator(
@@ -126,9 +128,9 @@ describe("conv2d()", () => {
         arrayArb(fc.constant([3, 2, 2, 2])),
         layoutArb(4),
         (x, w, lay) => {
-          const expected = flat(conv2d(x, w, null, { padding: 1 }));
+          const expected = flat(conv2d(x, w, { padding: 1 }));
           const out = build([2, 3, 6, 5], lay, () => 0);
-          assert.equal(conv2d(x, w, null, { padding: 1 }, out), out);
+          assert.equal(conv2d(x, w, { padding: 1, out }), out);
           assert.deepEqual(flat(out), expected);
         },
       ),
@@ -166,7 +168,7 @@ describe("conv2d()", () => {
         ([p, x64, wt, b]) => {
           const x: NDArray = p.f32 ? new NDArray(Float32Array.from(flat(x64)), x64.shape) : x64;
           const options = { stride: [p.sh, 1] as const, padding: [p.ph, p.pw] as const };
-          const y = conv2d(x, wt, p.bias ? b : null, { ...options, activation: p.act });
+          const y = conv2d(x, wt, { ...options, bias: p.bias ? b : null, activation: p.act });
           const oh = Math.floor((p.h + 2 * p.ph - 3) / p.sh) + 1, ow = p.w + 2 * p.pw - 2;
           const expected: number[] = [];
           for (const [i, o, r, s] of indices([p.n, p.oc, oh, ow])) {
@@ -184,7 +186,11 @@ describe("conv2d()", () => {
           assertAllClose(flat(y), expected, tolerance);
           // Arena memory full of NaN: every sum is set before it is read.
           const z = inDirtyBump(() =>
-            conv2d(AllocArray.from(x), wt, p.bias ? b : null, { ...options, activation: p.act })
+            conv2d(AllocArray.from(x), wt, {
+              ...options,
+              bias: p.bias ? b : null,
+              activation: p.act,
+            })
           );
           assertAllClose(flat(z), expected, tolerance);
         },
@@ -201,7 +207,7 @@ describe("conv2d()", () => {
       const x = new NDArray(new type(values.length * 9), [values.length, 1, 3, 3]);
       values.forEach((v, i) => x.set(i, 0, 1, 1, v));
       const w = new NDArray(new type(9 * 9).fill(1), [9, 1, 3, 3]);
-      const y = conv2d(x, w, null, { activation: "relu" });
+      const y = conv2d(x, w, { activation: "relu" });
       for (let o = 0; o < 9; o++) {
         const got = values.map((_, i) => y.get(i, o, 0, 0));
         const expected = values.map((v) => (Number.isNaN(v) ? NaN : Math.max(Math.fround(v), 0)));
@@ -224,13 +230,22 @@ describe("conv2d()", () => {
     const w2 = new NDArray(new Float64Array(4 * 2 * 4 * 4), [4, 2, 4, 4]);
     assert.throws(() => conv2d(x, w2), /the 4×4 kernel is larger than the padded 3×3 image/);
     const w3 = new NDArray(new Float64Array(4 * 2 * 9), [4, 2, 3, 3]);
-    assert.throws(() => conv2d(x, w3, null, { stride: 0 }), /stride must be integers >= 1, got 0/);
-    assert.throws(() => conv2d(x, w3, null, { padding: [1] as never }), TypeError);
-    assert.throws(() => conv2d(x, w3, null, { activation: "gelu" as never }), /activation must be/);
+    assert.throws(() => conv2d(x, w3, { stride: 0 }), /stride must be integers >= 1, got 0/);
+    assert.throws(() => conv2d(x, w3, { padding: [1] as never }), TypeError);
+    assert.throws(() => conv2d(x, w3, { activation: "gelu" as never }), /activation must be/);
     assert.throws(
-      () => conv2d(x, w3, new Float64Array(3)),
+      () => conv2d(x, w3, { bias: new Float64Array(3) }),
       /bias must have shape \[4\], got \[3\]/,
     );
+    assert.throws(
+      () => conv2d(x, w3, { strides: 2 } as never),
+      (e: Error) =>
+        e instanceof TypeError &&
+        /unknown option "strides"; the options are bias, stride, padding, activation, out/.test(
+          e.message,
+        ),
+    );
+    assert.throws(() => conv2d(x, w3, 2 as never), /options must be an options object or the out/);
     assert.throws(
       () => conv2d(new Float64Array(9), w3),
       /x must be \[batch, channels, height, width\]/,

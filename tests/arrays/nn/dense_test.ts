@@ -23,7 +23,7 @@ describe("dense()", () => {
           )
         ),
         ([x, w, b, act]) => {
-          const y = dense(x, w, b, { activation: act });
+          const y = dense(x, w, { bias: b, activation: act });
           const [o, i] = w.shape;
           assert.deepEqual(y.shape, [...x.shape.slice(0, -1), o]);
           const expected = [...indices(y.shape)].map((idx) => {
@@ -35,7 +35,7 @@ describe("dense()", () => {
             return ACT[act](acc);
           });
           assertAllClose(flat(y), expected, 1e-12);
-          const z = inDirtyBump(() => dense(AllocArray.from(x), w, b, { activation: act }));
+          const z = inDirtyBump(() => dense(AllocArray.from(x), w, { bias: b, activation: act }));
           assertAllClose(flat(z), expected, 1e-12);
         },
       ),

@@ -56,11 +56,11 @@ describe("batchNorm()", () => {
     const x = new NDArray(new Float64Array([1, 2, 3, 4]), [2, 2]);
     const params = { mean: new Float64Array([1, 2]), variance: new Float64Array([4, 1]) };
     const expected = flat(batchNorm(x, params, { epsilon: 0 }));
-    assert.equal(batchNorm(x, params, { epsilon: 0 }, x), x);
+    assert.equal(batchNorm(x, params, { epsilon: 0, out: x }), x);
     assert.deepEqual(flat(x), expected);
     const t = new NDArray(new Float32Array(4), [2, 2]).transpose(); // a column-major out
     const x2 = new NDArray(new Float64Array([1, 2, 3, 4]), [2, 2]);
-    assert.equal(batchNorm(x2, params, { epsilon: 0 }, t), t);
+    assert.equal(batchNorm(x2, params, { epsilon: 0, out: t }), t);
     assert.deepEqual(flat(t), expected);
   });
 
@@ -71,7 +71,7 @@ describe("batchNorm()", () => {
     const x = new NDArray(Float64Array.from(values), [values.length, 1]);
     const y = batchNorm(x, params, { epsilon: 0, activation: "relu" });
     assert.deepEqual([...y], expected);
-    assert.equal(batchNorm(x, params, { epsilon: 0, activation: "relu" }, x), x);
+    assert.equal(batchNorm(x, params, { epsilon: 0, activation: "relu", out: x }), x);
     assert.deepEqual([...x], expected);
     // all finite: the check-free loop alone
     const small = new NDArray(new Float32Array([-1, 2, -0, 4]), [1, 4]);

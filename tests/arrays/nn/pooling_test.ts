@@ -26,7 +26,11 @@ describe("maxPool2d()", () => {
           )
           .chain((p) => fc.tuple(fc.constant(p), arrayArb(fc.constant([2, p.c, p.h, p.w])))),
         ([p, x]) => {
-          const y = maxPool2d(x, [p.kh, p.kw], { stride: [p.sh, p.sw], padding: [p.ph, p.pw] });
+          const y = maxPool2d(x, {
+            window: [p.kh, p.kw],
+            stride: [p.sh, p.sw],
+            padding: [p.ph, p.pw],
+          });
           const oh = Math.floor((p.h + 2 * p.ph - p.kh) / p.sh) + 1;
           const ow = Math.floor((p.w + 2 * p.pw - p.kw) / p.sw) + 1;
           assert.deepEqual(y.shape, [2, p.c, oh, ow]);
@@ -45,7 +49,8 @@ describe("maxPool2d()", () => {
           }
           assert.deepEqual(flat(y), expected);
           const z = inDirtyBump(() =>
-            maxPool2d(AllocArray.from(x), [p.kh, p.kw], {
+            maxPool2d(AllocArray.from(x), {
+              window: [p.kh, p.kw],
               stride: [p.sh, p.sw],
               padding: [p.ph, p.pw],
             })
@@ -76,11 +81,20 @@ describe("maxPool2d()", () => {
     assert.equal(y.dtype, Int16Array);
     assert.equal(y.get(0, 0, 0), 3);
     assert.throws(
-      () => maxPool2d(x, 2, { padding: 2 }),
+      () => maxPool2d(x, { padding: 2 }),
       (e: Error) =>
         e instanceof RangeError &&
         /padding \[2, 2\] must be smaller than the window \[2, 2\]/.test(e.message),
     );
-    assert.throws(() => maxPool2d(x, 3), /the 3×3 window is larger than the padded 2×2 map/);
+    assert.throws(
+      () => maxPool2d(x, { window: 3 }),
+      /the 3×3 window is larger than the padded 2×2 map/,
+    );
+    const out = new NDArray(new Int32Array(1), [1, 1, 1]);
+    const shorthand: NDArray<Int32Array> = maxPool2d(x, out); // the shorthand for { out }
+    assert.equal(shorthand, out);
+    assert.equal(out.get(0, 0, 0), 3);
+    const viaOptions: NDArray<Int32Array> = maxPool2d(x, { window: [2, 2], out });
+    assert.equal(viaOptions, out);
   });
 });

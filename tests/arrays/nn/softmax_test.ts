@@ -14,7 +14,7 @@ describe("softmax()", () => {
           x,
         ) => fc.tuple(fc.constant(x), fc.integer({ min: -x.ndim, max: x.ndim - 1 }))),
         ([x, axis]) => {
-          const y = softmax(x, axis);
+          const y = softmax(x, { axis });
           const ax = axis < 0 ? axis + x.ndim : axis;
           const expected = [...indices(x.shape)].map((idx) => {
             let total = 0;
@@ -27,7 +27,7 @@ describe("softmax()", () => {
           });
           assertAllClose(flat(y), expected, 1e-12);
           assertAllClose(
-            flat(inDirtyBump(() => softmax(AllocArray.from(x), axis))),
+            flat(inDirtyBump(() => softmax(AllocArray.from(x), { axis }))),
             expected,
             1e-12,
           );
@@ -39,8 +39,11 @@ describe("softmax()", () => {
 
   it("softmax() is stable for large scores and works in place", () => {
     const x = new NDArray(new Float32Array([1000, 1000, -1000, 0]), [2, 2]);
-    assert.equal(softmax(x, -1, x), x);
+    assert.equal(softmax(x, { axis: -1, out: x }), x);
     assert.deepEqual(flat(x), [0.5, 0.5, 0, 1]);
+    const y = new NDArray(new Float64Array([0, Math.log(3)]), [2]);
+    assert.equal(softmax(y, y), y); // the shorthand for { out: y }, along the last axis
+    assertAllClose(flat(y), [0.25, 0.75], 1e-15);
     assert.throws(() => softmax(NDArray.fromNested(1)), /x must have an axis/);
   });
 });

@@ -19,6 +19,7 @@ import {
   map,
   maximum,
   mul,
+  neg,
   relu,
   sub,
   zip,
@@ -227,7 +228,7 @@ describe("element-wise out forms", () => {
           ) => [a, b, build(ref.shape, lay, () => -99), ref.out] as const);
         }),
         ([a, b, out, expected]) => {
-          const r = add(a, b, out);
+          const r = add(a, b, { out });
           assert.equal(r, out);
           sameNumbers(flat(out), expected);
         },
@@ -258,7 +259,7 @@ describe("element-wise out forms", () => {
         const y = new NDArray(Float64Array.from({ length: n }, (_, i) => i));
         const yr = y.slice([null, null, -1]);
         const exp2 = flat(yr).map((v, i) => v * 2 + i);
-        zip(yr, new Float64Array(n).map((_, i) => i), (p, q) => p * 2 + q, y);
+        zip([yr, new Float64Array(n).map((_, i) => i)], (p, q) => p * 2 + q, y);
         assert.deepEqual(flat(y), exp2);
       }),
       { numRuns: 60 },
@@ -288,7 +289,7 @@ describe("element-wise result kinds", () => {
     const [r1, r2, r3] = withAllocator(bump, () => [add(a, plain), add(plain, a), maximum(2, a)]);
     for (const r of [r1, r2, r3]) {
       assert.ok(r instanceof AllocArray);
-      assert.equal(r.data.buffer, bump.buffer);
+      assert.equal(r.data.buffer, bump.buf);
     }
     assert.deepEqual(r2.toNested(), [11, 22, 33]);
     assert.equal(bump.allocations, 3);
@@ -322,6 +323,50 @@ describe("element-wise result kinds", () => {
     const r = withAllocator(bump, () => relu(a.transpose()));
     assert.ok(r instanceof AllocArray);
     assert.deepEqual(r.toNested(), [[0, 0], [2, 4]]);
+  });
+});
+
+describe("element-wise options", () => {
+  it("every operation takes { out } or out itself, typed as out", () => {
+    const a = new NDArray(new Float64Array([1, -2]), [2]);
+    const out = new NDArray(new Float32Array(2), [2]);
+    const viaOptions: NDArray<Float32Array> = add(a, 1, { out });
+    const viaArray: NDArray<Float32Array> = relu(a, out);
+    assert.equal(viaOptions, out);
+    assert.equal(viaArray, out);
+    assert.deepEqual(out.toNested(), [1, 0]);
+    const raw = new Int16Array(2);
+    const typed: Int16Array = map(a, (v) => v * 2, raw);
+    assert.equal(typed, raw);
+    assert.deepEqual([...raw], [2, -4]);
+    // no out, out undefined or null: a new array
+    for (const options of [undefined, null, {}, { out: undefined }, { out: null }]) {
+      const r = add(a, a, options);
+      assert.ok(r instanceof NDArray);
+      assert.notEqual(r as NDArray, out);
+      assert.deepEqual(r.toNested(), [2, -4]);
+    }
+  });
+
+  it("an unknown option or options that are neither an object nor an array are TypeErrors", () => {
+    const a = new Float64Array([1, 2]), out = new Float64Array(2);
+    assert.throws(
+      () => add(a, 1, { ot: out } as never),
+      (e: Error) =>
+        e instanceof TypeError &&
+        /Cannot compute add\(\): unknown option "ot"; the options are out/.test(e.message),
+    );
+    assert.throws(
+      () => exp(a, 5 as never),
+      /Cannot compute exp\(\): options must be an options object or the out array, got 5/,
+    );
+    assert.throws(() => neg(a, [0, 0] as never), /got an Array of length 2/);
+    assert.throws(() => add(a, 1, { out: 5 } as never), /out must be a typed array or NDArray/);
+    assert.deepEqual([...out], [0, 0]);
+  });
+
+  it("the operations carry their names", () => {
+    assert.deepEqual([add.name, div.name, less.name, relu.name], ["add", "div", "less", "relu"]);
   });
 });
 
@@ -371,7 +416,7 @@ describe("map() and zip()", () => {
         ),
         ([a, b]) => {
           const f = (x: number, y: number) => x * 10 + y;
-          assert.deepEqual(flat(zip(a, b, f)), refBinary(f, a, b).out);
+          assert.deepEqual(flat(zip([a, b], f)), refBinary(f, a, b).out);
         },
       ),
       { numRuns: 60 },
@@ -380,7 +425,7 @@ describe("map() and zip()", () => {
 
   it("map() and zip() work on bigint arrays", () => {
     assert.deepEqual([...map(new BigInt64Array([1n, 2n]), (v) => v * v)], [1n, 4n]);
-    assert.deepEqual([...zip(new BigUint64Array([5n, 6n]), 1n, (x, y) => x + y)], [6n, 7n]);
+    assert.deepEqual([...zip([new BigUint64Array([5n, 6n]), 1n], (x, y) => x + y)], [6n, 7n]);
   });
 
   it("map() returning the wrong kind of value is a TypeError", () => {
@@ -390,6 +435,27 @@ describe("map() and zip()", () => {
     );
     assert.throws(() => map(new BigInt64Array([1n]), () => 1), /fn must return a bigint, got 1/);
     assert.throws(() => map(new Float64Array(1), 3 as never), /fn must be a function/);
+  });
+
+  it("zip() takes its operands as a pair and rejects anything else", () => {
+    const a = new Float64Array([1, 2]), f = Math.max as never;
+    assert.throws(
+      () => zip(a as never, f),
+      (e: Error) =>
+        e instanceof TypeError &&
+        /Cannot compute zip\(\): operands must be a pair \[a, b\], got a Float64Array/.test(
+          e.message,
+        ),
+    );
+    assert.throws(() => zip([a, a, a] as never, f), /operands must be a pair/);
+    assert.throws(
+      () => zip([1, 2], f),
+      /at least one of the operands must be an array, got 1 and 2/,
+    );
+    assert.throws(() => zip([a, "b"] as never, f), /operands\[1\] must be a number/);
+    const out = new Float32Array(2);
+    assert.equal(zip([a, 3], Math.max, { out }), out);
+    assert.deepEqual([...out], [3, 3]);
   });
 });
 

@@ -113,7 +113,7 @@ describe("matmul()", () => {
     const a = AllocArray.fromNested([[1, 2], [3, 4]]);
     const r = withAllocator(bump, () => matmul(new Float64Array([1, 1]), a));
     assert.ok(r instanceof AllocArray);
-    assert.equal(r.data.buffer, bump.buffer);
+    assert.equal(r.data.buffer, bump.buf);
     assert.deepEqual(r.toNested(), [4, 6]);
   });
 
@@ -181,7 +181,7 @@ describe("transpose()", () => {
           )
         ),
         ([x, axes]) => {
-          const t = transpose(x, axes);
+          const t = transpose(x, { axes });
           assert.ok(t.isContiguous);
           assert.notEqual(t.data, x.data);
           assert.deepEqual(t.toNested(), x.permute(...axes).toNested());
@@ -196,10 +196,14 @@ describe("transpose()", () => {
     const b = new NDArray(new BigInt64Array([1n, 2n, 3n, 4n]), [2, 2]);
     assert.deepEqual(transpose(b).toNested(), [[1n, 3n], [2n, 4n]]);
     assert.throws(
-      () => transpose(b, [0, 0]),
+      () => transpose(b, { axes: [0, 0] }),
       (e: Error) =>
         e instanceof RangeError && /axes \[0, 0\] is not a permutation of 0..1/.test(e.message),
     );
-    assert.throws(() => transpose(b, "01" as never), TypeError);
+    assert.throws(() => transpose(b, { axes: "01" as never }), TypeError);
+    assert.throws(() => transpose(b, [0, 1] as never), /options must be an options object/);
+    const out = new NDArray(new BigInt64Array(4), [2, 2]);
+    assert.equal(transpose(b, out), out); // the shorthand for { out }
+    assert.deepEqual(out.toNested(), [[1n, 3n], [2n, 4n]]);
   });
 });
