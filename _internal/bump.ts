@@ -91,6 +91,7 @@ export class Bump extends CheckpointIds {
   /** The allocator this core belongs to (named in error messages). */
   readonly owner: Allocator;
   readonly #slow: BumpSlowPath;
+  #retired: string | undefined;
   /**
    * The sequence numbers of the open regions on this buffer that may end out of order (async
    * `noEscape` bodies, `using` regions), through any allocator over it, ascending (see
@@ -104,14 +105,15 @@ export class Bump extends CheckpointIds {
   /** The CheckedAllocArrays over this buffer, by level (see _internal/generations.ts). */
   readonly checked: Generations = new Generations();
 
-  // The view-recycling table of `similar` (see `recycle`), direct-mapped by byte offset.
-  readonly #slotMemory: (ArrayBuffer | SharedArrayBuffer | undefined)[] = new Array(SLOTS);
-  readonly #slotStart: number[] = new Array(SLOTS).fill(-1);
-  readonly #slotType: (TypedArrayConstructor | undefined)[] = new Array(SLOTS);
+  // The view-recycling table of `similar` (see `recycle`), direct-mapped by byte offset; made
+  // on the first recycled allocation.
+  #slotMemory: (ArrayBuffer | SharedArrayBuffer | undefined)[] = [];
+  #slotStart: number[] = [];
+  #slotType: (TypedArrayConstructor | undefined)[] = [];
   /** The recycled views, by slot. */
-  readonly views: (TypedArray | undefined)[] = new Array(SLOTS);
+  views: (TypedArray | undefined)[] = [];
   /** What the arrays layer made over each slot's view last time (an array object), by slot. */
-  readonly companions: (object | undefined)[] = new Array(SLOTS);
+  companions: (object | undefined)[] = [];
 
   constructor(
     owner: Allocator,
@@ -144,6 +146,24 @@ export class Bump extends CheckpointIds {
     this.fastFloor = top > floor ? top : floor;
   }
 
+  /**
+   * Retires the buffer: its memory now serves another buffer, so every later allocation, save
+   * or restore through this core throws a `ReferenceError` saying `why` (the fast paths are
+   * closed: the limit is -1 and every save and restore is slow).
+   */
+  retire(why: string): void {
+    this.#retired = why;
+    this.limit = -1;
+    this.setState(this.shape, true, true);
+    this.forgetViews();
+  }
+
+  /** Throws the retirement's `ReferenceError` (naming `action`) when the buffer is retired. */
+  checkLive(action: string): void {
+    if (this.#retired === undefined) return;
+    throw new ReferenceError(`Cannot ${action}: ${this.#retired}`);
+  }
+
   /** Publishes the core on `buf` (under {@linkcode BUMP}) for the library's fast paths. */
   static attach(buf: Allocator, core: Bump): void {
     Object.defineProperty(buf, BUMP, { value: core });
@@ -164,6 +184,7 @@ export class Bump extends CheckpointIds {
   }
 
   #viewSlow<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number, size: number): T {
+    this.checkLive("allocate");
     const p = this.#slow.alloc(checkByteLength(n, size, "allocate"), size);
     return new type(p.buffer, p.byteOffset, n);
   }
@@ -177,6 +198,7 @@ export class Bump extends CheckpointIds {
       this.offset = end;
       return { buffer: this.memory, byteOffset: start };
     }
+    this.checkLive("allocate");
     return this.#slow.alloc(byteLength, alignment);
   }
 
@@ -194,6 +216,7 @@ export class Bump extends CheckpointIds {
     const start = off + (-off & (size - 1));
     const end = start + n * size;
     if (end > this.limit || n === 0 || !this.recycles) return -1;
+    if (this.#slotStart.length === 0) this.#makeTable();
     const s = Math.imul(start, 0x9e3779b1) >>> SLOT_SHIFT;
     const memory = this.memory;
     // (A view's length is 0 once its memory is detached or shrunk: then it is made again, and
@@ -212,15 +235,20 @@ export class Bump extends CheckpointIds {
     return s;
   }
 
+  #makeTable(): void {
+    this.#slotMemory = new Array(SLOTS).fill(undefined);
+    this.#slotStart = new Array(SLOTS).fill(-1);
+    this.#slotType = new Array(SLOTS).fill(undefined);
+    this.views = new Array(SLOTS).fill(undefined);
+    this.companions = new Array(SLOTS).fill(undefined);
+  }
+
   /**
    * Drops every recycled view (the buffer stopped using some memory: they must not keep it
    * alive, nor be handed out over it again).
    */
   forgetViews(): void {
-    this.#slotMemory.fill(undefined);
-    this.#slotStart.fill(-1);
-    this.views.fill(undefined);
-    this.companions.fill(undefined);
+    if (this.#slotStart.length !== 0) this.#makeTable();
   }
 
   /** Saves a checkpoint. */
@@ -228,7 +256,10 @@ export class Bump extends CheckpointIds {
     const d = this.depth;
     this.savedOffsets[d] = this.offset;
     this.savedShapes[d] = this.shape;
-    if (this.slowSave) this.#slow.save(d);
+    if (this.slowSave) {
+      this.checkLive("open a region");
+      this.#slow.save(d);
+    }
     const id = nextId();
     this.ids[d] = id;
     this.depth = d + 1;
@@ -252,6 +283,7 @@ export class Bump extends CheckpointIds {
   }
 
   #restoreSlow(cp: Checkpoint, by: Allocator): void {
+    this.checkLive("end a region");
     const d = this.pop(by, cp);
     if (d >= this.#stateFloor) {
       const off = this.offset;
@@ -305,6 +337,24 @@ function lookUpCore(buf: unknown): Bump | undefined {
   lastOwner = buf;
   lastCore = core;
   return core;
+}
+
+/** Forgets the cached answer for `buf` (whose core property was just replaced). */
+export function forgetCore(buf: unknown): void {
+  if (lastOwner === buf) {
+    lastOwner = undefined;
+    lastCore = undefined;
+  }
+}
+
+/**
+ * The core of `buf` when it is permanent (a buffer's own, not one a handle publishes until it
+ * is retired): what another allocator over `buf` may keep and use directly.
+ */
+export function permanentCoreOf(buf: unknown): Bump | undefined {
+  const core = coreOf(buf);
+  if (core === undefined) return undefined;
+  return Object.getOwnPropertyDescriptor(buf, BUMP)?.configurable ? undefined : core;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 
 import { allocIn } from "../_internal/alloc_in.ts";
-import { Bump, coreOf, WRAPS } from "../_internal/bump.ts";
+import { Bump, permanentCoreOf, WRAPS } from "../_internal/bump.ts";
 import { Generations } from "../_internal/generations.ts";
 import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
 import { describeValue } from "../_internal/describe.ts";
@@ -48,7 +48,7 @@ function viewFrom<T extends TypedArray>(
  * to, so that regions on both are recorded together. Returns the core, if any.
  */
 function shareCore(wrapper: Allocator, buf: Allocator, publish: boolean): Bump | undefined {
-  const core = coreOf(buf);
+  const core = permanentCoreOf(buf);
   if (core !== undefined && publish) Bump.attach(wrapper, core);
   else Object.defineProperty(wrapper, WRAPS, { value: buf });
   return core;

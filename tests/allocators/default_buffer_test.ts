@@ -2,6 +2,7 @@ import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   alloc,
+  type Allocator,
   AllocBuffer,
   AsyncScopeError,
   defaultBuffer,
@@ -102,17 +103,22 @@ describe("defaultBuffer", () => {
     assert.deepEqual(await Promise.all(ids.map((id) => signatureTask(id, 5))), ids);
   });
 
-  it("noEscape(async fn) returns task buffers to a pool for reuse", async () => {
+  it("noEscape(async fn) returns task buffers' memory to a pool for reuse, reset", async () => {
     const first = await noEscape(async () => {
       await tick();
-      return defaultBuffer();
+      const view = alloc(Float64Array, 4);
+      return { memory: view.buffer, buffer: defaultBuffer() };
     });
     const second = await noEscape(async () => {
       await tick();
-      assert.equal((defaultBuffer() as SlabBuffer).used, 0, "reset before reuse");
-      return defaultBuffer();
+      const buf = defaultBuffer() as Allocator & { used: number };
+      assert.equal(buf.used, 0, "reset before reuse");
+      const view = alloc(Float64Array, 4);
+      return { memory: view.buffer, buffer: buf, offset: view.byteOffset };
     });
-    assert.equal(second, first);
+    assert.equal(second.memory, first.memory, "the same memory, reused");
+    assert.equal(second.offset, 0);
+    assert.notEqual(second.buffer, first.buffer, "each task has a handle of its own");
   });
 
   it("noEscape(async fn) inside withBuffer shares the chosen buffer, with interleaving checked", async () => {
