@@ -19,6 +19,7 @@
 // BumperAllocator over the buffer are invalidated by whichever path frees their memory (a
 // restore or reset of the buffer itself, of the wrapper, or of a second wrapper).
 
+import { noteArenaMemory } from "./arena_memory.ts";
 import { CheckpointIds, nextId } from "./checkpoint_ids.ts";
 import { checkByteLength } from "./validate.ts";
 import type { Allocator, Ptr } from "../allocators/allocator.ts";
@@ -123,7 +124,7 @@ export class Bump extends CheckpointIds {
   ) {
     super();
     this.owner = owner;
-    this.memory = memory;
+    this.memory = noteArenaMemory(memory);
     this.limit = limit;
     this.#slow = slow;
   }

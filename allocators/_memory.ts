@@ -1,12 +1,15 @@
 // Internal: creating the memory that growing buffers add, with the runtime's refusal (a
-// RangeError "Array buffer allocation failed") reported as an OutOfMemoryError.
+// RangeError "Array buffer allocation failed") reported as an OutOfMemoryError, and noted as an
+// allocator's memory (see _internal/arena_memory.ts).
 
+import { noteArenaMemory } from "../_internal/arena_memory.ts";
 import { OutOfMemoryError } from "./errors.ts";
 
 /** A new `ArrayBuffer` of `byteLength` bytes, or an `OutOfMemoryError` if the runtime refuses. */
 export function newMemory(byteLength: number, what: string): ArrayBuffer {
+  let memory: ArrayBuffer;
   try {
-    return new ArrayBuffer(byteLength);
+    memory = new ArrayBuffer(byteLength);
   } catch (cause) {
     const err = new OutOfMemoryError(
       byteLength,
@@ -18,4 +21,5 @@ export function newMemory(byteLength: number, what: string): ArrayBuffer {
     (err as { cause?: unknown }).cause = cause;
     throw err;
   }
+  return noteArenaMemory(memory);
 }

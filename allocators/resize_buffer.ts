@@ -4,6 +4,7 @@
  * @module
  */
 
+import { noteArenaMemory } from "../_internal/arena_memory.ts";
 import { Bump } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import {
@@ -338,7 +339,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
     if (peak <= this.#capacity) return;
     const core = this.#core;
     try {
-      core.memory = new ArrayBuffer(peak);
+      core.memory = noteArenaMemory(new ArrayBuffer(peak));
     } catch {
       return; // Regrowth is an optimisation; keep the old buffer and overflow again.
     }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { noteArenaMemory } from "../_internal/arena_memory.ts";
 import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
 import { describeValue } from "../_internal/describe.ts";
 import {
@@ -222,6 +223,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
         }`,
       );
     }
+    noteArenaMemory(this.#memory);
     // Anything but an Adoption (which user code cannot make) is ignored: a fresh arena.
     const adopted = adoption instanceof Adoption ? adoption : undefined;
     const control = adopted?.control;

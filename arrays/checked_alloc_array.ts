@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isArenaMemory } from "../_internal/arena_memory.ts";
 import { describeHead, describeValue } from "../_internal/describe.ts";
 import type { Allocator } from "../allocators/allocator.ts";
 import { MemoryValidity } from "../allocators/memory_validity.ts";
@@ -93,6 +94,17 @@ export interface CheckedArrayAllocator<C = unknown> extends Allocator<C> {
    * validity it must share, which the allocator invalidates when it frees that memory.
    */
   trackChecked(): MemoryValidity;
+}
+
+// A CheckedAllocArray made without a validity is always valid: refused over an allocator's
+// memory, which the allocator frees whenever a region ends or it is reset.
+function refuseArenaMemory(data: unknown): void {
+  if (!ArrayBuffer.isView(data) || !isArenaMemory(data.buffer)) return;
+  throw new TypeError(
+    `Cannot create a CheckedAllocArray over ${
+      describeValue(data)
+    } in an allocator's memory: nothing would tell the array when the allocator frees it; allocate it with similar() under a BumperAllocator, or pass the MemoryValidity the allocator invalidates`,
+  );
 }
 
 /**
@@ -207,6 +219,7 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
       );
     }
     if (!(source instanceof NDArray)) {
+      if (validity === undefined) refuseArenaMemory(source);
       super(source, shape, strides, offset);
       this.#validity = validity ?? new MemoryValidity();
       return;
@@ -231,6 +244,7 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
         } with a layout`,
       );
     }
+    if (validity === undefined) refuseArenaMemory(source.data);
     // The layout of an n-d array is valid already.
     super(source, undefined, undefined, undefined, WRAP);
     this.#validity = validity ?? new MemoryValidity();
