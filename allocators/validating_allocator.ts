@@ -313,9 +313,7 @@ export class ValidatingAllocator<C = unknown> implements Allocator<C> {
     const i = this.#saved.lastIndexOf(checkpoint);
     if (i < 0) {
       throw new CheckpointError(
-        `Cannot restore checkpoint ${
-          describeValue(checkpoint)
-        } of ${
+        `Cannot restore checkpoint ${describeValue(checkpoint)} of ${
           describeValue(this.#inner)
         }: it is not a live checkpoint saved through this ValidatingAllocator (it was already restored, made stale by restoring an earlier one or by a reset, or saved elsewhere)`,
       );
