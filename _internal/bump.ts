@@ -56,6 +56,13 @@ export interface BumpSlowPath {
 
 /** Slots of the view-recycling table (a power of two). */
 const SLOTS = 64;
+/**
+ * Consecutive misses after which recycling pauses until allocation starts again below where
+ * it paused (a restore or reset): a long run of allocations at new offsets gains nothing from
+ * the table, and every miss costs more than a plain allocation (the table keeps what it makes
+ * alive, so it survives the next young-generation collection).
+ */
+const MISS_LIMIT = 8;
 const SLOT_SHIFT = 32 - Math.log2(SLOTS);
 
 /** The bump state of one buffer: what the fast paths of every built-in buffer share. */
@@ -115,6 +122,9 @@ export class Bump extends CheckpointIds {
   views: (TypedArray | undefined)[] = [];
   /** What the arrays layer made over each slot's view last time (an array object), by slot. */
   companions: (object | undefined)[] = [];
+  #misses = 0;
+  // Where recycling paused (see MISS_LIMIT).
+  #pausedAt = 0;
 
   constructor(
     owner: Allocator,
@@ -217,6 +227,10 @@ export class Bump extends CheckpointIds {
     const start = off + (-off & (size - 1));
     const end = start + n * size;
     if (end > this.limit || n === 0 || !this.recycles) return -1;
+    if (this.#misses >= MISS_LIMIT) {
+      if (start >= this.#pausedAt) return -1;
+      this.#misses = 0;
+    }
     if (this.#slotStart.length === 0) this.#makeTable();
     const s = Math.imul(start, 0x9e3779b1) >>> SLOT_SHIFT;
     const memory = this.memory;
@@ -231,6 +245,9 @@ export class Bump extends CheckpointIds {
       this.#slotStart[s] = start;
       this.#slotType[s] = type;
       this.#slotMemory[s] = memory;
+      if (++this.#misses === MISS_LIMIT) this.#pausedAt = start;
+    } else {
+      this.#misses = 0;
     }
     this.offset = end;
     return s;

@@ -224,6 +224,20 @@ export function similar(
     const [type, sh] = layoutOf(a, dtype, shape);
     return new NDArray(new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
   }
+  if (dtype == null && shape == null && a.constructor === AllocArray) {
+    // The hot path, `similar(a)` of an AllocArray in allocator-agnostic code, when the current
+    // allocator recycles (a bump core): the array made over the same bytes last time, when it
+    // has `a`'s shape (as it does in a loop), else a new one sharing `a`'s layout.
+    const core = coreOf(currentAllocator());
+    if (core !== undefined) {
+      const slot = core.recycle(a.dtype, a.size);
+      if (slot >= 0) {
+        const prev = core.companions[slot] as AllocArray | undefined;
+        if (prev !== undefined && prev.shape === a.shape) return prev;
+        return recycledArray(core, slot, a, a.shape, true);
+      }
+    }
+  }
   // An AllocArray: from the current allocator. `a`'s own shape and (row-major) strides are
   // shared when the shape is `a`'s (layouts are never mutated); a given shape is validated in
   // place and copied only when a new array is made.
