@@ -52,6 +52,12 @@ export interface BumpSlowPath {
    * state saved at `depth`, offset included.
    */
   restore(depth: number): void;
+  /**
+   * Optional: the error to throw when the runtime refused a view of `requested` bytes at `start`
+   * of `core.memory` (the memory was detached or shrank under the buffer), or `undefined` to
+   * throw the runtime's. Nothing has changed when it is called.
+   */
+  refused?(requested: number, start: number, cause: unknown): Error | undefined;
 }
 
 /** Slots of the view-recycling table (a power of two). */
@@ -189,9 +195,18 @@ export class Bump extends CheckpointIds {
     if (end > this.limit) return this.#viewSlow(type, n, size);
     // Made before the offset moves: a view the runtime refuses (memory detached or shrunk
     // under the buffer) leaves the buffer unchanged.
-    const v = new type(this.memory, start, n);
+    let v: T;
+    try {
+      v = new type(this.memory, start, n);
+    } catch (cause) {
+      throw this.#refused(end - start, start, cause);
+    }
     this.offset = end;
     return v;
+  }
+
+  #refused(requested: number, start: number, cause: unknown): unknown {
+    return this.#slow.refused?.(requested, start, cause) ?? cause;
   }
 
   #viewSlow<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number, size: number): T {
@@ -240,7 +255,11 @@ export class Bump extends CheckpointIds {
       this.#slotStart[s] !== start || this.#slotType[s] !== type ||
       this.#slotMemory[s] !== memory || this.views[s]!.length !== n
     ) {
-      this.views[s] = new type(memory, start, n);
+      try {
+        this.views[s] = new type(memory, start, n);
+      } catch (cause) {
+        throw this.#refused(end - start, start, cause);
+      }
       this.companions[s] = undefined;
       this.#slotStart[s] = start;
       this.#slotType[s] = type;

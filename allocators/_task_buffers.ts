@@ -1,24 +1,34 @@
 // Internal: the buffers that async default-buffer regions (`noEscape(async () => …)`) run with,
 // so that concurrent async tasks never share memory (Julia's task-local default buffers).
 //
-// Each task gets a TaskBuffer of its own: a handle on a reset SlabBuffer borrowed from a small
-// pool. When the task settles, its handle is retired and the SlabBuffer goes back to the pool,
-// where another task may get it. Work the task left running (a promise it did not await, a
-// timer) still holds the retired handle, through the task's default buffer or a reference it
-// kept: every allocation, region or reset through it throws a ReferenceError, so it can never
-// take memory that now belongs to another task. Only a task that settles while a region on its
-// buffer is still open (work it left running inside `noEscape(buf, async …)`) keeps its handle
-// live; that buffer is then never pooled, so its work keeps memory no other task gets.
+// A task buffer is an AutoscalingAllocBuffer that starts at TASK_BUFFER_SIZE bytes and grows to
+// what its task allocates; the reset when the task settles resizes it to the task's use. So a
+// task costs about what it allocates (4 KiB at least), and 2000 concurrent tasks that allocate
+// little hold a few MiB, not a slab each. Buffers go back to the pool, up to MAX_POOLED of
+// them and only up to MAX_POOLED_BYTES each, so the memory kept idle stays bounded.
+//
+// Each task gets a TaskBuffer of its own: a handle on a buffer borrowed from the pool. When the
+// task settles, its handle is retired and the buffer goes back to the pool, where another task
+// may get it. Work the task left running (a promise it did not await, a timer) still holds the
+// retired handle, through the task's default buffer or a reference it kept: every allocation,
+// region or reset through it throws a ReferenceError, so it can never take memory that now
+// belongs to another task. Only a task that settles while a region on its buffer is still open
+// (work it left running inside `noEscape(buf, async …)`) keeps its handle live; that buffer is
+// then never pooled, so its work keeps memory no other task gets.
 
 import { BUMP, Bump, coreOf, forgetCore } from "../_internal/bump.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
+import { AutoscalingAllocBuffer } from "./autoscaling_alloc_buffer.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
-import { SlabBuffer } from "./slab_buffer.ts";
 
+/** The main buffer a new task buffer starts with: 4 KiB. */
+export const TASK_BUFFER_SIZE = 4096;
 /** Buffers kept for reuse; more are created when more tasks run at once. */
 const MAX_POOLED = 8;
-const pool: SlabBuffer[] = [];
+/** The largest buffer kept for reuse: 4 MiB (larger ones are left to the garbage collector). */
+const MAX_POOLED_BYTES = 4 * 1_048_576;
+const pool: AutoscalingAllocBuffer[] = [];
 
 const RETIRED =
   "this is the default buffer of a noEscape(async) task that has settled, and its memory may now serve another task (work the task started without awaiting it, such as a promise or a timer, must not allocate after the task settles: await that work inside the task, or give it a buffer of its own)";
@@ -29,18 +39,16 @@ const RETIRED =
  * configurable property, which retiring replaces with a retired core.
  */
 class TaskBuffer implements Allocator {
-  #buf: SlabBuffer | undefined;
+  #buf: AutoscalingAllocBuffer | undefined;
 
-  constructor(buf: SlabBuffer) {
+  constructor(buf: AutoscalingAllocBuffer) {
     this.#buf = buf;
     Object.defineProperty(this, BUMP, { value: coreOf(buf), configurable: true });
   }
 
-  #live(action: string): SlabBuffer {
+  #live(action: string): AutoscalingAllocBuffer {
     const buf = this.#buf;
-    if (buf === undefined) {
-      throw new ReferenceError(`Cannot ${action}: ${RETIRED}`);
-    }
+    if (buf === undefined) throw new ReferenceError(`Cannot ${action}: ${RETIRED}`);
     return buf;
   }
 
@@ -49,8 +57,13 @@ class TaskBuffer implements Allocator {
     return this.#buf?.used ?? 0;
   }
 
+  /** Bytes of memory the buffer holds (0 once retired). */
+  get capacity(): number {
+    return this.#buf?.capacity ?? 0;
+  }
+
   /** The pooled buffer, taken back: from now on every use of this handle throws. */
-  retire(): SlabBuffer {
+  retire(): AutoscalingAllocBuffer {
     const buf = this.#live("retire the buffer");
     this.#buf = undefined;
     const dead = new Bump(this, new ArrayBuffer(0), -1, {
@@ -107,20 +120,21 @@ class TaskBuffer implements Allocator {
 
 /** A handle on a reset buffer, for one async task. */
 export function borrowTaskBuffer(): Allocator {
-  return new TaskBuffer(pool.pop() ?? new SlabBuffer());
+  return new TaskBuffer(pool.pop() ?? new AutoscalingAllocBuffer(TASK_BUFFER_SIZE));
 }
 
 /**
  * Takes back a task's buffer once its region settled: the handle is retired and the buffer reset
- * and pooled, unless `reusable` is `false` (a region on it is still open: something may still
- * use it), in which case the handle stays live and the buffer is never pooled.
+ * and pooled (if the pool has room and it is not too large), unless `reusable` is `false` (a
+ * region on it is still open: something may still use it), in which case the handle stays live
+ * and the buffer is never pooled.
  */
 export function returnTaskBuffer(task: Allocator, reusable: boolean): void {
   if (!reusable) return;
   const buf = (task as TaskBuffer).retire();
   if (pool.length >= MAX_POOLED) return;
   buf.resetBuffer();
-  pool.push(buf);
+  if (buf.capacity <= MAX_POOLED_BYTES) pool.push(buf);
 }
 
 /** How many buffers are pooled (for tests). */

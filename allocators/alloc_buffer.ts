@@ -12,7 +12,8 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
-import { detach, poisonOption } from "./_poison.ts";
+import { newMemory } from "../_internal/memory.ts";
+import { detach, isDetached, poisonOption, takeOver } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
@@ -32,8 +33,9 @@ export interface AllocBufferOptions {
    * `undefined` and writing to it cannot reach live memory. Costs about 0.3 µs per emptying
    * restore or reset where `ArrayBuffer.prototype.transfer` exists (Deno, Node ≥ 21; Node 20
    * detaches through `structuredClone`, ~10 µs); allocation itself costs the same. Not allowed
-   * with a caller's `SharedArrayBuffer`, which cannot be detached. With a caller's
-   * `ArrayBuffer`, that buffer is detached by the first reset: use {@linkcode AllocBuffer.memory}.
+   * with memory that cannot be detached: a caller's `SharedArrayBuffer`, or the `buffer` of a
+   * `WebAssembly.Memory`. A caller's `ArrayBuffer` is taken over at construction (detached,
+   * its bytes moved without a copy): use {@linkcode AllocBuffer.memory} from then on.
    */
   poison?: boolean;
 }
@@ -47,7 +49,11 @@ export interface AllocBufferOptions {
  * {@linkcode ResizeBuffer} to grow instead.
  *
  * The memory is a fresh `ArrayBuffer` (default 1 MiB) or one the caller passes, including a
- * `SharedArrayBuffer` (plain, non-atomic bumping: one thread allocates at a time).
+ * `SharedArrayBuffer` (plain, non-atomic bumping: one thread allocates at a time), a resizable
+ * `ArrayBuffer` or a `WebAssembly.Memory`'s `buffer`. Its `byteLength` at construction is the
+ * capacity. When that memory later goes away (detached, for example transferred to a Worker or
+ * replaced by `WebAssembly.Memory.prototype.grow`) or shrinks below the capacity, allocations
+ * that no longer fit in it throw an {@linkcode OutOfMemoryError} saying so, and change nothing.
  *
  * | operation | cost |
  * |---|---|
@@ -107,6 +113,11 @@ export interface AllocBufferOptions {
 export class AllocBuffer implements Allocator<Checkpoint> {
   // The memory, offset, checkpoints and fast path live in the bump core (see _internal/bump.ts).
   #core: Bump;
+  // A view of the whole capacity: its length drops to 0 when the memory is detached or shrinks
+  // below the capacity, which allocPtr tests (a length load: the memory's own byteLength getter
+  // costs several nanoseconds there). Typed allocations need no test: the core makes the view
+  // before moving the offset, so memory that went away refuses it and nothing changes.
+  #probe: Uint8Array;
   #capacity: number;
   // The high-water mark as of the last slow restore or reset; `peak` also looks at the core's.
   #peak = 0;
@@ -119,9 +130,10 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @param memory The size in bytes (default 1 MiB = 1 048 576), or the memory to use.
    * @param options See {@linkcode AllocBufferOptions}.
    * @throws {TypeError} When `memory` is neither a number nor an (Shared)ArrayBuffer, `options`
-   * is not an object, `poison` is not a boolean, or `poison` is asked for with a
-   * `SharedArrayBuffer`.
+   * is not an object, `poison` is not a boolean, or `poison` is asked for with memory that
+   * cannot be detached (a `SharedArrayBuffer`, a `WebAssembly.Memory`'s buffer).
    * @throws {RangeError} When the size is negative, fractional or not a safe integer.
+   * @throws {OutOfMemoryError} When the runtime refuses an `ArrayBuffer` of that size.
    */
   constructor(
     memory: number | ArrayBuffer | SharedArrayBuffer = DEFAULT_SIZE,
@@ -134,14 +146,14 @@ export class AllocBuffer implements Allocator<Checkpoint> {
       );
     }
     this.#poison = poisonOption(options, action, memory);
+    let mem: ArrayBuffer | SharedArrayBuffer;
     if (typeof memory === "number") {
       validateSize(memory, "size", action);
-      memory = new ArrayBuffer(memory);
-    } else if (
-      memory instanceof ArrayBuffer ||
-      (typeof SharedArrayBuffer === "function" && memory instanceof SharedArrayBuffer)
-    ) {
-      // (used as is)
+      mem = newMemory(memory, "AllocBuffer");
+    } else if (memory instanceof ArrayBuffer) {
+      mem = this.#poison ? takeOver(memory, action) : memory;
+    } else if (typeof SharedArrayBuffer === "function" && memory instanceof SharedArrayBuffer) {
+      mem = memory;
     } else {
       throw new TypeError(
         `Cannot ${action}: expected a size in bytes, an ArrayBuffer or a SharedArrayBuffer, got ${
@@ -149,13 +161,15 @@ export class AllocBuffer implements Allocator<Checkpoint> {
         }`,
       );
     }
-    this.#capacity = memory.byteLength;
-    const core = this.#core = new Bump(this, memory, this.#capacity, {
+    this.#capacity = mem.byteLength;
+    this.#probe = new Uint8Array(mem, 0, this.#capacity);
+    const core = this.#core = new Bump(this, mem, this.#capacity, {
       alloc: (byteLength, alignment) => {
         throw this.#outOfMemory(byteLength, core.offset + (-core.offset & (alignment - 1)));
       },
       save: () => {},
       restore: (depth) => this.#restoreSlow(depth),
+      refused: (requested, start) => this.#checkMemory(requested, start),
     });
     if (this.#poison) {
       core.setState(0, false, true);
@@ -206,7 +220,15 @@ export class AllocBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", "allocate");
     validateAlignment(alignment, "allocate");
-    return this.#core.ptr(byteLength, alignment);
+    const core = this.#core;
+    if (this.#probe.length === 0 && this.#capacity !== 0) {
+      const start = core.offset + (-core.offset & (alignment - 1));
+      if (start + byteLength <= this.#capacity) {
+        const error = this.#checkMemory(byteLength, start);
+        if (error !== undefined) throw error;
+      }
+    }
+    return core.ptr(byteLength, alignment);
   }
 
   /**
@@ -262,7 +284,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
     const core = this.#core;
     if (core.offset > this.#peak) this.#peak = core.offset;
     core.offset = core.savedOffsets[depth];
-    if (core.offset === 0) core.memory = detach(core.memory as ArrayBuffer);
+    if (core.offset === 0) this.#replaceMemory();
   }
 
   /**
@@ -273,8 +295,35 @@ export class AllocBuffer implements Allocator<Checkpoint> {
     const core = this.#core;
     if (core.offset > this.#peak) this.#peak = core.offset;
     core.offset = 0;
-    if (this.#poison) core.memory = detach(core.memory as ArrayBuffer);
+    if (this.#poison) this.#replaceMemory();
     core.cleared();
+  }
+
+  // Poison mode: detaches the memory, carrying on with a fresh ArrayBuffer over its bytes.
+  #replaceMemory(): void {
+    const core = this.#core;
+    const memory = core.memory = detach(core.memory as ArrayBuffer);
+    if (memory.byteLength >= this.#capacity) {
+      this.#probe = new Uint8Array(memory, 0, this.#capacity);
+    }
+  }
+
+  // The error for `requested` bytes at `start` when the memory was detached or shrank below
+  // them; `undefined` when they still fit in what is left of it.
+  #checkMemory(requested: number, start: number): OutOfMemoryError | undefined {
+    const memory = this.#core.memory as ArrayBuffer;
+    const left = memory.byteLength;
+    const detached = isDetached(memory);
+    if (start + requested <= left && !detached) return undefined;
+    return new OutOfMemoryError(
+      requested,
+      Math.max(0, left - start),
+      detached
+        ? `Cannot allocate ${requested} bytes: the AllocBuffer's memory was detached (transferred elsewhere, or replaced by WebAssembly.Memory.prototype.grow), so nothing can be allocated from it (make a new AllocBuffer over the current memory)`
+        : `Cannot allocate ${requested} bytes: the AllocBuffer's memory shrank to ${left} of its ${this.#capacity} bytes, leaving ${
+          Math.max(0, left - start)
+        } at offset ${start}`,
+    );
   }
 
   /**

@@ -14,7 +14,7 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
-import { newMemory } from "./_memory.ts";
+import { newMemory } from "../_internal/memory.ts";
 import { detach, poisonOption } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
@@ -97,6 +97,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * @throws {RangeError} When `size` is not a non-negative safe integer.
    * @throws {TypeError} When `size` is not a number, `options` not an object or `poison` not a
    * boolean.
+   * @throws {OutOfMemoryError} When the runtime refuses an `ArrayBuffer` of `size` bytes.
    *
    * @example Poison mode
    * ```ts
@@ -121,7 +122,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
     }
     this.#poison = poisonOption(options, action);
     this.#capacity = size;
-    this.#core = new Bump(this, new ArrayBuffer(size), size, {
+    this.#core = new Bump(this, newMemory(size, "ResizeBuffer"), size, {
       alloc: (byteLength, alignment) => this.#allocSlow(byteLength, alignment),
       save: (depth) => {
         this.#savedExtents[depth] = this.#extent;
@@ -239,7 +240,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
       core.offset = start + byteLength;
       ptr = { buffer: core.memory, byteOffset: start };
     } else {
-      const memory = newMemory(byteLength, "overflow buffer");
+      const memory = noteArenaMemory(newMemory(byteLength, "overflow buffer"));
       this.#overflow.push(memory);
       this.#overflowBytes += byteLength;
       ptr = { buffer: memory, byteOffset: 0 };

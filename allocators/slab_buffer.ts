@@ -12,7 +12,8 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
-import { newMemory } from "./_memory.ts";
+import { noteArenaMemory } from "../_internal/arena_memory.ts";
+import { newMemory } from "../_internal/memory.ts";
 import { detach, poisonOption } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
@@ -237,7 +238,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
   #allocSlow(byteLength: number, alignment: number): Ptr {
     const core = this.#core;
     if (byteLength >= this.#slabSize) {
-      const memory = newMemory(byteLength, "custom slab");
+      const memory = noteArenaMemory(newMemory(byteLength, "custom slab"));
       this.#custom.push(memory);
       this.#customBytes += byteLength;
       this.#setShape();
@@ -252,7 +253,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
     const next = this.#slabs.length === 0 ? 0 : this.#slab + 1;
     let slab = this.#slabs[next];
     if (slab === undefined) {
-      slab = newMemory(this.#slabSize, "slab");
+      slab = noteArenaMemory(newMemory(this.#slabSize, "slab"));
       this.#slabs.push(slab);
     }
     this.#setSlab(next);

@@ -20,7 +20,7 @@ import {
   validateSize,
 } from "../_internal/validate.ts";
 import { registerWasmBuffer } from "../_internal/wasm.ts";
-import { newMemory } from "./_memory.ts";
+import { newMemory } from "../_internal/memory.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 
 /** Bytes in a WebAssembly page. */

@@ -15,12 +15,16 @@ import {
 import { isRowMajor, reshapeStrides, rowMajorStrides, sizeOf } from "../_internal/layout.ts";
 import { resolveShape } from "../_internal/validate.ts";
 import { walk } from "../_internal/loops.ts";
+import { newHeapArray } from "../_internal/memory.ts";
 import {
   assertElementType,
   type TypedArray,
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
 import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
+
+/** The deepest nesting {@linkcode NDArray.fromNested} reads (its walk recurses once a level). */
+const MAX_NESTING = 1024;
 
 /**
  * The element type of typed array `T`: `number`, or `bigint` for `BigInt64Array` and
@@ -259,7 +263,9 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * @returns A new array of shape given by the nesting.
    * @throws {TypeError} When `dtype` is not a typed-array constructor or an element is not a
    * number (a bigint for `BigInt64Array`/`BigUint64Array`).
-   * @throws {RangeError} When the nesting is ragged.
+   * @throws {RangeError} When the nesting is ragged, deeper than 1024 levels, or cyclic (an
+   * array that contains itself).
+   * @throws {OutOfMemoryError} When the runtime refuses a typed array of that many elements.
    *
    * @example From nested arrays and back
    * ```ts
@@ -280,11 +286,25 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       ? Float64Array as unknown as TypedArrayConstructor<T>
       : assertElementType<T>(dtype, action);
     const shape: number[] = [];
+    const chain = new Set<unknown>();
     for (let v: unknown = nested; Array.isArray(v); v = v[0]) {
+      if (chain.has(v)) {
+        throw new RangeError(
+          `Cannot ${action}: the nesting is cyclic: the element at ${
+            "[0]".repeat(shape.length)
+          } is an array that contains it`,
+        );
+      }
+      if (shape.length === MAX_NESTING) {
+        throw new RangeError(
+          `Cannot ${action}: the nesting is deeper than ${MAX_NESTING} levels`,
+        );
+      }
+      chain.add(v);
       shape.push(v.length);
       if (v.length === 0) break;
     }
-    const data = new type(sizeOf(shape));
+    const data = newHeapArray(type, sizeOf(shape));
     let k = 0;
     const walk = (v: unknown, depth: number, path: string): void => {
       if (depth === shape.length) {

@@ -7,6 +7,7 @@
 
 import { allocIn } from "../_internal/alloc_in.ts";
 import { type Bump, coreOf } from "../_internal/bump.ts";
+import { newHeapArray } from "../_internal/memory.ts";
 import { describeValue, zeroOf } from "../_internal/describe.ts";
 import { rowMajorStrides, rowMajorStridesLike, sameShape, sizeOf } from "../_internal/layout.ts";
 import { copyStridedToContiguous } from "../_internal/loops.ts";
@@ -222,7 +223,7 @@ export function similar(
 ): NDArray {
   if (!(a instanceof AllocArray)) {
     const [type, sh] = layoutOf(a, dtype, shape);
-    return new NDArray(new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
+    return new NDArray(newHeapArray(type, sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
   }
   if (dtype == null && shape == null && a.constructor === AllocArray) {
     // The hot path, `similar(a)` of an AllocArray in allocator-agnostic code, when the current
@@ -511,7 +512,15 @@ export function similarOf<U extends TypedArray = TypedArray>(
     }
     const type = dtype == null ? Float64Array : assertElementType(dtype, ACTION);
     const sh = checkDims(shape);
-    return new NDArray(new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED) as NDArray<U>;
+    return new NDArray(
+      newHeapArray(type, sizeOf(sh)),
+      sh,
+      rowMajorStrides(sh),
+      0,
+      TRUSTED,
+    ) as NDArray<
+      U
+    >;
   }
   return similar(best as NDArray<U>, dtype, shape);
 }

@@ -181,7 +181,9 @@ async function allocated(index: number, warmUp: number, iterations: number): Pro
     stderr: "piped",
   }).output();
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  if (!out.success) throw new Error(`Cannot measure ${CASES[index].name}: the child failed\n${text}`);
+  if (!out.success) {
+    throw new Error(`Cannot measure ${CASES[index].name}: the child failed\n${text}`);
+  }
   let total = 0;
   for (const m of text.matchAll(/"allocated":(\d+)/g)) total += Number(m[1]);
   return total;

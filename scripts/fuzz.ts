@@ -1,8 +1,9 @@
 // The fuzz run: random programs against the reference model of tests/fuzz/_model.ts, for every
-// target (each buffer, its poison mode, the shared arena with one and two handles, a
-// BumperAllocator's checked tracking, the user-written MyAllocBuffer), and the figures:
-// programs, steps (every operation run, nested ones included, each followed by the model's
-// checks) and time per target. A failure prints the shrunk counterexample program and the seed
+// target (each buffer, its poison mode, the shared arena and a sub-arena with one and two
+// handles, force-reset by their owner or, for the sub-arena, its parent, a BumperAllocator's
+// checked tracking, the user-written MyAllocBuffer), and the figures: programs, steps (every
+// operation run, nested ones included, each followed by the model's checks), force-resets that
+// ran and time per target. A failure prints the shrunk counterexample program and the seed
 // (to replay it) and exits with 1; put the program into tests/fuzz/fuzz_test.ts as a named
 // regression test.
 //
@@ -51,7 +52,9 @@ console.log(
   `Fuzzing ${targets.length} targets: ${runs} programs each, up to ${maxCommands} commands, regions nested ${depth} deep, seed ${seed}`,
 );
 console.log(
-  `${"target".padEnd(60)} ${"programs".padStart(9)} ${"steps".padStart(10)} ${"time".padStart(8)}`,
+  `${"target".padEnd(60)} ${"programs".padStart(9)} ${"steps".padStart(10)} ${
+    "force-resets".padStart(12)
+  } ${"time".padStart(8)}`,
 );
 const figures: FuzzFigures[] = [];
 let failed = false;
@@ -61,8 +64,8 @@ for (const [i, target] of targets.entries()) {
     figures.push(f);
     console.log(
       `${f.target.padEnd(60)} ${String(f.programs).padStart(9)} ${String(f.steps).padStart(10)} ${
-        (f.ms / 1000).toFixed(1).padStart(7)
-      }s`,
+        String(f.forceResets).padStart(12)
+      } ${(f.ms / 1000).toFixed(1).padStart(7)}s`,
     );
   } catch (error) {
     failed = true;
@@ -72,11 +75,12 @@ for (const [i, target] of targets.entries()) {
 }
 const programs = figures.reduce((s, f) => s + f.programs, 0);
 const steps = figures.reduce((s, f) => s + f.steps, 0);
+const forceResets = figures.reduce((s, f) => s + f.forceResets, 0);
 const seconds = figures.reduce((s, f) => s + f.ms, 0) / 1000;
 console.log(
   `${"total".padEnd(60)} ${String(programs).padStart(9)} ${String(steps).padStart(10)} ${
-    seconds.toFixed(1).padStart(7)
-  }s  (${
+    String(forceResets).padStart(12)
+  } ${seconds.toFixed(1).padStart(7)}s  (${
     Math.round(steps / seconds)
   } checked steps/s, ${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno})`,
 );

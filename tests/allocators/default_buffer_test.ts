@@ -5,6 +5,7 @@ import {
   type Allocator,
   AllocBuffer,
   AsyncScopeError,
+  type AutoscalingAllocBuffer,
   defaultBuffer,
   noEscape,
   resetBuffer,
@@ -119,6 +120,38 @@ describe("defaultBuffer", () => {
     assert.equal(second.memory, first.memory, "the same memory, reused");
     assert.equal(second.offset, 0);
     assert.notEqual(second.buffer, first.buffer, "each task has a handle of its own");
+  });
+
+  it("noEscape(async fn): 2000 concurrent tasks that allocate a little hold a little memory each, not a slab", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const buffers: AutoscalingAllocBuffer[] = [];
+    const tasks = Array.from({ length: 2000 }, (_, id) =>
+      noEscape(async () => {
+        const mine = alloc(Float64Array, 8).fill(id);
+        buffers.push(defaultBuffer() as AutoscalingAllocBuffer);
+        await gate; // all 2000 are running at once
+        return mine.every((v) => v === id);
+      }));
+    await tick();
+    assert.equal(new Set(buffers).size, 2000);
+    const held = buffers.reduce((n, b) => n + b.capacity, 0);
+    assert.ok(held <= 2000 * 4096, `${held} bytes for 2000 tasks of 64 bytes`);
+    release();
+    assert.ok((await Promise.all(tasks)).every(Boolean));
+  });
+
+  it("noEscape(async fn): a task buffer grows to what its task allocates", async () => {
+    const sizes = await noEscape(async () => {
+      assert.match(String(defaultBuffer()), /^TaskBuffer\(AutoscalingAllocBuffer\(/);
+      const before = (defaultBuffer() as AutoscalingAllocBuffer).capacity;
+      const big = alloc(Float64Array, 200_000).fill(1); // 1.6 MB
+      await tick();
+      return [before, big.length, (defaultBuffer() as AutoscalingAllocBuffer).capacity];
+    });
+    assert.ok(sizes[0] <= 4096 * 2);
+    assert.equal(sizes[1], 200_000);
+    assert.ok(sizes[2] >= 1_600_000);
   });
 
   it("noEscape(async fn) inside withBuffer shares the chosen buffer, with interleaving checked", async () => {
