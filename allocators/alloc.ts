@@ -38,6 +38,10 @@ interface Unchecked {
  * @throws {RangeError} When a dimension is negative, fractional, NaN, infinite or unsafe, or
  * the byte count is not a safe integer.
  * @throws {OutOfMemoryError} When the allocator cannot provide the memory (it is unchanged).
+ * @throws {TypeError|RangeError} When an allocator written by a user answers wrongly (see
+ * {@linkcode Allocator}): the error names it and what it returned.
+ * @throws {ReferenceError} When `buf` is the default buffer of a `noEscape(async fn)` task that
+ * has settled (work the task left running), see {@linkcode noEscape}.
  *
  * @example With an explicit buffer
  * ```ts

@@ -72,23 +72,38 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * returning a promise) frees it when the promise settles; and returning memory allocated inside
  * the region, a typed array or an object whose `data` is one (an n-d array), is an
  * {@linkcode EscapeError} (after the memory is freed) when the allocator can tell
- * (`allocatedSince`; all built-in buffers can). Only the result itself and its `data` are
- * checked, not views nested deeper in it. Regions nest.
+ * (`allocatedSince`; all built-in buffers can, and {@linkcode ValidatingAllocator} adds it to
+ * any allocator). Only the result itself and its `data` are checked, not views nested deeper in
+ * it; an empty view holds no memory and never counts as escaping, nor does memory the region's
+ * end does not free (a `SharedAllocBuffer` sub-arena carved inside it, another handle's
+ * allocations). The region ends whatever inspecting the result does: when reading its `then`
+ * or `data` throws (a getter, a Proxy, a stale `CheckedAllocArray`) or the allocator's
+ * `allocatedSince` throws, the memory is freed and that error is rethrown. A generator
+ * function (or any `fn` returning a generator) is refused with a `TypeError`: its body would
+ * run only when iterated, after the region ended. Regions nest.
  *
  * Concurrency. Without `buf`, an `async function` gets a buffer of its own for its whole run
  * (an `AutoscalingAllocBuffer` that starts at 4 KiB and grows to what the task allocates,
  * borrowed from a small pool and returned, reset, when it settles), so concurrent async tasks
  * using default buffers never share memory, like Julia's task-local default buffers, and each
- * costs about the memory it uses. Inside {@linkcode withBuffer} (an explicitly chosen buffer)
+ * costs about the memory it uses. When the task settles, the buffer it had is retired before it
+ * goes back to the pool: work the task started and did not await (a promise, a timer), which
+ * still sees that buffer as its default buffer or kept it, gets a `ReferenceError` from every
+ * allocation, region or reset on it, so it can never take memory another task was given (unless
+ * a region on the buffer was still open when the task settled: then the buffer stays with that
+ * work and is never pooled). Inside {@linkcode withBuffer} (an explicitly chosen buffer)
  * async regions share that buffer instead, and a plain function that returns a promise shares
  * the current default buffer. Default buffers follow a task across `await` only where the
  * runtime has `AsyncLocalStorage` (Deno, Node): elsewhere (browsers) `noEscape(async fn)`
  * without `buf` throws an {@linkcode AsyncScopeError} before `fn` runs, and
  * `noEscape(buf, async fn)` works. Shared async regions are checked: a
- * region that ends while a region opened after it on the same allocator is still open (two
+ * region that ends while a region opened after it on the same memory is still open (two
  * tasks interleaving on one buffer) throws a {@linkcode CheckpointError} and does *not* free
  * its memory, which stays allocated until an enclosing region ends or the buffer is reset:
- * a leak instead of corruption. Not detected (the allocator cannot tell which task allocates):
+ * a leak instead of corruption. "The same memory" counts every allocator over one buffer: the
+ * buffer itself, `BumperAllocator`s and `UncheckedBumperAllocator`s over it (their
+ * checkpoints are the buffer's own for the built-in buffers), and a wrapper such as
+ * {@linkcode ValidatingAllocator}. Not detected (the allocator cannot tell which task allocates):
  * a region allocating from a buffer while a region opened after it on that buffer is still
  * open, whether that region belongs to another task or is one it started and did not await;
  * when the newer region ends, it frees that memory too. Give concurrent tasks their own
@@ -99,8 +114,11 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * @param buf The allocator (optional: the default buffer when omitted).
  * @param fn The code to run; it must not keep or return memory it allocated from `buf`.
  * @returns What `fn` returns (a promise settling after the restore when `fn` returns one).
- * @throws {TypeError} When `fn` is not a function or `buf` is not an allocator.
+ * @throws {TypeError} When `fn` is not a function or `buf` is not an allocator, or `fn`
+ * returned a generator (nothing is allocated or kept).
  * @throws {EscapeError} When the result is memory allocated inside the region.
+ * @throws {ReferenceError} When `buf` is the default buffer of a `noEscape(async fn)` task that
+ * has settled (nothing changes).
  * @throws {CheckpointError} When the region ends while a region opened after it on the same
  * allocator is still open, or its checkpoint was invalidated (the buffer was reset inside).
  * @throws {AsyncScopeError} When `fn` is an async function and the runtime has no

@@ -282,8 +282,18 @@ export class UncheckedBumperAllocator implements Allocator {
  * reads whatever memory now holds, so use checked arrays while developing.
  *
  * Tracking is O(1) per array and per reset: the arrays allocated between two resets (or
- * checkpoints) share one {@linkcode MemoryValidity}. Checkpoints (`noEscape` regions on this
- * allocator) open a new generation, and restoring one invalidates the arrays allocated since.
+ * checkpoints) share one {@linkcode MemoryValidity}, made when the first of them is allocated
+ * (a checkpoint makes no object). Restoring a checkpoint invalidates the arrays allocated since.
+ *
+ * Over a built-in buffer (all but `SharedAllocBuffer` and `WasmAllocBuffer`), the allocator's
+ * checkpoints are the buffer's own and the buffer tracks the checked arrays, so they are
+ * invalidated by every path that frees their memory: this allocator's reset or regions, the
+ * buffer's own `resetBuffer()` or regions, and another `BumperAllocator` or
+ * `UncheckedBumperAllocator` over the same buffer; and regions on all of them are ordered
+ * together (see `noEscape`). Over another allocator (a `SharedAllocBuffer`, one you wrote), it
+ * keeps checkpoints of its own: only what frees memory through this `BumperAllocator` (and, for
+ * a shared arena, its owner's resets, seen on every thread) invalidates its checked arrays, not
+ * resets or regions on the wrapped allocator directly.
  *
  * Concurrency: many async tasks may allocate through one `BumperAllocator` at once, without a
  * lock. JavaScript runs one piece of code at a time on a thread, and an allocation is one

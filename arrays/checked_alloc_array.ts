@@ -170,7 +170,10 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
    * @param validity The validity to share (default a new, always valid one).
    * @throws {TypeError} When `source` is an `AllocArray` (its memory's lifetime is unknown), not
    * an array, layout arguments come with an n-d array, or `validity` is not a
-   * {@linkcode MemoryValidity}.
+   * {@linkcode MemoryValidity}; or when, without `validity`, `source` is a view of an
+   * allocator's memory (an arena, which frees it when a region ends or it is reset: allocate the
+   * array with `similar` under a `BumperAllocator`, or pass the validity the allocator
+   * invalidates).
    * @throws {RangeError} When the layout is invalid (see {@linkcode NDArray}).
    *
    * @example Wrapping heap memory
