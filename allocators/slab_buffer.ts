@@ -16,6 +16,7 @@ import { noteArenaMemory } from "../_internal/arena_memory.ts";
 import { newMemory } from "../_internal/memory.ts";
 import { detach, poisonOption } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
+import { onUnscopedGrowth } from "./_unscoped.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
@@ -102,6 +103,13 @@ export class SlabBuffer implements Allocator<Checkpoint> {
   // within one slab only moves the offset.
   #core: Bump;
   #poison: boolean;
+  /**
+   * Called when the buffer grows while no checkpoint is live (the default buffer's leak
+   * warning).
+   *
+   * @ignore
+   */
+  [onUnscopedGrowth]?: (usedBytes: number) => void;
 
   /**
    * Makes an empty slab buffer (no memory is reserved until the first allocation).
@@ -233,22 +241,29 @@ export class SlabBuffer implements Allocator<Checkpoint> {
     return this.#core.view(type, n);
   }
 
-  // Past the fast path: the rest of the current slab, a custom slab, or the first bytes of the
-  // next slab (always at offset 0, so aligned).
+  // Past the fast path: the rest of the current slab (the fast path stops one byte short of its
+  // end), else growth: a custom slab, or the first bytes of the next slab (always at offset 0, so
+  // aligned).
   #allocSlow(byteLength: number, alignment: number): Ptr {
     const core = this.#core;
+    const start = core.offset + (-core.offset & (alignment - 1));
+    if (byteLength < this.#slabSize && start + byteLength <= core.memory.byteLength) {
+      core.offset = start + byteLength;
+      return { buffer: core.memory, byteOffset: start };
+    }
+    const ptr = this.#grow(byteLength);
+    const hook = this[onUnscopedGrowth];
+    if (hook !== undefined && core.depth === 0) hook(this.used);
+    return ptr;
+  }
+
+  #grow(byteLength: number): Ptr {
     if (byteLength >= this.#slabSize) {
       const memory = noteArenaMemory(newMemory(byteLength, "custom slab"));
       this.#custom.push(memory);
       this.#customBytes += byteLength;
       this.#setShape();
       return { buffer: memory, byteOffset: 0 };
-    }
-    const start = core.offset + (-core.offset & (alignment - 1));
-    if (start + byteLength <= core.memory.byteLength) {
-      // Ends exactly at the end of the slab (the fast path stops one byte short).
-      core.offset = start + byteLength;
-      return { buffer: core.memory, byteOffset: start };
     }
     const next = this.#slabs.length === 0 ? 0 : this.#slab + 1;
     let slab = this.#slabs[next];
@@ -257,7 +272,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
       this.#slabs.push(slab);
     }
     this.#setSlab(next);
-    core.offset = byteLength;
+    this.#core.offset = byteLength;
     return { buffer: slab, byteOffset: 0 };
   }
 

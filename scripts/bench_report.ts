@@ -4,8 +4,8 @@
 //   design's figures table with its measured ratio (met or missed), the demo's table of time,
 //   ArrayBuffer bytes and GC counts, and every bench's result;
 // - benches/chart.svg: the allocation group as a bar chart (log scale, grouped by size);
-// - the key-ratio table in README.md's performance section (between its bench:key-ratios
-//   markers): the measured ratios only, without the targets.
+// - the key-ratio table in docs/performance.md (between its bench:key-ratios markers): the
+//   measured ratios only, without the targets.
 //
 // Everything is generated from the one run; never edit the outputs by hand.
 //
@@ -36,14 +36,14 @@ import {
 const ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const BENCHES = path.join(ROOT, "benches");
 const SCRATCH = path.join(BENCHES, ".scratch");
-const README = path.join(ROOT, "README.md");
+const README = path.join(ROOT, "docs", "performance.md");
 const KEY_START = "<!-- bench:key-ratios:start -->";
 const KEY_END = "<!-- bench:key-ratios:end -->";
 
 const HELP = `deno task bench:report [options] [bench files...]
 
 Runs the benchmarks (deno bench --json) and the demo's measurements (examples/demo.ts --json),
-then writes benches/README.md, benches/chart.svg and the key ratios in README.md.
+then writes benches/README.md, benches/chart.svg and the key ratios in docs/performance.md.
 
 Options:
   --quick              demo with few iterations; output to benches/.scratch/ (not for citing)
@@ -179,7 +179,9 @@ async function main(args: string[]): Promise<number> {
   if (o.demoFrom) {
     demo = JSON.parse(Deno.readTextFileSync(o.demoFrom)) as DemoJson;
   } else if (o.demo) {
-    const args = ["run", "-A", "examples/demo.ts", "--json", ...(o.quick ? ["--quick"] : [])];
+    // The full CNN pass of the figures (1000 images); the demo's own default is shorter.
+    const size = o.quick ? ["--quick"] : ["--images", "1000"];
+    const args = ["run", "-A", "examples/demo.ts", "--json", ...size];
     console.error("Running the demo's measurements…");
     const text = await runJson(args, "run the demo's measurements");
     Deno.writeTextFileSync(path.join(SCRATCH, "demo.json"), text);
@@ -228,8 +230,8 @@ async function main(args: string[]): Promise<number> {
     const ok = updateReadme(await fmtMarkdown(keyRatiosMarkdown(targets)), svgPath);
     console.error(
       ok
-        ? "Updated the key ratios in README.md"
-        : `README.md has no ${KEY_START} … ${KEY_END} markers: key ratios not written`,
+        ? "Updated the key ratios in docs/performance.md"
+        : `docs/performance.md has no ${KEY_START} … ${KEY_END} markers: key ratios not written`,
     );
   }
   for (const t of targets) {
