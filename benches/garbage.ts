@@ -28,10 +28,8 @@
 
 import { AllocBuffer, noEscape } from "../allocators/mod.ts";
 import { AllocArray, BumperAllocator, reset, similar } from "../arrays/mod.ts";
-import { add } from "../arrays/ops/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
-
-const N = 30;
+import { handIteration, heapIteration, mainPathIteration, N, sink } from "./_main_path.ts";
 
 interface Case {
   name: string;
@@ -39,7 +37,6 @@ interface Case {
   make(): { iterate: () => void; enter: <R>(fn: () => R) => R };
 }
 
-let sink = 0;
 const input = () => AllocArray.from(Float64Array.from({ length: N }, (_, i) => i));
 const plain = <R>(fn: () => R) => fn();
 
@@ -47,17 +44,9 @@ export const CASES: Case[] = [
   {
     name: "region + 2 × similar(a) + add(b, c), n = 30, under withAllocator(new BumperAllocator())",
     make() {
-      const a = input();
       const bumper = new BumperAllocator();
-      const body = () => {
-        const b = similar(a), c = similar(a);
-        b.data.set(a.data);
-        c.data.set(a.data);
-        sink += add(b, c).data[3] as number;
-        return 0;
-      };
       return {
-        iterate: () => noEscape(bumper, body),
+        iterate: mainPathIteration(bumper),
         enter: (fn) => withAllocator(bumper, fn),
       };
     },
@@ -71,7 +60,7 @@ export const CASES: Case[] = [
         const b = similar(a), c = similar(a);
         b.data[0] = 1;
         c.data[0] = 2;
-        sink += b.data[0] + c.data[0];
+        sink.value += b.data[0] + c.data[0];
         return 0;
       };
       return {
@@ -83,44 +72,13 @@ export const CASES: Case[] = [
   {
     name: "plain heap code: 3 × new Float64Array(30) + a loop",
     make() {
-      const a = input().data;
-      return {
-        iterate() {
-          const b = new Float64Array(N), c = new Float64Array(N);
-          b.set(a);
-          c.set(a);
-          const d = new Float64Array(N);
-          for (let i = 0; i < N; i++) d[i] = b[i] + c[i];
-          sink += d[3];
-        },
-        enter: plain,
-      };
+      return { iterate: heapIteration, enter: plain };
     },
   },
   {
     name: "hand-written limit: a bump over one ArrayBuffer, 3 views + a plain wrapper each",
     make() {
-      const a = input().data;
-      const arena = new ArrayBuffer(3 * N * 8);
-      let offset = 0;
-      const view = () => {
-        const v = new Float64Array(arena, offset, N);
-        offset += N * 8;
-        return { data: v, shape: [N] };
-      };
-      return {
-        iterate() {
-          const saved = offset;
-          const b = view(), c = view();
-          b.data.set(a);
-          c.data.set(a);
-          const d = view();
-          for (let i = 0; i < N; i++) d.data[i] = b.data[i] + c.data[i];
-          sink += d.data[3];
-          offset = saved;
-        },
-        enter: plain,
-      };
+      return { iterate: handIteration(), enter: plain };
     },
   },
   {
@@ -130,7 +88,7 @@ export const CASES: Case[] = [
       const bumper = new BumperAllocator(new AllocBuffer());
       return {
         iterate() {
-          sink += similar(a).size + similar(a).size;
+          sink.value += similar(a).size + similar(a).size;
           reset(bumper);
         },
         enter: (fn) => withAllocator(bumper, fn),
@@ -144,7 +102,7 @@ export const CASES: Case[] = [
       const bumper = new BumperAllocator();
       return {
         iterate() {
-          sink += similar(a).size + similar(a).size;
+          sink.value += similar(a).size + similar(a).size;
           reset(bumper);
         },
         enter: (fn) => withAllocator(bumper, fn),
@@ -161,7 +119,7 @@ function child(index: number, warmUp: number, iterations: number): void {
     for (let i = 0; i < iterations; i++) iterate();
   });
   (globalThis as unknown as { gc(): void }).gc();
-  if (sink === -1) console.log(sink);
+  if (sink.value === -1) console.log(sink);
 }
 
 /** Bytes allocated on the JavaScript heap during a child run (the sum of the trace's "allocated"). */

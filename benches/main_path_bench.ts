@@ -19,14 +19,10 @@
 
 import { AllocBuffer, noEscape } from "../allocators/mod.ts";
 import { AllocArray, BumperAllocator, reset, similar } from "../arrays/mod.ts";
-import { add } from "../arrays/ops/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
+import { handIteration, heapIteration, mainPathIteration, N, sink, source } from "./_main_path.ts";
 
-const N = 30;
 const REPS = 1000;
-let sink = 0;
-
-const source = Float64Array.from({ length: N }, (_, i) => i);
 const a = AllocArray.from(source.slice());
 
 // The hand-written limit: a bump over one ArrayBuffer, a view and a plain wrapper per array.
@@ -47,44 +43,23 @@ function handArray(): { data: Float64Array; shape: number[] } {
     group,
     baseline: true,
     fn() {
-      for (let r = 0; r < REPS; r++) {
-        const b = new Float64Array(N), c = new Float64Array(N);
-        b.set(source);
-        c.set(source);
-        const d = new Float64Array(N);
-        for (let i = 0; i < N; i++) d[i] = b[i] + c[i];
-        sink += d[3];
-      }
+      for (let r = 0; r < REPS; r++) heapIteration();
     },
   });
 
+  const hand = handIteration();
   Deno.bench({
     name: "hand-written limit: bump over one ArrayBuffer + plain wrapper objects",
     group,
     fn() {
-      for (let r = 0; r < REPS; r++) {
-        const saved = offset;
-        const b = handArray(), c = handArray();
-        b.data.set(source);
-        c.data.set(source);
-        const d = handArray();
-        for (let i = 0; i < N; i++) d.data[i] = b.data[i] + c.data[i];
-        sink += d.data[3];
-        offset = saved;
-      }
+      for (let r = 0; r < REPS; r++) hand();
     },
   });
 
   const bumper = new BumperAllocator();
-  const body = () => {
-    const b = similar(a), c = similar(a);
-    b.data.set(source);
-    c.data.set(source);
-    sink += add(b, c).data[3] as number;
-    return 0;
-  };
+  const iteration = mainPathIteration(bumper);
   const loop = () => {
-    for (let r = 0; r < REPS; r++) noEscape(bumper, body);
+    for (let r = 0; r < REPS; r++) iteration();
   };
   Deno.bench({
     name: "allocarrays: noEscape + 2 × similar + add in withAllocator(new BumperAllocator())",
@@ -109,45 +84,34 @@ function handArray(): { data: Float64Array; shape: number[] } {
         offset = (offset + N * 8) % (4 * N * 8);
         const w = { data: d, shape: [N] };
         w.data[0] = r;
-        sink += w.data[0];
+        sink.value += w.data[0];
       }
       offset = 0;
     },
   });
 
-  const bumper = new BumperAllocator(new AllocBuffer(REPS * N * 8 + 64));
   const loop = () => {
     for (let r = 0; r < REPS; r++) {
       const s = similar(a);
       s.data[0] = r;
-      sink += s.data[0];
+      sink.value += s.data[0];
     }
   };
-  Deno.bench({
-    name: "allocarrays: similar(a) in withAllocator(BumperAllocator(AllocBuffer))",
-    group,
-    fn() {
-      withAllocator(bumper, loop);
-      reset(bumper);
-    },
-  });
-
-  const auto = new BumperAllocator();
-  const autoLoop = () => {
-    for (let r = 0; r < REPS; r++) {
-      const s = similar(a);
-      s.data[0] = r;
-      sink += s.data[0];
-    }
-  };
-  Deno.bench({
-    name: "allocarrays: similar(a) in withAllocator(new BumperAllocator())",
-    group,
-    fn() {
-      withAllocator(auto, autoLoop);
-      reset(auto);
-    },
-  });
+  for (
+    const [name, bumper] of [
+      ["BumperAllocator(AllocBuffer)", new BumperAllocator(new AllocBuffer(REPS * N * 8 + 64))],
+      ["new BumperAllocator()", new BumperAllocator()],
+    ] as const
+  ) {
+    Deno.bench({
+      name: `allocarrays: similar(a) in withAllocator(${name})`,
+      group,
+      fn() {
+        withAllocator(bumper, loop);
+        reset(bumper);
+      },
+    });
+  }
 }
 
 // ---- regions ----------------------------------------------------------------------------
@@ -163,7 +127,7 @@ function handArray(): { data: Float64Array; shape: number[] } {
         const saved = offset;
         const w = handArray();
         w.data[0] = r;
-        sink += w.data[0];
+        sink.value += w.data[0];
         offset = saved;
       }
     },
@@ -176,7 +140,7 @@ function handArray(): { data: Float64Array; shape: number[] } {
     return s.data[0];
   };
   const loop = () => {
-    for (let r = 0; r < REPS; r++) sink += noEscape(bumper, body);
+    for (let r = 0; r < REPS; r++) sink.value += noEscape(bumper, body);
   };
   Deno.bench({
     name: "allocarrays: noEscape(bumper, body) in withAllocator(new BumperAllocator())",
@@ -199,7 +163,7 @@ function handArray(): { data: Float64Array; shape: number[] } {
       for (let r = 0; r < REPS; r++) {
         const w = handArray();
         w.data[0] = r;
-        sink += w.data[0];
+        sink.value += w.data[0];
         offset = 0;
       }
     },
@@ -215,7 +179,7 @@ function handArray(): { data: Float64Array; shape: number[] } {
       for (let r = 0; r < REPS; r++) {
         const s = similar(a);
         s.data[0] = r;
-        sink += s.data[0];
+        sink.value += s.data[0];
         reset(bumper);
       }
     };
@@ -230,5 +194,5 @@ function handArray(): { data: Float64Array; shape: number[] } {
 }
 
 addEventListener("unload", () => {
-  if (sink === -1) console.log(sink);
+  if (sink.value === -1) console.log(sink);
 });
