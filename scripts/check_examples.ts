@@ -13,7 +13,7 @@
 
 import * as path from "node:path";
 import { blocksWithoutAssertions } from "./_doc_examples.ts";
-import { readDenoConfig, ROOT, run } from "./_npm.ts";
+import { librarySourceFiles, readDenoConfig, ROOT, run, walkFiles } from "./_npm.ts";
 
 interface DocSymbol {
   name: string;
@@ -47,38 +47,22 @@ export async function symbolsWithoutExamples(): Promise<string[]> {
   return [...new Set(missing)].sort();
 }
 
-/** The library's sources (JSDoc examples), README.md and docs/*.md. */
-function documentedFiles(): string[] {
-  const out = ["README.md"];
-  const walk = (dir: string) => {
-    let entries: Deno.DirEntry[];
+/**
+ * The files with examples, relative to the root: the library's sources (JSDoc), README.md and
+ * docs/*.md.
+ */
+export function documentedFiles(): string[] {
+  const docs = path.join(ROOT, "docs");
+  const pages = (() => {
     try {
-      entries = [...Deno.readDirSync(path.join(ROOT, dir))];
+      return walkFiles(docs).filter((f) => f.endsWith(".md"));
     } catch {
-      return; // no such folder (docs/ before it exists)
+      return []; // no docs/ yet
     }
-    for (const e of entries) {
-      const rel = dir === "." ? e.name : `${dir}/${e.name}`;
-      if (e.isDirectory) {
-        if (!(dir === "." && SKIPPED_DIRS.has(e.name)) && !e.name.startsWith(".")) walk(rel);
-      } else if (e.isFile && (/\.ts$/.test(e.name) || dir === "docs" && /\.md$/.test(e.name))) {
-        out.push(rel);
-      }
-    }
-  };
-  walk(".");
-  return out.sort();
+  })();
+  return [...librarySourceFiles(), path.join(ROOT, "README.md"), ...pages]
+    .map((f) => path.relative(ROOT, f).split(path.sep).join("/"));
 }
-
-/** Top-level folders that hold no library code or docs. */
-const SKIPPED_DIRS: ReadonlySet<string> = new Set([
-  "tests",
-  "benches",
-  "scripts",
-  "examples",
-  "npm",
-  "node_modules",
-]);
 
 /** `file:line` of every runnable example (JSDoc, README.md, docs/*.md) that asserts nothing. */
 export function examplesWithoutAssertions(): string[] {

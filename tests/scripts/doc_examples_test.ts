@@ -1,6 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { blocksWithoutAssertions } from "../../scripts/_doc_examples.ts";
+import {
+  blocksWithoutAssertions,
+  codeBlocks,
+  rewriteImportSpecifiers,
+} from "../../scripts/_doc_examples.ts";
 
 const FENCE = "```";
 
@@ -51,5 +55,48 @@ describe("scripts/_doc_examples.ts", () => {
       " */",
     ].join("\n");
     assert.deepEqual(blocksWithoutAssertions(ts, "x.ts"), ["x.ts:5"]);
+  });
+
+  it("codeBlocks() strips JSDoc's * and a Markdown list's indentation, and marks ignored blocks", () => {
+    const ts = [
+      " * @example",
+      ` * ${FENCE}ts`,
+      " * const a = 1;",
+      " *",
+      " *   nested();",
+      ` * ${FENCE}`,
+    ]
+      .join("\n");
+    assert.deepEqual(codeBlocks(ts), [
+      { line: 2, code: "const a = 1;\n\n  nested();\n", runnable: true },
+    ]);
+    const md = ["- item:", "", `  ${FENCE}ts ignore`, "  const b = 2;", "    more();", `  ${FENCE}`]
+      .join("\n");
+    assert.deepEqual(codeBlocks(md), [
+      { line: 3, code: "const b = 2;\n  more();\n", runnable: false },
+    ]);
+  });
+
+  it("rewriteImportSpecifiers() maps static, side-effect and dynamic imports, keeping the rest", () => {
+    const code = [
+      'import { a } from "@x/allocarrays";',
+      "import assert from 'node:assert/strict';",
+      'export { b } from "./b.ts";',
+      'import "./side.ts";',
+      'const m = await import("@x/allocarrays/testing");',
+      'const text = "from @x/allocarrays";',
+    ].join("\n");
+    const map = (s: string) => s.startsWith("@x/") || s.startsWith("./") ? `<${s}>` : undefined;
+    assert.equal(
+      rewriteImportSpecifiers(code, map),
+      [
+        'import { a } from "<@x/allocarrays>";',
+        "import assert from 'node:assert/strict';",
+        'export { b } from "<./b.ts>";',
+        'import "<./side.ts>";',
+        'const m = await import("<@x/allocarrays/testing>");',
+        'const text = "from @x/allocarrays";',
+      ].join("\n"),
+    );
   });
 });
