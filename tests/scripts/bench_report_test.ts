@@ -211,6 +211,8 @@ describe("scripts/_bench_report.ts", () => {
         "hand-written bump (new Float64Array(arena, offset, n) + reset)",
         "hand loop over data",
         "hand-preallocated intermediates",
+        "every intermediate preallocated by hand",
+        "sum: plain loop over data",
       ]
     ) assert.equal(caseKind(name), "hand", name);
     for (
@@ -233,7 +235,7 @@ describe("scripts/_bench_report.ts", () => {
       const name of [
         "AllocBuffer noEscape + alloc",
         "allocarrays, JavaScript heap (JavaScript kernels)",
-        "allocView + new NDArray(view, [n]) (hand-written wrap)",
+        "allocView + new NDArray(view, [n]) (public constructor, validates)",
       ]
     ) assert.equal(caseKind(name), "library", name);
   });
@@ -363,6 +365,27 @@ describe("scripts/_bench_report.ts", () => {
       /\| allocarrays: withAllocator\(BumperAllocator\) \+ similar \+ add \| 500 ns \| 2\.00× \| 0\.20× \|/,
     );
     assert.match(peers, /÷ ndarray-ops addeq \(peer, 600 ns\)/);
+  });
+
+  it("the tfjs figures compare the library case of the tfjs case's own group (not another CNN group)", () => {
+    const f64 = "CNN, 1000 images in batches of 32", f32 = "CNN (Float32), 1000 images, one thread";
+    const d = data([[
+      bench("benches/cnn_bench.ts", f64, "heap: plain arrays", 460, true),
+      bench("benches/cnn_bench.ts", f64, "AllocArray + BumperAllocator()", 330),
+      bench("benches/cnn_wasm_bench.ts", f32, "tfjs-backend-wasm (SIMD)", 100, true),
+      bench("benches/cnn_wasm_bench.ts", f32, "allocarrays, WebAssembly memory (SIMD kernels)", 90),
+      bench(
+        "benches/cnn_wasm_bench.ts",
+        f32,
+        "allocarrays, JavaScript heap (JavaScript kernels)",
+        350,
+      ),
+      bench("benches/cnn_wasm_bench.ts", f32, "tfjs-backend-cpu", 2100),
+    ]]);
+    const cpu = figure(d, /tfjs-backend-cpu/);
+    assert.equal(cpu.measures[0].text, "6.00× faster (one run)");
+    assert.equal(cpu.met, undefined, "shown without a target");
+    assert.equal(figure(d, /tfjs-backend-wasm/).measures[0].text, "0.90× the time (one run)");
   });
 
   it("measurement scripts' samples merge over the runs and feed the garbage figures", () => {
