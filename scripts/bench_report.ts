@@ -351,7 +351,11 @@ async function main(args: string[]): Promise<number> {
   }
   for (const t of results) {
     for (const [i, m] of t.measures.entries()) {
-      console.log(`${i === 0 ? verdict(t).replaceAll("*", "") : ""}\t${t.what}: ${m.text}`);
+      console.log(
+        `${i === 0 ? verdict(t).replaceAll("*", "") : ""}\t${t.what}: ${m.text}${
+          m.detail ? ` [${m.detail}]` : ""
+        }`,
+      );
     }
     if (t.measures.length === 0) console.log(`${verdict(t)}\t${t.what}`);
   }
