@@ -33,3 +33,13 @@ export function isBigIntData(data: unknown): boolean {
 export function zeroOf(data: ArrayBufferView): number | bigint {
   return isBigIntData(data) ? 0n : 0;
 }
+
+/**
+ * The error for an array whose typed array was detached (its ArrayBuffer transferred, or the
+ * WebAssembly memory it lies in grew): it is empty, so its elements would read as `undefined`.
+ */
+export function detachedError(action: string, what = "the array"): TypeError {
+  return new TypeError(
+    `Cannot ${action}: ${what}'s memory was detached (its ArrayBuffer was transferred, or the WebAssembly.Memory it lies in grew, which empties every view of a non-shared memory); its elements can no longer be reached through it`,
+  );
+}

@@ -3,7 +3,7 @@
 // or allocating the result (`output`), and the aliasing hazards (an `out` that overlaps an input
 // in another layout gets a copy of that input).
 
-import { describeValue, fmtShape, isBigIntData } from "./describe.ts";
+import { describeValue, detachedError, fmtShape, isBigIntData } from "./describe.ts";
 import { isRowMajor, rowMajorStrides } from "./layout.ts";
 import { COPY_ROW, type Data, walk } from "./loops.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
@@ -27,9 +27,11 @@ export interface View {
  */
 export function viewOf(x: unknown, action: string, name: string): View {
   if (x instanceof NDArray) {
+    const data = x.data as Data;
+    if (data.length === 0 && x.size !== 0) throw detachedError(action, name);
     return {
       src: x,
-      data: x.data as Data,
+      data,
       shape: x.shape,
       strides: x.strides,
       offset: x.offset,

@@ -36,6 +36,43 @@ export function detach(memory: ArrayBuffer): ArrayBuffer {
   return new ArrayBuffer(memory.byteLength);
 }
 
+/** Whether `memory` was detached (also where `ArrayBuffer.prototype.detached` is missing). */
+export function isDetached(memory: ArrayBuffer): boolean {
+  const flag = (memory as { detached?: boolean }).detached;
+  if (typeof flag === "boolean") return flag;
+  if (memory.byteLength !== 0) return false;
+  try {
+    new Uint8Array(memory);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A caller's `memory` taken over for poison mode: detached (every view of it emptied) and
+ * returned as a fresh `ArrayBuffer` over its bytes, or a `TypeError` when it cannot be
+ * detached (a `WebAssembly.Memory`'s buffer), leaving it untouched. With
+ * {@linkcode DETACH_METHOD} `"replace"` the memory is kept as it is.
+ */
+export function takeOver(memory: ArrayBuffer, action: string): ArrayBuffer {
+  if (DETACH_METHOD === "replace" || memory.byteLength === 0) return memory;
+  let fresh: ArrayBuffer | undefined;
+  let cause: unknown;
+  try {
+    fresh = detach(memory);
+  } catch (error) {
+    cause = error;
+  }
+  // (Node 20's structuredClone copies a buffer it cannot detach instead of failing.)
+  if (fresh !== undefined && isDetached(memory)) return fresh;
+  const err = new TypeError(
+    `Cannot ${action}: poison mode detaches the memory on reset, and this ArrayBuffer cannot be detached (a WebAssembly.Memory's buffer, for example: pass an ArrayBuffer of your own or a size, or drop the poison option)`,
+  );
+  if (cause !== undefined) (err as { cause?: unknown }).cause = cause;
+  throw err;
+}
+
 /** Detaches each buffer of `list` from `from` on, replacing it in place. */
 export function detachFrom(list: ArrayBuffer[], from: number): void {
   for (let i = from; i < list.length; i++) list[i] = detach(list[i]);

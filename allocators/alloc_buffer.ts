@@ -13,7 +13,8 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
-import { detach, poisonOption } from "./_poison.ts";
+import { newMemory } from "../_internal/memory.ts";
+import { detach, isDetached, poisonOption, takeOver } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
@@ -33,8 +34,9 @@ export interface AllocBufferOptions {
    * `undefined` and writing to it cannot reach live memory. Costs about 0.3 µs per emptying
    * restore or reset where `ArrayBuffer.prototype.transfer` exists (Deno, Node ≥ 21; Node 20
    * detaches through `structuredClone`, ~10 µs); allocation itself costs the same. Not allowed
-   * with a caller's `SharedArrayBuffer`, which cannot be detached. With a caller's
-   * `ArrayBuffer`, that buffer is detached by the first reset: use {@linkcode AllocBuffer.memory}.
+   * with memory that cannot be detached: a caller's `SharedArrayBuffer`, or the `buffer` of a
+   * `WebAssembly.Memory`. A caller's `ArrayBuffer` is taken over at construction (detached,
+   * its bytes moved without a copy): use {@linkcode AllocBuffer.memory} from then on.
    */
   poison?: boolean;
 }
@@ -48,7 +50,11 @@ export interface AllocBufferOptions {
  * {@linkcode ResizeBuffer} to grow instead.
  *
  * The memory is a fresh `ArrayBuffer` (default 1 MiB) or one the caller passes, including a
- * `SharedArrayBuffer` (plain, non-atomic bumping: one thread allocates at a time).
+ * `SharedArrayBuffer` (plain, non-atomic bumping: one thread allocates at a time), a resizable
+ * `ArrayBuffer` or a `WebAssembly.Memory`'s `buffer`. Its `byteLength` at construction is the
+ * capacity. When that memory later goes away (detached, for example transferred to a Worker or
+ * replaced by `WebAssembly.Memory.prototype.grow`) or shrinks below the capacity, allocations
+ * that no longer fit in it throw an {@linkcode OutOfMemoryError} saying so, and change nothing.
  *
  * | operation | cost |
  * |---|---|
@@ -107,6 +113,10 @@ export interface AllocBufferOptions {
  */
 export class AllocBuffer implements Allocator<Checkpoint> {
   #memory: ArrayBuffer | SharedArrayBuffer;
+  // A view of the whole capacity: its length drops to 0 when the memory is detached or shrinks
+  // below the capacity, which the allocation paths test (a length load: the memory's own
+  // byteLength getter costs several nanoseconds there).
+  #probe: Uint8Array;
   #capacity: number;
   #offset = 0;
   // The high-water mark as of the last restore or reset; `peak` also looks at the offset.
@@ -123,9 +133,10 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @param memory The size in bytes (default 1 MiB = 1 048 576), or the memory to use.
    * @param options See {@linkcode AllocBufferOptions}.
    * @throws {TypeError} When `memory` is neither a number nor an (Shared)ArrayBuffer, `options`
-   * is not an object, `poison` is not a boolean, or `poison` is asked for with a
-   * `SharedArrayBuffer`.
+   * is not an object, `poison` is not a boolean, or `poison` is asked for with memory that
+   * cannot be detached (a `SharedArrayBuffer`, a `WebAssembly.Memory`'s buffer).
    * @throws {RangeError} When the size is negative, fractional or not a safe integer.
+   * @throws {OutOfMemoryError} When the runtime refuses an `ArrayBuffer` of that size.
    */
   constructor(
     memory: number | ArrayBuffer | SharedArrayBuffer = DEFAULT_SIZE,
@@ -140,11 +151,10 @@ export class AllocBuffer implements Allocator<Checkpoint> {
     this.#poison = poisonOption(options, action, memory);
     if (typeof memory === "number") {
       validateSize(memory, "size", action);
-      this.#memory = new ArrayBuffer(memory);
-    } else if (
-      memory instanceof ArrayBuffer ||
-      (typeof SharedArrayBuffer === "function" && memory instanceof SharedArrayBuffer)
-    ) {
+      this.#memory = newMemory(memory, "AllocBuffer");
+    } else if (memory instanceof ArrayBuffer) {
+      this.#memory = this.#poison ? takeOver(memory, action) : memory;
+    } else if (typeof SharedArrayBuffer === "function" && memory instanceof SharedArrayBuffer) {
       this.#memory = memory;
     } else {
       throw new TypeError(
@@ -154,6 +164,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
       );
     }
     this.#capacity = this.#memory.byteLength;
+    this.#probe = new Uint8Array(this.#memory, 0, this.#capacity);
   }
 
   /**
@@ -200,6 +211,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
     const start = this.#offset + (-this.#offset & (alignment - 1));
     const end = start + byteLength;
     if (end > this.#capacity) throw this.#outOfMemory(byteLength, start);
+    if (this.#probe.length === 0 && this.#capacity !== 0) this.#checkMemory(byteLength, start);
     this.#offset = end;
     return { buffer: this.#memory, byteOffset: start };
   }
@@ -233,6 +245,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
     if (end > this.#capacity) {
       throw this.#outOfMemory(checkByteLength(n, size, "allocate"), start);
     }
+    if (this.#probe.length === 0 && this.#capacity !== 0) this.#checkMemory(end - start, start);
     this.#offset = end;
     return new type(this.#memory, start, n);
   }
@@ -260,7 +273,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
     const depth = this.#checkpoints.pop(this, checkpoint);
     if (this.#offset > this.#peak) this.#peak = this.#offset;
     this.#offset = this.#savedOffsets[depth];
-    if (this.#poison && this.#offset === 0) this.#memory = detach(this.#memory as ArrayBuffer);
+    if (this.#poison && this.#offset === 0) this.#replaceMemory();
   }
 
   /**
@@ -271,7 +284,33 @@ export class AllocBuffer implements Allocator<Checkpoint> {
     this.#checkpoints.clear();
     if (this.#offset > this.#peak) this.#peak = this.#offset;
     this.#offset = 0;
-    if (this.#poison) this.#memory = detach(this.#memory as ArrayBuffer);
+    if (this.#poison) this.#replaceMemory();
+  }
+
+  // Poison mode: detaches the memory, carrying on with a fresh ArrayBuffer over its bytes.
+  #replaceMemory(): void {
+    this.#memory = detach(this.#memory as ArrayBuffer);
+    if (this.#memory.byteLength >= this.#capacity) {
+      this.#probe = new Uint8Array(this.#memory, 0, this.#capacity);
+    }
+  }
+
+  // The memory was detached or shrank below the capacity (the probe view is empty): throws
+  // unless `requested` bytes at `start` still fit in what is left of it.
+  #checkMemory(requested: number, start: number): void {
+    const memory = this.#memory as ArrayBuffer;
+    const left = memory.byteLength;
+    const detached = isDetached(memory);
+    if (start + requested <= left && !detached) return;
+    throw new OutOfMemoryError(
+      requested,
+      Math.max(0, left - start),
+      detached
+        ? `Cannot allocate ${requested} bytes: the AllocBuffer's memory was detached (transferred elsewhere, or replaced by WebAssembly.Memory.prototype.grow), so nothing can be allocated from it (make a new AllocBuffer over the current memory)`
+        : `Cannot allocate ${requested} bytes: the AllocBuffer's memory shrank to ${left} of its ${this.#capacity} bytes, leaving ${
+          Math.max(0, left - start)
+        } at offset ${start}`,
+    );
   }
 
   /**

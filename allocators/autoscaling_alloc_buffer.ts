@@ -14,7 +14,8 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
-import { newMemory } from "./_memory.ts";
+import { newMemory } from "../_internal/memory.ts";
+import { History } from "./_history.ts";
 import { detach, detachFrom, poisonOption } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
@@ -25,11 +26,16 @@ import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 const DEFAULT_INITIAL_SIZE = 2 ** 27;
 /** How many past runs' usage a reset remembers by default. */
 const DEFAULT_MAX_HISTORY_SIZE = 5;
+/** The most runs' usage a reset may remember. */
+const MAX_HISTORY_SIZE = 65_536;
 const ACTION = "allocate";
 
 /** Options of {@linkcode AutoscalingAllocBuffer}. */
 export interface AutoscalingAllocBufferOptions {
-  /** How many past runs' usage `resetBuffer` remembers when sizing the main buffer (default 5). */
+  /**
+   * How many past runs' usage `resetBuffer` remembers when sizing the main buffer (default 5,
+   * at most 65 536). Each reset costs O(1) whatever it is.
+   */
   maxHistorySize?: number;
   /**
    * Poison mode, a debugging aid (default `false`): every `ArrayBuffer` that a restore or reset
@@ -63,9 +69,16 @@ export interface AutoscalingAllocBufferOptions {
  * and the conformance suite do): restoring returns to exactly the state of the checkpoint (the
  * same allocations land in the same places again), and additional buffers added since are
  * emptied and kept for reuse until `resetBuffer()` folds them into the main buffer, so a loop
- * of regions that overflow the main buffer makes no garbage. The usage a reset records is the
+ * of regions that overflow the main buffer makes no garbage. The spares are bounded: when no
+ * spare is large enough for a new additional buffer, the new one replaces them all and is at
+ * least twice the largest, so regions that keep growing a little hold at most a few buffers
+ * (about four times what they use), not one per region. The usage a reset records is the
  * most bytes in use at once since the previous reset (without checkpoints: the bytes in use at
  * the reset, as in Julia).
+ *
+ * A reset always succeeds and frees the additional buffers: when the runtime refuses the new
+ * main buffer, it keeps the old one, and never asks for a main buffer that large again (each
+ * refusal halves the largest size it asks for).
  *
  * | operation | cost |
  * |---|---|
@@ -101,8 +114,10 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   // loop of regions overflowing the main buffer makes no garbage.
   #spare: ArrayBuffer[] = [];
   #nextSize: number;
-  #history: number[];
-  #maxHistorySize: number;
+  #history: History;
+  // The largest main buffer a reset asks the runtime for: halved each time the runtime refuses
+  // one, so a reset never fails and never asks for a refused size again.
+  #mainCeiling = Infinity;
   #peak = 0;
   // The most bytes in use at once since the last reset (what resetBuffer records).
   #runPeak = 0;
@@ -123,7 +138,8 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * @throws {TypeError} When `initialSize` or `maxHistorySize` is not a number, `options` not
    * an object, or `poison` not a boolean.
    * @throws {RangeError} When `initialSize` is negative, fractional or unsafe, or
-   * `maxHistorySize` is not a positive integer.
+   * `maxHistorySize` is not an integer from 1 to 65 536.
+   * @throws {OutOfMemoryError} When the runtime refuses a main buffer of `initialSize` bytes.
    *
    * @example A small buffer remembering three runs
    * ```ts
@@ -148,15 +164,16 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     }
     const max = options.maxHistorySize ?? DEFAULT_MAX_HISTORY_SIZE;
     validateSize(max, "maxHistorySize", action);
-    if (max < 1) {
-      throw new RangeError(`Cannot ${action}: maxHistorySize must be at least 1, got ${max}`);
+    if (max < 1 || max > MAX_HISTORY_SIZE) {
+      throw new RangeError(
+        `Cannot ${action}: maxHistorySize must be from 1 to ${MAX_HISTORY_SIZE}, got ${max}`,
+      );
     }
     this.#poison = poisonOption(options, action);
     this.#main = newMemory(initialSize, "main buffer");
     this.#mainCapacity = initialSize;
     this.#nextSize = Math.ceil(initialSize / 2);
-    this.#history = [initialSize];
-    this.#maxHistorySize = max;
+    this.#history = new History(max, initialSize);
   }
 
   /** Bytes in use in all buffers (alignment padding included). */
@@ -196,7 +213,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
 
   /** How many runs' usage `resetBuffer` remembers. */
   get maxHistorySize(): number {
-    return this.#maxHistorySize;
+    return this.#history.size;
   }
 
   /**
@@ -204,7 +221,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * it starts with the initial size.
    */
   get history(): readonly number[] {
-    return this.#history.slice();
+    return this.#history.toArray();
   }
 
   /** Whether poison mode is on (see {@linkcode AutoscalingAllocBufferOptions.poison}). */
@@ -316,13 +333,22 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     const size = Math.max(2 * this.#nextSize, 2 * byteLength);
     const spare = this.#spare;
     let memory: ArrayBuffer | undefined;
+    let largest = 0;
     for (let i = 0; i < spare.length; i++) {
-      if (spare[i].byteLength >= size) {
+      const n = spare[i].byteLength;
+      if (n >= size) {
         memory = spare.splice(i, 1)[0];
         break;
       }
+      if (n > largest) largest = n;
     }
-    memory ??= newMemory(size, "additional buffer");
+    if (memory === undefined) {
+      // Every spare is too small: outgrown. The new buffer replaces them all, and is at least
+      // twice the largest, so a workload that keeps growing a little makes a new buffer only
+      // every doubling and the spares never pile up.
+      memory = newMemory(Math.max(size, 2 * largest), "additional buffer");
+      spare.length = 0;
+    }
     this.#nextSize = memory.byteLength;
     extra.push(memory);
     offsets.push(byteLength);
@@ -411,9 +437,11 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * `ceil(1.1 · max(history))` is below half the main buffer, the main buffer becomes one of
    * `ceil(1.1 · max(history))` bytes and the additional buffers are dropped. Invalidates every
    * checkpoint. In poison mode, detaches every buffer (see
-   * {@linkcode AutoscalingAllocBufferOptions.poison}).
+   * {@linkcode AutoscalingAllocBufferOptions.poison}). O(1), plus the new main buffer.
    *
-   * @throws {OutOfMemoryError} When the runtime refuses the new main buffer (nothing changes).
+   * Never fails: when the runtime refuses the new main buffer, the old one stays (everything in
+   * it freed), the additional buffers are still dropped, and later resets ask for at most half
+   * the refused size.
    *
    * @example Shrinking after lighter runs
    * ```ts
@@ -430,36 +458,39 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    */
   resetBuffer(): void {
     this.#notePeak();
-    const run = this.#runPeak;
-    const history = this.#history.slice();
-    history.push(run);
-    if (history.length > this.#maxHistorySize) {
-      history.splice(0, history.length - this.#maxHistorySize);
-    }
-    let max = 0;
-    for (let i = 0; i < history.length; i++) if (history[i] > max) max = history[i];
-    const proposed = Math.ceil(1.1 * max);
+    const history = this.#history;
+    history.add(this.#runPeak);
+    const proposed = Math.min(Math.ceil(1.1 * history.max), this.#mainCeiling);
     const grew = this.#extra.length > 0 || this.#spare.length > 0;
-    const resize = grew || proposed < Math.ceil(this.#mainCapacity / 2);
-    if (resize) {
-      const main = newMemory(proposed, "main buffer");
+    let replaced = false;
+    if (grew || proposed < Math.ceil(this.#mainCapacity / 2)) {
+      let main: ArrayBuffer | undefined;
+      try {
+        main = newMemory(proposed, "main buffer");
+      } catch {
+        // Refused: keep the main buffer we have (the reset still frees the additional ones),
+        // and never ask for one this large again.
+        this.#mainCeiling = Math.floor(proposed / 2);
+      }
       if (this.#poison) {
-        detach(this.#main);
         detachFrom(this.#extra, 0);
         detachFrom(this.#spare, 0);
       }
-      this.#main = main;
-      this.#mainCapacity = proposed;
-      this.#nextSize = Math.ceil(proposed / 4);
+      if (main !== undefined) {
+        if (this.#poison) detach(this.#main);
+        this.#main = main;
+        this.#mainCapacity = proposed;
+        replaced = true;
+      }
+      this.#nextSize = Math.ceil(this.#mainCapacity / 4);
       this.#extra = [];
       this.#extraOffsets = [];
       this.#spare = [];
     }
-    this.#history = history;
     this.#runPeak = 0;
     this.#mainOffset = 0;
     this.#checkpoints.clear();
-    if (this.#poison && !resize) this.#main = detach(this.#main);
+    if (this.#poison && !replaced) this.#main = detach(this.#main);
   }
 
   /**

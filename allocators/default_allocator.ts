@@ -11,6 +11,7 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
+import { newHeapArray, newMemory } from "../_internal/memory.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { MemoryValidity } from "./memory_validity.ts";
@@ -52,6 +53,7 @@ export class DefaultAllocator implements Allocator<undefined> {
    * @throws {TypeError} When an argument is not a number.
    * @throws {RangeError} When `byteLength` is negative, fractional or unsafe, or `alignment` is
    * not a power of two.
+   * @throws {OutOfMemoryError} When the runtime refuses an `ArrayBuffer` of that size.
    *
    * @example Allocating bytes
    * ```ts
@@ -66,7 +68,7 @@ export class DefaultAllocator implements Allocator<undefined> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", "allocate from the heap");
     validateAlignment(alignment, "allocate from the heap");
-    return { buffer: new ArrayBuffer(byteLength), byteOffset: 0 };
+    return { buffer: newMemory(byteLength, "heap ArrayBuffer"), byteOffset: 0 };
   }
 
   /**
@@ -78,6 +80,7 @@ export class DefaultAllocator implements Allocator<undefined> {
    * @returns A new heap typed array.
    * @throws {TypeError} When `type` is not a typed-array constructor or `length` not a number.
    * @throws {RangeError} When `length` is negative, fractional or unsafe.
+   * @throws {OutOfMemoryError} When the runtime refuses a typed array of that length.
    *
    * @example Allocating a typed array
    * ```ts
@@ -91,7 +94,7 @@ export class DefaultAllocator implements Allocator<undefined> {
    */
   allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
     elementSize(type, "allocate from the heap");
-    return new type(checkLength(length, "allocate from the heap"));
+    return newHeapArray(type, checkLength(length, "allocate from the heap"));
   }
 
   /**

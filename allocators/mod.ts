@@ -36,3 +36,4 @@ export * from "./region.ts";
 export * from "./default_buffer.ts";
 export * from "./default_allocator.ts";
 export * from "./autoscaling_alloc_buffer.ts";
+export * from "./wasm_alloc_buffer.ts";

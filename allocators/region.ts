@@ -74,13 +74,15 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * checked, not views nested deeper in it. Regions nest.
  *
  * Concurrency. Without `buf`, an `async function` gets a buffer of its own for its whole run
- * (borrowed from a small pool of reset `SlabBuffer`s and returned when it settles), so
- * concurrent async tasks using default buffers never share memory, like Julia's task-local
- * default buffers. Inside {@linkcode withBuffer} (an explicitly chosen buffer) async regions
- * share that buffer instead, and a plain function that returns a promise shares the current
- * default buffer. Default buffers follow a task across `await` only where the runtime has
- * `AsyncLocalStorage` (Deno, Node): elsewhere (browsers) `noEscape(async fn)` without `buf`
- * throws an {@linkcode AsyncScopeError} before `fn` runs, and `noEscape(buf, async fn)` works. Shared async regions are checked: a
+ * (an `AutoscalingAllocBuffer` that starts at 4 KiB and grows to what the task allocates,
+ * borrowed from a small pool and returned, reset, when it settles), so concurrent async tasks
+ * using default buffers never share memory, like Julia's task-local default buffers, and each
+ * costs about the memory it uses. Inside {@linkcode withBuffer} (an explicitly chosen buffer)
+ * async regions share that buffer instead, and a plain function that returns a promise shares
+ * the current default buffer. Default buffers follow a task across `await` only where the
+ * runtime has `AsyncLocalStorage` (Deno, Node): elsewhere (browsers) `noEscape(async fn)`
+ * without `buf` throws an {@linkcode AsyncScopeError} before `fn` runs, and
+ * `noEscape(buf, async fn)` works. Shared async regions are checked: a
  * region that ends while a region opened after it on the same allocator is still open (two
  * tasks interleaving on one buffer) throws a {@linkcode CheckpointError} and does *not* free
  * its memory, which stays allocated until an enclosing region ends or the buffer is reset:
@@ -368,12 +370,13 @@ export class Region implements Disposable {
   #open = true;
 
   /**
-   * Opens a region: prefer {@linkcode region}, which also validates `allocator`.
+   * Opens a region: the same as {@linkcode region}`(allocator)`.
    *
-   * @param allocator The allocator (already validated).
+   * @param allocator The allocator.
+   * @throws {TypeError} When `allocator` is not an allocator.
    */
   constructor(allocator: Allocator) {
-    this.allocator = allocator;
+    this.allocator = checkAllocator(allocator, "open region");
     this.#seq = nextRegionSeq();
     this.#checkpoint = allocator.checkpointSave();
     recordOpen(allocator, this.#seq);

@@ -14,7 +14,7 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
-import { newMemory } from "./_memory.ts";
+import { newMemory } from "../_internal/memory.ts";
 import { detach, poisonOption } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
@@ -100,6 +100,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * @throws {RangeError} When `size` is not a non-negative safe integer.
    * @throws {TypeError} When `size` is not a number, `options` not an object or `poison` not a
    * boolean.
+   * @throws {OutOfMemoryError} When the runtime refuses an `ArrayBuffer` of `size` bytes.
    *
    * @example Poison mode
    * ```ts
@@ -123,7 +124,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
       );
     }
     this.#poison = poisonOption(options, action);
-    this.#main = new ArrayBuffer(size);
+    this.#main = newMemory(size, "ResizeBuffer");
     this.#capacity = size;
     this.#limit = size;
   }

@@ -12,21 +12,26 @@ import {
   BASE,
   CAPACITY,
   CONTROL_BYTES,
-  controlFits,
+  controlFault,
   COUNT_MASK,
-  EPOCH_MASK,
-  EPOCH_ONE,
-  GENERATION,
+  epochBits,
+  FORCE_RESETS,
+  generationOf,
   hold,
+  idOf,
+  initIdentity,
   LOCK,
   MAGIC,
   MAGIC_WORD,
+  MAX_FORCE_RESETS,
+  nextGeneration,
   OFFSET,
   PEAK,
   PUBLISHED,
   raisePeak,
   registerControl,
   RELEASED,
+  sameControl,
   SUB_ARENA,
   unhold,
 } from "../_internal/shared_control.ts";
@@ -37,7 +42,9 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
+import { newMemory } from "../_internal/memory.ts";
 import { Adoption } from "./_adoption.ts";
+import { rememberArena, ThreadArena, threadArena } from "./_thread_arenas.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
@@ -50,6 +57,8 @@ const DEFAULT_SIZE = 1_048_576;
 const MAX_CAPACITY = 0xffffffff;
 /** Where a sub-arena starts: a cache line of its own, away from its neighbours' hot bytes. */
 const SUB_ARENA_ALIGNMENT = 64;
+/** The {@linkcode RELEASED} word of a sub-arena that a force-reset of its parent ended. */
+const FORCE_ENDED = 2;
 
 /**
  * What {@linkcode SharedAllocBuffer.descriptor} returns: the arena's memory and control block,
@@ -63,6 +72,11 @@ export interface SharedAllocBufferDescriptor {
   readonly memory: SharedArrayBuffer;
   /** The control block: bump offset, reset generation, open regions of other threads. */
   readonly control: SharedArrayBuffer;
+  /**
+   * The arena's identity (random, drawn at its creation), which `fromDescriptor` checks against
+   * the control block's.
+   */
+  readonly id: string;
 }
 
 /**
@@ -97,8 +111,9 @@ export interface SharedAllocBufferDescriptor {
  *   shared memory, which it owns, so its restores always free exactly and it may reset it. An
  *   open sub-arena counts as a region of its parent until released.
  * - A Worker terminated inside a region never leaves it: {@linkcode SharedAllocBuffer.forceReset}
- *   resets anyway, making the regions still open everywhere stale. Only do that once the
- *   threads that held them are gone: a sub-arena they held would overlap new allocations.
+ *   resets anyway, making the regions still open everywhere stale, and ends the sub-arenas the
+ *   calling thread carved from the arena. Only do that once the other threads that held regions
+ *   are gone: a sub-arena another thread still used would overlap new allocations.
  *
  * | operation | cost |
  * |---|---|
@@ -167,8 +182,11 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
   // A restore to a checkpoint at or after #runStart may move the offset back; -1 means unknown.
   #runStart = 0;
   #lastEnd = 0;
-  // A non-owner's force-reset epoch, from when it entered its outermost region.
+  // A non-owner's force-reset count, from when it entered its outermost region.
   #epoch = 0;
+  // What this thread knows of the arena, shared by its handles here: the trusted control
+  // block and the sub-arenas carved on this thread (see _thread_arenas.ts).
+  #thread: ThreadArena<SharedAllocBuffer>;
 
   /**
    * Makes an arena of `size` bytes, or one over the caller's `SharedArrayBuffer` (whose
@@ -180,6 +198,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * `ArrayBuffer` cannot be shared: use an {@linkcode AllocBuffer}), or the runtime has no
    * `SharedArrayBuffer` (a browser page that is not cross-origin isolated).
    * @throws {RangeError} When the size is negative, fractional, unsafe or above 2^32 − 1.
+   * @throws {OutOfMemoryError} When the runtime refuses a `SharedArrayBuffer` of that size.
    */
   constructor(memory?: number | SharedArrayBuffer);
   /**
@@ -203,7 +222,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
           `Cannot ${action}: size must be at most 2^32 - 1 bytes, got ${memory}`,
         );
       }
-      this.#memory = new SharedArrayBuffer(memory);
+      this.#memory = newMemory(memory, "SharedArrayBuffer", true);
     } else if (memory instanceof SharedArrayBuffer) {
       if (memory.byteLength > MAX_CAPACITY) {
         throw new RangeError(
@@ -227,6 +246,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     const control = adopted?.control;
     if (control !== undefined) {
       this.#w = control;
+      this.#thread = adopted!.thread as ThreadArena<SharedAllocBuffer>;
       this.#owner = false;
       this.#base = Atomics.load(control, BASE);
       this.#capacity = Atomics.load(control, CAPACITY);
@@ -242,6 +262,8 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       Atomics.store(this.#w, CAPACITY, this.#capacity);
       if (adopted !== undefined) Atomics.store(this.#w, SUB_ARENA, 1);
       Atomics.store(this.#w, MAGIC_WORD, MAGIC);
+      initIdentity(this.#w);
+      this.#thread = new ThreadArena(this.#w);
       this.#owner = true;
       this.#runStart =
         this.#lastEnd =
@@ -258,12 +280,25 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * A handle of the arena that `descriptor` describes, for this thread: it allocates from the
    * same memory through the same shared offset. The handle is not the owner: it cannot reset.
    *
+   * What is checked, and what is trusted. The control block must be a published arena's
+   * whose words are consistent: a checksum of the words fixed at creation (identity, base,
+   * capacity, kind), an offset inside the arena, flags that exist, and the descriptor's `id`
+   * must be the control block's. When this thread already holds a handle of the arena, the
+   * control block must be that same shared memory: a copy (`SharedArrayBuffer.prototype.slice`,
+   * or its bytes copied into a new `SharedArrayBuffer`) is refused. Trusted: the first
+   * descriptor of an arena a thread adopts. A faithful copy of the control block adopted there
+   * first cannot be told from the original, and would give a handle with an offset of its own,
+   * overlapping the arena's allocations. Pass descriptors as `descriptor()` made them
+   * (`postMessage` and `structuredClone` share the `SharedArrayBuffer`s, never copy them).
+   *
    * @param descriptor What {@linkcode SharedAllocBuffer.descriptor} returned (in any thread),
    * received through `postMessage`.
    * @returns A new handle (each call makes another; one per thread is the usual).
    * @throws {TypeError} When `descriptor` is not a `SharedAllocBuffer` descriptor: not an
-   * object, wrong `kind`, `memory` or `control` not a `SharedArrayBuffer`, or a control block
-   * that is not a `SharedAllocBuffer`'s or does not fit the memory.
+   * object, wrong `kind`, `memory` or `control` not a `SharedArrayBuffer`, a control block
+   * that is not a published `SharedAllocBuffer`'s, does not fit the memory, fails the checks
+   * above or is a copy of the one this thread holds, or an `id` that is not the control
+   * block's.
    *
    * @example A second handle
    * ```ts
@@ -305,17 +340,28 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       );
     }
     const words = new Uint32Array(control);
-    if (!controlFits(words, memory.byteLength)) {
+    const fault = controlFault(words, memory.byteLength);
+    if (fault !== undefined) {
+      throw new TypeError(`Cannot ${action}: control is not usable: ${fault}`);
+    }
+    const id = idOf(words);
+    if (d.id !== id) {
       throw new TypeError(
-        `Cannot ${action}: control is not the control block of an arena in this ${memory.byteLength}-byte memory`,
+        `Cannot ${action}: the descriptor's id ${
+          describeValue(d.id)
+        } is not the id of its control block (${id}): memory, control and id must come from one descriptor() call`,
       );
     }
-    if (Atomics.load(words, PUBLISHED) === 0) {
+    let thread = threadArena(id) as ThreadArena<SharedAllocBuffer> | undefined;
+    if (thread === undefined) {
+      thread = new ThreadArena<SharedAllocBuffer>(words);
+      rememberArena(id, thread);
+    } else if (!sameControl(thread.control, words)) {
       throw new TypeError(
-        `Cannot ${action}: the arena was not handed out with descriptor() (its control block came from elsewhere)`,
+        `Cannot ${action}: control is a copy of the arena's control block, not the shared one this thread already holds (a handle over a copy would hand out bytes in use: pass descriptors as descriptor() made them)`,
       );
     }
-    return new SharedAllocBuffer(memory, new Adoption(words, 0, 0));
+    return new SharedAllocBuffer(memory, new Adoption(thread.control, 0, 0, thread));
   }
 
   /**
@@ -344,10 +390,13 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       Atomics.store(this.#w, PUBLISHED, 1);
       this.#exclusive = false;
     }
+    const id = idOf(this.#w);
+    rememberArena(id, this.#thread);
     return {
       kind: "SharedAllocBuffer",
       memory: this.#memory,
       control: this.#w.buffer as SharedArrayBuffer,
+      id,
     };
   }
 
@@ -378,7 +427,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
 
   /** How many resets the arena has had (by any handle: only the owner resets). */
   get generation(): number {
-    return Atomics.load(this.#w, GENERATION);
+    return generationOf(this.#w);
   }
 
   /**
@@ -508,11 +557,16 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
   }
 
   #outOfMemory(bytes: number, start: number): OutOfMemoryError {
-    if (Atomics.load(this.#w, RELEASED) !== 0) {
+    const released = Atomics.load(this.#w, RELEASED);
+    if (released !== 0) {
       return new OutOfMemoryError(
         bytes,
         0,
-        `Cannot allocate ${bytes} bytes: the sub-arena was released (by its owner)`,
+        `Cannot allocate ${bytes} bytes: the sub-arena was ${
+          released === FORCE_ENDED
+            ? "ended by a force-reset of the arena it was carved from"
+            : "released (by its owner)"
+        }`,
       );
     }
     return new OutOfMemoryError(bytes, Math.max(0, this.#limit - start));
@@ -570,6 +624,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
     const sub = new SharedAllocBuffer(this.#memory, new Adoption(undefined, start, byteLength));
     sub.#parent = this;
     sub.#parentEpoch = epoch;
+    this.#thread.subArenas.add(sub);
     return sub;
   }
 
@@ -608,14 +663,23 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
       );
     }
     if (Atomics.load(this.#w, RELEASED) !== 0) return;
-    this.#withResetLock("release", () => {
-      Atomics.store(this.#w, RELEASED, 1);
-      this.#resetLocked();
-      // Full: nothing more fits.
-      if (this.#exclusive) this.#offset = this.#limit;
-      else Atomics.store(this.#w, OFFSET, this.#limit);
-    });
-    // Give the bytes back when they are still the newest of the parent.
+    this.#withResetLock("release", () => this.#releaseLocked());
+    this.#giveBack(parent);
+  }
+
+  // Marks this sub-arena released (`how`: 1, or FORCE_ENDED) and full (nothing more fits),
+  // freeing what it held.
+  #releaseLocked(how = 1): void {
+    Atomics.store(this.#w, RELEASED, how);
+    this.#resetLocked();
+  }
+
+  // After a release: the bytes go back to `parent` when they are still its newest, and the
+  // sub-arena no longer counts as a region of it.
+  #giveBack(parent: SharedAllocBuffer): void {
+    parent.#thread.subArenas.delete(this);
+    // A force-reset of the parent since the carve gave the bytes back already.
+    if (Atomics.load(parent.#w, FORCE_RESETS) !== this.#parentEpoch) return;
     parent.#notePeak(this.#limit);
     if (parent.#exclusive) {
       if (parent.#offset === this.#limit) parent.#offset = this.#base;
@@ -781,7 +845,16 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * checkpoint throws a {@linkcode CheckpointError} and frees nothing. Owner only. Prefer
    * {@linkcode SharedAllocBuffer.resetBuffer}.
    *
+   * Sub-arenas carved from the arena on this thread (by any of its handles here) and still
+   * open are released first, whatever is open on them: they hand out nothing more, so none
+   * can overlap what the arena hands out after the reset. Sub-arenas that other threads
+   * carved cannot be reached from here: a thread still using one would overlap new
+   * allocations, so force-reset only once those threads are gone. The count of force-resets
+   * never wraps: after 2^32 - 1 of them the arena refuses more.
+   *
    * @throws {CheckpointError} When this handle is not the owner (the arena is unchanged).
+   * @throws {RangeError} When the arena (or a sub-arena it would release) was force-reset
+   * 2^32 - 1 times already (nothing changes).
    *
    * @example Recovering from a thread that never left its region
    * ```ts
@@ -796,28 +869,80 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    * assert.equal(owner.openRegions, 0);
    * assert.throws(() => stuck.checkpointRestore(cp), /force-reset/);
    * ```
+   *
+   * @example This thread's open sub-arenas end with the force-reset
+   * ```ts
+   * import { OutOfMemoryError, SharedAllocBuffer } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const owner = new SharedAllocBuffer(1024);
+   * const sub = owner.subArena(256);
+   * owner.forceReset();
+   * assert.ok(sub.released);
+   * assert.throws(() => sub.allocPtr(8, 8), OutOfMemoryError);
+   * assert.equal(owner.allocPtr(8, 8).byteOffset, 0); // only the arena hands out offset 0
+   * ```
    */
   forceReset(): void {
     this.#checkOwner("force-reset");
-    const w = this.#w;
-    let next: number;
-    for (;;) {
-      const v = Atomics.load(w, ACTIVE);
-      next = ((v & EPOCH_MASK) + EPOCH_ONE) & EPOCH_MASK;
-      if (Atomics.compareExchange(w, ACTIVE, v, (next | LOCK) >>> 0) === v) break;
-    }
-    this.#resetLocked();
-    Atomics.store(w, ACTIVE, next);
+    this.#checkForceResets();
+    this.#endSubArenas();
+    this.#withForceLock(() => this.#resetLocked());
   }
 
+  // Refuses a force-reset that would take a force-reset count past its maximum (it never
+  // wraps), of this arena or of a sub-arena the force-reset would end.
+  #checkForceResets(): void {
+    if (Atomics.load(this.#w, FORCE_RESETS) === MAX_FORCE_RESETS) {
+      throw new RangeError(
+        `Cannot force-reset SharedAllocBuffer: it was force-reset ${MAX_FORCE_RESETS} times, the most its count holds (make a new arena)`,
+      );
+    }
+    for (const sub of this.#thread.subArenas) sub.#checkForceResets();
+  }
+
+  // Ends the sub-arenas carved from this arena on this thread that are still open: they are
+  // released whatever is open on them (their regions become stale, like those a force-reset
+  // ends), so none can go on handing out bytes the force-reset gives back to this arena.
+  #endSubArenas(): void {
+    for (const sub of [...this.#thread.subArenas]) {
+      sub.#endSubArenas();
+      if (Atomics.load(sub.#w, RELEASED) === 0) {
+        sub.#withForceLock(() => sub.#releaseLocked(FORCE_ENDED));
+      }
+      sub.#giveBack(this);
+    }
+  }
+
+  // Runs `fn` holding the reset lock after counting one more force-reset, which ends every
+  // region open on the arena (their handles see the count change and forget them).
+  #withForceLock(fn: () => void): void {
+    const w = this.#w;
+    const count = Atomics.load(w, FORCE_RESETS) + 1; // only the owner writes it
+    const active = epochBits(count);
+    for (;;) {
+      const v = Atomics.load(w, ACTIVE);
+      if (Atomics.compareExchange(w, ACTIVE, v, (active | LOCK) >>> 0) === v) break;
+    }
+    Atomics.store(w, FORCE_RESETS, count);
+    try {
+      fn();
+    } finally {
+      Atomics.store(w, ACTIVE, active);
+    }
+  }
+
+  // Frees everything: the offset goes back to the start, except in a released sub-arena, whose
+  // bytes may belong to its parent again: it stays full.
   #resetLocked(): void {
     const w = this.#w;
     this.#notePeak(this.#loadOffset());
-    if (this.#exclusive) this.#offset = this.#base;
-    else Atomics.store(w, OFFSET, this.#base);
-    Atomics.add(w, GENERATION, 1);
+    const to = Atomics.load(w, RELEASED) === 0 ? this.#base : this.#limit;
+    if (this.#exclusive) this.#offset = to;
+    else Atomics.store(w, OFFSET, to);
+    nextGeneration(w);
     this.#checkpoints.clear();
-    this.#runStart = this.#lastEnd = this.#base;
+    this.#runStart = this.#lastEnd = to;
   }
 
   #checkOwner(action: string): void {
@@ -830,7 +955,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
 
   // Whether the owner force-reset the arena since this (non-owner) handle entered its regions.
   #wasForceReset(): boolean {
-    return (Atomics.load(this.#w, ACTIVE) & EPOCH_MASK) !== this.#epoch;
+    return Atomics.load(this.#w, FORCE_RESETS) !== this.#epoch;
   }
 
   // Forgets the regions a force-reset ended (their checkpoints become stale): the arena no

@@ -13,7 +13,7 @@ import {
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
-import { newMemory } from "./_memory.ts";
+import { newMemory } from "../_internal/memory.ts";
 import { detach, poisonOption } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 import type { Allocator, Ptr } from "./allocator.ts";

@@ -49,10 +49,14 @@ export class InvalidMemoryError extends Error {
    * when given, or else how to have it recorded.
    *
    * @param allocationSite The stack trace of the allocation, if recorded.
+   * @param detached `true` when the memory was not freed but detached: its `ArrayBuffer`
+   * transferred, or the WebAssembly memory it lies in grown, which empties every view of it.
    */
-  constructor(allocationSite?: string) {
+  constructor(allocationSite?: string, detached = false) {
     super(
-      "Array accessed after its memory has been deallocated (by a reset of its allocator or the end of the region it was allocated in)" +
+      (detached
+        ? "Array accessed after its memory was detached (its ArrayBuffer was transferred, or the WebAssembly.Memory it lies in grew, which empties every view of a non-shared memory)"
+        : "Array accessed after its memory has been deallocated (by a reset of its allocator or the end of the region it was allocated in)") +
         (allocationSite
           ? `; it was allocated at:\n${allocationSite}`
           : "; set CheckedAllocArray.recordAllocationSites = true before allocating it to see where it was allocated"),
@@ -293,7 +297,7 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
    * ```
    */
   get isValid(): boolean {
-    return this.#validity.valid;
+    return this.#validity.valid && !(super.data.length === 0 && this.size !== 0);
   }
 
   /**
@@ -329,7 +333,12 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
    */
   override get data(): T {
     if (!this.#validity.valid) throw this.#invalid();
-    return super.data;
+    const data = super.data;
+    // A valid layout of a non-empty array never has empty data: it was detached.
+    if (data.length === 0 && this.size !== 0) {
+      throw new InvalidMemoryError(allocationSite(this), true);
+    }
+    return data;
   }
 
   #invalid(): InvalidMemoryError {
@@ -389,7 +398,9 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
    * ```
    */
   override describe(): string {
-    if (this.#validity.valid) return super.describe();
-    return `${describeHead("CheckedAllocArray", this.dtype.name, this.shape)} (memory deallocated)`;
+    if (this.isValid) return super.describe();
+    return `${describeHead("CheckedAllocArray", this.dtype.name, this.shape)} (memory ${
+      this.#validity.valid ? "detached" : "deallocated"
+    })`;
   }
 }

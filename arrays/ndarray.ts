@@ -5,16 +5,26 @@
  * @module
  */
 
-import { describeHead, describeValue, fmtShape, isBigIntData } from "../_internal/describe.ts";
+import {
+  describeHead,
+  describeValue,
+  detachedError,
+  fmtShape,
+  isBigIntData,
+} from "../_internal/describe.ts";
 import { isRowMajor, reshapeStrides, rowMajorStrides, sizeOf } from "../_internal/layout.ts";
 import { resolveShape } from "../_internal/validate.ts";
 import { walk } from "../_internal/loops.ts";
+import { newHeapArray } from "../_internal/memory.ts";
 import {
   assertElementType,
   type TypedArray,
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
 import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
+
+/** The deepest nesting {@linkcode NDArray.fromNested} reads (its walk recurses once a level). */
+const MAX_NESTING = 1024;
 
 /**
  * The element type of typed array `T`: `number`, or `bigint` for `BigInt64Array` and
@@ -253,7 +263,9 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * @returns A new array of shape given by the nesting.
    * @throws {TypeError} When `dtype` is not a typed-array constructor or an element is not a
    * number (a bigint for `BigInt64Array`/`BigUint64Array`).
-   * @throws {RangeError} When the nesting is ragged.
+   * @throws {RangeError} When the nesting is ragged, deeper than 1024 levels, or cyclic (an
+   * array that contains itself).
+   * @throws {OutOfMemoryError} When the runtime refuses a typed array of that many elements.
    *
    * @example From nested arrays and back
    * ```ts
@@ -274,11 +286,25 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       ? Float64Array as unknown as TypedArrayConstructor<T>
       : assertElementType<T>(dtype, action);
     const shape: number[] = [];
+    const chain = new Set<unknown>();
     for (let v: unknown = nested; Array.isArray(v); v = v[0]) {
+      if (chain.has(v)) {
+        throw new RangeError(
+          `Cannot ${action}: the nesting is cyclic: the element at ${
+            "[0]".repeat(shape.length)
+          } is an array that contains it`,
+        );
+      }
+      if (shape.length === MAX_NESTING) {
+        throw new RangeError(
+          `Cannot ${action}: the nesting is deeper than ${MAX_NESTING} levels`,
+        );
+      }
+      chain.add(v);
       shape.push(v.length);
       if (v.length === 0) break;
     }
-    const data = new type(sizeOf(shape));
+    const data = newHeapArray(type, sizeOf(shape));
     let k = 0;
     const walk = (v: unknown, depth: number, path: string): void => {
       if (depth === shape.length) {
@@ -513,7 +539,10 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * ```
    */
   get(...idx: number[]): ElementOf<T> {
-    return this.data[this.#index(idx, "read")];
+    const data = this.data, o = this.#index(idx, "read");
+    // A valid layout never reaches past the data: only a detached (emptied) typed array does.
+    if (o >= data.length) throw detachedError(`read element ${fmtShape(idx)}`);
+    return data[o];
   }
 
   /**
@@ -546,6 +575,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const idx = args.slice(0, n);
     const data = this.data;
     const o = this.#index(idx, "write");
+    if (o >= data.length) throw detachedError(`write element ${fmtShape(idx)}`);
     checkElement(data, value, () => `write element ${fmtShape(idx)}`, "value");
     (data as Float64Array)[o] = value as number;
   }
@@ -569,6 +599,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   fill(value: ElementOf<T>): this {
     const data = this.data as Float64Array;
+    if (data.length === 0 && this.#size !== 0) throw detachedError("fill an n-d array");
     checkElement(data, value, () => "fill an n-d array", "value");
     const v = value as number;
     const shape = this.#shape;
@@ -889,6 +920,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    */
   toNested(): Nested<ElementOf<T>> {
     const data = this.data;
+    if (data.length === 0 && this.#size !== 0) throw detachedError("convert to nested arrays");
     const shape = this.#shape, strides = this.#strides;
     const build = (depth: number, o: number): Nested<ElementOf<T>> => {
       if (depth === shape.length) return data[o];
@@ -920,13 +952,13 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     const nd = shape.length;
     if (this.#size === 0) return;
     if (nd === 0) {
-      yield this.data[this.#offset];
+      yield this.#at(this.#offset);
       return;
     }
     const idx = new Array<number>(nd).fill(0);
     let o = this.#offset;
     for (let i = 0; i < this.#size; i++) {
-      yield this.data[o];
+      yield this.#at(o);
       for (let k = nd - 1; k >= 0; k--) {
         o += strides[k];
         if (++idx[k] < shape[k]) break;
@@ -934,6 +966,14 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
         idx[k] = 0;
       }
     }
+  }
+
+  // Element `o` of the data for iteration, which reads `data` at every step (a
+  // CheckedAllocArray checks then; the memory may be detached between steps).
+  #at(o: number): ElementOf<T> {
+    const data = this.data;
+    if (o >= data.length) throw detachedError("iterate over the array");
+    return data[o];
   }
 
   /** The class name, e.g. `"NDArray"` (`Object.prototype.toString` reports it). */

@@ -6,6 +6,7 @@
  */
 
 import { allocIn } from "../_internal/alloc_in.ts";
+import { newHeapArray } from "../_internal/memory.ts";
 import { describeValue, zeroOf } from "../_internal/describe.ts";
 import { rowMajorStrides, rowMajorStridesLike, sizeOf } from "../_internal/layout.ts";
 import { copyStridedToContiguous } from "../_internal/loops.ts";
@@ -229,7 +230,7 @@ export function similar(
     const data = allocIn(allocator, type, sizeOf(sh));
     return new AllocArray(data, sh, rowMajorStrides(sh), 0, TRUSTED);
   }
-  return new NDArray(new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
+  return new NDArray(newHeapArray(type, sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
 }
 
 /**
@@ -451,7 +452,15 @@ export function similarOf<U extends TypedArray = TypedArray>(
     }
     const type = dtype == null ? Float64Array : assertElementType(dtype, ACTION);
     const sh = checkDims(shape);
-    return new NDArray(new type(sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED) as NDArray<U>;
+    return new NDArray(
+      newHeapArray(type, sizeOf(sh)),
+      sh,
+      rowMajorStrides(sh),
+      0,
+      TRUSTED,
+    ) as NDArray<
+      U
+    >;
   }
   return similar(best as NDArray<U>, dtype, shape);
 }

@@ -8,7 +8,7 @@
  */
 
 import { describeValue } from "../_internal/describe.ts";
-import { CONTROL_BYTES, controlFits } from "../_internal/shared_control.ts";
+import { CONTROL_BYTES, controlFits, generationOf, nonceOf } from "../_internal/shared_control.ts";
 import { ELEMENT_TYPES, type TypedArray } from "../allocators/dtype.ts";
 import { SharedMemoryValidity } from "./_shared_validity.ts";
 import { AllocArray } from "./alloc_array.ts";
@@ -28,6 +28,11 @@ export interface SharedValidityDescriptor {
   readonly control: SharedArrayBuffer;
   /** The reset generation the array was allocated in. */
   readonly generation: number;
+  /**
+   * The arena's nonce of that generation, which `arrayFromDescriptor` checks: a descriptor
+   * whose generation was changed (to make a freed array look valid) is refused.
+   */
+  readonly nonce: number;
 }
 
 /**
@@ -116,7 +121,11 @@ export function arrayDescriptor(array: NDArray): ArrayDescriptor {
         `Cannot ${ACTION}: the CheckedAllocArray was allocated inside a region of its allocator, whose end on this thread frees it without other threads knowing (allocate it outside the region to send it)`,
       );
     }
-    validity = { control: v.words.buffer as SharedArrayBuffer, generation: v.generation };
+    validity = {
+      control: v.words.buffer as SharedArrayBuffer,
+      generation: v.generation,
+      nonce: nonceOf(v.words, v.generation),
+    };
   } else if (array instanceof AllocArray) {
     kind = "AllocArray";
   }
@@ -255,11 +264,21 @@ function sharedValidity(value: unknown, buffer: SharedArrayBuffer): SharedMemory
     );
   }
   const generation = v.generation;
-  if (typeof generation !== "number" || generation >>> 0 !== generation) {
+  if (
+    typeof generation !== "number" || !Number.isSafeInteger(generation) || generation < 0 ||
+    generation > generationOf(words)
+  ) {
     throw new TypeError(
-      `Cannot ${FROM}: validity.generation must be a reset generation (a Uint32), got ${
-        describeValue(generation)
-      }`,
+      `Cannot ${FROM}: validity.generation must be a reset generation the arena has had (at most ${
+        generationOf(words)
+      }), got ${describeValue(generation)}`,
+    );
+  }
+  if (v.nonce !== nonceOf(words, generation)) {
+    throw new TypeError(
+      `Cannot ${FROM}: validity.nonce ${
+        describeValue(v.nonce)
+      } is not the arena's nonce of generation ${generation} (the descriptor was changed after arrayDescriptor() made it)`,
     );
   }
   return new SharedMemoryValidity(words, generation, false);

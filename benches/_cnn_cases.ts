@@ -1,6 +1,6 @@
 // The CNN benchmark cases (see cnn_bench.ts), shared by the bench files of each element type.
 
-import { DefaultAllocator } from "../allocators/mod.ts";
+import { DefaultAllocator, WasmAllocBuffer } from "../allocators/mod.ts";
 import {
   AllocArray,
   BumperAllocator,
@@ -27,6 +27,7 @@ export function cnnGroup(dtype: ModelType, group: string): void {
   const predictions = makePredictions(1000, dtype);
   const bumper = new BumperAllocator();
   const unchecked = new UncheckedBumperAllocator();
+  const wasm = new BumperAllocator(new WasmAllocBuffer());
   const cases: [string, () => number, boolean?][] = [
     [
       "heap: plain arrays",
@@ -44,6 +45,10 @@ export function cnnGroup(dtype: ModelType, group: string): void {
     [
       "CheckedAllocArray + BumperAllocator()",
       () => inferBatches(bumper, model, checkedBatches, predictions).data[7],
+    ],
+    [
+      "AllocArray + BumperAllocator(WasmAllocBuffer()): WebAssembly SIMD kernels",
+      () => inferBatches(wasm, model, allocBatches, predictions).data[7],
     ],
   ];
   for (const [name, run, baseline] of cases) {

@@ -3,7 +3,9 @@
 // warm-up pass over the 1000 images, then measures `RUNS` more passes.
 //
 //   deno run -A benches/cnn_memory.ts              (all variants: a table, then rotated times)
-//   deno run -A benches/cnn_memory.ts heap 5       (one variant, raw lines; used by the above)
+//   deno run -A benches/cnn_memory.ts heap 5       (one variant, raw lines; used by the above;
+//                                                  variants: heap, bumper, unchecked, checked,
+//                                                  wasm = BumperAllocator(WasmAllocBuffer()))
 //   deno run -A benches/cnn_memory.ts rotated 3    (the times only: 3 rounds of subprocesses)
 //   deno run -A benches/cnn_memory.ts interleaved  (the times in one process, pass by pass)
 //   deno run -A benches/cnn_memory.ts --float32    (any of the above with the Float32 model,
@@ -31,7 +33,7 @@
 //   Scavenge (minor).
 
 import { Counting } from "../examples/_counting.ts";
-import { type Allocator, DefaultAllocator } from "../allocators/mod.ts";
+import { type Allocator, DefaultAllocator, WasmAllocBuffer } from "../allocators/mod.ts";
 import {
   AllocArray,
   BumperAllocator,
@@ -49,7 +51,7 @@ import {
   predict,
 } from "../examples/models.ts";
 
-const VARIANTS = ["heap", "bumper", "unchecked", "checked"] as const;
+const VARIANTS = ["heap", "bumper", "unchecked", "checked", "wasm"] as const;
 type Variant = typeof VARIANTS[number];
 
 /** The model's element type: Float64Array (the default), or Float32Array with `--float32`. */
@@ -67,6 +69,8 @@ async function child(variant: Variant, runs: number): Promise<void> {
     ? new DefaultAllocator()
     : variant === "unchecked"
     ? new UncheckedBumperAllocator()
+    : variant === "wasm"
+    ? new BumperAllocator(new WasmAllocBuffer())
     : new BumperAllocator();
   const counting = new Counting(inner, variant !== "heap");
   const predictions = makePredictions(1000, DTYPE);
@@ -199,6 +203,7 @@ function cases(): [string, () => unknown][] {
   const predictions = makePredictions(1000, DTYPE);
   const bumper = new BumperAllocator();
   const unchecked = new UncheckedBumperAllocator();
+  const wasm = new BumperAllocator(new WasmAllocBuffer());
   return [
     ["heap: plain arrays", () => inferBatches(DefaultAllocator.shared, model, plain, predictions)],
     ["AllocArray + BumperAllocator()", () => inferBatches(bumper, model, wrapped, predictions)],
@@ -209,6 +214,10 @@ function cases(): [string, () => unknown][] {
     [
       "CheckedAllocArray + BumperAllocator()",
       () => inferBatches(bumper, model, checked, predictions),
+    ],
+    [
+      "AllocArray + BumperAllocator(WasmAllocBuffer())",
+      () => inferBatches(wasm, model, wrapped, predictions),
     ],
   ];
 }

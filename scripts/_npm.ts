@@ -34,12 +34,20 @@ export const JSR_NAME = "@x/allocarrays";
  * newest 20.x, matching the oldest Node the package supports.
  */
 export const TYPES_NODE_VERSION = "20.19.43";
-/** deno.json imports that are build or browser-test tools, not dependencies of the tests. */
+/**
+ * deno.json imports that are build, browser-test or benchmark-only tools, not dependencies of the
+ * tests (wabt assembles the WebAssembly kernels; tfjs is what benches/cnn_wasm_bench.ts compares
+ * with).
+ */
 const TOOL_IMPORTS: ReadonlySet<string> = new Set([
   "typescript",
   "publint",
   "esbuild",
   "playwright-core",
+  "wabt",
+  "@tensorflow/tfjs-core",
+  "@tensorflow/tfjs-backend-cpu",
+  "@tensorflow/tfjs-backend-wasm",
 ]);
 
 /** The parts of deno.json the build reads. */

@@ -1,7 +1,10 @@
 // Small assertions that node:assert lacks, and the user-written allocator the tests run the
 // library with. Test-only; not part of the package.
 import assert from "node:assert/strict";
-import type { Ptr } from "../allocators/mod.ts";
+import { type Ptr, WasmAllocBuffer } from "../allocators/mod.ts";
+import { AllocArray, BumperAllocator, copy, NDArray, reset } from "../arrays/mod.ts";
+import { withAllocator } from "../scope/mod.ts";
+import { WASM_SIMD, wasmCalls } from "../_internal/wasm.ts";
 import { MyAllocBuffer } from "../examples/my_alloc_buffer.ts";
 
 /** Asserts `|actual - expected| <= tolerance` (absolute) or within relative `tolerance`. */
@@ -49,4 +52,39 @@ export class TestBump extends MyAllocBuffer {
     this.allocations++;
     return p;
   }
+}
+
+/**
+ * A `BumperAllocator` over a `WasmAllocBuffer`: `inWasm(fn)` runs `fn` with it current and
+ * resets it after; `resident(data, shape)` is an AllocArray copy of `data` in the memory (inside
+ * `inWasm`).
+ */
+export function wasmArena(): {
+  buf: WasmAllocBuffer;
+  inWasm<R>(fn: () => R): R;
+  resident<T extends Float32Array | Float64Array>(data: T, shape?: number[]): AllocArray<T>;
+} {
+  const buf = new WasmAllocBuffer();
+  const allocator = new BumperAllocator(buf);
+  return {
+    buf,
+    inWasm<R>(fn: () => R): R {
+      try {
+        return withAllocator(allocator, fn);
+      } finally {
+        reset(allocator);
+      }
+    },
+    resident<T extends Float32Array | Float64Array>(data: T, shape = [data.length]) {
+      return copy(AllocArray.from(new NDArray(data, shape))) as AllocArray<T>;
+    },
+  };
+}
+
+/** Asserts that `fn` ran `n` operations on the WebAssembly kernels (none without SIMD). */
+export function runsOnWasm<R>(n: number, fn: () => R): R {
+  const before = wasmCalls();
+  const result = fn();
+  assert.equal(wasmCalls() - before, WASM_SIMD ? n : 0);
+  return result;
 }

@@ -23,6 +23,7 @@ import {
   EscapeError,
   noEscape,
   OutOfMemoryError,
+  Region,
   region,
   resetBuffer,
   ResizeBuffer,
@@ -33,6 +34,8 @@ import {
 import {
   adapt,
   AllocArray,
+  arrayDescriptor,
+  arrayFromDescriptor,
   BumperAllocator,
   CheckedAllocArray,
   InvalidMemoryError,
@@ -57,6 +60,7 @@ import {
 import { batchNorm, conv2d, dense, maxPool2d, softmax } from "../arrays/nn/mod.ts";
 import { currentAllocator, withAllocator } from "../scope/mod.ts";
 import { MyAllocBuffer } from "../examples/my_alloc_buffer.ts";
+import { ACTIVE, FORCE_RESETS, SUB_ARENA } from "../_internal/shared_control.ts";
 
 type ErrorClass = new (...args: never[]) => Error;
 
@@ -483,6 +487,14 @@ interface World {
   /** A second handle of `shared` (not its owner). */
   handle: SharedAllocBuffer;
   mine: MyAllocBuffer;
+  /** Over a caller's ArrayBuffer that was detached after 16 bytes were allocated. */
+  detached: AllocBuffer;
+  /** Over a caller's resizable 1024-byte ArrayBuffer that shrank to 64 bytes (16 in use). */
+  shrunk: AllocBuffer;
+  /** Over a WebAssembly.Memory's buffer that grow() replaced (16 bytes in use). */
+  wasm: AllocBuffer;
+  /** An arena force-reset 2^32 - 1 times (as far as its count says). */
+  saturated: SharedAllocBuffer;
   bumper: BumperAllocator;
   unchecked: UncheckedBumperAllocator;
   /** A live checkpoint of another buffer. */
@@ -514,6 +526,22 @@ function makeWorld(): World {
     b.checkpointSave();
     alloc(b, Uint8Array, 5);
   }
+  const callerMemory = new ArrayBuffer(1024);
+  const detached = new AllocBuffer(callerMemory);
+  alloc(detached, Float64Array, 2);
+  structuredClone(callerMemory, { transfer: [callerMemory] });
+  const resizable = new ArrayBuffer(1024, { maxByteLength: 1024 });
+  const shrunk = new AllocBuffer(resizable);
+  alloc(shrunk, Float64Array, 2);
+  resizable.resize(64);
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const wasm = new AllocBuffer(memory.buffer);
+  alloc(wasm, Float64Array, 2);
+  memory.grow(1);
+  const saturated = new SharedAllocBuffer(64);
+  const words = new Uint32Array(saturated.descriptor().control);
+  Atomics.store(words, FORCE_RESETS, 0xffffffff);
+  Atomics.store(words, ACTIVE, 0x7fff0000);
   const bumper = new BumperAllocator(new AllocBuffer(4096));
   const unchecked = new UncheckedBumperAllocator(new AllocBuffer(4096));
   const heapChecked = new CheckedAllocArray(filled(6), [2, 3]);
@@ -530,6 +558,10 @@ function makeWorld(): World {
     shared,
     handle: SharedAllocBuffer.fromDescriptor(shared.descriptor()),
     mine,
+    detached,
+    shrunk,
+    wasm,
+    saturated,
     bumper,
     unchecked,
     foreign: new AllocBuffer(64).checkpointSave(),
@@ -576,6 +608,8 @@ function worldSnapshot(w: World): unknown {
     buffers,
     mine: [probe(w.mine), w.mine.offset],
     shared: [w.shared.generation, String(w.handle)],
+    gone: [w.detached, w.shrunk, w.wasm].map((b) => [String(b), b.used]),
+    saturated: [String(w.saturated), w.saturated.generation],
     allocators,
     arrays,
     current: String(currentAllocator()),
@@ -667,7 +701,77 @@ const WORLD_CASES: Case<World>[] = [
     name: "new AutoscalingAllocBuffer() remembering no runs",
     act: () => new AutoscalingAllocBuffer(8, { maxHistorySize: 0 }),
     error: RangeError,
-    message: /maxHistorySize must be at least 1, got 0/,
+    message: /maxHistorySize must be from 1 to 65536, got 0/,
+  },
+  {
+    name: "new AutoscalingAllocBuffer() remembering more than 65 536 runs",
+    act: () => new AutoscalingAllocBuffer(8, { maxHistorySize: 2 ** 40 }),
+    error: RangeError,
+    message: /maxHistorySize must be from 1 to 65536, got 1099511627776/,
+  },
+  // More memory than the runtime gives.
+  {
+    name: "new AllocBuffer() of 2^40 bytes",
+    act: () => new AllocBuffer(2 ** 40),
+    error: OutOfMemoryError,
+    message:
+      /^Cannot allocate 1099511627776 bytes: the runtime refused a new AllocBuffer of that size \(/,
+  },
+  {
+    name: "new ResizeBuffer() of 2^40 bytes",
+    act: () => new ResizeBuffer(2 ** 40),
+    error: OutOfMemoryError,
+    message: /^Cannot allocate 1099511627776 bytes: the runtime refused a new ResizeBuffer/,
+  },
+  {
+    name: "zerosLike() of a 2^20 × 2^20 broadcast view on the heap",
+    act: (w) => zerosLike(w.nd.pick(0, 0).broadcastTo(2 ** 20, 2 ** 20)),
+    error: OutOfMemoryError,
+    message:
+      /^Cannot allocate 8796093022208 bytes \(1099511627776 Float64Array elements\): the runtime refused/,
+  },
+  {
+    name: "similar() with a 2^20 × 2^20 shape on the heap",
+    act: (w) => similar(w.wrapped, null, [2 ** 20, 2 ** 20]),
+    error: OutOfMemoryError,
+    message: /^Cannot allocate 8796093022208 bytes \(1099511627776 Float64Array elements\)/,
+  },
+  {
+    name: "add() whose broadcast result is 2^20 × 2^20 on the heap",
+    act: (w) => add(w.nd.pick(0, 0).broadcastTo(2 ** 20, 2 ** 20), 1),
+    error: OutOfMemoryError,
+    message: /^Cannot allocate 8796093022208 bytes \(1099511627776 Float64Array elements\)/,
+  },
+  // Memory that went away under an AllocBuffer.
+  {
+    name: "alloc() from an AllocBuffer whose caller ArrayBuffer was detached",
+    act: (w) => alloc(w.detached, Float64Array, 4),
+    error: OutOfMemoryError,
+    message: /^Cannot allocate 32 bytes: the AllocBuffer's memory was detached/,
+  },
+  {
+    name: "allocPtr() from an AllocBuffer whose caller ArrayBuffer was detached",
+    act: (w) => w.detached.allocPtr(8, 8),
+    error: OutOfMemoryError,
+    message: /^Cannot allocate 8 bytes: the AllocBuffer's memory was detached/,
+  },
+  {
+    name: "alloc() from an AllocBuffer whose resizable ArrayBuffer shrank",
+    act: (w) => alloc(w.shrunk, Float64Array, 20),
+    error: OutOfMemoryError,
+    message: /^Cannot allocate 160 bytes: the AllocBuffer's memory shrank to 64 of its 1024 bytes/,
+  },
+  {
+    name: "alloc() from an AllocBuffer over a WebAssembly.Memory that grew",
+    act: (w) => alloc(w.wasm, Float64Array, 4),
+    error: OutOfMemoryError,
+    message: /WebAssembly\.Memory\.prototype\.grow/,
+  },
+  {
+    name: "new AllocBuffer() in poison mode over a WebAssembly.Memory's buffer",
+    act: () => new AllocBuffer(new WebAssembly.Memory({ initial: 1 }).buffer, { poison: true }),
+    error: TypeError,
+    message: /this ArrayBuffer cannot be detached \(a WebAssembly\.Memory's buffer/,
   },
   {
     name: "new SharedAllocBuffer() over an ArrayBuffer",
@@ -686,6 +790,58 @@ const WORLD_CASES: Case<World>[] = [
     act: () => SharedAllocBuffer.fromDescriptor({} as never),
     error: TypeError,
     message: /expected the result of SharedAllocBuffer\.descriptor\(\)/,
+  },
+  {
+    name: "SharedAllocBuffer.fromDescriptor() with a copy of the control block, offset set to 0",
+    act: (w) => {
+      const d = w.shared.descriptor();
+      const copy = d.control.slice(0);
+      Atomics.store(new Uint32Array(copy), 0, 0);
+      return SharedAllocBuffer.fromDescriptor({ ...d, control: copy });
+    },
+    error: TypeError,
+    message: /control is a copy of the arena's control block, not the shared one/,
+  },
+  {
+    name: "SharedAllocBuffer.fromDescriptor() with a copied control block whose kind was changed",
+    act: (w) => {
+      const d = w.shared.descriptor();
+      const copy = d.control.slice(0);
+      Atomics.store(new Uint32Array(copy), SUB_ARENA, 1);
+      return SharedAllocBuffer.fromDescriptor({ ...d, control: copy });
+    },
+    error: TypeError,
+    message: /identity, base, capacity or kind was changed/,
+  },
+  {
+    name: "SharedAllocBuffer.fromDescriptor() with another arena's id",
+    act: (w) =>
+      SharedAllocBuffer.fromDescriptor({
+        ...w.shared.descriptor(),
+        id: new SharedAllocBuffer(8).descriptor().id,
+      }),
+    error: TypeError,
+    message: /the descriptor's id "[0-9a-f-]+" is not the id of its control block/,
+  },
+  {
+    name: "SharedAllocBuffer.forceReset() past 2^32 - 1 force-resets",
+    act: (w) => w.saturated.forceReset(),
+    error: RangeError,
+    message: /^Cannot force-reset SharedAllocBuffer: it was force-reset 4294967295 times/,
+  },
+  {
+    name: "arrayFromDescriptor() of a freed array's descriptor with its generation changed",
+    act: () => {
+      const arena = new SharedAllocBuffer(256);
+      const b = new BumperAllocator(arena);
+      const d = arrayDescriptor(
+        withAllocator(b, () => zerosLike(new CheckedAllocArray(new Float64Array(2)))),
+      );
+      reset(b);
+      return arrayFromDescriptor({ ...d, validity: { ...d.validity!, generation: 1 } });
+    },
+    error: TypeError,
+    message: /validity\.nonce \d+ is not the arena's nonce of generation 1/,
   },
   // Allocation and regions beyond the per-buffer table.
   {
@@ -823,6 +979,32 @@ const WORLD_CASES: Case<World>[] = [
     act: () => new NDArray(new Float64Array(6), [2, 3], [3, 0.5]),
     error: RangeError,
     message: /must be an integer, got 0\.5/,
+  },
+  {
+    name: "NDArray.fromNested() of an array that contains itself",
+    act: () => {
+      const self: unknown[] = [0];
+      self[0] = self;
+      return NDArray.fromNested(self as never);
+    },
+    error: RangeError,
+    message: /the nesting is cyclic: the element at \[0\] is an array that contains it/,
+  },
+  {
+    name: "NDArray.fromNested() nested 5000 levels deep",
+    act: () => {
+      let deep: unknown = 1;
+      for (let i = 0; i < 5000; i++) deep = [deep];
+      return NDArray.fromNested(deep as never);
+    },
+    error: RangeError,
+    message: /the nesting is deeper than 1024 levels/,
+  },
+  {
+    name: "new Region() of a plain object",
+    act: () => new Region({} as never),
+    error: TypeError,
+    message: /^Cannot open region: buf must be an allocator .*, got an Object$/,
   },
   {
     name: "NDArray.fromNested() with ragged rows",

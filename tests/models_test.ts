@@ -12,7 +12,9 @@ import {
   reset,
   UncheckedBumperAllocator,
 } from "../arrays/mod.ts";
-import { AllocBuffer, DefaultAllocator } from "../allocators/mod.ts";
+import { AllocBuffer, DefaultAllocator, WasmAllocBuffer } from "../allocators/mod.ts";
+import { setWasmKernelsForTesting, WASM_SIMD, wasmCalls } from "../_internal/wasm.ts";
+import { Counting } from "../examples/_counting.ts";
 import { withAllocator } from "../scope/mod.ts";
 import {
   basicInputs,
@@ -82,6 +84,11 @@ describe("CNN inference (AllocArrays' Flux test)", () => {
 
   it("predict() of AllocArray input with BumperAllocator(2 ** 26) matches the heap run", () => {
     const b = new BumperAllocator(2 ** 26);
+    agrees(inferBatches(b, model, batches.map((x) => AllocArray.from(x)), makePredictions()));
+  });
+
+  it("predict() of AllocArray input in WebAssembly memory (BumperAllocator over a WasmAllocBuffer) matches the heap run", () => {
+    const b = new BumperAllocator(new WasmAllocBuffer());
     agrees(inferBatches(b, model, batches.map((x) => AllocArray.from(x)), makePredictions()));
   });
 
@@ -193,6 +200,57 @@ describe("CNN inference with the Float32 model (Flux's element type)", () => {
       new UncheckedBumperAllocator(new AllocBuffer(2 ** 26)),
       model32,
       batches32.map((x) => AllocArray.from(x)),
+      makePredictions(1000, Float32Array),
+    );
+    assertAllClose(p.data, heap32.data, 1e-5);
+  });
+
+  it("predict() of the Float32 model in WebAssembly memory runs on the SIMD kernels, matches its heap run and allocates no ArrayBuffer per pass", () => {
+    const buf = new WasmAllocBuffer();
+    const counting = new Counting(new BumperAllocator(buf), true);
+    const input = batches32.map((x) => AllocArray.from(x));
+    // Warm-up: the 1 MiB memory is too small for the first batch, which overflows to the heap
+    // (its layers then run on the JavaScript kernels); the memory grows to fit at the reset.
+    inferBatches(counting, model32, input, makePredictions(1000, Float32Array));
+    counting.newBufferBytes = 0;
+    const before = wasmCalls();
+    const p = inferBatches(counting, model32, input, makePredictions(1000, Float32Array));
+    // Per batch: 3 convolutions, a batch-norm, 2 poolings.
+    assert.equal(wasmCalls() - before, WASM_SIMD ? 32 * 6 : 0);
+    assertAllClose(p.data, heap32.data, 1e-5);
+    for (let i = 0; i < 1000; i++) {
+      const row = [...p.pick(i)], ref = [...heap32.pick(i)];
+      assert.equal(row.indexOf(Math.max(...row)), ref.indexOf(Math.max(...ref)));
+    }
+    assert.equal(counting.newBufferBytes, 0);
+    assert.equal(buf.overflowCount, 0);
+  });
+
+  it("predict() of the Float32 model in WebAssembly memory without SIMD runs the JavaScript kernels there and matches its heap run", () => {
+    const buf = new WasmAllocBuffer(8 << 20);
+    setWasmKernelsForTesting(false); // as on a runtime without WebAssembly SIMD
+    try {
+      const before = wasmCalls();
+      const p = inferBatches(
+        new BumperAllocator(buf),
+        model32,
+        batches32.map((x) => AllocArray.from(x)),
+        makePredictions(1000, Float32Array),
+      );
+      assert.equal(wasmCalls(), before);
+      assert.equal(buf.overflowCount, 0);
+      assertAllClose(p.data, heap32.data, 1e-5);
+    } finally {
+      setWasmKernelsForTesting(true);
+    }
+  });
+
+  it("predict() of the Float32 model with CheckedAllocArray input in WebAssembly memory matches its heap run", () => {
+    const checked = batches32.map((x) => new CheckedAllocArray(x));
+    const p = inferBatches(
+      new BumperAllocator(new WasmAllocBuffer()),
+      model32,
+      checked,
       makePredictions(1000, Float32Array),
     );
     assertAllClose(p.data, heap32.data, 1e-5);

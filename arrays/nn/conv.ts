@@ -28,6 +28,7 @@ import {
   im2col,
 } from "./_conv_kernels.ts";
 import { imagesOf, pairOf, slide, vectorOf } from "./_layer_args.ts";
+import { conv3x3Wasm } from "./_wasm.ts";
 import type { Activation } from "./activation.ts";
 import type {
   ArrayInput,
@@ -137,7 +138,10 @@ export function conv2d<
   const xs = contiguous(X), ws = contiguous(Wt);
   const y = writable(res, B === undefined ? [X, Wt] : [X, Wt, B]);
   if (KH === 3 && KW === 3 && sw === 1) {
-    conv3x3(xs, [N, C, H, W], ws, B, OC, sh, ph, pw, OH, OW, y, act, inputs);
+    const temp = (t: TypedArrayConstructor, n: number) => similarOf(inputs, t, [n]).data;
+    if (!(sh === 1 && conv3x3Wasm(xs, [N, C, H, W], ws, B, OC, ph, pw, OH, OW, y, act, temp))) {
+      conv3x3(xs, [N, C, H, W], ws, B, OC, sh, ph, pw, OH, OW, y, act, inputs);
+    }
     return finish(res, y) as never;
   }
   const K = C * KH * KW, P = OH * OW;

@@ -19,6 +19,8 @@ import {
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { activationOf, affineActivate } from "./_activation.ts";
 import { vectorOf } from "./_layer_args.ts";
+import { affineWasm } from "./_wasm.ts";
+import { similarOf } from "../similar.ts";
 import type { Activation } from "./activation.ts";
 import type {
   ArrayInput,
@@ -131,11 +133,14 @@ export function batchNorm<
   const y = writable(res, [xs, ...params_], true);
   const N = X.shape[0], S = X.size / (N * C);
   const at = (v: View, c: number) => v.data[v.offset + c * v.strides[0]];
+  const scale = (c: number) => (g === undefined ? 1 : at(g, c)) / Math.sqrt(at(s2, c) + eps);
+  const shift = (c: number) => (b === undefined ? 0 : at(b, c)) - at(mu, c) * scale(c);
+  const temp = (t: TypedArrayConstructor, n: number) => similarOf(inputs, t, [n]).data;
+  if (affineWasm(xs, N, C, S, scale, shift, y, act, temp)) return finish(res, y) as never;
   const xd = xs.data, yd = y.data;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
-      const k = (g === undefined ? 1 : at(g, c)) / Math.sqrt(at(s2, c) + eps);
-      const d = (b === undefined ? 0 : at(b, c)) - at(mu, c) * k;
+      const k = scale(c), d = shift(c);
       const xo = xs.offset + (n * C + c) * S, yo = y.offset + (n * C + c) * S;
       affineActivate(act, xd, xo, yd, yo, S, k, d);
     }

@@ -16,6 +16,8 @@ import {
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { imagesOf, pairOf, slide } from "./_layer_args.ts";
 import { maxPool2x2 } from "./_pool_kernels.ts";
+import { maxPool2x2Wasm } from "./_wasm.ts";
+import { similarOf } from "../similar.ts";
 import type {
   ArrayInput,
   ElementsOf,
@@ -91,6 +93,11 @@ export function maxPool2d<
   const xs = contiguous(X), y = writable(res, [X]);
   const xd = xs.data, yd = y.data;
   const plain = KH === 2 && KW === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0;
+  if (
+    plain && maxPool2x2Wasm(xs, N * C, H, W, y, OH, OW, (t, n) => similarOf([x], t, [n]).data)
+  ) {
+    return finish(res, y) as never;
+  }
   for (let p = 0; p < N * C; p++) {
     const xo = xs.offset + p * H * W;
     let q = y.offset + p * OH * OW;

@@ -33,6 +33,7 @@ import {
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { isTypedArray, NDArray } from "../ndarray.ts";
 import { BINARY, UNARY } from "./_elementwise_kernels.ts";
+import { binaryWasm, MIN_WASM_ELEMENTS } from "./_wasm.ts";
 import type {
   ArrayInput,
   ElementRule,
@@ -148,8 +149,12 @@ function bothScalars(action: string, names: string, a: unknown, b: unknown): nev
   );
 }
 
-/** Runs a binary kernel over two operands, broadcast, into `out` or a new array. */
+/**
+ * Runs the binary kernel of operation `name` over two operands, broadcast, into `out` or a new
+ * array (on its WebAssembly kernel when the result lies in WebAssembly memory and it can).
+ */
 function binary(
+  name: string,
   kernel: Row,
   action: string,
   a: unknown,
@@ -169,6 +174,7 @@ function binary(
   const res = output([a, b], resultType(first, rule), shape, out, action);
   const o = res.view;
   if (o.size === 0) return res.result;
+  if (o.size >= MIN_WASM_ELEMENTS && binaryWasm(name, o, A, B)) return res.result;
   const wa = walkOf(o, A, SCALAR_A), wb = walkOf(o, B, SCALAR_B);
   walk(
     kernel,
@@ -208,7 +214,7 @@ function unary(
 function binaryOp<R extends ElementRule>(name: string, rule: R): BinaryOp<R> {
   const kernel = BINARY[name], action = `compute ${name}()`;
   const op = (a: unknown, b: unknown, options?: unknown) =>
-    binary(kernel, action, a, b, options, rule);
+    binary(name, kernel, action, a, b, options, rule);
   return Object.defineProperty(op, "name", { value: name }) as never;
 }
 

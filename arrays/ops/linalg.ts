@@ -32,6 +32,8 @@ import type {
   ResultArray,
   Returned,
 } from "./operand.ts";
+import { anyWasmMemory } from "../../_internal/wasm.ts";
+import { dotWasm, matmulWasm, MIN_WASM_ELEMENTS, MIN_WASM_PRODUCT } from "./_wasm.ts";
 
 /** Options of {@linkcode transpose}. */
 export interface TransposeOptions extends OutOptions {
@@ -181,8 +183,12 @@ export function matmul<
   const as = batchStrides(A, batch), bs = batchStrides(Bx, batch);
   const a0 = A.strides[na - 2], a1 = A.strides[na - 1];
   const b0 = Bx.strides[nb - 2], b1 = Bx.strides[nb - 1];
+  const wasm = m * k * n >= MIN_WASM_PRODUCT;
   if (batch.length === 0) {
-    gemm(m, k, n, A.data, A.offset, a0, a1, Bx.data, Bx.offset, b0, b1, c.data, c.offset);
+    const ad = A.data, ao = A.offset, bd = Bx.data, bo = Bx.offset, cd = c.data, co = c.offset;
+    if (!(wasm && matmulWasm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co, a, b))) {
+      gemm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co);
+    }
     return finish(res, c) as never;
   }
   // One matrix product per index of the batch axes; `c` is row-major, m·n elements per matrix.
@@ -191,7 +197,9 @@ export function matmul<
   walk(
     (len, cd, co, cstep, ad, ao, astep, bd, bo, bstep) => {
       for (let t = 0; t < len; t++, co += cstep, ao += astep, bo += bstep) {
-        gemm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co);
+        if (!(wasm && matmulWasm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co, a, b))) {
+          gemm(m, k, n, ad, ao, a0, a1, bd, bo, b0, b1, cd, co);
+        }
       }
     },
     batch,
@@ -237,6 +245,23 @@ export function dot(a: ArrayInput, b: ArrayInput): number {
       } and ${fmtShape(B.shape)} (use matmul for matrices)`,
     );
   }
+  if (A.size >= MIN_WASM_ELEMENTS && anyWasmMemory()) return dotLarge(A, B);
+  const ad = A.data, bd = B.data, as = A.strides[0], bs = B.strides[0];
+  let acc = 0;
+  for (let i = 0, p = A.offset, q = B.offset; i < A.size; i++, p += as, q += bs) {
+    acc += ad[p] * bd[q];
+  }
+  return acc;
+}
+
+/**
+ * {@linkcode dot} on the WebAssembly kernel when it can run, else the plain loop (repeated here
+ * rather than shared: a call to a shared loop, or the kernel branch inside `dot`, costs small
+ * dot products ~10%).
+ */
+function dotLarge(A: View, B: View): number {
+  const sum = dotWasm(A, B);
+  if (sum !== undefined) return sum;
   const ad = A.data, bd = B.data, as = A.strides[0], bs = B.strides[0];
   let acc = 0;
   for (let i = 0, p = A.offset, q = B.offset; i < A.size; i++, p += as, q += bs) {

@@ -64,6 +64,70 @@ describe("AllocBuffer", () => {
     assert.equal(buf.used, 96);
   });
 
+  it("AllocBuffer over a caller's ArrayBuffer that was detached: allocations fail clearly and change nothing", () => {
+    const memory = new ArrayBuffer(1024);
+    const buf = new AllocBuffer(memory);
+    alloc(buf, Float64Array, 2);
+    structuredClone(memory, { transfer: [memory] }); // as when sent to a Worker
+    for (
+      const act of [
+        () => alloc(buf, Float64Array, 4),
+        () => buf.allocView(Uint8Array, 0),
+        () => buf.allocPtr(8, 8),
+      ]
+    ) {
+      assert.throws(act, (e) =>
+        e instanceof OutOfMemoryError && e.available === 0 &&
+        /^Cannot allocate \d+ bytes: the AllocBuffer's memory was detached/.test(e.message));
+      assert.equal(buf.used, 16);
+    }
+  });
+
+  it("AllocBuffer over a WebAssembly.Memory's buffer that grow() replaced: allocations fail clearly and change nothing", () => {
+    const wasm = new WebAssembly.Memory({ initial: 1 });
+    const buf = new AllocBuffer(wasm.buffer);
+    const a = alloc(buf, Float64Array, 2).fill(1);
+    wasm.grow(1);
+    assert.equal(a.length, 0); // the runtime detached the old buffer
+    assert.throws(
+      () => alloc(buf, Float64Array, 4),
+      (e) =>
+        e instanceof OutOfMemoryError && /WebAssembly\.Memory\.prototype\.grow/.test(e.message),
+    );
+    assert.equal(buf.used, 16);
+  });
+
+  it("AllocBuffer over a resizable ArrayBuffer that shrank: what still fits is allocated, the rest fails clearly", () => {
+    const memory = new ArrayBuffer(1024, { maxByteLength: 4096 });
+    const buf = new AllocBuffer(memory);
+    assert.equal(buf.capacity, 1024);
+    alloc(buf, Float64Array, 2);
+    memory.resize(100);
+    assert.equal(alloc(buf, Float64Array, 4).byteOffset, 16); // bytes 16..48 are still there
+    assert.throws(
+      () => alloc(buf, Float64Array, 10),
+      (e) =>
+        e instanceof OutOfMemoryError && e.available === 52 &&
+        /^Cannot allocate 80 bytes: the AllocBuffer's memory shrank to 100 of its 1024 bytes, leaving 52 at offset 48$/
+          .test(e.message),
+    );
+    assert.throws(() => buf.allocPtr(64, 8), OutOfMemoryError);
+    assert.equal(buf.used, 48);
+    memory.resize(4096); // grown back: the capacity is still 1024
+    assert.equal(alloc(buf, Float64Array, 10).length, 10);
+    assert.throws(() => alloc(buf, Uint8Array, 1000), /1000 bytes: \d+ bytes available/);
+  });
+
+  it("new AllocBuffer() of more bytes than the runtime gives is an OutOfMemoryError naming the size", () => {
+    assert.throws(
+      () => new AllocBuffer(2 ** 40),
+      (e) =>
+        e instanceof OutOfMemoryError && e.requested === 2 ** 40 &&
+        /^Cannot allocate 1099511627776 bytes: the runtime refused a new AllocBuffer of that size/
+          .test(e.message),
+    );
+  });
+
   it("AllocBuffer.peak is the high-water mark across regions and resets", () => {
     const buf = new AllocBuffer(1024);
     noEscape(buf, () => alloc(buf, Float64Array, 30).length);

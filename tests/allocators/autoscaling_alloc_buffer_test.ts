@@ -7,7 +7,27 @@ import {
   CheckpointError,
   EscapeError,
   noEscape,
+  OutOfMemoryError,
 } from "../../allocators/mod.ts";
+
+/**
+ * Runs `fn` with the global `ArrayBuffer` refusing more than `limit` bytes as the runtime does
+ * when memory runs out (a RangeError "Array buffer allocation failed").
+ */
+function withMemoryLimit<R>(limit: number, fn: () => R): R {
+  const Real = globalThis.ArrayBuffer;
+  globalThis.ArrayBuffer = new Proxy(Real, {
+    construct(target, args, newTarget) {
+      if ((args[0] as number) > limit) throw new RangeError("Array buffer allocation failed");
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+  try {
+    return fn();
+  } finally {
+    globalThis.ArrayBuffer = Real;
+  }
+}
 
 describe("AutoscalingAllocBuffer", () => {
   it("AutoscalingAllocBuffer follows the upstream scenario: grow, fold on reset, shrink", () => {
@@ -191,6 +211,68 @@ describe("AutoscalingAllocBuffer", () => {
     assert.deepEqual(b.history, [1000, 40_000]);
     assert.equal(new AutoscalingAllocBuffer(8).maxHistorySize, 5);
     assert.equal(Object.prototype.toString.call(b), "[object AutoscalingAllocBuffer]");
+  });
+
+  it("AutoscalingAllocBuffer with regions that keep growing a little holds a few buffers, not one per region", () => {
+    const b = new AutoscalingAllocBuffer(1024);
+    let largest = 0;
+    for (let i = 0; i < 200; i++) {
+      const n = 100_000 + 1000 * i; // bytes, each region a little more than the last
+      largest = n;
+      noEscape(b, () => alloc(b, Uint8Array, n).length);
+      assert.ok(b.additionalBuffers <= 2, `${b.additionalBuffers} buffers after region ${i}`);
+    }
+    assert.equal(b.used, 0);
+    // Held: the main buffer and at most four times the largest region (200 buffers, 267 times,
+    // when every outgrown buffer was kept).
+    assert.ok(b.capacity <= 1024 + 4 * largest, `capacity ${b.capacity}`);
+    b.resetBuffer();
+    assert.equal(b.additionalBuffers, 0);
+  });
+
+  it("AutoscalingAllocBuffer.resetBuffer() succeeds and frees the additional buffers when the runtime refuses the new main buffer", () => {
+    const b = new AutoscalingAllocBuffer(1024);
+    for (let i = 0; i < 3; i++) alloc(b, Uint8Array, 40_000);
+    assert.ok(b.additionalBuffers > 0);
+    withMemoryLimit(100_000, () => {
+      assert.throws(() => new ArrayBuffer(132_000), /allocation failed/); // the limit holds
+      b.resetBuffer(); // asks for ceil(1.1 × 120 000) = 132 000 bytes: refused
+      assert.equal(b.used, 0);
+      assert.equal(b.additionalBuffers, 0);
+      assert.equal(b.capacity, 1024, "the old main buffer stays");
+      alloc(b, Uint8Array, 20_000); // an additional buffer again
+      b.resetBuffer(); // asks for at most 66 000 bytes now: given
+      assert.equal(b.capacity, 66_000);
+      for (let i = 0; i < 5; i++) {
+        alloc(b, Uint8Array, 50_000); // more than the main buffer, every run
+        b.resetBuffer(); // never asks for the refused size again
+        assert.equal(b.capacity, 66_000);
+      }
+    });
+    // Allocations beyond the main buffer still grow the buffer, and can still be refused.
+    withMemoryLimit(1000, () => {
+      assert.throws(() => alloc(b, Uint8Array, 100_000), OutOfMemoryError);
+      assert.equal(b.used, 0);
+    });
+    assert.equal(alloc(b, Uint8Array, 100_000).length, 100_000);
+  });
+
+  it("AutoscalingAllocBuffer remembers maxHistorySize runs (O(1) per reset: benches/autoscaling_reset_bench.ts) and refuses more than 65 536", () => {
+    const b = new AutoscalingAllocBuffer(64, { maxHistorySize: 65_536 });
+    for (let i = 0; i < 66_000; i++) {
+      b.allocPtr(i % 1000 === 0 ? 5000 : 10, 1);
+      b.resetBuffer();
+    }
+    const history = b.history;
+    assert.equal(history.length, 65_536);
+    assert.equal(history[history.length - 1], 10);
+    assert.equal(Math.max(...history), 5000);
+    assert.throws(
+      () => new AutoscalingAllocBuffer(64, { maxHistorySize: 65_537 }),
+      (e) =>
+        e instanceof RangeError &&
+        /maxHistorySize must be from 1 to 65536, got 65537/.test(e.message),
+    );
   });
 
   it("AutoscalingAllocBuffer defaults to a 2^27-byte main buffer", () => {

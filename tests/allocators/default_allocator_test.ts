@@ -1,7 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { DefaultAllocator, isAllocator, MemoryValidity } from "../../allocators/mod.ts";
+import {
+  DefaultAllocator,
+  isAllocator,
+  MemoryValidity,
+  OutOfMemoryError,
+} from "../../allocators/mod.ts";
 
 describe("DefaultAllocator", () => {
   it("DefaultAllocator implements the Allocator protocol with allocView", () => {
@@ -68,6 +73,21 @@ describe("DefaultAllocator", () => {
       message: /element type must be a typed-array constructor.*got Array/,
     });
     assert.throws(() => heap.allocView(Float64Array, 1.5), /length must be a non-negative/);
+  });
+
+  it("DefaultAllocator refuses more memory than the runtime gives with an OutOfMemoryError naming the size", () => {
+    const heap = DefaultAllocator.shared;
+    assert.throws(
+      () => heap.allocView(Float64Array, 2 ** 40),
+      (e) =>
+        e instanceof OutOfMemoryError && e.requested === 2 ** 43 &&
+        /^Cannot allocate 8796093022208 bytes \(1099511627776 Float64Array elements\): the runtime refused a new heap typed array of that size/
+          .test(e.message),
+    );
+    assert.throws(
+      () => heap.allocPtr(2 ** 40, 8),
+      /Cannot allocate 1099511627776 bytes: the runtime refused a new heap ArrayBuffer/,
+    );
   });
 
   it("DefaultAllocator prints as the heap", () => {

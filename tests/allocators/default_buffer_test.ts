@@ -4,6 +4,7 @@ import {
   alloc,
   AllocBuffer,
   AsyncScopeError,
+  AutoscalingAllocBuffer,
   defaultBuffer,
   EscapeError,
   noEscape,
@@ -110,18 +111,18 @@ describe("defaultBuffer", () => {
     });
     const second = await noEscape(async () => {
       await tick();
-      assert.equal((defaultBuffer() as SlabBuffer).used, 0, "reset before reuse");
+      assert.equal((defaultBuffer() as AutoscalingAllocBuffer).used, 0, "reset before reuse");
       return defaultBuffer();
     });
     assert.equal(second, first);
   });
 
   it("noEscape(async fn) on the default buffer throws EscapeError for an escaping resolved value, and frees it", async () => {
-    let task: SlabBuffer | undefined;
+    let task: AutoscalingAllocBuffer | undefined;
     await assert.rejects(
       noEscape(async () => {
         await tick();
-        task = defaultBuffer() as SlabBuffer;
+        task = defaultBuffer() as AutoscalingAllocBuffer;
         return alloc(Float64Array, 4).fill(1);
       }),
       (e: unknown) =>
@@ -148,6 +149,38 @@ describe("defaultBuffer", () => {
       return alloc(Float64Array, 3).fill(2).slice();
     });
     assert.deepEqual([...copy], [2, 2, 2]);
+  });
+
+  it("noEscape(async fn): 2000 concurrent tasks that allocate a little hold a little memory each, not a slab", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const buffers: AutoscalingAllocBuffer[] = [];
+    const tasks = Array.from({ length: 2000 }, (_, id) =>
+      noEscape(async () => {
+        const mine = alloc(Float64Array, 8).fill(id);
+        buffers.push(defaultBuffer() as AutoscalingAllocBuffer);
+        await gate; // all 2000 are running at once
+        return mine.every((v) => v === id);
+      }));
+    await tick();
+    assert.equal(new Set(buffers).size, 2000);
+    const held = buffers.reduce((n, b) => n + b.capacity, 0);
+    assert.ok(held <= 2000 * 4096, `${held} bytes for 2000 tasks of 64 bytes`);
+    release();
+    assert.ok((await Promise.all(tasks)).every(Boolean));
+  });
+
+  it("noEscape(async fn): a task buffer grows to what its task allocates", async () => {
+    const sizes = await noEscape(async () => {
+      assert.ok(defaultBuffer() instanceof AutoscalingAllocBuffer);
+      const before = (defaultBuffer() as AutoscalingAllocBuffer).capacity;
+      const big = alloc(Float64Array, 200_000).fill(1); // 1.6 MB
+      await tick();
+      return [before, big.length, (defaultBuffer() as AutoscalingAllocBuffer).capacity];
+    });
+    assert.ok(sizes[0] <= 4096 * 2);
+    assert.equal(sizes[1], 200_000);
+    assert.ok(sizes[2] >= 1_600_000);
   });
 
   it("noEscape(async fn) inside withBuffer shares the chosen buffer, with interleaving checked", async () => {

@@ -140,25 +140,44 @@ describe("poison mode", () => {
     assert.equal(buf.capacity, capacity, "the emptied buffer is reused, not replaced");
   });
 
-  it("AllocBuffer({ poison: true }) over a caller's ArrayBuffer detaches it on reset and moves on", () => {
+  it("AllocBuffer({ poison: true }) over a caller's ArrayBuffer takes it over at construction and moves on", () => {
     const memory = new ArrayBuffer(64);
+    const callerView = new Uint8Array(memory).fill(3);
     const buf = new AllocBuffer(memory, { poison: true });
-    alloc(buf, Uint8Array, 8).fill(5);
-    buf.resetBuffer();
     assert.equal(memory.byteLength, 0, "the caller's buffer is detached");
+    assert.equal(callerView.length, 0);
     assert.notEqual(buf.memory, memory);
     assert.equal(buf.memory.byteLength, 64);
+    assert.equal(new Uint8Array(buf.memory)[0], 3, "its bytes moved, not copied away");
+    const kept = alloc(buf, Uint8Array, 8).fill(5);
+    buf.resetBuffer();
+    assert.equal(kept.length, 0);
     assert.equal(alloc(buf, Uint8Array, 8).buffer, buf.memory);
   });
 
-  it("BumperAllocator over a poisoned buffer: an AllocArray kept past reset() reads nothing and writes nowhere", () => {
+  it("AllocBuffer({ poison: true }) refuses a WebAssembly.Memory's buffer up front, which cannot be detached", () => {
+    const wasm = new WebAssembly.Memory({ initial: 1 });
+    assert.throws(
+      () => new AllocBuffer(wasm.buffer, { poison: true }),
+      (e) =>
+        e instanceof TypeError &&
+        /^Cannot create AllocBuffer: poison mode detaches the memory on reset, and this ArrayBuffer cannot be detached \(a WebAssembly\.Memory's buffer/
+          .test(e.message),
+    );
+    assert.equal(wasm.buffer.byteLength, 65536, "untouched");
+    // Without poison mode it is fine.
+    const buf = new AllocBuffer(wasm.buffer);
+    assert.equal(noEscape(buf, () => alloc(buf, Float64Array, 2).fill(1)[1]), 1);
+  });
+
+  it("BumperAllocator over a poisoned buffer: an AllocArray kept past reset() cannot be read and writes nowhere", () => {
     const b = new BumperAllocator(new AllocBuffer(1 << 12, { poison: true }));
     const input = AllocArray.from(new Float64Array([1, 2, 3]));
     const kept = withAllocator(b, () => similar(input).fill(1));
     const checked = withAllocator(b, () => similar(new CheckedAllocArray(new Float64Array(2))));
     reset(b);
     assert.equal(kept.data.length, 0);
-    assert.equal(kept.get(0), undefined);
+    assert.throws(() => kept.get(0), /Cannot read element \[0\]: the array's memory was detached/);
     assert.equal(checked.isValid, false);
     const next = withAllocator(b, () => similar(input).fill(4));
     kept.data[0] = 99;

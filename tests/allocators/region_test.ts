@@ -7,6 +7,7 @@ import {
   defaultBuffer,
   EscapeError,
   noEscape,
+  Region,
   region,
   SlabBuffer,
 } from "../../allocators/mod.ts";
@@ -233,6 +234,23 @@ describe("region", () => {
       r.alloc(Float64Array, 3);
       throw new Error("boom");
     }, /boom/);
+    assert.equal(buf.used, 0);
+  });
+
+  it("new Region() of something that is not an allocator is a TypeError naming it", () => {
+    for (const [bad, name] of [[{}, "an Object"], [undefined, "undefined"], [7, "7"]] as const) {
+      assert.throws(
+        () => new Region(bad as never),
+        (e) =>
+          e instanceof TypeError &&
+          e.message.startsWith("Cannot open region: buf must be an allocator") &&
+          e.message.endsWith(`got ${name}`),
+      );
+    }
+    const buf = new AllocBuffer(64);
+    const r = new Region(buf);
+    alloc(buf, Float64Array, 2);
+    r.close();
     assert.equal(buf.used, 0);
   });
 

@@ -10,6 +10,7 @@ import {
   BumperAllocator,
   CheckedAllocArray,
   CheckpointError,
+  InvalidMemoryError,
   noEscape,
   OutOfMemoryError,
   region,
@@ -18,7 +19,17 @@ import {
   similar,
   withAllocator,
 } from "../../mod.ts";
-import { CONTROL_BYTES } from "../../_internal/shared_control.ts";
+import {
+  ACTIVE,
+  BASE,
+  CAPACITY,
+  CONTROL_BYTES,
+  FORCE_RESETS,
+  GENERATION,
+  OFFSET,
+  RELEASED,
+  SUB_ARENA,
+} from "../../_internal/shared_control.ts";
 import { conformanceSuite } from "../../testing/mod.ts";
 
 // Until descriptor() hands it out, an arena bumps a plain field; afterwards, the shared word.
@@ -210,6 +221,7 @@ describe("SharedAllocBuffer", () => {
           kind: "SharedAllocBuffer",
           memory: owner.memory,
           control,
+          id: "",
         }),
       (e) => e instanceof TypeError && /not handed out with descriptor\(\)/.test(e.message),
     );
@@ -543,5 +555,185 @@ describe("SharedAllocBuffer.subArena()", () => {
     assert.ok(c.isValid);
     sub.release();
     assert.equal(c.isValid, false);
+  });
+});
+
+describe("SharedAllocBuffer.forceReset(): nothing outlives it, no counter wraps", () => {
+  it("SharedAllocBuffer.forceReset() ends this thread's open sub-arena: it and the arena never both hand out offset 0", () => {
+    const owner = new SharedAllocBuffer(1024);
+    const sub = owner.subArena(256);
+    const kept = sub.allocView(Uint8Array, 8).fill(7);
+    assert.equal(owner.openRegions, 1);
+    owner.forceReset();
+    assert.ok(sub.released);
+    assert.equal(owner.openRegions, 0);
+    assert.throws(
+      () => sub.allocPtr(8, 8),
+      (e) => e instanceof OutOfMemoryError && /ended by a force-reset/.test(e.message),
+    );
+    const next = owner.allocView(Uint8Array, 8).fill(1);
+    assert.equal(next.byteOffset, 0);
+    assert.deepEqual([...kept], [1, 1, 1, 1, 1, 1, 1, 1]); // freed by the reset, as documented
+    sub.release(); // already ended: nothing to do
+    assert.equal(owner.used, 8);
+    owner.resetBuffer();
+  });
+
+  it("SharedAllocBuffer.forceReset() ends sub-arenas other handles carved on this thread, nested ones too, and makes their other handles' regions stale", () => {
+    const [owner, handle] = arena(1 << 16);
+    const sub = handle.subArena(4096);
+    const inner = sub.subArena(1024);
+    const subHandle = SharedAllocBuffer.fromDescriptor(sub.descriptor());
+    const cp = subHandle.checkpointSave();
+    subHandle.allocPtr(8, 8);
+    owner.forceReset();
+    assert.ok(sub.released && inner.released);
+    assert.throws(() => inner.allocPtr(1, 1), OutOfMemoryError);
+    assert.throws(() => subHandle.allocPtr(1, 1), OutOfMemoryError);
+    assert.throws(
+      () => subHandle.checkpointRestore(cp),
+      (e) => e instanceof CheckpointError && /force-reset/.test(e.message),
+    );
+    assert.equal(owner.openRegions, 0);
+    assert.equal(owner.used, 0);
+    owner.resetBuffer();
+    assert.equal(handle.allocPtr(8, 8).byteOffset, 0);
+  });
+
+  it("SharedAllocBuffer.forceReset() 32 768 times: a handle's old checkpoint stays stale and the region count never underflows", () => {
+    const [owner, handle] = arena(1024);
+    const cp = handle.checkpointSave();
+    handle.allocPtr(64, 8);
+    for (let i = 0; i < 32_768; i++) owner.forceReset();
+    const live = owner.allocView(Uint8Array, 16).fill(9);
+    assert.throws(
+      () => handle.checkpointRestore(cp),
+      (e) => e instanceof CheckpointError && /force-reset/.test(e.message),
+    );
+    assert.equal(owner.used, 16);
+    assert.deepEqual([...live], Array(16).fill(9));
+    assert.equal(owner.openRegions, 0);
+    owner.resetBuffer(); // not refused by a wrapped-around count
+    // The handle counts itself in and out normally afterwards.
+    noEscape(handle, () => assert.equal(owner.openRegions, 1));
+    assert.equal(owner.openRegions, 0);
+  });
+
+  it("SharedAllocBuffer.forceReset() refuses to take its count past 2^32 - 1, changing nothing", () => {
+    const owner = new SharedAllocBuffer(64);
+    const words = new Uint32Array(owner.descriptor().control);
+    // As after 2^32 - 1 force-resets (the count and its low bits in the region word).
+    Atomics.store(words, FORCE_RESETS, 0xffffffff);
+    Atomics.store(words, ACTIVE, 0x7fff0000);
+    owner.allocPtr(8, 8);
+    assert.throws(
+      () => owner.forceReset(),
+      (e) => e instanceof RangeError && /force-reset 4294967295 times/.test(e.message),
+    );
+    assert.equal(owner.used, 8);
+    assert.equal(Atomics.load(words, FORCE_RESETS), 0xffffffff);
+    owner.resetBuffer(); // the plain reset still works
+    assert.equal(owner.used, 0);
+  });
+
+  it("SharedAllocBuffer.generation is 64 bits: a CheckedAllocArray never becomes valid again when the low word comes round", () => {
+    const owner = new SharedAllocBuffer(1024);
+    const words = new Uint32Array(owner.descriptor().control);
+    const b = new BumperAllocator(owner);
+    const c = withAllocator(b, () => similar(new CheckedAllocArray(new Float64Array(2))));
+    assert.equal(owner.generation, 0);
+    owner.resetBuffer();
+    assert.equal(c.isValid, false);
+    // As after 2^32 - 1 more resets: the next one brings the low word back to the array's.
+    Atomics.store(words, GENERATION, 0xffffffff);
+    owner.resetBuffer();
+    assert.equal(Atomics.load(words, GENERATION), 0);
+    assert.equal(owner.generation, 2 ** 32);
+    assert.equal(c.isValid, false);
+    assert.throws(() => c.get(0), InvalidMemoryError);
+  });
+});
+
+describe("SharedAllocBuffer.fromDescriptor(): forged and copied descriptors", () => {
+  it("SharedAllocBuffer.fromDescriptor() refuses a copy of the control block with its offset set back", () => {
+    const owner = new SharedAllocBuffer(1024);
+    const d = owner.descriptor();
+    const live = owner.allocView(Uint8Array, 100).fill(5);
+    const copy = d.control.slice(0);
+    Atomics.store(new Uint32Array(copy), OFFSET, 0);
+    assert.throws(
+      () => SharedAllocBuffer.fromDescriptor({ ...d, control: copy }),
+      (e) =>
+        e instanceof TypeError && /control is a copy of the arena's control block/.test(e.message),
+    );
+    // Copied after a handle of the arena exists on this thread, through structured cloning.
+    const handle = SharedAllocBuffer.fromDescriptor(structuredClone(d));
+    assert.throws(
+      () =>
+        SharedAllocBuffer.fromDescriptor({ ...d, control: structuredClone(d).control.slice(0) }),
+      /a copy/,
+    );
+    assert.equal(handle.allocPtr(8, 8).byteOffset, 104);
+    assert.deepEqual([...live], Array(100).fill(5));
+  });
+
+  it("SharedAllocBuffer.fromDescriptor() refuses a control block whose kind, base, capacity or offset was changed", () => {
+    const owner = new SharedAllocBuffer(4096);
+    owner.allocPtr(100, 8);
+    const d = owner.descriptor();
+    const tampered: [[number, number][], RegExp][] = [
+      [[[SUB_ARENA, 1]], /identity, base, capacity or kind/],
+      [[[BASE, 64]], /not the control block of an arena in this 4096-byte memory/],
+      [[[BASE, 64], [CAPACITY, 1024]], /identity, base, capacity or kind/],
+      [[[CAPACITY, 2048]], /identity, base, capacity or kind/],
+      [[[OFFSET, 5000]], /offset 5000 .* outside the arena's bytes 0\.\.4096/],
+      [[[RELEASED, 7]], /release flag holds a value no arena has/],
+    ];
+    for (const [changes, message] of tampered) {
+      const control = new SharedArrayBuffer(CONTROL_BYTES);
+      const words = new Uint32Array(control);
+      words.set(new Uint32Array(d.control));
+      for (const [word, value] of changes) Atomics.store(words, word, value);
+      // Refused by its words alone, before any comparison with the arena this thread holds.
+      const fresh = { ...d, control, id: d.id };
+      assert.throws(
+        () => SharedAllocBuffer.fromDescriptor(fresh),
+        (e) => e instanceof TypeError && message.test(e.message),
+        String(message),
+      );
+    }
+    assert.equal(owner.used, 100);
+  });
+
+  it("SharedAllocBuffer.fromDescriptor() refuses a descriptor whose id is not its control block's", () => {
+    const memory = new SharedArrayBuffer(1024);
+    const a = new SharedAllocBuffer(memory);
+    const b = new SharedAllocBuffer(memory); // a second arena over the same memory
+    const da = a.descriptor(), db = b.descriptor();
+    assert.notEqual(da.id, db.id);
+    assert.throws(
+      () => SharedAllocBuffer.fromDescriptor({ ...da, control: db.control }),
+      (e) => e instanceof TypeError && /is not the id of its control block/.test(e.message),
+    );
+    assert.throws(
+      () => SharedAllocBuffer.fromDescriptor({ ...da, id: undefined as never }),
+      /the descriptor's id undefined/,
+    );
+    assert.equal(SharedAllocBuffer.fromDescriptor(db).used, 0);
+  });
+});
+
+describe("SharedAllocBuffer: a released sub-arena stays released", () => {
+  it("SharedAllocBuffer.resetBuffer() and forceReset() of a released sub-arena hand out nothing from bytes its parent got back", () => {
+    const owner = new SharedAllocBuffer(4096);
+    const sub = owner.subArena(1024);
+    sub.release();
+    const parentBytes = owner.allocView(Uint8Array, 512).fill(3); // the same bytes, now the parent's
+    for (const reset of [() => sub.resetBuffer(), () => sub.forceReset()]) {
+      reset();
+      assert.equal(sub.used, 1024, "still full");
+      assert.throws(() => sub.allocPtr(8, 8), /released/);
+    }
+    assert.deepEqual([...parentBytes], Array(512).fill(3));
   });
 });

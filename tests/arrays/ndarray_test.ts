@@ -213,6 +213,42 @@ describe("NDArray", () => {
     assert.throws(() => NDArray.fromNested([1], Array as never), TypeError);
   });
 
+  it("NDArray.fromNested() of an array that contains itself is a RangeError naming where, not an endless loop", () => {
+    const self: unknown[] = [1];
+    self[0] = self;
+    assert.throws(() => NDArray.fromNested(self as never), {
+      name: "RangeError",
+      message:
+        /^Cannot create an n-d array from nested arrays: the nesting is cyclic: the element at \[0\] is an array that contains it$/,
+    });
+    const outer: unknown[] = [[1, 2], [3, 4]];
+    (outer[0] as unknown[])[0] = outer;
+    assert.throws(() => NDArray.fromNested(outer as never), /cyclic: the element at \[0\]\[0\]/);
+    // Deeper in the nesting than the first elements, a cycle is a bad element.
+    const row: unknown[] = [1, 2];
+    const other: unknown[] = [[1, 2], row];
+    row[1] = other;
+    assert.throws(
+      () => NDArray.fromNested(other as never),
+      /element\[1\]\[1\] must be a number, got an Array/,
+    );
+  });
+
+  it("NDArray.fromNested() of nesting deeper than 1024 levels is a RangeError, not a stack overflow", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    assert.throws(() => NDArray.fromNested(deep as never), {
+      name: "RangeError",
+      message:
+        /^Cannot create an n-d array from nested arrays: the nesting is deeper than 1024 levels$/,
+    });
+    let ok: unknown = 7;
+    for (let i = 0; i < 1024; i++) ok = [ok];
+    const a = NDArray.fromNested(ok as never);
+    assert.equal(a.ndim, 1024);
+    assert.equal(a.data[0], 7);
+  });
+
   it("NDArray.toNested() and fromNested() round-trip", () => {
     fc.assert(
       fc.property(

@@ -12,7 +12,7 @@ import {
   similarOf,
   zerosLike,
 } from "../../arrays/mod.ts";
-import { AllocBuffer } from "../../allocators/mod.ts";
+import { AllocBuffer, OutOfMemoryError } from "../../allocators/mod.ts";
 import { withAllocator } from "../../scope/mod.ts";
 import { TestBump } from "../_helpers.ts";
 
@@ -144,6 +144,25 @@ describe("similar", () => {
       assert.throws(() => similar(a, null, 3 as never), { name: "TypeError", message: /got 3/ });
     });
     assert.equal(bump.offset, 0);
+  });
+});
+
+describe("similar, zerosLike and similarOf of shapes larger than the runtime gives", () => {
+  it("similar(), zerosLike() and similarOf() on the heap: an OutOfMemoryError naming the size, not the runtime's message", () => {
+    const big = new NDArray(new Float64Array(1), [1]).broadcastTo(2 ** 20, 2 ** 20);
+    const bytes = 8 * 2 ** 40;
+    const refused = (e: unknown) =>
+      e instanceof OutOfMemoryError && e.requested === bytes &&
+      e.message.startsWith(
+        `Cannot allocate ${bytes} bytes (${2 ** 40} Float64Array elements): the runtime refused`,
+      );
+    assert.throws(() => zerosLike(big), refused);
+    assert.throws(() => similar(new Float64Array(1), null, [2 ** 20, 2 ** 20]), refused);
+    assert.throws(
+      () => similar(AllocArray.from(new Float64Array(1)), null, [2 ** 20, 2 ** 20]),
+      refused,
+    );
+    assert.throws(() => similarOf([1, 2], null, [2 ** 20, 2 ** 20]), refused);
   });
 });
 

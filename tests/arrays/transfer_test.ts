@@ -112,6 +112,24 @@ describe("arrayDescriptor() and arrayFromDescriptor()", () => {
     assert.throws(() => arrayDescriptor(r), InvalidMemoryError);
   });
 
+  it("arrayFromDescriptor() refuses a descriptor whose generation was changed to make a freed array look valid", () => {
+    const arena = new SharedAllocBuffer(1 << 12);
+    const b = new BumperAllocator(arena);
+    const c = withAllocator(b, () => similar(checked, null, [2]));
+    const d = structuredClone(arrayDescriptor(c));
+    reset(b); // frees c
+    assert.equal((arrayFromDescriptor(d) as CheckedAllocArray).isValid, false);
+    const forged = { ...d, validity: { ...d.validity!, generation: arena.generation } };
+    assert.throws(
+      () => arrayFromDescriptor(forged),
+      (e) =>
+        e instanceof TypeError &&
+        /validity\.nonce \d+ is not the arena's nonce of generation 1/.test(e.message),
+    );
+    const future = { ...d, validity: { ...d.validity!, generation: arena.generation + 1 } };
+    assert.throws(() => arrayFromDescriptor(future), /at most 1\), got 2/);
+  });
+
   it("arrayDescriptor() refuses memory that is not shared, naming it", () => {
     for (const a of [new NDArray(new Float64Array(3)), AllocArray.from(new Int8Array(2))]) {
       assert.throws(

@@ -34,10 +34,13 @@ import {
   SlabBuffer,
   softmax,
   sum,
+  WasmAllocBuffer,
   withAllocator,
   withBuffer,
 } from "../../mod.ts";
 import { conformanceCases } from "../../testing/mod.ts";
+import { WASM_SIMD, wasmCalls } from "../../_internal/wasm.ts";
+import { WASM as GROW, WASM_SHARED as GROW_SHARED } from "../allocators/_grow_module_wat.ts";
 
 const tick = (ms = 1) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -353,4 +356,99 @@ describe("in a browser: shared memory", () => {
       }
     },
   );
+});
+
+/** The test module of tests/allocators (grow, sum, scale) over `memory`. */
+function growModule(memory: WebAssembly.Memory, shared = false) {
+  const bytes = Uint8Array.from(atob(shared ? GROW_SHARED : GROW), (c) => c.charCodeAt(0));
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
+    .exports as unknown as {
+      grow(pages: number): number;
+      sum(p: number, n: number): number;
+    };
+}
+
+describe("in a browser: WebAssembly memory", () => {
+  it("WasmAllocBuffer passes the conformance cases, on its own memory and on a block of one", () => {
+    const makers: [string, () => WasmAllocBuffer][] = [
+      ["its own memory", () => new WasmAllocBuffer(8192)],
+      [
+        "a block",
+        () =>
+          new WasmAllocBuffer(new WebAssembly.Memory({ initial: 1 }), {
+            byteOffset: 1000,
+            byteLength: 8192,
+          }),
+      ],
+    ];
+    for (const [name, make] of makers) {
+      for (const c of conformanceCases(make)) {
+        try {
+          c.run();
+        } catch (e) {
+          throw new Error(`${name}: ${c.name}: ${e instanceof Error ? e.message : e}`);
+        }
+      }
+    }
+  });
+
+  it("a module reads allocations in place; growing a non-shared memory makes live arrays throw, not read empty", () => {
+    const buf = new WasmAllocBuffer(1 << 16);
+    const m = growModule(buf.memory as WebAssembly.Memory);
+    const b = new BumperAllocator(buf);
+    withAllocator(b, () => {
+      const x = similar(AllocArray.from(new Float64Array(4))).fill(2);
+      const c = similar(new CheckedAllocArray(new Float64Array(4))).fill(3);
+      assert.equal(m.sum(buf.addressOf(x.data), 4), 8);
+      m.grow(1);
+      assert.throws(() => x.get(0), /memory was detached/);
+      assert.throws(() => sum(x), /memory was detached/);
+      assert.throws(() => c.get(0), InvalidMemoryError);
+      assert.equal(m.sum(buf.byteOffset, 4), 8); // the bytes are intact
+    });
+    reset(b);
+  });
+
+  it(
+    "a shared memory grown by the module leaves live arrays valid",
+    { skip: typeof SharedArrayBuffer !== "function" && "needs a cross-origin-isolated page" },
+    () => {
+      const buf = new WasmAllocBuffer(1 << 16, { shared: true, maxByteLength: 1 << 20 });
+      const m = growModule(buf.memory as WebAssembly.Memory, true);
+      const x = alloc(buf, Float64Array, 4).fill(5);
+      m.grow(2);
+      assert.equal(x.length, 4);
+      assert.equal(m.sum(buf.addressOf(x), 4), 20);
+    },
+  );
+
+  it("operations on arrays in the memory match the heap, on the SIMD kernels once compiled", async () => {
+    const buf = new WasmAllocBuffer();
+    const b = new BumperAllocator(buf);
+    const x = new Float32Array(4096).map((_, i) => Math.sin(i));
+    const m = AllocArray.from(new Float32Array(64 * 64).map((_, i) => Math.cos(i)));
+    const heap = [...add(x, x)];
+    const heapProduct = matmul(m.reshape(64, 64), m.reshape(64, 64)).data;
+    const run = () =>
+      withAllocator(b, () => {
+        const inside = similar(AllocArray.from(x));
+        inside.data.set(x);
+        const r = add(inside, inside);
+        assert.ok(buf.holds(r.data));
+        assert.deepEqual([...r.data], heap);
+        const p = matmul(m.reshape(64, 64), m.reshape(64, 64));
+        for (let i = 0; i < p.size; i++) {
+          assert.ok(Math.abs(p.data[i] - heapProduct[i]) < 1e-3, `matmul element ${i}`);
+        }
+      });
+    run();
+    reset(b);
+    // A browser's main thread may refuse to compile the kernels synchronously: the first calls
+    // then run the JavaScript kernels while they compile. Later calls use them.
+    await tick(100);
+    const before = wasmCalls();
+    run();
+    reset(b);
+    assert.equal(wasmCalls() - before, WASM_SIMD ? 2 : 0);
+  });
 });

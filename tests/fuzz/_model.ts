@@ -1,6 +1,8 @@
 // Model-based fuzzing of the allocators (fast-check `fc.commands`): random programs of
 // allocations (allocPtr, alloc, alloc through withBuffer), raw checkpoints (live, stale, doubly
-// restored, foreign), resets, `using` regions closed in any order, and `noEscape` regions,
+// restored, foreign), resets, force-resets of a shared arena (by its owner, by another handle, and
+// of a sub-arena's parent, which ends the sub-arena), `using` regions closed in any order, and
+// `noEscape` regions,
 // synchronous and async, nested, ending by return, throw or an escaping view, plus pairs of
 // async regions settling in either order, and async regions on the default buffer
 // (`noEscape(async fn)`: a task buffer of its own, whose body works on the allocator under test
@@ -17,6 +19,8 @@
 // - an invalid checkpoint, an out-of-order region end, a reset inside a region and an escaping
 //   view (also one of a task buffer) throw exactly when the model says, and a failed restore
 //   changes nothing;
+// - a force-reset frees everything and makes every checkpoint of every handle stale; a
+//   sub-arena whose parent was force-reset hands out nothing more, whatever is done to it;
 // - CheckedAllocArray validities (BumperAllocator) are valid exactly while their memory is live;
 // - in poison mode, every freed view is detached once the buffer is empty.
 //
@@ -66,6 +70,7 @@ export type Op =
   | { t: "restore"; h: number; pick: number }
   | { t: "foreign"; h: number }
   | { t: "reset"; h: number }
+  | { t: "forceReset"; h: number; parent: boolean }
   | { t: "open"; h: number }
   | { t: "close"; pick: number }
   | { t: "noEscape"; h: number; d: boolean; body: Op[]; end: End }
@@ -126,11 +131,17 @@ export interface FuzzTarget {
   checked?: boolean;
   /** Several handles of one SharedAllocBuffer (restores may leak instead of freeing). */
   shared?: boolean;
+  /** A SharedAllocBuffer arena: its owner (handle 0) may force-reset it. */
+  forceResets?: boolean;
+  /** A sub-arena's parent arena, whose force-reset ends the sub-arena. */
+  parent?: (handles: Allocator[]) => SharedAllocBuffer;
   /** Largest allocation the programs make, in bytes (to cross slab and buffer ends). */
   maxSize: number;
 }
 
 const usedOf = (handles: Allocator[]) => (handles[0] as unknown as { used: number }).used;
+// The parent arena of each sub-arena the targets make.
+const parents = new WeakMap<Allocator, SharedAllocBuffer>();
 
 /** Every allocator the fuzzing covers. */
 export const TARGETS: FuzzTarget[] = [
@@ -260,6 +271,7 @@ export const TARGETS: FuzzTarget[] = [
     checksCheckpoints: true,
     escapeCheck: true,
     replay: "identity",
+    forceResets: true,
     maxSize: 300,
   },
   {
@@ -274,6 +286,7 @@ export const TARGETS: FuzzTarget[] = [
     escapeCheck: true,
     replay: "identity",
     shared: true,
+    forceResets: true,
     maxSize: 300,
   },
   {
@@ -281,7 +294,9 @@ export const TARGETS: FuzzTarget[] = [
     make: () => {
       const shared = new SharedAllocBuffer(4096);
       shared.allocPtr(100, 1);
-      return [shared.subArena(1000)];
+      const sub = shared.subArena(1000);
+      parents.set(sub, shared);
+      return [sub];
     },
     used: usedOf,
     exactCapacity: 1000,
@@ -289,6 +304,8 @@ export const TARGETS: FuzzTarget[] = [
     checksCheckpoints: true,
     escapeCheck: true,
     replay: "identity",
+    forceResets: true,
+    parent: (handles) => parents.get(handles[0])!,
     maxSize: 300,
   },
   {
@@ -297,6 +314,7 @@ export const TARGETS: FuzzTarget[] = [
       const shared = new SharedAllocBuffer(4096);
       shared.allocPtr(100, 1);
       const sub = shared.subArena(1000);
+      parents.set(sub, shared);
       return [sub, SharedAllocBuffer.fromDescriptor(sub.descriptor())];
     },
     used: usedOf,
@@ -306,6 +324,8 @@ export const TARGETS: FuzzTarget[] = [
     escapeCheck: true,
     replay: "identity",
     shared: true,
+    forceResets: true,
+    parent: (handles) => parents.get(handles[0])!,
     maxSize: 300,
   },
   {
@@ -389,7 +409,7 @@ function signature(serial: number, i: number): number {
 }
 
 /** Counts steps across programs (for the figures). */
-export const stats = { steps: 0, programs: 0 };
+export const stats = { steps: 0, programs: 0, forceResets: 0 };
 
 /** One program's allocator(s) and the model of them. */
 export class World {
@@ -408,6 +428,8 @@ export class World {
   clock = 0;
   /** The exact bump offset (exact targets). */
   offset = 0;
+  /** A sub-arena target whose parent was force-reset: it is full for good. */
+  ended = false;
   readonly foreign: unknown;
   /** Where the exact allocator's bytes start in its memory. */
   readonly base: number;
@@ -719,12 +741,42 @@ export class World {
       }
     }
     buf.resetBuffer();
+    this.#allFreed();
+  }
+
+  // After a reset or force-reset: nothing is live, every checkpoint is stale, and the arena is
+  // empty (or, once its parent ended it, full for good).
+  #allFreed(): void {
     for (const s of this.hs) s.stack.length = 0;
     this.#free(this.live);
     this.live = [];
-    this.offset = 0;
-    assert.equal(this.used(), 0, "a reset frees everything");
+    this.offset = this.ended ? this.target.exactCapacity! : 0;
+    assert.equal(this.used(), this.offset, "a reset frees everything");
     this.#checkPoison();
+  }
+
+  #forceReset(op: Op & { t: "forceReset" }): void {
+    if (!this.target.forceResets) return;
+    if (op.parent && this.target.parent !== undefined) {
+      // Ends the sub-arena (this thread carved it): it hands out nothing more. Once ended, it
+      // is no longer the parent's, and later force-resets of the parent leave it alone.
+      this.target.parent(this.handles).forceReset();
+      stats.forceResets++;
+      assert.ok((this.handles[0] as SharedAllocBuffer).released);
+      if (this.ended) return;
+      this.ended = true;
+      this.#allFreed();
+      return;
+    }
+    const h = this.#h(op.h);
+    const buf = this.handles[h] as SharedAllocBuffer;
+    if (h !== 0) {
+      this.#expectCheckpointError(() => buf.forceReset(), /only its owner/);
+      return;
+    }
+    buf.forceReset();
+    stats.forceResets++;
+    this.#allFreed();
   }
 
   // --- regions --------------------------------------------------------------------------------
@@ -992,6 +1044,9 @@ export class World {
       case "reset":
         this.#reset(op);
         break;
+      case "forceReset":
+        this.#forceReset(op);
+        break;
       case "open":
         this.#open(op);
         break;
@@ -1068,6 +1123,16 @@ function opArb(
     { arbitrary: fc.record({ t: fc.constant("restore" as const), h, pick: fc.nat() }), weight: 3 },
     { arbitrary: fc.record({ t: fc.constant("foreign" as const), h }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant("reset" as const), h }), weight: 1 },
+    ...(target.forceResets
+      ? [{
+        arbitrary: fc.record({
+          t: fc.constant("forceReset" as const),
+          h,
+          parent: fc.boolean().map((b) => b && target.parent !== undefined),
+        }),
+        weight: 1,
+      }]
+      : []),
     { arbitrary: fc.record({ t: fc.constant("open" as const), h }), weight: 2 },
     { arbitrary: fc.record({ t: fc.constant("close" as const), pick: fc.nat() }), weight: 2 },
   ];
@@ -1155,6 +1220,8 @@ export interface FuzzFigures {
   target: string;
   programs: number;
   steps: number;
+  /** Force-resets that succeeded (of the arena, or of a sub-arena's parent). */
+  forceResets: number;
   ms: number;
 }
 
@@ -1167,6 +1234,7 @@ export async function fuzz(
   options: { numRuns: number; seed?: number; maxCommands?: number; depth?: number },
 ): Promise<FuzzFigures> {
   const steps0 = stats.steps;
+  const forceResets0 = stats.forceResets;
   let programsRun = 0;
   const t0 = performance.now();
   await fc.assert(
@@ -1185,6 +1253,7 @@ export async function fuzz(
     target: target.name,
     programs: programsRun,
     steps: stats.steps - steps0,
+    forceResets: stats.forceResets - forceResets0,
     ms: performance.now() - t0,
   };
 }

@@ -251,4 +251,46 @@ describe("fuzz: regressions (counterexamples the fuzzing found)", () => {
     assert.equal(world.live.length, 2, "the task's allocations from the allocator stay live");
     assert.equal(world.used(), 21, "16 + 5 bytes: the inner region freed its 3 bytes and its view");
   });
+
+  it("SharedAllocBuffer sub-arena: a reset after its parent's force-reset ended it leaves it full (it handed out the parent's bytes again)", async () => {
+    // Found by the force-reset command: resetting a released sub-arena moved its offset back to
+    // its start, so it handed out bytes its parent had got back.
+    const program: Op[] = [
+      {
+        t: "noEscape",
+        h: 0,
+        d: false,
+        body: [{ t: "forceReset", h: 0, parent: true }],
+        end: "return",
+      },
+      { t: "reset", h: 0 },
+      { t: "view", h: 0, type: 0, n: 8 },
+    ];
+    await runProgram(target("SharedAllocBuffer sub-arena"), program);
+    await runProgram(
+      target("SharedAllocBuffer sub-arena (its owner and a second handle)"),
+      program,
+    );
+    const parent = new SharedAllocBuffer(4096);
+    const sub = parent.subArena(1024);
+    parent.forceReset();
+    sub.resetBuffer();
+    assert.throws(() => sub.allocPtr(1, 1), /ended by a force-reset/);
+  });
+
+  it("SharedAllocBuffer sub-arena: a force-reset of its parent after it ended leaves its new regions alone", async () => {
+    // Found by the model: once ended, the sub-arena is no longer its parent's, so a second
+    // force-reset of the parent does not touch it; its regions end normally.
+    const program: Op[] = [
+      { t: "forceReset", h: 0, parent: true },
+      {
+        t: "async",
+        h: 0,
+        d: false,
+        body: [{ t: "forceReset", h: 0, parent: true }],
+        end: "return",
+      },
+    ];
+    await runProgram(target("SharedAllocBuffer sub-arena"), program);
+  });
 });

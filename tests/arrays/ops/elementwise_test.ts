@@ -25,6 +25,7 @@ import {
   zip,
 } from "../../../arrays/ops/mod.ts";
 import { withAllocator } from "../../../scope/mod.ts";
+import { OutOfMemoryError } from "../../../allocators/mod.ts";
 import { assertAllClose, TestBump } from "../../_helpers.ts";
 import {
   arrayArb,
@@ -153,6 +154,18 @@ describe("element-wise binary operations", () => {
     const t = m.permute(2, 0, 1);
     const expected = [...indices(t.shape)].map((idx) => 2 * (t.get(...idx) as number));
     assert.deepEqual(flat(add(t, t)), expected);
+  });
+
+  it("add() whose result is larger than the runtime gives: an OutOfMemoryError naming the size", () => {
+    const big = new NDArray(new Float64Array(1), [1]).broadcastTo(2 ** 20, 2 ** 20);
+    assert.throws(
+      () => add(big, 1),
+      (e) =>
+        e instanceof OutOfMemoryError &&
+        /^Cannot allocate 8796093022208 bytes \(1099511627776 Float64Array elements\)/.test(
+          e.message,
+        ),
+    );
   });
 
   it("add() of 0-d arrays is 0-d; with a size-0 array it is size 0", () => {
