@@ -155,6 +155,8 @@ function compileTests(config: DenoConfig, files: string[], virtual: Map<string, 
     types: ["node"],
     typeRoots: [path.join(TEST_DIR, "node_modules", "@types")],
     skipLibCheck: true,
+    // Errors stop the run before emitting (below), except the doc examples' (shown only).
+    noEmitOnError: false,
   };
   const host = testResolutionHost(options);
   addVirtualFiles(host, virtual);
@@ -163,7 +165,21 @@ function compileTests(config: DenoConfig, files: string[], virtual: Map<string, 
     options,
     host,
   });
-  const diagnostics = ts.getPreEmitDiagnostics(program);
+  // The doc examples are type-checked by `deno test --doc` against Deno's types; here they
+  // only need to run. What tsc with @types/node and TypeScript's own lib says of them is
+  // shown, not fatal (their types differ in places, e.g. WebAssembly's).
+  const all = ts.getPreEmitDiagnostics(program);
+  const inDocs = (d: ts.Diagnostic) =>
+    d.file !== undefined && virtual.has(path.resolve(d.file.fileName));
+  const diagnostics = all.filter((d) => !inDocs(d));
+  const docDiagnostics = all.filter(inDocs);
+  if (docDiagnostics.length > 0) {
+    console.warn(
+      `Warning: ${docDiagnostics.length} type errors in doc examples under tsc (they still run):\n${
+        formatDiagnostics(docDiagnostics)
+      }`,
+    );
+  }
   if (diagnostics.length > 0) {
     throw new Error(`Cannot compile the tests for Node:\n${formatDiagnostics(diagnostics)}`);
   }
