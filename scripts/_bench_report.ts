@@ -532,6 +532,17 @@ function compare(a: CaseSeries | undefined, b: CaseSeries | undefined, unit: Uni
   }];
 }
 
+/** The group's first library case (named `name`, if given) against its first case of `kind`. */
+function libraryVs(
+  d: ReportData,
+  group: (g: string) => boolean,
+  kind: CaseKind,
+  unit: Unit,
+  name?: RegExp,
+): Measure[] {
+  return compare(find(d, { group, kind: "library", name }), find(d, { group, kind }), unit);
+}
+
 function demoCaseOf(demo: DemoJson, workload: string, id: string): DemoCase | undefined {
   return demo.workloads.find((w) => w.id === workload)?.cases.find((c) => c.id === id);
 }
@@ -662,11 +673,7 @@ export const FIGURES: readonly FigureSpec[] = [
     ok: atMost(2),
     measure: (d) => {
       const g = sized(30, /similar/i, /\badd\b/);
-      return compare(
-        find(d, { group: g, kind: "library" }),
-        find(d, { group: g, kind: "hand" }),
-        "time",
-      );
+      return libraryVs(d, g, "hand", "time");
     },
   },
   {
@@ -676,11 +683,7 @@ export const FIGURES: readonly FigureSpec[] = [
     ok: faster(5),
     measure: (d) => {
       const g = sized(30, /similar/i, /\badd\b/);
-      return compare(
-        find(d, { group: g, kind: "library" }),
-        find(d, { group: g, kind: "heap" }),
-        "faster",
-      );
+      return libraryVs(d, g, "heap", "faster");
     },
   },
   {
@@ -697,11 +700,7 @@ export const FIGURES: readonly FigureSpec[] = [
     ok: atMost(n === 30 ? 4 : 1.3),
     measure: (d) => {
       const g = sized(n, /\badd\b/, /\bout\b/);
-      return compare(
-        find(d, { group: g, kind: "library" }),
-        find(d, { group: g, kind: "hand" }),
-        "time",
-      );
+      return libraryVs(d, g, "hand", "time");
     },
   })),
   {
@@ -727,11 +726,7 @@ export const FIGURES: readonly FigureSpec[] = [
     ok: atMost(1.3),
     measure: (d) => {
       const g = sized(1000, /\bsum\b/);
-      return compare(
-        find(d, { group: g, kind: "library" }),
-        find(d, { group: g, kind: "hand" }),
-        "time",
-      );
+      return libraryVs(d, g, "hand", "time");
     },
   },
   {
@@ -742,11 +737,7 @@ export const FIGURES: readonly FigureSpec[] = [
     measure: (d) =>
       [/\bsimilar\b/, /\bnoEscape\b/].flatMap((re) => {
         const g = (x: string) => re.test(x) && !/\badd\b/.test(x);
-        return compare(
-          find(d, { group: g, kind: "library", name: /BumperAllocator/ }),
-          find(d, { group: g, kind: "hand" }),
-          "time",
-        );
+        return libraryVs(d, g, "hand", "time", /BumperAllocator/);
       }),
   },
   {
