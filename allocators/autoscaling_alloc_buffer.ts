@@ -22,8 +22,13 @@ import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 
-/** The default size of the main buffer: 2^27 bytes (128 MiB), as in AllocArrays.jl. */
-const DEFAULT_INITIAL_SIZE = 2 ** 27;
+/**
+ * The default size of the first main buffer: 1 MiB. (AllocArrays.jl reserves 2^27 bytes =
+ * 128 MiB; in JavaScript every such buffer shows as 128 MiB of external memory, which V8 also
+ * weighs when it decides to collect garbage. A larger workload grows additional buffers during
+ * its first run and gets a main buffer of its size at the first reset.)
+ */
+const DEFAULT_INITIAL_SIZE = 2 ** 20;
 /** How many past runs' usage a reset remembers by default. */
 const DEFAULT_MAX_HISTORY_SIZE = 5;
 /** The most runs' usage a reset may remember. */
@@ -54,7 +59,8 @@ export interface AutoscalingAllocBufferOptions {
  * A bump allocator that grows on demand and, on reset, resizes itself to the workload
  * (AllocArrays.jl's `AutoscalingAllocBuffer`, the default buffer of `BumperAllocator`).
  *
- * It has one main buffer (default 2^27 bytes = 128 MiB). An allocation that does not fit there
+ * It has one main buffer (default 1 MiB; `new AutoscalingAllocBuffer(2 ** 27)` reserves
+ * AllocArrays.jl's 128 MiB up front). An allocation that does not fit there
  * goes to the newest additional buffer with room, or to a new additional buffer of
  * `max(2 · next, 2 · request)` bytes, where `next` starts at half the initial size and becomes
  * each new buffer's size (so additional buffers grow exponentially). `resetBuffer()` records
@@ -132,7 +138,8 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   /**
    * Makes a buffer whose main buffer has `initialSize` bytes.
    *
-   * @param initialSize Bytes of the first main buffer (default 2^27 = 134 217 728).
+   * @param initialSize Bytes of the first main buffer (default 2^20 = 1 048 576), reserved
+   * when the buffer is made.
    * @param options `maxHistorySize`: how many runs' usage resets remember (default 5); `poison`:
    * poison mode (see {@linkcode AutoscalingAllocBufferOptions.poison}).
    * @throws {TypeError} When `initialSize` or `maxHistorySize` is not a number, `options` not

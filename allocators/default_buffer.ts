@@ -6,8 +6,34 @@
 
 import { currentFrame, Frame, runInFrame, TaskSlot } from "../_internal/async_context.ts";
 import { describeValue } from "../_internal/describe.ts";
+import { validateSize } from "../_internal/validate.ts";
 import { type Allocator, isAllocator } from "./allocator.ts";
+import { onUnscopedGrowth } from "./_unscoped.ts";
 import { SlabBuffer } from "./slab_buffer.ts";
+
+/** Bytes allocated outside any region past which a default buffer warns: 8 MiB. */
+const DEFAULT_WARNING_BYTES = 8 * 2 ** 20;
+
+// The default buffers' leak warning: a process-wide setting (like Node's
+// `EventEmitter.defaultMaxListeners`), changed only by setDefaultBufferWarning. `warned` makes
+// the warning print once; a new setting arms it again.
+let warnAbove: number | false = DEFAULT_WARNING_BYTES;
+let warned = false;
+
+function noteUnscoped(used: number): void {
+  if (warned || warnAbove === false || used <= warnAbove) return;
+  warned = true;
+  console.warn(
+    `allocarrays: the default buffer holds ${used} bytes allocated outside any region: alloc(Type, n) outside noEscape() or region() takes memory that only resetBuffer() frees. Allocate inside noEscape(() => ...) or a region, keep long-lived arrays in a buffer of their own, or silence this with setDefaultBufferWarning(false)`,
+  );
+}
+
+/** A task's default buffer: a SlabBuffer that reports growth outside regions. */
+function newDefaultBuffer(): SlabBuffer {
+  const buf = new SlabBuffer();
+  buf[onUnscopedGrowth] = noteUnscoped;
+  return buf;
+}
 
 /**
  * The current default buffer: the one set by the innermost {@linkcode withBuffer}, else the
@@ -35,7 +61,60 @@ import { SlabBuffer } from "./slab_buffer.ts";
  */
 export function defaultBuffer(): Allocator {
   const task = currentFrame().task;
-  return task.buffer ??= new SlabBuffer();
+  return task.buffer ??= newDefaultBuffer();
+}
+
+/**
+ * Sets when a default buffer warns about memory allocated outside any region, and arms the
+ * warning again. `alloc(Type, n)` outside `noEscape` or `region()` takes memory from the
+ * default buffer that only `resetBuffer()` frees: legal (long-lived arrays may live there on
+ * purpose), but in a loop a leak that nothing reports. So when a default buffer grows while no
+ * region is open on it and then holds more than `bytes` (default 8 MiB), it prints one warning
+ * with `console.warn` (once per process, until the next call of this function). Buffers you
+ * create yourself never warn.
+ *
+ * @param bytes The threshold in bytes, or `false` to turn the warning off.
+ * @returns The previous setting (to restore it).
+ * @throws {TypeError} When `bytes` is neither a number nor `false`.
+ * @throws {RangeError} When `bytes` is negative, fractional or unsafe.
+ *
+ * @example Catching a leak in a loop, then silencing the warning
+ * ```ts
+ * import { alloc, resetBuffer, setDefaultBufferWarning } from "@x/allocarrays";
+ * import assert from "node:assert/strict";
+ *
+ * const warnings: string[] = [];
+ * const warn = console.warn;
+ * console.warn = (message: string) => warnings.push(message);
+ * const previous = setDefaultBufferWarning(1 << 20);
+ * try {
+ *   for (let i = 0; i < 200; i++) alloc(Float64Array, 1000); // 1.6 MB outside any region
+ *   assert.equal(warnings.length, 1);
+ *   setDefaultBufferWarning(false);
+ *   for (let i = 0; i < 200; i++) alloc(Float64Array, 1000);
+ *   assert.equal(warnings.length, 1);
+ * } finally {
+ *   console.warn = warn;
+ *   setDefaultBufferWarning(previous);
+ *   resetBuffer();
+ * }
+ * ```
+ */
+export function setDefaultBufferWarning(bytes: number | false): number | false {
+  if (bytes !== false) {
+    if (typeof bytes !== "number") {
+      throw new TypeError(
+        `Cannot set the default buffer warning: bytes must be a number or false, got ${
+          describeValue(bytes)
+        }`,
+      );
+    }
+    validateSize(bytes, "bytes", "set the default buffer warning");
+  }
+  const previous = warnAbove;
+  warnAbove = bytes;
+  warned = false;
+  return previous;
 }
 
 /**

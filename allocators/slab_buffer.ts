@@ -16,6 +16,7 @@ import {
 import { newMemory } from "../_internal/memory.ts";
 import { detach, poisonOption } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
+import { onUnscopedGrowth } from "./_unscoped.ts";
 import type { Allocator, Ptr } from "./allocator.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
@@ -102,6 +103,13 @@ export class SlabBuffer implements Allocator<Checkpoint> {
   #savedOffsets: number[] = [];
   #savedCustomCounts: number[] = [];
   #poison: boolean;
+  /**
+   * Called when the buffer grows while no checkpoint is live (the default buffer's leak
+   * warning).
+   *
+   * @ignore
+   */
+  [onUnscopedGrowth]?: (usedBytes: number) => void;
 
   /**
    * Makes an empty slab buffer (no memory is reserved until the first allocation).
@@ -238,6 +246,13 @@ export class SlabBuffer implements Allocator<Checkpoint> {
 
   // A custom slab, or the first bytes of the next slab (always at offset 0, so aligned).
   #allocSlow(byteLength: number): Ptr {
+    const ptr = this.#grow(byteLength);
+    const hook = this[onUnscopedGrowth];
+    if (hook !== undefined && this.#checkpoints.depth === 0) hook(this.used);
+    return ptr;
+  }
+
+  #grow(byteLength: number): Ptr {
     if (byteLength >= this.#slabSize) {
       const memory = newMemory(byteLength, "custom slab");
       this.#custom.push(memory);

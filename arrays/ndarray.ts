@@ -982,26 +982,69 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   }
 
   /**
-   * A one-line description: class, element type, shape, and the elements when there are few
-   * (at most 64). Used by the inspect hooks.
+   * A one-line description: class, element type, shape and the elements. An array of more
+   * than 64 elements shows the first and last few along each axis, with `...` between them
+   * (3 each for 1-d and 2-d arrays, 2 for 3-d, 1 beyond). `Float32Array` and `Float16Array`
+   * elements are shown as the shortest decimal that reads back as the same value (`0.1`, not
+   * `0.10000000149011612`). Used by `String(a)` and the inspect hooks of Deno and Node.
    *
    * @returns For example `NDArray<Float64Array 2×2> [[1, 2], [3, 4]]`.
    *
-   * @example Describing an array
+   * @example Describing a small array and a large one
    * ```ts
    * import { NDArray } from "@x/allocarrays";
    * import assert from "node:assert/strict";
    *
    * const a = NDArray.fromNested([[1, 2], [3, 4]]);
    * assert.equal(a.describe(), "NDArray<Float64Array 2×2> [[1, 2], [3, 4]]");
+   * const big = new NDArray(Float32Array.from({ length: 1000 }, (_, i) => i / 10), [10, 100]);
+   * assert.equal(
+   *   String(big),
+   *   "NDArray<Float32Array 10×100> [[0, 0.1, 0.2, ..., 9.7, 9.8, 9.9], " +
+   *     "[10, 10.1, 10.2, ..., 19.7, 19.8, 19.9], [20, 20.1, 20.2, ..., 29.7, 29.8, 29.9], ..., " +
+   *     "[70, 70.1, 70.2, ..., 79.7, 79.8, 79.9], [80, 80.1, 80.2, ..., 89.7, 89.8, 89.9], " +
+   *     "[90, 90.1, 90.2, ..., 99.7, 99.8, 99.9]]",
+   * );
    * ```
    */
   describe(): string {
     const head = describeHead(this[Symbol.toStringTag], this.#data.constructor.name, this.#shape);
-    if (this.#size > 64) return head;
-    const fmt = (v: unknown): string =>
-      Array.isArray(v) ? `[${v.map(fmt).join(", ")}]` : typeof v === "bigint" ? `${v}n` : String(v);
-    return `${head} ${fmt(this.toNested())}`;
+    const data = this.data; // a CheckedAllocArray checks its memory here
+    const shape = this.#shape, strides = this.#strides, nd = shape.length;
+    const value = formatterOf(data);
+    const edge = this.#size <= 64 ? Infinity : nd <= 2 ? 3 : nd === 3 ? 2 : 1;
+    const part = (k: number, o: number): string => {
+      if (k === nd) return value(data[o] as number | bigint);
+      const n = shape[k], st = strides[k];
+      const items: string[] = [];
+      if (n > 2 * edge) {
+        for (let i = 0; i < edge; i++) items.push(part(k + 1, o + i * st));
+        items.push("...");
+        for (let i = n - edge; i < n; i++) items.push(part(k + 1, o + i * st));
+      } else {
+        for (let i = 0; i < n; i++) items.push(part(k + 1, o + i * st));
+      }
+      return `[${items.join(", ")}]`;
+    };
+    return `${head} ${part(0, this.#offset)}`;
+  }
+
+  /**
+   * The description of {@linkcode NDArray.describe}, so `String(a)` and template literals show
+   * the array.
+   *
+   * @returns For example `NDArray<Float64Array 3> [1, 2, 3]`.
+   *
+   * @example In a template literal
+   * ```ts
+   * import { NDArray } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(`${new NDArray(new Int8Array([1, 2]))}`, "NDArray<Int8Array 2> [1, 2]");
+   * ```
+   */
+  toString(): string {
+    return this.describe();
   }
 
   /** Deno's inspect string (see {@linkcode NDArray.describe}). */
@@ -1013,6 +1056,30 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.describe();
   }
+}
+
+/**
+ * How one element of `data` is printed: bigints with `n`; `Float32Array` and `Float16Array`
+ * elements as the shortest decimal that rounds back to them; others as JavaScript prints them.
+ */
+function formatterOf(data: TypedArray): (v: number | bigint) => string {
+  if (isBigIntData(data)) return (v) => `${v}n`;
+  const f16round = (Math as { f16round?: (x: number) => number }).f16round;
+  const round = data instanceof Float32Array
+    ? Math.fround
+    : f16round !== undefined && data.constructor.name === "Float16Array"
+    ? f16round
+    : undefined;
+  if (round === undefined) return String;
+  return (v) => {
+    const x = v as number;
+    if (!Number.isFinite(x) || (Number.isInteger(x) && Math.abs(x) < 1e9)) return String(x);
+    for (let p = 1; p < 9; p++) {
+      const short = Number(x.toPrecision(p));
+      if (round(short) === x) return String(short);
+    }
+    return String(x);
+  };
 }
 
 /**

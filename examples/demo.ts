@@ -1,16 +1,18 @@
-// The demo: heap arrays vs AllocArray under a BumperAllocator vs CheckedAllocArray, on
-// AllocArrays.jl's `basic_reduction` demo (100 000 Float64 values) and the CNN inference over
-// 1000 images.
+// The demo: the same code on heap arrays, on AllocArrays under a BumperAllocator, and on
+// CheckedAllocArrays under a BumperAllocator, for AllocArrays.jl's `basic_reduction` (100 000
+// Float64 values) and the CNN of its Flux test (inference over 256 images by default).
 //
-//   deno task demo                      (one table: time, ArrayBuffer bytes and GCs per variant)
+//   deno task demo                      (about 10 s: a header, a table, one verdict per workload)
 //   deno task demo --help
 //   deno task demo --json               (machine-readable, read by scripts/bench_report.ts)
 //
-// Each (workload, variant) runs in its own subprocess with `--trace-gc`, so GC counts and
-// allocation figures of one variant are not disturbed by another's garbage. A subprocess runs
-// warm-up runs (10 reductions, 2 CNN passes: compile the code, let the arena settle) and then the measured runs: the figures
-// are steady state, after warm-up. GCs of the measured runs are those of a subprocess with the
-// runs minus those of one with the warm-up only (V8's trace lines are not ordered against ours).
+// Each variant runs in subprocesses of its own with `--trace-gc`, so one variant's garbage never
+// lands on another's clock or GC count. The subprocesses run in rounds (3 by default), the order
+// of the variants rotating from round to round, so a change in the machine's load shows up as
+// spread across rounds rather than as a wrong ratio. A subprocess warms up (compiles the code and
+// lets the arena size itself), collects garbage, measures, and collects garbage again; the GCs
+// counted are V8's trace lines between those two forced collections. The demo imports no npm
+// package, so a first run downloads nothing.
 
 import { Counting } from "./_counting.ts";
 import { type Allocator, DefaultAllocator } from "../allocators/mod.ts";
@@ -111,7 +113,22 @@ export function prepare(workload: Workload, variant: Variant, size: number): Pre
   };
 }
 
-interface ChildResult {
+/**
+ * Warm-up runs before measuring: enough to compile the code and to let the arena size itself.
+ * An AutoscalingAllocBuffer takes its size at its first reset, which every reduction run and
+ * every CNN batch of 32 ends with; the JIT wants a few more runs. At least 10 reductions, and
+ * CNN passes over at least 128 images in all.
+ *
+ * @param workload The workload.
+ * @param size Its size: values for the reduction, images per pass for the CNN.
+ * @returns How many runs to do before measuring.
+ */
+export function warmUpRuns(workload: Workload, size: number): number {
+  return workload === "cnn" ? Math.max(1, Math.ceil(128 / size)) : 10;
+}
+
+/** What one subprocess measured of one workload. */
+interface Measured {
   msPerRun: number;
   bytesPerRun: number;
   /** Minor page faults per run (`null` where /proc/self/stat is absent, i.e. not Linux). */
@@ -132,62 +149,123 @@ function minorFaults(): number | null {
   }
 }
 
-/**
- * Warm-up runs: enough to compile the code and to let the arena reach its steady size. An
- * AutoscalingAllocBuffer remembers its initial size among the last 5 resets' usage, so it
- * settles after 6 resets; a reduction run resets once, a CNN pass once per batch of 32.
- */
-export function warmUpRuns(workload: Workload, size: number): number {
-  return workload === "cnn" ? Math.max(2, Math.ceil(8 / Math.ceil(size / 32))) : 10;
+/** `gc()` of `--expose-gc`: a forced full collection, which `--trace-gc` reports as "testing". */
+function collect(): void {
+  (globalThis as unknown as { gc(): void }).gc();
 }
 
-function child(workload: Workload, variant: Variant, size: number, runs: number): void {
-  const p = prepare(workload, variant, size);
+function measure(p: Prepared, warmUp: number, runs: number): Measured {
   let result = 0;
-  for (let i = 0; i < warmUpRuns(workload, size); i++) result = p.run();
+  for (let i = 0; i < warmUp; i++) result = p.run();
   p.takeBytes();
+  collect(); // marks the start of the measured runs in the GC trace
   const f0 = minorFaults();
   const t = performance.now();
   for (let r = 0; r < runs; r++) result = p.run();
-  const ms = (performance.now() - t) / Math.max(runs, 1);
+  const ms = (performance.now() - t) / runs;
   const f1 = minorFaults();
-  const bytes = p.takeBytes() / Math.max(runs, 1);
-  const faultsPerRun = f0 === null || f1 === null ? null : (f1 - f0) / Math.max(runs, 1);
-  const out: ChildResult = { msPerRun: ms, bytesPerRun: bytes, faultsPerRun, result };
-  console.log("RESULT " + JSON.stringify(out));
+  const bytes = p.takeBytes() / runs;
+  collect(); // marks their end
+  const faultsPerRun = f0 === null || f1 === null ? null : (f1 - f0) / runs;
+  return { msPerRun: ms, bytesPerRun: bytes, faultsPerRun, result };
 }
 
-async function traced(args: string[]): Promise<{ r: ChildResult; major: number; minor: number }> {
+/** The plan of one demo run: sizes and measured runs per subprocess. */
+interface Plan {
+  n: number;
+  iterations: number;
+  images: number;
+  passes: number;
+  rounds: number;
+}
+
+function child(variant: Variant, plan: Plan): void {
+  const reduction = measure(
+    prepare("reduction", variant, plan.n),
+    warmUpRuns("reduction", plan.n),
+    plan.iterations,
+  );
+  const cnn = measure(
+    prepare("cnn", variant, plan.images),
+    warmUpRuns("cnn", plan.images),
+    plan.passes,
+  );
+  console.log("RESULT " + JSON.stringify({ reduction, cnn }));
+}
+
+/** One subprocess's figures of one workload, with the GCs of its measured runs. */
+interface Sample extends Measured {
+  gcMajor: number;
+  gcMinor: number;
+}
+
+/**
+ * GCs between the two forced collections of each workload in a `--trace-gc` output: the first
+ * pair of "testing" lines brackets the reduction's measured runs, the second the CNN's.
+ */
+export function countGcs(trace: string): { major: number; minor: number }[] {
+  const lines = trace.split("\n").filter((l) => /Scavenge|Mark-Compact|Minor Mark-Sweep/.test(l));
+  const out: { major: number; minor: number }[] = [];
+  let inside: { major: number; minor: number } | null = null;
+  for (const line of lines) {
+    if (line.includes("testing")) {
+      if (inside === null) inside = { major: 0, minor: 0 };
+      else {
+        out.push(inside);
+        inside = null;
+      }
+    } else if (inside !== null) {
+      if (line.includes("Mark-Compact")) inside.major++;
+      else inside.minor++;
+    }
+  }
+  return out;
+}
+
+async function subprocess(variant: Variant, plan: Plan): Promise<Record<Workload, Sample>> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--v8-flags=--trace-gc", import.meta.filename!, "--child", ...args],
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--trace-gc,--expose-gc",
+      import.meta.filename!,
+      "--child",
+      variant,
+      JSON.stringify(plan),
+    ],
     stdout: "piped",
     stderr: "inherit",
   }).output();
   const text = new TextDecoder().decode(out.stdout);
   const line = /RESULT (\{.*\})/.exec(text)?.[1];
-  if (!out.success || line === undefined) throw new Error(`Cannot run ${args.join(" ")}: failed`);
+  if (!out.success || line === undefined) {
+    throw new Error(`Cannot run the ${variant} variant: it failed`);
+  }
+  const r = JSON.parse(line) as Record<Workload, Measured>;
+  const gcs = countGcs(text);
   return {
-    r: JSON.parse(line),
-    major: text.split("Mark-Compact").length - 1,
-    minor: text.split("Scavenge").length - 1,
+    reduction: { ...r.reduction, gcMajor: gcs[0]?.major ?? 0, gcMinor: gcs[0]?.minor ?? 0 },
+    cnn: { ...r.cnn, gcMajor: gcs[1]?.major ?? 0, gcMinor: gcs[1]?.minor ?? 0 },
   };
 }
 
 const HELP = `deno task demo [options]
 
-Heap arrays vs AllocArray (BumperAllocator) vs CheckedAllocArray (BumperAllocator):
-time per run, ArrayBuffer bytes allocated per run and GC counts, in steady state.
+The same code on heap arrays, on AllocArrays and on CheckedAllocArrays under a BumperAllocator:
+time, ArrayBuffer bytes and garbage collections per run, with the spread over rounds.
 
   --n N            values in basicReduction (default 100000)
-  --iterations K   measured basicReduction runs (default 300); CNN passes are K/100 (min 2)
-  --images M       CNN images per pass (default 1000)
-  --quick          few iterations and 200 images (checks the machinery; not for citing)
+  --iterations K   measured basicReduction calls per subprocess (default 30)
+  --images M       CNN images per pass (default 256, in batches of 32)
+  --passes P       measured CNN passes per subprocess (default 1: 8 batches)
+  --rounds R       rounds of one subprocess per variant (default 3)
+  --quick          one round of few runs (checks the machinery; not for citing)
   --json           machine-readable output with when and where it ran (for
                    scripts/bench_report.ts)
   --help           this text`;
 
 const FLAGS = ["--quick", "--json", "--help"];
-const VALUED = ["--n", "--iterations", "--images"];
+const VALUED = ["--n", "--iterations", "--images", "--passes", "--rounds"];
 
 /** Throws a TypeError naming the first argument that is not one of the demo's options. */
 function checkArgs(args: string[]): void {
@@ -211,9 +289,40 @@ function option(args: string[], name: string, fallback: number): number {
   return v;
 }
 
+/** The median of `xs` (not empty). */
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const mib = (b: number) =>
+  b >= 10 * 2 ** 20
+    ? `${(b / 2 ** 20).toFixed(0)} MiB`
+    : b >= 2 ** 20
+    ? `${(b / 2 ** 20).toFixed(2)} MiB`
+    : `${Math.round(b)} B`;
+const num = (x: number) => x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+/** `lo–hi unit`, or `x unit` for one value. */
+const range = (lo: number, hi: number, unit: string) =>
+  num(lo) === num(hi) ? `${num(lo)}${unit}` : `${num(lo)}–${num(hi)}${unit}`;
+
+/** How much faster (or slower) a time ratio heap / other is, in words. */
+function faster(r: number): string {
+  return r >= 1 ? `${num(r)}× faster` : `${num(1 / r)}× slower`;
+}
+
+function loadAverage(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ")[0];
+  } catch {
+    return "unknown";
+  }
+}
+
 async function main(args: string[]): Promise<void> {
   if (args[0] === "--child") {
-    child(args[1] as Workload, args[2] as Variant, Number(args[3]), Number(args[4]));
+    child(args[1] as Variant, JSON.parse(args[2]) as Plan);
     return;
   }
   if (args.includes("--help")) {
@@ -223,101 +332,138 @@ async function main(args: string[]): Promise<void> {
   checkArgs(args);
   const meta = runMeta(); // when and where, saved with the --json figures
   const quick = args.includes("--quick");
-  const n = option(args, "--n", 100_000);
-  const iterations = option(args, "--iterations", quick ? 30 : 300);
-  const images = option(args, "--images", quick ? 200 : 1000);
+  const plan: Plan = {
+    n: option(args, "--n", 100_000),
+    iterations: option(args, "--iterations", quick ? 5 : 30),
+    images: option(args, "--images", quick ? 64 : 256),
+    passes: option(args, "--passes", 1),
+    rounds: option(args, "--rounds", quick ? 1 : 3),
+  };
   const json = args.includes("--json");
-  const plan: [Workload, number, number, string][] = [
-    ["reduction", n, iterations, `one basicReduction call on ${n} Float64`],
-    [
-      "cnn",
-      images,
-      Math.max(2, Math.round(iterations / 100)),
-      `one inference pass over ${images} images`,
-    ],
-  ];
-  const workloads = [];
+  const started = performance.now();
+  if (!json) {
+    console.log("allocarrays demo: the same code on heap arrays and under a BumperAllocator");
+    console.log(
+      `Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} CPUs, load average ${loadAverage()}`,
+    );
+    console.log(
+      `${plan.rounds} round${
+        plan.rounds === 1 ? "" : "s"
+      } of one subprocess per variant (order rotating): basicReduction on ${plan.n} Float64 values (${plan.iterations} calls each), CNN inference over ${plan.images} images (${plan.passes} pass${
+        plan.passes === 1 ? "" : "es"
+      } each)\n`,
+    );
+  }
+  // samples[variant][round]
+  const samples: Record<Variant, Record<Workload, Sample>[]> = { heap: [], alloc: [], checked: [] };
+  const total = plan.rounds * VARIANTS.length;
   let step = 0;
-  const total = plan.length * VARIANTS.length;
-  for (const [workload, size, runs, run] of plan) {
-    const cases = [];
-    for (const variant of VARIANTS) {
+  for (let round = 0; round < plan.rounds; round++) {
+    for (let k = 0; k < VARIANTS.length; k++) {
+      const variant = VARIANTS[(k + round) % VARIANTS.length];
       step++;
       Deno.stderr.writeSync(
         new TextEncoder().encode(
-          `\r[${step}/${total}] ${workload}: ${LABELS[variant]}…`.padEnd(70),
+          `\r[${step}/${total}] round ${round + 1}: ${LABELS[variant]}…`.padEnd(70),
         ),
       );
-      const all = await traced([workload, variant, String(size), String(runs)]);
-      const warm = await traced([workload, variant, String(size), "0"]);
-      cases.push({
-        id: variant,
-        label: LABELS[variant],
-        runs,
-        msPerRun: all.r.msPerRun,
-        bytesPerRun: all.r.bytesPerRun,
-        faultsPerRun: all.r.faultsPerRun,
-        gcMajor: Math.max(0, all.major - warm.major),
-        gcMinor: Math.max(0, all.minor - warm.minor),
-        result: all.r.result,
-      });
+      samples[variant].push(await subprocess(variant, plan));
     }
-    workloads.push({
-      id: workload,
-      title: workload === "cnn" ? "CNN inference" : "basicReduction",
-      run,
-      cases,
-    });
   }
   Deno.stderr.writeSync(new TextEncoder().encode("\r".padEnd(71) + "\r"));
-  const method =
-    `steady state after warm-up (${warmUpRuns("reduction", n)} reductions, ${
-      warmUpRuns("cnn", images)
-    } CNN passes), one subprocess per variant; bytes: ArrayBuffer bytes ` +
-    "of fresh buffers per run (heap: every array requested; bump: buffers not seen in warm-up); " +
-    "GC: --trace-gc lines (Mark-Compact major, Scavenge minor) of the measured runs; " +
-    "page faults: minor faults per run (/proc/self/stat), fresh heap memory being mapped in";
-  const command = `deno task demo --n ${n} --iterations ${iterations} --images ${images}`;
+
+  const titles: Record<Workload, string> = { reduction: "basicReduction", cnn: "CNN inference" };
+  const runs: Record<Workload, string> = {
+    reduction: `one basicReduction call on ${plan.n} Float64`,
+    cnn: `one inference pass over ${plan.images} images`,
+  };
+  const workloads = WORKLOADS.map((w) => {
+    const heap = samples.heap.map((s) => s[w].msPerRun);
+    const cases = VARIANTS.map((variant) => {
+      const ss = samples[variant].map((s) => s[w]);
+      const times = ss.map((s) => s.msPerRun);
+      const vsHeap = times.map((t, r) => heap[r] / t);
+      const faults = ss.map((s) => s.faultsPerRun);
+      return {
+        id: variant,
+        label: LABELS[variant],
+        runs: (w === "cnn" ? plan.passes : plan.iterations) * plan.rounds,
+        rounds: plan.rounds,
+        msPerRun: median(times),
+        msPerRunRange: [Math.min(...times), Math.max(...times)],
+        vsHeap: { median: median(vsHeap), min: Math.min(...vsHeap), max: Math.max(...vsHeap) },
+        bytesPerRun: median(ss.map((s) => s.bytesPerRun)),
+        faultsPerRun: faults.includes(null) ? null : median(faults as number[]),
+        gcMajor: median(ss.map((s) => s.gcMajor)),
+        gcMinor: median(ss.map((s) => s.gcMinor)),
+        result: ss[0].result,
+      };
+    });
+    return { id: w, title: titles[w], run: runs[w], cases };
+  });
+  const method = `${plan.rounds} rounds of one subprocess per variant, the order rotating; each ` +
+    `warms up (${warmUpRuns("reduction", plan.n)} reductions, ${
+      warmUpRuns("cnn", plan.images)
+    } CNN passes), collects garbage, then measures. time: mean per run in a subprocess, median ` +
+    "and range over rounds; vs heap: the heap's time / this one, per round; bytes: ArrayBuffer " +
+    "bytes of fresh buffers per run (heap: every array requested; bump: buffers not seen in " +
+    "warm-up); GC: --trace-gc lines (Mark-Compact major, Scavenge minor) of the measured runs, " +
+    "median over rounds; page faults: minor faults per run (/proc/self/stat)";
+  const command =
+    `deno task demo --n ${plan.n} --iterations ${plan.iterations} --images ${plan.images} --passes ${plan.passes} --rounds ${plan.rounds}`;
   if (json) {
     console.log(JSON.stringify({ command, method, meta, workloads }, null, 2));
     return;
   }
-  const mib = (b: number) =>
-    b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(2)} MiB` : `${Math.round(b)} B`;
-  console.log(`Figures: ${method}.\n`);
   const rows = [[
     "workload",
     "variant",
-    "runs",
     "time/run",
     "vs heap",
     "bytes/run",
+    "GCs major/minor",
     "page faults/run",
-    "GC major",
-    "GC minor",
-    "result",
   ]];
   for (const w of workloads) {
-    const h = w.cases[0];
     for (const c of w.cases) {
       rows.push([
         w.title,
         c.label,
-        String(c.runs),
-        `${c.msPerRun.toFixed(3)} ms`,
-        `${(h.msPerRun / c.msPerRun).toFixed(2)}×`,
+        `${num(c.msPerRun)} ms` +
+        (plan.rounds > 1 ? ` (${range(c.msPerRunRange[0], c.msPerRunRange[1], "")})` : ""),
+        c.id === "heap" ? "—" : `${num(c.vsHeap.median)}×` +
+          (plan.rounds > 1 ? ` (${range(c.vsHeap.min, c.vsHeap.max, "")})` : ""),
         mib(c.bytesPerRun),
+        `${c.gcMajor} / ${c.gcMinor}`,
         c.faultsPerRun === null ? "—" : c.faultsPerRun.toFixed(0),
-        String(c.gcMajor),
-        String(c.gcMinor),
-        c.result.toPrecision(8),
       ]);
     }
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const [k, r] of rows.entries()) {
-    console.log(r.map((s, i) => s.padEnd(widths[i])).join("  "));
+    console.log(r.map((s, i) => s.padEnd(widths[i])).join("  ").trimEnd());
     if (k === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+  console.log(
+    `\ntime: median (range) over rounds of the mean per run; vs heap: per round. ${
+      ((performance.now() - started) / 1000).toFixed(1)
+    } s in all.\n`,
+  );
+  const spread = `over ${plan.rounds} round${plan.rounds === 1 ? "" : "s"}`;
+  for (const w of workloads) {
+    const [heap, alloc, checked] = w.cases;
+    const unit = w.id === "cnn" ? `per pass of ${plan.images} images` : "per call";
+    const name = w.id === "cnn" ? "CNN" : "basicReduction";
+    const spreadText = plan.rounds === 1
+      ? "one round: no spread"
+      : `${range(alloc.vsHeap.min, alloc.vsHeap.max, "×")} ${spread}`;
+    console.log(
+      `${name}: ${faster(alloc.vsHeap.median)} (${spreadText}), ${mib(alloc.bytesPerRun)} vs ${
+        mib(heap.bytesPerRun)
+      } ${unit}, ${alloc.gcMajor} vs ${heap.gcMajor} major GCs; CheckedAllocArray ${
+        faster(checked.vsHeap.median)
+      }`,
+    );
   }
 }
 

@@ -19,6 +19,8 @@
  *
  *   deno run -A examples/worker_pool.ts [workers=2] [length=2000000]
  *
+ * It times both sides warm, in interleaved rounds, and prints the speed-up's median and range.
+ *
  * Used by `tests/threads/worker_pool_test.ts` and `benches/threads_bench.ts`; not part of the
  * package. Runs on Deno and Node (through `_threads.ts`).
  *
@@ -29,6 +31,7 @@ import {
   add,
   AllocArray,
   type Allocator,
+  AllocBuffer,
   arrayDescriptor,
   BumperAllocator,
   div,
@@ -203,30 +206,54 @@ export class WorkerPool {
   }
 }
 
-async function main(workers: number, n: number): Promise<void> {
+/** The median of `xs` (not empty). */
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function main(workers: number, n: number, rounds = 5): Promise<void> {
   const data = new SharedAllocBuffer(2 * n * 8 + 64);
   const { x, out } = makeData(data, n);
   const scratch = new SharedAllocBuffer(workers * 1024 * 1024); // 1 MiB per Worker
   const serialOut = new AllocArray(new Float64Array(n));
+  // This thread's temporaries: a buffer of its own (the Workers carve all of scratch).
+  const temporaries = new AllocBuffer(1 << 20);
+  const bumper = new BumperAllocator(temporaries);
 
-  let t = performance.now();
-  const serial = mapReduceSerial(new BumperAllocator(scratch), x, serialOut, workers);
-  const serialMs = performance.now() - t;
-  const serialPeak = scratch.peak;
-  scratch.resetBuffer();
-
+  // Both sides warm before anything is timed: one single-threaded run compiles the code on
+  // this thread (a cold first run would flatter the Workers), one parallel run on theirs.
+  const serial = mapReduceSerial(bumper, x, serialOut, workers);
+  const serialPeak = temporaries.peak;
   const pool = await WorkerPool.start(workers, scratch);
   try {
-    await pool.mapReduce(x, out); // warm up the Workers' JIT
-    t = performance.now();
     const parallel = await pool.mapReduce(x, out);
-    const parallelMs = performance.now() - t;
     const same = parallel === serial && out.data.every((v, i) => v === serialOut.data[i]);
-    console.log(`map/reduce of ${n} elements in blocks of ${BLOCK}:`);
-    console.log(`  1 thread:    ${serial} in ${serialMs.toFixed(1)} ms`);
-    console.log(`  ${workers} Workers:   ${parallel} in ${parallelMs.toFixed(1)} ms`);
-    console.log(`  equal: ${same}; temporaries: peak ${serialPeak} bytes on 1 thread`);
     if (!same) throw new Error("the parallel result differs from the single-threaded one");
+
+    // Then rounds of one timed run each, interleaved, so both see the same machine load.
+    const serialMs: number[] = [], parallelMs: number[] = [], speedUps: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      let t = performance.now();
+      mapReduceSerial(bumper, x, serialOut, workers);
+      serialMs.push(performance.now() - t);
+      t = performance.now();
+      await pool.mapReduce(x, out);
+      parallelMs.push(performance.now() - t);
+      speedUps.push(serialMs[r] / parallelMs[r]);
+    }
+    const f = (xs: number[], unit: string) =>
+      `${median(xs).toFixed(1)}${unit} (${Math.min(...xs).toFixed(1)}–${
+        Math.max(...xs).toFixed(1)
+      }${unit})`;
+    console.log(`map/reduce of ${n} elements in blocks of ${BLOCK}, ${rounds} warm rounds:`);
+    console.log(`  1 thread:    ${f(serialMs, " ms")}`);
+    console.log(`  ${workers} Workers:   ${f(parallelMs, " ms")}`);
+    console.log(`  speed-up:    ${f(speedUps, "×")}, median (range) over the rounds`);
+    console.log(
+      `  result ${serial}, equal on both: ${same}; temporaries: peak ${serialPeak} bytes`,
+    );
   } finally {
     await pool.close();
   }

@@ -1430,7 +1430,11 @@ export function reportMarkdown(
  * under a line saying when, where and by which command it was measured. The targets and
  * verdicts stay in the benches' own report.
  */
-export function keyRatiosMarkdown(results: readonly FigureResult[], info: RenderInfo): string {
+export function keyRatiosMarkdown(
+  results: readonly FigureResult[],
+  info: RenderInfo,
+  reportHref = "benches/README.md",
+): string {
   const rows = results.flatMap((r) =>
     r.measures.filter((m) => m.spread !== undefined).map((m, i) => [
       i === 0 ? r.what : "",
@@ -1444,6 +1448,6 @@ export function keyRatiosMarkdown(results: readonly FigureResult[], info: Render
     info.runs === 1 ? "" : "s"
   }: the median, and the range over the runs)${
     info.rerendered ? `, rendered ${info.rerendered.date} from the saved results` : ""
-  }; every result: [benches/README.md](benches/README.md).`;
+  }; every result: [benches/README.md](${reportHref}).`;
   return `${source}\n\n${markdownTable(["what", "measured", "from"], rows)}`;
 }

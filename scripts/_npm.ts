@@ -83,28 +83,52 @@ export function readDenoConfig(): DenoConfig {
   };
 }
 
-/** The exact version deno.json pins for npm package `name` (`"npm:name@1.2.3"`). */
+/** The package of an import name: `publint/utils` → `publint`, `@scope/name/x` → `@scope/name`. */
+function packageOf(name: string): string {
+  return name.split("/").slice(0, name.startsWith("@") ? 2 : 1).join("/");
+}
+
+/**
+ * The `npm:` specifier deno.json's import `name` stands for: the import itself
+ * (`"npm:name@1.2.3"`), or the one the file it maps to re-exports (`scripts/deps/*.ts`; see
+ * `scripts/deps/README.md`); `undefined` for an import of something else.
+ */
+export function npmSpecifier(config: DenoConfig, name: string): string | undefined {
+  const target = config.imports[name];
+  if (target === undefined) return undefined;
+  if (target.startsWith("npm:")) return target;
+  if (!target.startsWith("./") || !target.endsWith(".ts")) return undefined;
+  const text = Deno.readTextFileSync(path.join(ROOT, target));
+  // The package itself, not its types (`npm:@types/name@…` in a @ts-types comment).
+  const specs = [...text.matchAll(/["'](npm:[^"']+)["']/g)].map((m) => m[1]);
+  const base = packageOf(name);
+  return specs.find((s) => s.startsWith(`npm:${base}@`)) ?? specs[0];
+}
+
+/** The exact version deno.json pins for npm package `name` (`npm:name@1.2.3`, maybe through a file). */
 export function npmPin(config: DenoConfig, name: string): string {
-  const spec = config.imports[name];
+  const spec = npmSpecifier(config, name);
   const m = spec?.match(/^npm:(@?[^@]+)@(\d[^/]*)$/);
   if (!m || m[1] !== name) {
     throw new Error(
       `Cannot find the pinned version of npm package ${name}: deno.json imports has ${
-        JSON.stringify(spec)
-      }, expected "npm:${name}@<version>"`,
+        JSON.stringify(config.imports[name])
+      }, which stands for ${JSON.stringify(spec)}, expected "npm:${name}@<version>"`,
     );
   }
   return m[2];
 }
 
 /**
- * The npm packages the tests use, with their deno.json pins: every `npm:` import but the build
- * tools, plus `@types/node` for type-checking `node:test` and `node:assert`.
+ * The npm packages the tests use, with their deno.json pins: every npm import but the build
+ * tools (and subpath imports such as `publint/utils`), plus `@types/node` for type-checking
+ * `node:test` and `node:assert`.
  */
 export function testDependencies(config: DenoConfig): Record<string, string> {
   const deps: Record<string, string> = {};
   for (const name of Object.keys(config.imports).sort()) {
-    if (TOOL_IMPORTS.has(name) || !config.imports[name].startsWith("npm:")) continue;
+    if (TOOL_IMPORTS.has(packageOf(name))) continue;
+    if (npmSpecifier(config, name) === undefined) continue;
     deps[name] = npmPin(config, name);
   }
   deps["@types/node"] = TYPES_NODE_VERSION;

@@ -7,9 +7,9 @@
 //   group with a peer, heap or hand-written case side by side; the measurement scripts'
 //   figures (garbage, bytes); the demo's table; every bench's result;
 // - benches/chart.svg: the allocation groups as a bar chart (log scale, grouped by size);
-// - the key-ratio table in README.md's performance section (between its bench:key-ratios
-//   markers): the measured figures with their spread, under a line saying when, where and by
-//   which command they were measured.
+// - the key-ratio table in docs/performance.md (between its bench:key-ratios markers): the
+//   measured figures with their spread, under a line saying when, where and by which command
+//   they were measured.
 //
 // Everything is generated from one invocation; never edit the outputs by hand. The raw results
 // and their metadata are saved to benches/.scratch/results.json, from which `--from` renders
@@ -51,7 +51,7 @@ const ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const BENCHES = path.join(ROOT, "benches");
 const SCRATCH = path.join(BENCHES, ".scratch");
 const RESULTS = path.join(SCRATCH, "results.json");
-const README = path.join(ROOT, "README.md");
+const KEY_PAGE = path.join(ROOT, "docs", "performance.md");
 const KEY_START = "<!-- bench:key-ratios:start -->";
 const KEY_END = "<!-- bench:key-ratios:end -->";
 
@@ -59,7 +59,8 @@ const HELP = `deno task bench:report [options] [bench files...]
 
 Runs the benchmarks (deno bench --json), the demo's measurements (examples/demo.ts --json) and
 the measurement scripts of benches/ (each one's documented \`deno run … --json\` command) once
-per run, then writes benches/README.md, benches/chart.svg and the key ratios in README.md.
+per run, then writes benches/README.md, benches/chart.svg and the key ratios in
+docs/performance.md.
 
 Options:
   --runs N             how many runs (default 3; 1 with --quick); bench files rotate each run
@@ -183,14 +184,14 @@ const UNKNOWN_META: RunMeta = {
   runtime: "unknown",
 };
 
-function updateReadme(keyRatios: string): boolean {
-  const text = Deno.readTextFileSync(README);
+function updateKeyPage(keyRatios: string): boolean {
+  const text = Deno.readTextFileSync(KEY_PAGE);
   const start = text.indexOf(KEY_START);
   const end = text.indexOf(KEY_END);
   if (start < 0 || end < start) return false;
   const body = `${KEY_START}\n\n${keyRatios}\n\n${KEY_END}`;
   const next = text.slice(0, start) + body + text.slice(end + KEY_END.length);
-  if (next !== text) Deno.writeTextFileSync(README, next);
+  if (next !== text) Deno.writeTextFileSync(KEY_PAGE, next);
   return true;
 }
 
@@ -236,7 +237,9 @@ async function measure(o: Options, command: string): Promise<SavedResults> {
     const json = JSON.parse(await runJson(args, "run the benchmarks")) as DenoBenchJson;
     saved.benchRuns.push({ command: `deno ${args.join(" ")}`, json });
     if (o.demo && !o.demoFrom) {
-      const demoArgs = ["run", "-A", "examples/demo.ts", "--json", ...(o.quick ? ["--quick"] : [])];
+      // The full CNN pass of the figures (1000 images); the demo's own default is shorter.
+      const size = o.quick ? ["--quick"] : ["--images", "1000"];
+      const demoArgs = ["run", "-A", "examples/demo.ts", "--json", ...size];
       console.error(`Run ${r + 1}/${runs}: the demo's measurements…`);
       const demo = JSON.parse(await runJson(demoArgs, "run the demo's measurements")) as DemoJson;
       demo.meta ??= runMeta();
@@ -342,11 +345,13 @@ async function main(args: string[]): Promise<number> {
   }
   console.error(`Wrote ${path.relative(ROOT, mdPath)} and ${path.relative(ROOT, svgPath)}`);
   if (outDir === BENCHES && !info.quick) {
-    const ok = updateReadme(await fmtMarkdown(keyRatiosMarkdown(results, info)));
+    const ok = updateKeyPage(
+      await fmtMarkdown(keyRatiosMarkdown(results, info, "../benches/README.md")),
+    );
     console.error(
       ok
-        ? "Updated the key ratios in README.md"
-        : `README.md has no ${KEY_START} … ${KEY_END} markers: key ratios not written`,
+        ? "Updated the key ratios in docs/performance.md"
+        : `docs/performance.md has no ${KEY_START} … ${KEY_END} markers: key ratios not written`,
     );
   }
   for (const t of results) {

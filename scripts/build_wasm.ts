@@ -21,11 +21,10 @@
 
 import wabtInit from "wabt";
 import * as path from "node:path";
-import { ROOT } from "./_npm.ts";
+import { npmPin, readDenoConfig, ROOT } from "./_npm.ts";
 
-/** The wabt version, from deno.json's pin, named in the generated modules. */
-const WABT_VERSION = JSON.parse(Deno.readTextFileSync(path.join(ROOT, "deno.json")))
-  .imports.wabt.replace(/^npm:wabt@/, "");
+/** The wabt version, from its pin (scripts/deps/wabt.ts), named in the generated modules. */
+const WABT_VERSION = npmPin(readDenoConfig(), "wabt");
 
 const TYPES: Record<string, Record<string, string | number>> = {
   f32: {

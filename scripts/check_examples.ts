@@ -4,10 +4,10 @@
 // checks that examples do. Types and interfaces are exempt, as in denoland/std's doc checker
 // (they are shown in use by the examples of the values that take them).
 //
-// And every example that runs asserts what it claims: each runnable code block of a JSDoc
-// comment in the library, of README.md and of docs/*.md (```ts, ```js or ```typescript without
-// `ignore`) calls `assert` at least once, so a wrong result fails `deno test --doc` instead of
-// contradicting a `// 9` comment unseen.
+// And every JSDoc example that runs asserts what it claims: each runnable code block of a JSDoc
+// comment in the library (```ts, ```js or ```typescript without `ignore`) calls `assert` at
+// least once, so a wrong result fails `deno test --doc` instead of contradicting a `// 9`
+// comment unseen. (README.md's and docs/*.md's blocks: scripts/check_docs.ts.)
 //
 //   deno run -A scripts/check_examples.ts      (part of `deno task check`)
 
@@ -64,10 +64,10 @@ export function documentedFiles(): string[] {
     .map((f) => path.relative(ROOT, f).split(path.sep).join("/"));
 }
 
-/** `file:line` of every runnable example (JSDoc, README.md, docs/*.md) that asserts nothing. */
+/** `file:line` of every runnable JSDoc example of the library that asserts nothing. */
 export function examplesWithoutAssertions(): string[] {
-  return documentedFiles().flatMap((f) =>
-    blocksWithoutAssertions(Deno.readTextFileSync(path.join(ROOT, f)), f)
+  return librarySourceFiles().flatMap((f) =>
+    blocksWithoutAssertions(Deno.readTextFileSync(f), path.relative(ROOT, f))
   );
 }
 
@@ -86,13 +86,13 @@ if (import.meta.main) {
     const silent = examplesWithoutAssertions();
     if (silent.length > 0) {
       console.error(
-        `Cannot publish: ${silent.length} runnable examples assert nothing (state results with assert, not in comments)\n  ${
+        `Cannot publish: ${silent.length} JSDoc examples assert nothing (state results with assert, not in comments)\n  ${
           silent.join("\n  ")
         }`,
       );
       Deno.exit(1);
     }
-    console.log("Every runnable example asserts its results");
+    console.log("Every JSDoc example asserts its results");
   } catch (e) {
     console.error(e instanceof Error ? e.message : e);
     Deno.exit(1);

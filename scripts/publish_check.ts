@@ -1,7 +1,7 @@
 // Publish readiness for JSR, the part of `deno task check` after formatting, lint and types:
 //
-// 1. every exported function, class and variable has an `@example`, and every runnable example
-//    (JSDoc, README.md, docs/*.md) asserts its results (check_examples.ts);
+// 1. every exported function, class and variable has an `@example`, and every runnable JSDoc
+//    example asserts its results (check_examples.ts);
 // 2. `deno publish --dry-run` passes (it fails on slow types itself) and prints no warning
 //    (it only prints those, e.g. `warning[unanalyzable-dynamic-import]`, and still succeeds).
 //
@@ -25,12 +25,12 @@ async function main(): Promise<void> {
   const silent = examplesWithoutAssertions();
   if (silent.length > 0) {
     throw new Error(
-      `Cannot publish: ${silent.length} runnable examples assert nothing (state results with assert, not in comments)\n  ${
+      `Cannot publish: ${silent.length} JSDoc examples assert nothing (state results with assert, not in comments)\n  ${
         silent.join("\n  ")
       }`,
     );
   }
-  console.log("Every runnable example asserts its results");
+  console.log("Every JSDoc example asserts its results");
 
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["publish", "--dry-run", "--allow-dirty"],

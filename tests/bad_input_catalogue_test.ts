@@ -27,6 +27,7 @@ import {
   region,
   resetBuffer,
   ResizeBuffer,
+  setDefaultBufferWarning,
   SharedAllocBuffer,
   SlabBuffer,
   withBuffer,
@@ -38,12 +39,15 @@ import {
   arrayFromDescriptor,
   BumperAllocator,
   CheckedAllocArray,
+  empty,
+  full,
   InvalidMemoryError,
   NDArray,
   reset,
   similar,
   similarOf,
   UncheckedBumperAllocator,
+  zeros,
   zerosLike,
 } from "../arrays/mod.ts";
 import {
@@ -1153,6 +1157,38 @@ const WORLD_CASES: Case<World>[] = [
     act: (w) => withAllocator(w.allocBuffer, () => zerosLike(w.checked)),
     error: TypeError,
     message: /Cannot allocate a CheckedAllocArray from an AllocBuffer/,
+  },
+  {
+    name: "zeros() with a string element type, inside a scope",
+    act: (w) => withAllocator(w.bumper, () => zeros("f64" as never, [2])),
+    error: TypeError,
+    message: /Cannot create an array with zeros\(\): element type must be .*"f64"/,
+  },
+  {
+    name: "empty() with a negative dimension, inside a scope",
+    act: (w) => withAllocator(w.bumper, () => empty(Float64Array, [2, -3])),
+    error: RangeError,
+    message: /Cannot create an array with empty\(\): dimension 1 .*got -3/,
+  },
+  {
+    name: "full() with a bigint value for Float64Array",
+    act: (w) => withAllocator(w.bumper, () => full(Float64Array, 3, { value: 1n } as never)),
+    error: TypeError,
+    message:
+      /Cannot create an array with full\(\): value must be a number for Float64Array, got 1n/,
+  },
+  {
+    name: "zeros({ checked: true }) under a plain AllocBuffer",
+    act: (w) => withAllocator(w.allocBuffer, () => zeros(Float64Array, 3, { checked: true })),
+    error: TypeError,
+    message: /Cannot allocate a CheckedAllocArray from an AllocBuffer/,
+  },
+  {
+    name: "setDefaultBufferWarning() with a negative byte count",
+    act: () => setDefaultBufferWarning(-1),
+    error: RangeError,
+    message:
+      /Cannot set the default buffer warning: bytes must be a non-negative safe integer, got -1/,
   },
   {
     name: "similar() of a freed CheckedAllocArray",

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { basicReduction, prepare, VARIANTS, warmUpRuns } from "../examples/demo.ts";
+import { basicReduction, countGcs, prepare, VARIANTS, warmUpRuns } from "../examples/demo.ts";
 import { NDArray } from "../arrays/mod.ts";
 import { assertAlmostEquals } from "./_helpers.ts";
 
@@ -31,21 +31,42 @@ describe("examples/demo.ts", () => {
     heap.run();
     assert.ok(heap.takeBytes() > 0);
     const bump = prepare("cnn", "alloc", 8);
+    bump.run(); // grows past the allocator's first 1 MiB, then takes one buffer of its size
     bump.run();
     bump.takeBytes();
     bump.run();
     assert.equal(bump.takeBytes(), 0);
   });
 
-  it("warmUpRuns() settles the arena: no fresh bump bytes afterwards, even with two batches a pass", () => {
-    for (const images of [40, 100]) {
+  it("warmUpRuns() settles the arena: no fresh bump bytes afterwards, from one batch a pass to several", () => {
+    for (const images of [8, 40, 100, 256]) {
       const p = prepare("cnn", "alloc", images);
       for (let i = 0; i < warmUpRuns("cnn", images); i++) p.run();
       p.takeBytes();
       p.run();
       assert.equal(p.takeBytes(), 0, `${images} images`);
     }
-    assert.equal(warmUpRuns("cnn", 1000), 2);
+    assert.equal(warmUpRuns("cnn", 1000), 1);
+    assert.equal(warmUpRuns("cnn", 256), 1);
     assert.equal(warmUpRuns("cnn", 40), 4);
+  });
+
+  it("countGcs() counts the collections between each pair of forced ones, major and minor apart", () => {
+    const line = (what: string, reason = "allocation failure") =>
+      `[1:0x1]   12 ms: ${what} 3.4 (4.4) -> 3.0 (5.2) MB, 1.1 / 0.0 ms ${reason}`;
+    const trace = [
+      line("Scavenge"), // warm-up: not counted
+      line("Mark-Compact", "testing; GC in old space requested"),
+      line("Scavenge"),
+      line("Scavenge"),
+      line("Mark-Compact", "finalize incremental marking"),
+      line("Mark-Compact", "testing; GC in old space requested"),
+      "RESULT {}",
+      line("Scavenge"), // the CNN's warm-up
+      line("Mark-Compact", "testing; GC in old space requested"),
+      line("Mark-Compact", "testing; GC in old space requested"),
+    ].join("\n");
+    assert.deepEqual(countGcs(trace), [{ major: 1, minor: 2 }, { major: 0, minor: 0 }]);
+    assert.deepEqual(countGcs("no trace"), []);
   });
 });

@@ -275,9 +275,25 @@ describe("AutoscalingAllocBuffer", () => {
     );
   });
 
-  it("AutoscalingAllocBuffer defaults to a 2^27-byte main buffer", () => {
+  it("AutoscalingAllocBuffer defaults to a 1 MiB main buffer and reserves a given size up front", () => {
     const b = new AutoscalingAllocBuffer();
-    assert.equal(b.capacity, 2 ** 27);
-    assert.equal(b.nextBufferSize, 2 ** 26);
+    assert.equal(b.capacity, 2 ** 20);
+    assert.equal(b.nextBufferSize, 2 ** 19);
+    assert.equal(new AutoscalingAllocBuffer(2 ** 27).capacity, 2 ** 27);
+  });
+
+  it("AutoscalingAllocBuffer() grows past its default size in the first run and settles at the first reset", () => {
+    const b = new AutoscalingAllocBuffer();
+    const run = () => {
+      for (let i = 0; i < 10; i++) b.allocView(Float64Array, 50_000); // 4 MB in all
+    };
+    run();
+    assert.ok(b.additionalBuffers > 0);
+    b.resetBuffer();
+    assert.equal(b.capacity, Math.ceil(1.1 * 4_000_000));
+    run();
+    assert.equal(b.additionalBuffers, 0);
+    b.resetBuffer();
+    assert.equal(b.capacity, Math.ceil(1.1 * 4_000_000));
   });
 });

@@ -9,6 +9,7 @@ import {
   EscapeError,
   noEscape,
   resetBuffer,
+  setDefaultBufferWarning,
   SlabBuffer,
   withBuffer,
 } from "../../allocators/mod.ts";
@@ -300,5 +301,98 @@ describe("defaultBuffer", () => {
       const b = await noEscape(() => tick().then(() => defaultBuffer()));
       assert.equal(b, root);
     });
+  });
+});
+
+describe("setDefaultBufferWarning", () => {
+  /** Runs `fn` with console.warn captured and the warning set to `bytes`; returns the warnings. */
+  function warningsOf(bytes: number | false, fn: () => void): string[] {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+    const previous = setDefaultBufferWarning(bytes);
+    resetBuffer();
+    try {
+      fn();
+    } finally {
+      console.warn = warn;
+      setDefaultBufferWarning(previous);
+      resetBuffer();
+    }
+    return warnings;
+  }
+
+  it("setDefaultBufferWarning() makes the default buffer warn once past the threshold outside regions", () => {
+    const warnings = warningsOf(2 ** 21, () => {
+      for (let i = 0; i < 200; i++) alloc(Float64Array, 1000); // 1.6 MB: no warning yet
+    });
+    assert.deepEqual(warnings, []);
+    const more = warningsOf(2 ** 21, () => {
+      for (let i = 0; i < 2000; i++) alloc(Float64Array, 1000); // 16 MB, never freed
+    });
+    assert.equal(more.length, 1, "once, not once per slab");
+    assert.match(
+      more[0],
+      /^allocarrays: the default buffer holds \d+ bytes allocated outside any region: .*resetBuffer\(\).*setDefaultBufferWarning\(false\)/,
+    );
+    const bytes = Number(/holds (\d+) bytes/.exec(more[0])![1]);
+    assert.ok(bytes > 2 ** 21 && bytes <= 2 ** 21 + 2 ** 20, `${bytes} bytes`);
+  });
+
+  it("setDefaultBufferWarning(): allocations inside regions, however many, never warn", () => {
+    const warnings = warningsOf(2 ** 20, () => {
+      for (let k = 0; k < 3; k++) {
+        noEscape(() => {
+          for (let i = 0; i < 1000; i++) alloc(Float64Array, 1000); // 8 MB, freed on exit
+        });
+      }
+      noEscape(async () => {}); // an async task's own buffer is freed when it settles
+    });
+    assert.deepEqual(warnings, []);
+  });
+
+  it("setDefaultBufferWarning(false) turns it off and returns the previous setting", () => {
+    const previous = setDefaultBufferWarning(false);
+    try {
+      assert.equal(previous, 8 * 2 ** 20);
+      assert.equal(setDefaultBufferWarning(1234), false);
+    } finally {
+      setDefaultBufferWarning(previous);
+    }
+    const warnings = warningsOf(false, () => {
+      for (let i = 0; i < 2000; i++) alloc(Float64Array, 1000);
+    });
+    assert.deepEqual(warnings, []);
+  });
+
+  it("setDefaultBufferWarning(): buffers you create never warn, also as the default in withBuffer", () => {
+    const warnings = warningsOf(0, () => {
+      const mine = new SlabBuffer(1024);
+      withBuffer(mine, () => {
+        for (let i = 0; i < 100; i++) alloc(Float64Array, 1000);
+      });
+      for (let i = 0; i < 100; i++) alloc(mine, Float64Array, 1000);
+    });
+    assert.deepEqual(warnings, []);
+  });
+
+  it("setDefaultBufferWarning() refuses anything but a byte count or false, changing nothing", () => {
+    const before = setDefaultBufferWarning(4096);
+    try {
+      assert.throws(() => setDefaultBufferWarning("8" as unknown as number), {
+        name: "TypeError",
+        message: 'Cannot set the default buffer warning: bytes must be a number or false, got "8"',
+      });
+      assert.throws(() => setDefaultBufferWarning(true as unknown as false), TypeError);
+      assert.throws(() => setDefaultBufferWarning(-1), {
+        name: "RangeError",
+        message:
+          /^Cannot set the default buffer warning: bytes must be a non-negative safe integer, got -1/,
+      });
+      assert.throws(() => setDefaultBufferWarning(1.5), RangeError);
+      assert.equal(setDefaultBufferWarning(4096), 4096);
+    } finally {
+      setDefaultBufferWarning(before);
+    }
   });
 });

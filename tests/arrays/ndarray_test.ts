@@ -450,10 +450,64 @@ describe("NDArray", () => {
     const a = NDArray.fromNested([[1, 2], [3, 4]]);
     assert.equal(inspect(a), "NDArray<Float64Array 2×2> [[1, 2], [3, 4]]");
     assert.equal(Object.prototype.toString.call(a), "[object NDArray]");
-    assert.equal(new NDArray(new Int8Array(100)).describe(), "NDArray<Int8Array 100>");
+    assert.equal(String(a), "NDArray<Float64Array 2×2> [[1, 2], [3, 4]]");
+    assert.equal(`${a.pick(1)}`, "NDArray<Float64Array 2> [3, 4]");
     assert.equal(
       NDArray.fromNested(1n, BigInt64Array).describe(),
       "NDArray<BigInt64Array scalar> 1n",
+    );
+    assert.equal(
+      new NDArray(new Float64Array(0), [2, 0]).describe(),
+      "NDArray<Float64Array 2×0> [[], []]",
+    );
+  });
+
+  it("NDArray.describe() of more than 64 elements shows the first and last few along each axis", () => {
+    assert.equal(
+      new NDArray(range(100).map((v) => v + 1)).describe(),
+      "NDArray<Float64Array 100> [1, 2, 3, ..., 98, 99, 100]",
+    );
+    assert.equal(
+      new NDArray(new Int8Array(65)).describe(),
+      "NDArray<Int8Array 65> [0, 0, 0, ..., 0, 0, 0]",
+    );
+    assert.equal(new NDArray(new Int8Array(64)).describe().split(", ").length, 64);
+    // A strided view: the elements it shows are the view's, in its own order.
+    const t = new NDArray(range(80), [8, 10]).transpose();
+    assert.equal(
+      t.describe(),
+      "NDArray<Float64Array 10×8> [[0, 10, 20, ..., 50, 60, 70], [1, 11, 21, ..., 51, 61, 71], " +
+        "[2, 12, 22, ..., 52, 62, 72], ..., [7, 17, 27, ..., 57, 67, 77], " +
+        "[8, 18, 28, ..., 58, 68, 78], [9, 19, 29, ..., 59, 69, 79]]",
+    );
+    assert.equal(
+      new NDArray(range(125), [5, 5, 5]).describe(),
+      "NDArray<Float64Array 5×5×5> [[[0, 1, ..., 3, 4], [5, 6, ..., 8, 9], ..., " +
+        "[15, 16, ..., 18, 19], [20, 21, ..., 23, 24]], [[25, 26, ..., 28, 29], " +
+        "[30, 31, ..., 33, 34], ..., [40, 41, ..., 43, 44], [45, 46, ..., 48, 49]], ..., " +
+        "[[75, 76, ..., 78, 79], [80, 81, ..., 83, 84], ..., [90, 91, ..., 93, 94], " +
+        "[95, 96, ..., 98, 99]], [[100, 101, ..., 103, 104], [105, 106, ..., 108, 109], ..., " +
+        "[115, 116, ..., 118, 119], [120, 121, ..., 123, 124]]]",
+    );
+    assert.equal(
+      new NDArray(range(32 * 28 * 28), [32, 1, 28, 28]).describe(),
+      "NDArray<Float64Array 32×1×28×28> [[[[0, ..., 27], ..., [756, ..., 783]]], ..., " +
+        "[[[24304, ..., 24331], ..., [25060, ..., 25087]]]]",
+    );
+  });
+
+  it("NDArray.describe() shows Float32 elements as the shortest decimal that reads back the same", () => {
+    const f = new NDArray(Float32Array.from([0.1, 1 / 3, -2.5, 1e-8, 3e38, NaN, -Infinity]));
+    assert.equal(
+      f.describe(),
+      "NDArray<Float32Array 7> [0.1, 0.33333334, -2.5, 1e-8, 3e+38, NaN, -Infinity]",
+    );
+    for (const part of f.describe().slice(f.describe().indexOf("[") + 1, -1).split(", ")) {
+      assert.ok(f.data.includes(Math.fround(Number(part))) || part === "NaN", part);
+    }
+    assert.equal(
+      new NDArray(Float64Array.from([0.1, 1 / 3])).describe(),
+      "NDArray<Float64Array 2> [0.1, 0.3333333333333333]",
     );
   });
 
