@@ -168,10 +168,16 @@ export class UncheckedBumperAllocator implements Allocator {
    *
    * @example Saving and restoring
    * ```ts
-   * import { UncheckedBumperAllocator } from "@x/allocarrays";
+   * import { AllocBuffer, UncheckedBumperAllocator } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
    *
-   * const b = new UncheckedBumperAllocator(64);
-   * b.checkpointRestore(b.checkpointSave());
+   * const buf = new AllocBuffer(64);
+   * const b = new UncheckedBumperAllocator(buf);
+   * const cp = b.checkpointSave();
+   * b.allocView(Float64Array, 4);
+   * assert.equal(buf.used, 32);
+   * b.checkpointRestore(cp);
+   * assert.equal(buf.used, 0); // the buffer's restore freed the 32 bytes
    * ```
    */
   checkpointSave(): unknown {

@@ -3,7 +3,7 @@
 // Float64 values, two arrays like `a` filled from it and their sum.
 
 import { noEscape } from "../allocators/mod.ts";
-import { AllocArray, BumperAllocator, similar } from "../arrays/mod.ts";
+import { AllocArray, type BumperAllocator, similar } from "../arrays/mod.ts";
 import { add } from "../arrays/ops/mod.ts";
 
 /** Elements per array. */

@@ -262,6 +262,41 @@ describe("BumperAllocator", () => {
     assert.throws(() => b.checkpointRestore(cp), CheckpointError);
   });
 
+  it("BumperAllocator reset while a checkpoint is open invalidates what it handed out; the region's end is stale and frees nothing allocated after the reset", () => {
+    const buf = new AllocBuffer(1024);
+    const b = new BumperAllocator(buf);
+    const input = new CheckedAllocArray(new Float64Array(4));
+    let outer!: CheckedAllocArray, inner!: CheckedAllocArray, after!: CheckedAllocArray;
+    withAllocator(b, () => {
+      outer = similar(input);
+      assert.throws(
+        () =>
+          noEscape(b, () => {
+            inner = similar(input);
+            reset(b);
+            after = similar(input);
+            return 1;
+          }),
+        (e: unknown) => e instanceof CheckpointError && /it is stale/.test(e.message),
+      );
+    });
+    assert.ok(!outer.isValid && !inner.isValid, "arrays from before the reset are invalid");
+    assert.throws(() => inner.get(0), InvalidMemoryError);
+    assert.ok(after.isValid, "the array made after the reset is live");
+    assert.equal(b.tracked, 1);
+    assert.equal(buf.used, 32, "the stale region end freed nothing");
+    // A raw checkpoint saved before a reset is refused too, changing nothing.
+    const cp = b.checkpointSave();
+    const v = b.trackChecked();
+    b.allocPtr(16, 8);
+    reset(b);
+    const w = b.trackChecked();
+    b.allocPtr(8, 8);
+    assert.throws(() => b.checkpointRestore(cp), CheckpointError);
+    assert.ok(!v.valid && w.valid);
+    assert.equal(buf.used, 8);
+  });
+
   it("BumperAllocator.allocatedSince() forwards the escape check so regions catch escapes", () => {
     const b = new BumperAllocator(1024);
     const cp = b.checkpointSave();

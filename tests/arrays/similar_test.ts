@@ -6,6 +6,7 @@ import {
   BumperAllocator,
   CheckedAllocArray,
   copy,
+  InvalidMemoryError,
   NDArray,
   reset,
   similar,
@@ -62,6 +63,57 @@ describe("similar", () => {
     const z = similar(a, null, [5]);
     assert.equal(z.dtype, Uint8Array);
     assert.deepEqual(z.shape, [5]);
+  });
+
+  it("similar() of a CheckedAllocArray with another element type or shape is a CheckedAllocArray the allocator tracks", () => {
+    const memory = new ArrayBuffer(1024);
+    const b = new BumperAllocator(new AllocBuffer(memory));
+    const c = new CheckedAllocArray(iota(6), [2, 3]);
+    const made = withAllocator(b, () => [
+      similar(c, Int32Array),
+      similar(c, null, [3, 2]),
+      similar(c, Float32Array, [4]),
+      similar(c, Uint8Array, [2, 2]),
+    ]);
+    const expected = [[Int32Array, [2, 3]], [Float64Array, [3, 2]], [Float32Array, [4]], [
+      Uint8Array,
+      [2, 2],
+    ]] as const;
+    for (const [i, x] of made.entries()) {
+      assert.ok(x instanceof CheckedAllocArray, `result ${i} is a CheckedAllocArray`);
+      assert.equal(x.dtype, expected[i][0]);
+      assert.deepEqual(x.shape, expected[i][1]);
+      assert.ok(x.isContiguous && x.isValid);
+      assert.equal(x.data.buffer, memory, "from the allocator");
+    }
+    assert.equal(b.tracked, 4);
+    reset(b);
+    for (const x of made) {
+      assert.equal(x.isValid, false);
+      assert.throws(() => x.get(0), InvalidMemoryError);
+    }
+    assert.ok(c.isValid, "the input is heap memory, never invalidated");
+  });
+
+  it("similar() of a CheckedAllocArray with another element type or shape: heap outside a scope, refused where nothing would invalidate it", () => {
+    const c = new CheckedAllocArray(iota(4));
+    const heap = similar(c, Int16Array, [2, 2]);
+    assert.ok(heap instanceof CheckedAllocArray && heap.isValid);
+    assert.deepEqual([...heap.data], [0, 0, 0, 0]);
+    const bump = new TestBump(1024);
+    assert.throws(
+      () => withAllocator(bump, () => similar(c, Float32Array, [3])),
+      /^TypeError: Cannot allocate a CheckedAllocArray from a TestBump: it cannot invalidate/,
+    );
+    assert.equal(bump.allocations, 0, "nothing allocated");
+    const b = new BumperAllocator(1024);
+    const freed = withAllocator(b, () => similar(c, null, [2]));
+    reset(b);
+    assert.throws(
+      () => withAllocator(b, () => similar(freed, Int32Array, [5])),
+      InvalidMemoryError,
+    );
+    assert.equal(b.tracked, 0);
   });
 
   it("similar() of a view is a contiguous array of the view's shape", () => {

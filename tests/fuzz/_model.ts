@@ -4,7 +4,9 @@
 // of a sub-arena's parent, which ends the sub-arena), `using` regions closed in any order, and
 // `noEscape` regions,
 // synchronous and async, nested, ending by return, throw or an escaping view, plus pairs of
-// async regions settling in either order. A reference model runs alongside and, after every
+// async regions settling in either order, and async regions on the default buffer
+// (`noEscape(async fn)`: a task buffer of its own, whose body works on the allocator under test
+// explicitly and through `withBuffer`). A reference model runs alongside and, after every
 // step, checks:
 //
 // - live allocations never overlap and keep their contents (each holds a signature written
@@ -15,7 +17,8 @@
 //   by it lands them exactly where they were (the same memory, or, where the allocator replaces
 //   memory, the same layout);
 // - an invalid checkpoint, an out-of-order region end, a reset inside a region and an escaping
-//   view throw exactly when the model says, and a failed restore changes nothing;
+//   view (also one of a task buffer) throw exactly when the model says, and a failed restore
+//   changes nothing;
 // - a force-reset frees everything and makes every checkpoint of every handle stale; a
 //   sub-arena whose parent was force-reset hands out nothing more, whatever is done to it;
 // - CheckedAllocArray validities (BumperAllocator) are valid exactly while their memory is live;
@@ -39,6 +42,7 @@ import {
   AllocBuffer,
   AutoscalingAllocBuffer,
   CheckpointError,
+  defaultBuffer,
   EscapeError,
   noEscape,
   OutOfMemoryError,
@@ -67,7 +71,9 @@ export type End = "return" | "throw" | "escape";
 
 /**
  * One step of a program (`h` picks the allocator handle, modulo the target's handles; `d` runs a
- * region on the default buffer, made `h` by `withBuffer`).
+ * region on the default buffer, made `h` by `withBuffer`; `task` is `noEscape(async fn)` on the
+ * default buffer, which runs on a task buffer of its own unless a `withBuffer` around it chose
+ * one of the handles).
  */
 export type Op =
   | { t: "ptr"; h: number; size: number; align: number }
@@ -83,6 +89,7 @@ export type Op =
   | { t: "noEscape"; h: number; d: boolean; body: Op[]; end: End }
   | { t: "tasks"; sizes: number[][]; leftover: boolean[] }
   | { t: "async"; h: number; d: boolean; body: Op[]; end: End }
+  | { t: "task"; body: Op[]; end: End }
   | {
     t: "pair";
     h: number;
@@ -1056,6 +1063,50 @@ export class World {
     this.#settle(rec, op.end, outcome);
   }
 
+  // `noEscape(async fn)` on the default buffer. Inside a `withBuffer` of a handle (an async
+  // region with `d`) that handle is the default, and this is that region again; elsewhere the
+  // body runs on a task buffer of its own: its ops still reach the handles (explicitly, and
+  // through `withBuffer` inside the task), and what it allocates from the task buffer must not
+  // leave the region.
+  async #task(op: Op & { t: "task" }): Promise<void> {
+    const h = this.handles.indexOf(defaultBuffer());
+    if (h >= 0) return this.#async({ t: "async", h, d: true, body: op.body, end: op.end });
+    const outside = defaultBuffer();
+    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    try {
+      const value = await noEscape(async () => {
+        const own = defaultBuffer();
+        assert.ok(own !== outside && !this.handles.includes(own), "a task buffer of its own");
+        const mark = this.seq + 0.5;
+        const mine = alloc(Float64Array, 3).fill(mark);
+        for (const b of op.body) {
+          await tick();
+          await this.run(b);
+          assert.equal(defaultBuffer(), own, "the task keeps its buffer across await");
+        }
+        await tick();
+        assert.ok(mine.every((v) => v === mark), "the task's own memory is intact");
+        if (op.end === "throw") throw new BodyError("thrown inside the task");
+        return op.end === "return" ? 1 : alloc(Float64Array, 2);
+      });
+      outcome = { ok: true, value };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    assert.equal(defaultBuffer(), outside, "the default buffer is back after the task");
+    if (!outcome.ok && outcome.error instanceof assert.AssertionError) throw outcome.error;
+    if (op.end === "return") {
+      assert.ok(outcome.ok, `the task returns, got ${outcome.ok ? "" : outcome.error}`);
+      assert.equal(outcome.value, 1);
+    } else if (op.end === "throw") {
+      assert.ok(!outcome.ok && outcome.error instanceof BodyError, "the body's error propagates");
+    } else {
+      assert.ok(!outcome.ok, "expected EscapeError, the task returned its view");
+      assert.ok(outcome.error instanceof EscapeError, `expected EscapeError, got ${outcome.error}`);
+      assert.match(outcome.error.message, /^Cannot return from noEscape: the result is a Float64/);
+    }
+  }
+
   // Two async regions on one allocator, B opened while A is open, then settling in `order`
   // (a body that throws before its first await settles at once, A before B). Their bodies
   // allocate before awaiting only: allocating in A while B is open is the misuse noEscape
@@ -1194,6 +1245,9 @@ export class World {
     if (op.t === "async") {
       await this.#async(op);
       this.verify();
+    } else if (op.t === "task") {
+      await this.#task(op);
+      this.verify();
     } else if (op.t === "pair") {
       await this.#pair(op);
     } else if (op.t === "tasks") {
@@ -1286,6 +1340,7 @@ function opArb(
         arbitrary: fc.record({ t: fc.constant("async" as const), h, d: fc.boolean(), body, end }),
         weight: 2,
       },
+      { arbitrary: fc.record({ t: fc.constant("task" as const), body, end }), weight: 1 },
       {
         arbitrary: fc.record({
           t: fc.constant("pair" as const),
