@@ -73,16 +73,33 @@ export function viewAt<T extends TypedArray>(
   n: number,
   bytes: number,
 ): T {
-  const size = type.BYTES_PER_ELEMENT;
-  const problem = ptrProblem(ptr, bytes, size);
-  if (problem !== undefined) {
-    throw new problem.kind(
-      `Cannot allocate ${bytes} bytes aligned to ${size} from ${
-        describeValue(buf)
-      }: its allocPtr returned ${problem.what}`,
-    );
+  // The usual case costs two compares and a class check: the runtime's own checks of the view
+  // (a non-negative offset, the bytes inside the buffer) then do the rest, and when they refuse,
+  // the answer is examined for the error.
+  if (typeof ptr === "object" && ptr !== null) {
+    const memory = ptr.buffer, offset = ptr.byteOffset;
+    if (
+      typeof offset === "number" && offset % type.BYTES_PER_ELEMENT === 0 &&
+      (memory instanceof ArrayBuffer ||
+        (typeof SharedArrayBuffer === "function" && memory instanceof SharedArrayBuffer))
+    ) {
+      try {
+        return new type(noteArenaMemory(memory), offset, n);
+      } catch {
+        // Examined below.
+      }
+    }
   }
-  return new type(noteArenaMemory(ptr.buffer), ptr.byteOffset, n);
+  const size = type.BYTES_PER_ELEMENT;
+  const problem = ptrProblem(ptr, bytes, size) ?? {
+    kind: RangeError,
+    what: `a pointer the runtime refused a ${type.name} of ${n} elements at`,
+  };
+  throw new problem.kind(
+    `Cannot allocate ${bytes} bytes aligned to ${size} from ${
+      describeValue(buf)
+    }: its allocPtr returned ${problem.what}`,
+  );
 }
 
 /** What is wrong with `ptr` as the answer to `allocPtr(bytes, alignment)`, if anything. */
