@@ -4,7 +4,7 @@
 // in another layout gets a copy of that input).
 
 import { describeValue, detachedError, fmtShape, isBigIntData } from "./describe.ts";
-import { isRowMajor, rowMajorStrides } from "./layout.ts";
+import { isRowMajor, rowMajorStrides, sameShape } from "./layout.ts";
 import { COPY_ROW, type Data, walk } from "./loops.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
 import { isTypedArray, NDArray } from "../arrays/ndarray.ts";
@@ -214,12 +214,7 @@ export function output(
   return { result: out as NDArray, view };
 }
 
-/** Whether two shapes are equal. */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+export { sameShape };
 
 /** Byte range `[lo, hi)` inside its buffer of the elements `v` reaches. */
 function byteSpan(v: View, strides: readonly number[]): [number, number] {

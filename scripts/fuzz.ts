@@ -1,9 +1,11 @@
 // The fuzz run: random programs against the reference model of tests/fuzz/_model.ts, for every
 // target (each buffer, its poison mode, the shared arena and a sub-arena with one and two
 // handles, force-reset by their owner or, for the sub-arena, its parent, a BumperAllocator's
-// checked tracking, the user-written MyAllocBuffer), and the figures: programs, steps (every
-// operation run, nested ones included, each followed by the model's checks), force-resets that
-// ran and time per target. A failure prints the shrunk counterexample program and the seed
+// checked tracking, BumperAllocators and an UncheckedBumperAllocator over one buffer, the
+// user-written MyAllocBuffer, one that lies to the library, a ValidatingAllocator; and
+// default-buffer tasks that leave work running after they settle), and the figures: programs,
+// steps (every operation run, nested ones included, each followed by the model's checks),
+// force-resets that ran and time per target. A failure prints the shrunk counterexample program and the seed
 // (to replay it) and exits with 1; put the program into tests/fuzz/fuzz_test.ts as a named
 // regression test. The last line is the summary the README quotes ("Summary: 18 allocators,
 // 180 000 programs, 8.4 million checked steps of which 44 768 force-resets, in 107 s …").

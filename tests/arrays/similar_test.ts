@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { AllocBuffer, noEscape, OutOfMemoryError } from "../../allocators/mod.ts";
 import {
   AllocArray,
   BumperAllocator,
@@ -12,7 +13,6 @@ import {
   similarOf,
   zerosLike,
 } from "../../arrays/mod.ts";
-import { AllocBuffer, OutOfMemoryError } from "../../allocators/mod.ts";
 import { withAllocator } from "../../scope/mod.ts";
 import { TestBump } from "../_helpers.ts";
 
@@ -230,5 +230,97 @@ describe("similarOf", () => {
       message: /no array among 2 inputs and no shape given/,
     });
     assert.throws(() => similarOf(new Float64Array(2) as never), TypeError);
+  });
+});
+
+// similar() under a buffer with a bump core recycles the view and AllocArray objects of bytes
+// that were freed and are handed out again; nothing a program that uses arrays only while their
+// memory is live can observe.
+describe("similar: recycled objects", () => {
+  it("similar() hands out the same AllocArray again only for re-allocated bytes of the same layout", () => {
+    const b = new BumperAllocator(new AllocBuffer(4096));
+    const a = new AllocArray(iota(6), [2, 3]);
+    const seen = withAllocator(b, () => {
+      const out: AllocArray[] = [];
+      for (let i = 0; i < 3; i++) {
+        noEscape(b, () => {
+          const x = similar(a), y = similar(a);
+          assert.notEqual(x, y, "two live arrays are two objects");
+          assert.notEqual(x.data, y.data);
+          x.data.fill(i);
+          y.data.fill(-i);
+          assert.deepEqual([...x], [i, i, i, i, i, i]);
+          out.push(x);
+        });
+      }
+      return out;
+    });
+    assert.equal(seen[1], seen[0], "the same bytes and layout: the same object");
+    assert.equal(seen[2], seen[0]);
+  });
+
+  it("similar() never gives a live array's object to another allocation", () => {
+    const b = new BumperAllocator(new AllocBuffer(4096));
+    const a = new AllocArray(iota(4));
+    withAllocator(b, () => {
+      const first = noEscape(b, () => similar(a).shape); // freed at once
+      const kept = similar(a); // lives until the reset: same bytes as the freed one
+      const other = noEscape(b, () => {
+        const o = similar(a);
+        assert.notEqual(o, kept);
+        assert.notEqual(o.data, kept.data);
+        assert.ok(o.data.byteOffset >= kept.data.byteOffset + kept.data.byteLength);
+        return o.size;
+      });
+      assert.equal(other, 4);
+      assert.deepEqual(first, [4]);
+    });
+  });
+
+  it("similar() with another shape or element type over recycled bytes makes a new array", () => {
+    const b = new BumperAllocator(new AllocBuffer(4096));
+    const a = new AllocArray(iota(6), [2, 3]);
+    withAllocator(b, () => {
+      const x = noEscape(b, () => similar(a).strides);
+      const y = noEscape(b, () => {
+        const r = similar(a, null, [3, 2]);
+        assert.deepEqual(r.shape, [3, 2]);
+        assert.deepEqual(r.strides, [2, 1]);
+        return r.strides;
+      });
+      assert.deepEqual(x, [3, 1]);
+      assert.deepEqual(y, [2, 1]);
+      noEscape(b, () => {
+        const r = similar(a, Float32Array);
+        assert.equal(r.dtype, Float32Array);
+        assert.equal(r.data.length, 6);
+      });
+    });
+  });
+
+  it("similar() of a CheckedAllocArray never recycles: a stale one still throws after its bytes are reused", () => {
+    const b = new BumperAllocator(new AllocBuffer(4096));
+    const input = new CheckedAllocArray(iota(4));
+    withAllocator(b, () => {
+      const stale = similar(input);
+      stale.fill(1);
+      reset(b);
+      const fresh = similar(input); // the same bytes
+      fresh.fill(2);
+      assert.equal(fresh.data.byteOffset, 0);
+      assert.notEqual(fresh, stale);
+      assert.throws(() => stale.get(0), /deallocated/);
+      assert.equal(fresh.get(0), 2);
+    });
+  });
+
+  it("similar() of an empty array gives a new object every time", () => {
+    const b = new BumperAllocator(new AllocBuffer(4096));
+    const a = new AllocArray(new Float64Array(0));
+    withAllocator(b, () => {
+      const x = similar(a), y = similar(a);
+      assert.notEqual(x, y);
+      assert.equal(x.size, 0);
+    });
   });
 });
