@@ -5,35 +5,49 @@
 // the order they were saved, and the buffer keeps each one's state in its own arrays at the same
 // depth. Restoring one pops it and every checkpoint above it, so "restoring a checkpoint
 // invalidates every checkpoint taken after it". The usual restore is of the top entry: one
-// compare. A small ring of recently invalidated checkpoints (and the entries above the depth,
-// until overwritten) lets the error path say why a checkpoint is not live.
+// compare and nothing recorded. A small ring of checkpoints invalidated by the other paths
+// (restores below the top, resets), and the entries above the depth until overwritten, let the
+// error path say why a checkpoint is not live.
 
 import { describeValue } from "./describe.ts";
 import type { Allocator } from "../allocators/allocator.ts";
 import type { Checkpoint } from "../allocators/checkpoint.ts";
 import { CheckpointError } from "../allocators/errors.ts";
 
-let lastId = 0;
+// The last number drawn, in a field (a module-level `let` compared with a double constant is
+// stored as a boxed number, and each increment allocated one).
+const sequence = { last: 0 };
+
+/**
+ * The next number of the program's one increasing sequence: checkpoints are numbered from it,
+ * and so are regions (`nextRegionSeq`), so that a region whose checkpoint is a number from it
+ * can use that as its sequence number.
+ */
+export function nextId(): number {
+  const last = sequence.last;
+  return sequence.last = last === Number.MAX_SAFE_INTEGER ? 1 : last + 1;
+}
 /** How many recent invalidations each buffer remembers, to explain a failed restore. */
 const LOG_SIZE = 32;
 
 /** The live checkpoints of one buffer. */
 export class CheckpointIds {
-  #ids: number[] = [];
-  #depth = 0;
+  /**
+   * The live checkpoints, by depth (below `depth`; the entries above it are popped ones, kept
+   * until overwritten to explain a failed restore). Only this class and the bump core, which
+   * extends it, write it.
+   */
+  readonly ids: number[] = [];
+  /** How many checkpoints are live; the next one saved gets this depth. */
+  depth = 0;
   // Recently invalidated checkpoints: +id restored, -id made stale (a ring).
   #log: number[] = [];
   #logPos = 0;
 
-  /** How many checkpoints are live; the next one saved gets this depth. */
-  get depth(): number {
-    return this.#depth;
-  }
-
   /** Saves a new checkpoint at depth {@linkcode CheckpointIds.depth} and returns it. */
   push(): Checkpoint {
-    const id = lastId === Number.MAX_SAFE_INTEGER ? (lastId = 1) : ++lastId;
-    this.#ids[this.#depth++] = id;
+    const id = nextId();
+    this.ids[this.depth++] = id;
     return id as Checkpoint;
   }
 
@@ -42,29 +56,46 @@ export class CheckpointIds {
    * nothing) when `cp` is not a live checkpoint.
    */
   pop(owner: Allocator, cp: Checkpoint): number {
-    let d = this.#depth - 1;
-    if (d < 0 || this.#ids[d] !== cp) {
-      d = this.#find(owner, cp);
-      for (let i = d + 1; i < this.#depth; i++) this.#note(-this.#ids[i]);
+    // The usual restore, of the newest checkpoint: one compare. Its entry stays in `#ids` above
+    // the depth until a later save overwrites it, which tells a second restore of it why it
+    // fails ("already restored"): entries above the depth that no log entry calls stale.
+    const d = this.depth - 1;
+    if (d >= 0 && this.ids[d] === cp) {
+      this.depth = d;
+      return d;
     }
-    this.#log[this.#logPos++ & (LOG_SIZE - 1)] = cp;
-    this.#depth = d;
+    return this.popSlow(owner, cp);
+  }
+
+  /** {@linkcode CheckpointIds.pop} of a checkpoint that is not the newest (or not live). */
+  popSlow(owner: Allocator, cp: Checkpoint): number {
+    const d = this.#find(owner, cp);
+    this.#invalidate(d + 1);
+    this.#note(cp);
+    this.depth = d;
     return d;
   }
 
   /** The depth of the live checkpoint `cp`, or -1. */
   depthOf(cp: Checkpoint): number {
-    const d = this.#depth - 1;
-    if (d >= 0 && this.#ids[d] === cp) return d;
-    return d < 0 ? -1 : this.#ids.lastIndexOf(cp, d);
+    const d = this.depth - 1;
+    if (d >= 0 && this.ids[d] === cp) return d;
+    return d < 0 ? -1 : this.ids.lastIndexOf(cp, d);
   }
 
   /** Invalidates every checkpoint (the buffer was reset). */
   clear(): void {
-    for (let i = Math.max(0, this.#depth - LOG_SIZE); i < this.#depth; i++) {
-      this.#note(-this.#ids[i]);
-    }
-    this.#depth = 0;
+    this.#invalidate(0);
+    this.depth = 0;
+  }
+
+  // Notes the live checkpoints from depth `from` up as stale; the log keeps the last LOG_SIZE,
+  // and the entries of older ones are erased (they are then "not live", never "restored").
+  #invalidate(from: number): void {
+    const ids = this.ids, depth = this.depth;
+    const logged = Math.max(from, depth - LOG_SIZE);
+    for (let i = from; i < logged; i++) ids[i] = 0;
+    for (let i = logged; i < depth; i++) this.#note(-ids[i]);
   }
 
   #note(entry: number): void {
@@ -86,11 +117,11 @@ export class CheckpointIds {
         }`,
       );
     }
-    const restored = this.#log.includes(cp);
-    if (restored) {
+    const stale = this.#log.includes(-cp);
+    if (!stale && (this.#log.includes(cp) || this.ids.indexOf(cp, this.depth) >= 0)) {
       return new CheckpointError(`Cannot restore checkpoint ${cp}: it was already restored`);
     }
-    if (this.#log.includes(-cp) || this.#ids.indexOf(cp, this.#depth) >= 0) {
+    if (stale) {
       return new CheckpointError(
         `Cannot restore checkpoint ${cp}: it is stale (an earlier checkpoint was restored, or the ${name} was reset, since it was saved)`,
       );

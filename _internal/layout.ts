@@ -13,6 +13,13 @@ export function rowMajorStrides(shape: readonly number[]): number[] {
   return s;
 }
 
+/** Whether two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Number of elements of `shape`. */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;

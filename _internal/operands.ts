@@ -4,8 +4,10 @@
 // in another layout gets a copy of that input).
 
 import { allocIn } from "./alloc_in.ts";
+import { coreOf } from "./bump.ts";
 import { describeValue, detachedError, fmtShape, isBigIntData } from "./describe.ts";
-import { isRowMajor, sizeOf } from "./layout.ts";
+import { isRowMajor, sameShape, sizeOf } from "./layout.ts";
+import { newHeapArray } from "./memory.ts";
 import { COPY_ROW, copyStridedToContiguous, type Data, walk } from "./loops.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
 import { AllocArray } from "../arrays/alloc_array.ts";
@@ -228,7 +230,7 @@ export function output(
 ): View {
   if (out === undefined || out === null) {
     if (rankOf(like) === 0) {
-      return new NDArray(new dtype(sizeOf(shape)), shape) as unknown as View;
+      return new NDArray(newHeapArray(dtype, sizeOf(shape)), shape) as unknown as View;
     }
     return similar(like as NDArray, dtype, shape) as unknown as View;
   }
@@ -249,6 +251,9 @@ export function output(
   return view;
 }
 
+// The shapes outputOf passes on, one per length (see there).
+const SHAPES: number[][] = [[], [0], [0, 0], [0, 0, 0], [0, 0, 0, 0]];
+
 /**
  * {@linkcode output} for a result of the shape `[d0, d1, d2, d3]`'s last `nd` (at most 4)
  * dimensions, given as numbers: the shape array is made only when the result is allocated
@@ -266,15 +271,14 @@ export function outputOf(
   d3: number,
 ): View {
   if (out === undefined || out === null) {
-    const shape = nd === 4
-      ? [d0, d1, d2, d3]
-      : nd === 3
-      ? [d1, d2, d3]
-      : nd === 2
-      ? [d2, d3]
-      : nd === 1
-      ? [d3]
-      : [];
+    // The shape goes to `similar` (or the NDArray constructor), which copies a shape it keeps
+    // (as it must: a caller may change its array afterwards), so one array per length serves
+    // every call.
+    const shape = SHAPES[nd];
+    if (nd === 4) shape[0] = d0;
+    if (nd >= 3) shape[nd - 3] = d1;
+    if (nd >= 2) shape[nd - 2] = d2;
+    if (nd >= 1) shape[nd - 1] = d3;
     return output(like, dtype, shape, out, action);
   }
   const view = viewOf(out, action, "out"), s = view.shape;
@@ -289,13 +293,21 @@ export function outputOf(
  * `n` elements of `type` for an operation's temporary, from where the operation's result would
  * come: the current allocator when `like` (see {@linkcode stronger}) is an `AllocArray`, else
  * the heap. Only memory, no array object around it: the temporary never leaves the operation.
+ * Under a built-in buffer the view is the one `similar` recycles over the same bytes, so a loop
+ * of operations makes no view object per temporary either.
  */
 export function temporary<T extends TypedArray>(
   like: unknown,
   type: TypedArrayConstructor<T>,
   n: number,
 ): T {
-  return like instanceof AllocArray ? allocIn(currentAllocator(), type, n) : new type(n);
+  if (!(like instanceof AllocArray)) return newHeapArray(type, n);
+  const allocator = currentAllocator(), core = coreOf(allocator);
+  if (core !== undefined) {
+    const slot = core.recycle(type, n);
+    if (slot >= 0) return core.views[slot] as T;
+  }
+  return allocIn(allocator, type, n);
 }
 
 /** What an operation returns: `out` when given, else the array {@linkcode output} allocated. */
@@ -303,12 +315,7 @@ export function resultOf(out: unknown, view: View): TypedArray | NDArray {
   return out === undefined || out === null ? view as unknown as NDArray : out as NDArray;
 }
 
-/** Whether two shapes are equal. */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+export { sameShape };
 
 /** The first byte inside its buffer of the elements `v` reaches. */
 function firstByte(v: View): number {

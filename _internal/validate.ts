@@ -39,7 +39,11 @@ export function validateAlignment(a: unknown, action: string): number {
 export function validateDims(dims: readonly unknown[], action: string): number {
   let n = 1;
   for (let i = 0; i < dims.length; i++) {
-    n *= validateSize(dims[i], `dimension ${i}`, action);
+    const d = dims[i];
+    // A valid dimension passes without the name of its check (a new string per dimension).
+    n *= typeof d === "number" && d >= 0 && Number.isSafeInteger(d)
+      ? d
+      : validateSize(d, `dimension ${i}`, action);
   }
   if (!Number.isSafeInteger(n)) {
     throw new RangeError(

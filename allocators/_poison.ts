@@ -4,6 +4,7 @@
 // made of the old one, including any that escaped a region, then has length 0: reading it gives
 // `undefined`, writing to it does nothing, so it can never reach live memory again.
 
+import { noteArenaMemory } from "../_internal/arena_memory.ts";
 import { describeValue } from "../_internal/describe.ts";
 
 type Transfer = (this: ArrayBuffer) => ArrayBuffer;
@@ -29,11 +30,11 @@ export const DETACH_METHOD: "transfer" | "structuredClone" | "replace" = transfe
  */
 export function detach(memory: ArrayBuffer): ArrayBuffer {
   if (memory.byteLength === 0) return memory; // nothing to poison (the empty placeholder slab)
-  if (transfer !== undefined) return transfer.call(memory);
+  if (transfer !== undefined) return noteArenaMemory(transfer.call(memory));
   if (DETACH_METHOD === "structuredClone") {
-    return structuredClone(memory, { transfer: [memory] });
+    return noteArenaMemory(structuredClone(memory, { transfer: [memory] }));
   }
-  return new ArrayBuffer(memory.byteLength);
+  return noteArenaMemory(new ArrayBuffer(memory.byteLength));
 }
 
 /** Whether `memory` was detached (also where `ArrayBuffer.prototype.detached` is missing). */

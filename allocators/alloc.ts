@@ -5,6 +5,7 @@
  */
 
 import { allocIn } from "../_internal/alloc_in.ts";
+import { coreOf } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import { checkDims, elementSize, isLastElementType } from "../_internal/validate.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
@@ -37,6 +38,10 @@ interface Unchecked {
  * @throws {RangeError} When a dimension is negative, fractional, NaN, infinite or unsafe, or
  * the byte count is not a safe integer.
  * @throws {OutOfMemoryError} When the allocator cannot provide the memory (it is unchanged).
+ * @throws {TypeError|RangeError} When an allocator written by a user answers wrongly (see
+ * {@linkcode Allocator}): the error names it and what it returned.
+ * @throws {ReferenceError} When `buf` is the default buffer of a `noEscape(async fn)` task that
+ * has settled (work the task left running), see {@linkcode noEscape}.
  *
  * @example With an explicit buffer
  * ```ts
@@ -97,8 +102,24 @@ export function alloc<T extends TypedArray>(
  */
 export function alloc<T extends TypedArray>(type: TypedArrayConstructor<T>, ...dims: number[]): T;
 export function alloc(a: unknown, ...rest: unknown[]): TypedArray {
-  // The fast path: alloc(buf, type, n) or alloc(type, n) with the element type seen last and
-  // a small count, a few compares; everything else takes allocSlow.
+  // The fast path, kept small so that it inlines into the caller: alloc(buf, type, n) on a
+  // buffer with a bump core (every built-in buffer, and the allocators over them), with the
+  // element type seen last and a count below 2^32: a few compares, then the core's arithmetic,
+  // the same code for every buffer class, so this call site stays monomorphic.
+  if (rest.length === 2) {
+    const core = coreOf(a);
+    const type = rest[0], n = rest[1];
+    if (
+      core !== undefined && isLastElementType(type) && typeof n === "number" && n >>> 0 === n
+    ) {
+      return core.view(type as TypedArrayConstructor, n);
+    }
+  }
+  return allocOther(a, rest);
+}
+
+// alloc(type, n) on the default buffer, allocators without a core, and everything to validate.
+function allocOther(a: unknown, rest: unknown[]): TypedArray {
   let buf: unknown;
   let type: unknown;
   let n: unknown;
@@ -110,13 +131,15 @@ export function alloc(a: unknown, ...rest: unknown[]): TypedArray {
   } else if (rest.length === 1 && typeof a === "function") {
     type = a;
     n = rest[0];
+    buf = defaultBuffer();
   } else {
     return allocSlow(a, rest);
   }
   if (!(isLastElementType(type) && typeof n === "number" && n >>> 0 === n)) {
     return allocSlow(a, rest);
   }
-  if (buf === undefined) buf = defaultBuffer();
+  const core = coreOf(buf);
+  if (core !== undefined) return core.view(type as TypedArrayConstructor, n);
   const unchecked = (buf as Unchecked)[allocViewUnchecked];
   if (unchecked !== undefined) return unchecked.call(buf, type as TypedArrayConstructor, n);
   return allocIn(buf as Allocator, type as TypedArrayConstructor, n);

@@ -4,10 +4,9 @@
  * @module
  */
 
-import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { Bump } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import {
-  checkByteLength,
   checkLength,
   elementSize,
   validateAlignment,
@@ -112,18 +111,16 @@ export interface AllocBufferOptions {
  * ```
  */
 export class AllocBuffer implements Allocator<Checkpoint> {
-  #memory: ArrayBuffer | SharedArrayBuffer;
+  // The memory, offset, checkpoints and fast path live in the bump core (see _internal/bump.ts).
+  #core: Bump;
   // A view of the whole capacity: its length drops to 0 when the memory is detached or shrinks
-  // below the capacity, which the allocation paths test (a length load: the memory's own
-  // byteLength getter costs several nanoseconds there).
+  // below the capacity, which allocPtr tests (a length load: the memory's own byteLength getter
+  // costs several nanoseconds there). Typed allocations need no test: the core makes the view
+  // before moving the offset, so memory that went away refuses it and nothing changes.
   #probe: Uint8Array;
   #capacity: number;
-  #offset = 0;
-  // The high-water mark as of the last restore or reset; `peak` also looks at the offset.
+  // The high-water mark as of the last slow restore or reset; `peak` also looks at the core's.
   #peak = 0;
-  #checkpoints = new CheckpointIds();
-  // The offset saved with each live checkpoint, by depth.
-  #savedOffsets: number[] = [];
   #poison: boolean;
 
   /**
@@ -149,13 +146,14 @@ export class AllocBuffer implements Allocator<Checkpoint> {
       );
     }
     this.#poison = poisonOption(options, action, memory);
+    let mem: ArrayBuffer | SharedArrayBuffer;
     if (typeof memory === "number") {
       validateSize(memory, "size", action);
-      this.#memory = newMemory(memory, "AllocBuffer");
+      mem = newMemory(memory, "AllocBuffer");
     } else if (memory instanceof ArrayBuffer) {
-      this.#memory = this.#poison ? takeOver(memory, action) : memory;
+      mem = this.#poison ? takeOver(memory, action) : memory;
     } else if (typeof SharedArrayBuffer === "function" && memory instanceof SharedArrayBuffer) {
-      this.#memory = memory;
+      mem = memory;
     } else {
       throw new TypeError(
         `Cannot ${action}: expected a size in bytes, an ArrayBuffer or a SharedArrayBuffer, got ${
@@ -163,8 +161,21 @@ export class AllocBuffer implements Allocator<Checkpoint> {
         }`,
       );
     }
-    this.#capacity = this.#memory.byteLength;
-    this.#probe = new Uint8Array(this.#memory, 0, this.#capacity);
+    this.#capacity = mem.byteLength;
+    this.#probe = new Uint8Array(mem, 0, this.#capacity);
+    const core = this.#core = new Bump(this, mem, this.#capacity, {
+      alloc: (byteLength, alignment) => {
+        throw this.#outOfMemory(byteLength, core.offset + (-core.offset & (alignment - 1)));
+      },
+      save: () => {},
+      restore: (depth) => this.#restoreSlow(depth),
+      refused: (requested, start) => this.#checkMemory(requested, start),
+    });
+    if (this.#poison) {
+      core.setState(0, false, true);
+      core.recycles = false;
+    }
+    if (new.target === AllocBuffer) Bump.attach(this, core);
   }
 
   /**
@@ -172,12 +183,12 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * buffer becomes empty).
    */
   get memory(): ArrayBuffer | SharedArrayBuffer {
-    return this.#memory;
+    return this.#core.memory;
   }
 
   /** Bytes in use (the bump offset, alignment padding included). */
   get used(): number {
-    return this.#offset;
+    return this.#core.offset;
   }
 
   /** Total bytes of the buffer. */
@@ -187,7 +198,8 @@ export class AllocBuffer implements Allocator<Checkpoint> {
 
   /** The most bytes ever in use at once since the buffer was created. */
   get peak(): number {
-    return this.#offset > this.#peak ? this.#offset : this.#peak;
+    const core = this.#core;
+    return Math.max(core.offset, core.high, this.#peak);
   }
 
   /** Whether poison mode is on (see {@linkcode AllocBufferOptions.poison}). */
@@ -208,12 +220,15 @@ export class AllocBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", "allocate");
     validateAlignment(alignment, "allocate");
-    const start = this.#offset + (-this.#offset & (alignment - 1));
-    const end = start + byteLength;
-    if (end > this.#capacity) throw this.#outOfMemory(byteLength, start);
-    if (this.#probe.length === 0 && this.#capacity !== 0) this.#checkMemory(byteLength, start);
-    this.#offset = end;
-    return { buffer: this.#memory, byteOffset: start };
+    const core = this.#core;
+    if (this.#probe.length === 0 && this.#capacity !== 0) {
+      const start = core.offset + (-core.offset & (alignment - 1));
+      if (start + byteLength <= this.#capacity) {
+        const error = this.#checkMemory(byteLength, start);
+        if (error !== undefined) throw error;
+      }
+    }
+    return core.ptr(byteLength, alignment);
   }
 
   /**
@@ -239,15 +254,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @ignore
    */
   [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
-    const size = type.BYTES_PER_ELEMENT;
-    const start = this.#offset + (-this.#offset & (size - 1));
-    const end = start + n * size;
-    if (end > this.#capacity) {
-      throw this.#outOfMemory(checkByteLength(n, size, "allocate"), start);
-    }
-    if (this.#probe.length === 0 && this.#capacity !== 0) this.#checkMemory(end - start, start);
-    this.#offset = end;
-    return new type(this.#memory, start, n);
+    return this.#core.view(type, n);
   }
 
   /**
@@ -256,8 +263,7 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @returns A checkpoint for {@linkcode AllocBuffer.checkpointRestore}.
    */
   checkpointSave(): Checkpoint {
-    this.#savedOffsets[this.#checkpoints.depth] = this.#offset;
-    return this.#checkpoints.push();
+    return this.#core.save();
   }
 
   /**
@@ -270,10 +276,15 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * @throws {TypeError} When `checkpoint` is not a checkpoint.
    */
   checkpointRestore(checkpoint: Checkpoint): void {
-    const depth = this.#checkpoints.pop(this, checkpoint);
-    if (this.#offset > this.#peak) this.#peak = this.#offset;
-    this.#offset = this.#savedOffsets[depth];
-    if (this.#poison && this.#offset === 0) this.#replaceMemory();
+    this.#core.restore(checkpoint);
+  }
+
+  // Poison mode's restore: detach the memory when it empties.
+  #restoreSlow(depth: number): void {
+    const core = this.#core;
+    if (core.offset > this.#peak) this.#peak = core.offset;
+    core.offset = core.savedOffsets[depth];
+    if (core.offset === 0) this.#replaceMemory();
   }
 
   /**
@@ -281,28 +292,30 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * memory (see {@linkcode AllocBufferOptions.poison}).
    */
   resetBuffer(): void {
-    this.#checkpoints.clear();
-    if (this.#offset > this.#peak) this.#peak = this.#offset;
-    this.#offset = 0;
+    const core = this.#core;
+    if (core.offset > this.#peak) this.#peak = core.offset;
+    core.offset = 0;
     if (this.#poison) this.#replaceMemory();
+    core.cleared();
   }
 
   // Poison mode: detaches the memory, carrying on with a fresh ArrayBuffer over its bytes.
   #replaceMemory(): void {
-    this.#memory = detach(this.#memory as ArrayBuffer);
-    if (this.#memory.byteLength >= this.#capacity) {
-      this.#probe = new Uint8Array(this.#memory, 0, this.#capacity);
+    const core = this.#core;
+    const memory = core.memory = detach(core.memory as ArrayBuffer);
+    if (memory.byteLength >= this.#capacity) {
+      this.#probe = new Uint8Array(memory, 0, this.#capacity);
     }
   }
 
-  // The memory was detached or shrank below the capacity (the probe view is empty): throws
-  // unless `requested` bytes at `start` still fit in what is left of it.
-  #checkMemory(requested: number, start: number): void {
-    const memory = this.#memory as ArrayBuffer;
+  // The error for `requested` bytes at `start` when the memory was detached or shrank below
+  // them; `undefined` when they still fit in what is left of it.
+  #checkMemory(requested: number, start: number): OutOfMemoryError | undefined {
+    const memory = this.#core.memory as ArrayBuffer;
     const left = memory.byteLength;
     const detached = isDetached(memory);
-    if (start + requested <= left && !detached) return;
-    throw new OutOfMemoryError(
+    if (start + requested <= left && !detached) return undefined;
+    return new OutOfMemoryError(
       requested,
       Math.max(0, left - start),
       detached
@@ -323,9 +336,10 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * `checkpoint` is not live).
    */
   allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
-    const depth = this.#checkpoints.depthOf(checkpoint);
-    return depth >= 0 && view.buffer === this.#memory &&
-      view.byteOffset + view.byteLength > this.#savedOffsets[depth];
+    const core = this.#core;
+    const depth = core.depthOf(checkpoint);
+    return depth >= 0 && view.byteLength > 0 && view.buffer === core.memory &&
+      view.byteOffset + view.byteLength > core.savedOffsets[depth];
   }
 
   #outOfMemory(requested: number, start: number): OutOfMemoryError {

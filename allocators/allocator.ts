@@ -43,6 +43,16 @@ export interface Ptr {
  *   Restoring a checkpoint invalidates every checkpoint taken after it.
  * - `resetBuffer()` returns the allocator to its freshly created state.
  *
+ * What the library checks of an answer, on every allocation it makes from an allocator written
+ * by a user (`alloc`, `similar`, `Region.alloc`, the operations): `allocPtr` returned a
+ * {@linkcode Ptr} into an `ArrayBuffer` or `SharedArrayBuffer`, at a non-negative integer offset
+ * that is a multiple of the alignment, with all the bytes inside the buffer; `allocView`
+ * returned a typed array of the requested type and length. A wrong answer is a `TypeError` or
+ * `RangeError` naming the allocator and what it returned (the allocator keeps whatever state
+ * its answer left). Overlap with live allocations is not checked there: wrap the allocator in a
+ * {@linkcode ValidatingAllocator} (the debug mode) for that, for checkpoints restored in order,
+ * and for escape checks it lacks.
+ *
  * @typeParam C The checkpoint type.
  *
  * @example A user-written bump allocator (Bumper.jl's `MyAllocBuffer`, as in examples/my_alloc_buffer.ts)

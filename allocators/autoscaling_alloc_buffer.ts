@@ -5,10 +5,10 @@
  * @module
  */
 
-import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { noteArenaMemory } from "../_internal/arena_memory.ts";
+import { Bump } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import {
-  checkByteLength,
   checkLength,
   elementSize,
   validateAlignment,
@@ -109,9 +109,12 @@ export interface AutoscalingAllocBufferOptions {
  * ```
  */
 export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
-  #main: ArrayBuffer;
+  // The main buffer, the offset in it and the checkpoints live in the bump core (see
+  // _internal/bump.ts), whose fast path is the main buffer; its shape is the number of
+  // additional buffers in use, and while there are any, every save and restore takes the slow
+  // path (which saves and restores their offsets).
+  #core: Bump;
   #mainCapacity: number;
-  #mainOffset = 0;
   // Additional buffers, oldest first (searched newest first), with their bump offsets.
   #extra: ArrayBuffer[] = [];
   #extraOffsets: number[] = [];
@@ -127,12 +130,12 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   #peak = 0;
   // The most bytes in use at once since the last reset (what resetBuffer records).
   #runPeak = 0;
-  #checkpoints = new CheckpointIds();
-  // The state saved with each live checkpoint, by depth: the main offset, and the additional
-  // buffers' offsets (null when there were none, so the usual save allocates nothing).
-  #savedMain: number[] = [];
+  // The state saved with each live checkpoint saved while additional buffers were in use, by
+  // depth: their offsets and the next additional buffer's size. (Without additional buffers
+  // the next size is always #baseNext, the one set by the last reset.)
   #savedExtra: (number[] | null)[] = [];
   #savedNext: number[] = [];
+  #baseNext: number;
   #poison: boolean;
 
   /**
@@ -177,15 +180,27 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
       );
     }
     this.#poison = poisonOption(options, action);
-    this.#main = newMemory(initialSize, "main buffer");
     this.#mainCapacity = initialSize;
-    this.#nextSize = Math.ceil(initialSize / 2);
+    this.#nextSize = this.#baseNext = Math.ceil(initialSize / 2);
     this.#history = new History(max, initialSize);
+    const core = this.#core = new Bump(this, newMemory(initialSize, "main buffer"), initialSize, {
+      alloc: (byteLength, alignment) => this.#allocSlow(byteLength, alignment),
+      save: (d) => {
+        this.#savedExtra[d] = this.#extraOffsets.slice();
+        this.#savedNext[d] = this.#nextSize;
+      },
+      restore: (d) => this.#restoreSlow(d),
+    });
+    if (this.#poison) {
+      core.setState(0, false, true);
+      core.recycles = false;
+    }
+    if (new.target === AutoscalingAllocBuffer) Bump.attach(this, core);
   }
 
   /** Bytes in use in all buffers (alignment padding included). */
   get used(): number {
-    let n = this.#mainOffset;
+    let n = this.#core.offset;
     const offsets = this.#extraOffsets;
     for (let i = 0; i < offsets.length; i++) n += offsets[i];
     return n;
@@ -239,7 +254,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   /** The most bytes in use at once since the buffer was created. */
   get peak(): number {
     this.#notePeak();
-    return this.#peak;
+    return Math.max(this.#peak, this.#core.high);
   }
 
   /**
@@ -269,14 +284,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", ACTION);
     validateAlignment(alignment, ACTION);
-    const off = this.#mainOffset;
-    const start = off + (-off & (alignment - 1));
-    const end = start + byteLength;
-    if (end <= this.#mainCapacity) {
-      this.#mainOffset = end;
-      return { buffer: this.#main, byteOffset: start };
-    }
-    return this.#allocSlow(byteLength, alignment);
+    return this.#core.ptr(byteLength, alignment);
   }
 
   /**
@@ -314,16 +322,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * @ignore
    */
   [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
-    const size = type.BYTES_PER_ELEMENT;
-    const off = this.#mainOffset;
-    const start = off + (-off & (size - 1));
-    const end = start + n * size;
-    if (end <= this.#mainCapacity) {
-      this.#mainOffset = end;
-      return new type(this.#main, start, n);
-    }
-    const p = this.#allocSlow(checkByteLength(n, size, ACTION), size);
-    return new type(p.buffer, p.byteOffset, n);
+    return this.#core.view(type, n);
   }
 
   // The main buffer is full: the newest additional buffer with room, else a new one.
@@ -353,12 +352,13 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
       // Every spare is too small: outgrown. The new buffer replaces them all, and is at least
       // twice the largest, so a workload that keeps growing a little makes a new buffer only
       // every doubling and the spares never pile up.
-      memory = newMemory(Math.max(size, 2 * largest), "additional buffer");
+      memory = noteArenaMemory(newMemory(Math.max(size, 2 * largest), "additional buffer"));
       spare.length = 0;
     }
     this.#nextSize = memory.byteLength;
     extra.push(memory);
     offsets.push(byteLength);
+    this.#sync();
     return { buffer: memory, byteOffset: 0 };
   }
 
@@ -383,11 +383,13 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * ```
    */
   checkpointSave(): Checkpoint {
-    const d = this.#checkpoints.depth;
-    this.#savedMain[d] = this.#mainOffset;
-    this.#savedExtra[d] = this.#extraOffsets.length === 0 ? null : this.#extraOffsets.slice();
-    this.#savedNext[d] = this.#nextSize;
-    return this.#checkpoints.push();
+    return this.#core.save();
+  }
+
+  // The core's shape and slow-path flags follow the additional buffers in use.
+  #sync(): void {
+    const n = this.#extra.length;
+    this.#core.setState(n, n !== 0, n !== 0 || this.#poison);
   }
 
   /**
@@ -414,12 +416,17 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * ```
    */
   checkpointRestore(checkpoint: Checkpoint): void {
-    const d = this.#checkpoints.pop(this, checkpoint);
+    this.#core.restore(checkpoint);
+  }
+
+  // A restore while additional buffers are in use, or in poison mode.
+  #restoreSlow(d: number): void {
+    const core = this.#core;
     this.#notePeak();
-    this.#mainOffset = this.#savedMain[d];
-    this.#nextSize = this.#savedNext[d];
-    const saved = this.#savedExtra[d];
-    const kept = saved === null ? 0 : saved.length;
+    core.offset = core.savedOffsets[d];
+    const kept = core.savedShapes[d];
+    const saved = kept === 0 ? null : this.#savedExtra[d];
+    this.#nextSize = kept === 0 ? this.#baseNext : this.#savedNext[d];
     const extra = this.#extra, offsets = this.#extraOffsets;
     if (extra.length > kept) {
       const emptied = extra.splice(kept);
@@ -429,11 +436,13 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     }
     for (let i = 0; i < kept; i++) offsets[i] = saved![i];
     if (this.#poison) this.#poisonEmpty();
+    this.#sync();
   }
 
   // Poison mode: detaches (and replaces) the buffers in use that hold no allocation now.
   #poisonEmpty(): void {
-    if (this.#mainOffset === 0) this.#main = detach(this.#main);
+    const core = this.#core;
+    if (core.offset === 0) core.memory = detach(core.memory as ArrayBuffer);
     const extra = this.#extra, offsets = this.#extraOffsets;
     for (let i = 0; i < extra.length; i++) if (offsets[i] === 0) extra[i] = detach(extra[i]);
   }
@@ -484,8 +493,11 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
         detachFrom(this.#spare, 0);
       }
       if (main !== undefined) {
-        if (this.#poison) detach(this.#main);
-        this.#main = main;
+        const core = this.#core;
+        if (this.#poison) detach(core.memory as ArrayBuffer);
+        core.memory = noteArenaMemory(main);
+        core.limit = proposed;
+        core.forgetViews();
         this.#mainCapacity = proposed;
         replaced = true;
       }
@@ -495,9 +507,14 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
       this.#spare = [];
     }
     this.#runPeak = 0;
-    this.#mainOffset = 0;
-    this.#checkpoints.clear();
-    if (this.#poison && !replaced) this.#main = detach(this.#main);
+    const core = this.#core;
+    if (core.high > this.#peak) this.#peak = core.high;
+    core.high = 0;
+    core.offset = 0;
+    this.#baseNext = this.#nextSize;
+    if (this.#poison && !replaced) core.memory = detach(core.memory as ArrayBuffer);
+    this.#sync();
+    core.cleared();
   }
 
   /**
@@ -523,18 +540,19 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * ```
    */
   allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
-    const d = this.#checkpoints.depthOf(checkpoint);
-    if (d < 0) return false;
+    const core = this.#core;
+    const d = core.depthOf(checkpoint);
+    if (d < 0 || view.byteLength === 0) return false;
     const end = view.byteOffset + view.byteLength;
-    if (view.buffer === this.#main) return end > this.#savedMain[d];
+    if (view.buffer === core.memory) return end > core.savedOffsets[d];
     const i = this.#extra.indexOf(view.buffer as ArrayBuffer);
     if (i < 0) return false;
-    const saved = this.#savedExtra[d];
-    return saved === null || i >= saved.length || end > saved[i];
+    const kept = core.savedShapes[d];
+    return i >= kept || end > this.#savedExtra[d]![i];
   }
 
   #notePeak(): void {
-    const used = this.used;
+    const used = Math.max(this.used, this.#core.high);
     if (used > this.#runPeak) this.#runPeak = used;
     if (used > this.#peak) this.#peak = used;
   }

@@ -127,8 +127,11 @@ export class DefaultAllocator implements Allocator<undefined> {
    * @example Restoring is a no-op
    * ```ts
    * import { DefaultAllocator } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
    *
+   * const a = DefaultAllocator.shared.allocView(Float64Array, 2).fill(3);
    * DefaultAllocator.shared.checkpointRestore(undefined);
+   * assert.deepEqual([...a], [3, 3]); // nothing was freed or reused
    * ```
    */
   checkpointRestore(_checkpoint: undefined): void {}
@@ -139,8 +142,11 @@ export class DefaultAllocator implements Allocator<undefined> {
    * @example Resetting is a no-op
    * ```ts
    * import { DefaultAllocator } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
    *
+   * const a = DefaultAllocator.shared.allocView(Int32Array, 2).fill(7);
    * DefaultAllocator.shared.resetBuffer();
+   * assert.deepEqual([...a], [7, 7]); // still valid: the garbage collector owns it
    * ```
    */
   resetBuffer(): void {}

@@ -37,3 +37,4 @@ export * from "./default_buffer.ts";
 export * from "./default_allocator.ts";
 export * from "./autoscaling_alloc_buffer.ts";
 export * from "./wasm_alloc_buffer.ts";
+export * from "./validating_allocator.ts";

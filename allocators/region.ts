@@ -6,6 +6,7 @@
  */
 
 import { allocIn } from "../_internal/alloc_in.ts";
+import { type Bump, coreOf } from "../_internal/bump.ts";
 import {
   asyncContextAvailable,
   asyncDefaultBufferError,
@@ -29,6 +30,7 @@ import {
 import { borrowTaskBuffer, returnTaskBuffer } from "./_task_buffers.ts";
 import { type Allocator, isAllocator } from "./allocator.ts";
 import { defaultBuffer } from "./default_buffer.ts";
+import type { Checkpoint } from "./checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "./dtype.ts";
 import { EscapeError } from "./errors.ts";
 
@@ -70,23 +72,38 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * returning a promise) frees it when the promise settles; and returning memory allocated inside
  * the region, a typed array or an object whose `data` is one (an n-d array), is an
  * {@linkcode EscapeError} (after the memory is freed) when the allocator can tell
- * (`allocatedSince`; all built-in buffers can). Only the result itself and its `data` are
- * checked, not views nested deeper in it. Regions nest.
+ * (`allocatedSince`; all built-in buffers can, and {@linkcode ValidatingAllocator} adds it to
+ * any allocator). Only the result itself and its `data` are checked, not views nested deeper in
+ * it; an empty view holds no memory and never counts as escaping, nor does memory the region's
+ * end does not free (a `SharedAllocBuffer` sub-arena carved inside it, another handle's
+ * allocations). The region ends whatever inspecting the result does: when reading its `then`
+ * or `data` throws (a getter, a Proxy, a stale `CheckedAllocArray`) or the allocator's
+ * `allocatedSince` throws, the memory is freed and that error is rethrown. A generator
+ * function (or any `fn` returning a generator) is refused with a `TypeError`: its body would
+ * run only when iterated, after the region ended. Regions nest.
  *
  * Concurrency. Without `buf`, an `async function` gets a buffer of its own for its whole run
  * (an `AutoscalingAllocBuffer` that starts at 4 KiB and grows to what the task allocates,
  * borrowed from a small pool and returned, reset, when it settles), so concurrent async tasks
  * using default buffers never share memory, like Julia's task-local default buffers, and each
- * costs about the memory it uses. Inside {@linkcode withBuffer} (an explicitly chosen buffer)
+ * costs about the memory it uses. When the task settles, the buffer it had is retired before it
+ * goes back to the pool: work the task started and did not await (a promise, a timer), which
+ * still sees that buffer as its default buffer or kept it, gets a `ReferenceError` from every
+ * allocation, region or reset on it, so it can never take memory another task was given (unless
+ * a region on the buffer was still open when the task settled: then the buffer stays with that
+ * work and is never pooled). Inside {@linkcode withBuffer} (an explicitly chosen buffer)
  * async regions share that buffer instead, and a plain function that returns a promise shares
  * the current default buffer. Default buffers follow a task across `await` only where the
  * runtime has `AsyncLocalStorage` (Deno, Node): elsewhere (browsers) `noEscape(async fn)`
  * without `buf` throws an {@linkcode AsyncScopeError} before `fn` runs, and
  * `noEscape(buf, async fn)` works. Shared async regions are checked: a
- * region that ends while a region opened after it on the same allocator is still open (two
+ * region that ends while a region opened after it on the same memory is still open (two
  * tasks interleaving on one buffer) throws a {@linkcode CheckpointError} and does *not* free
  * its memory, which stays allocated until an enclosing region ends or the buffer is reset:
- * a leak instead of corruption. Not detected (the allocator cannot tell which task allocates):
+ * a leak instead of corruption. "The same memory" counts every allocator over one buffer: the
+ * buffer itself, `BumperAllocator`s and `UncheckedBumperAllocator`s over it (their
+ * checkpoints are the buffer's own for the built-in buffers), and a wrapper such as
+ * {@linkcode ValidatingAllocator}. Not detected (the allocator cannot tell which task allocates):
  * a region allocating from a buffer while a region opened after it on that buffer is still
  * open, whether that region belongs to another task or is one it started and did not await;
  * when the newer region ends, it frees that memory too. Give concurrent tasks their own
@@ -97,8 +114,11 @@ function checkAllocator(buf: unknown, action: string): Allocator {
  * @param buf The allocator (optional: the default buffer when omitted).
  * @param fn The code to run; it must not keep or return memory it allocated from `buf`.
  * @returns What `fn` returns (a promise settling after the restore when `fn` returns one).
- * @throws {TypeError} When `fn` is not a function or `buf` is not an allocator.
+ * @throws {TypeError} When `fn` is not a function or `buf` is not an allocator, or `fn`
+ * returned a generator (nothing is allocated or kept).
  * @throws {EscapeError} When the result is memory allocated inside the region.
+ * @throws {ReferenceError} When `buf` is the default buffer of a `noEscape(async fn)` task that
+ * has settled (nothing changes).
  * @throws {CheckpointError} When the region ends while a region opened after it on the same
  * allocator is still open, or its checkpoint was invalidated (the buffer was reset inside).
  * @throws {AsyncScopeError} When `fn` is an async function and the runtime has no
@@ -186,6 +206,15 @@ export function noEscape<R>(fn: () => R): R;
  */
 export function noEscape<R>(buf: Allocator, fn: () => R): R;
 export function noEscape(a: unknown, b?: unknown): unknown {
+  // The fast path, kept small so that it inlines into the caller: a buffer with a bump core.
+  const core = coreOf(a);
+  if (core !== undefined && typeof b === "function") {
+    return runCoreRegion(a as Allocator, core, b as () => unknown);
+  }
+  return noEscapeOther(a, b);
+}
+
+function noEscapeOther(a: unknown, b: unknown): unknown {
   if (typeof b === "function") {
     if (a === lastAllocator) return runRegion(a as Allocator, b as () => unknown);
   } else if (typeof a === "function" && b === undefined && a.constructor !== AsyncFunction) {
@@ -214,6 +243,8 @@ function noEscapeSlow(a: unknown, b: unknown): unknown {
 // The region itself. The common case, a synchronous body returning a primitive while no
 // out-of-order-capable region is open, is: save, call, one compare, restore.
 function runRegion(buf: Allocator, fn: () => unknown): unknown {
+  const core = coreOf(buf);
+  if (core !== undefined) return runCoreRegion(buf, core, fn);
   const seq = nextRegionSeq();
   const cp = buf.checkpointSave();
   let result: unknown;
@@ -230,15 +261,45 @@ function runRegion(buf: Allocator, fn: () => unknown): unknown {
   return result;
 }
 
+// The same on a built-in buffer (or an allocator over one), saved and restored through its bump
+// core: the same code for every class, so these calls stay monomorphic however many allocator
+// classes a program uses. The checkpoint is the region's sequence number too (both come from
+// one increasing sequence).
+function runCoreRegion(buf: Allocator, core: Bump, fn: () => unknown): unknown {
+  const cp = core.save();
+  let result: unknown;
+  try {
+    result = fn();
+  } catch (error) {
+    restoreAfterThrow(buf, cp, cp);
+    throw error;
+  }
+  if ((typeof result === "object" && result !== null) || anyOpenRegion()) {
+    return finishRegion(buf, cp, cp, result);
+  }
+  core.restore(cp);
+  return result;
+}
+
 function finishRegion(buf: Allocator, cp: unknown, seq: number, result: unknown): unknown {
+  let escaping: EscapeError | undefined;
   if (typeof result === "object" && result !== null) {
-    if (typeof (result as PromiseLike<unknown>).then === "function") {
-      return settleRegion(buf, cp, seq, result as PromiseLike<unknown>);
+    // Whatever inspecting the result does (a throwing `then` or `data` getter, a Proxy, a
+    // stale CheckedAllocArray, an allocator's throwing `allocatedSince`), the region ends.
+    try {
+      if (typeof (result as PromiseLike<unknown>).then === "function") {
+        return settleRegion(buf, cp, seq, result as PromiseLike<unknown>);
+      }
+      refuseGenerator(result);
+      escaping = escapeCheck(buf, cp, result);
+    } catch (error) {
+      restoreAfterThrow(buf, cp, seq);
+      throw error;
     }
   }
   if (anyOpenRegion() && openedAfter(buf, seq)) throw outOfOrderError(buf);
-  if (typeof result === "object" && result !== null) checkEscape(buf, cp, result);
   buf.checkpointRestore(cp);
+  if (escaping !== undefined) throw escaping;
   return result;
 }
 
@@ -261,25 +322,38 @@ function settleRegion(
   return Promise.resolve(promise).then(
     (value) => {
       if (!recordClose(buf, seq)) throw outOfOrderError(buf);
-      if (typeof value === "object" && value !== null) checkEscape(buf, cp, value);
+      let escaping: EscapeError | undefined;
+      try {
+        if (typeof value === "object" && value !== null) escaping = escapeCheck(buf, cp, value);
+      } catch (error) {
+        restoreQuietly(buf, cp);
+        throw error;
+      }
       buf.checkpointRestore(cp);
+      if (escaping !== undefined) throw escaping;
       return value;
     },
     (error) => {
-      if (recordClose(buf, seq)) {
-        try {
-          buf.checkpointRestore(cp);
-        } catch {
-          // The body's error is the one to report.
-        }
-      }
+      if (recordClose(buf, seq)) restoreQuietly(buf, cp);
       throw error;
     },
   );
 }
 
+// Restores after an error that is the one to report.
+function restoreQuietly(buf: Allocator, cp: unknown): void {
+  try {
+    buf.checkpointRestore(cp);
+  } catch {
+    // The error being reported is the one that matters; a failed restore changed nothing.
+  }
+}
+
 // An async default-buffer region: `fn` runs in a frame of its own whose default buffer is a
-// pooled SlabBuffer, so concurrent tasks never share memory.
+// buffer of its own (over pooled memory), so concurrent tasks never share memory. When the task
+// settles, the buffer is retired: work the task left running (a promise it did not await, a
+// timer) that allocates from it, or opens a region on it, then throws instead of taking memory
+// that may already belong to another task.
 function runInTaskBuffer(fn: () => Promise<unknown>, parent: Frame): Promise<unknown> {
   const buf = borrowTaskBuffer();
   const cp = buf.checkpointSave();
@@ -293,9 +367,13 @@ function runInTaskBuffer(fn: () => Promise<unknown>, parent: Frame): Promise<unk
   }
   return promise.then(
     (value) => {
-      const view = escapingView(buf, cp, value);
-      done();
-      if (view !== undefined) throw escapeError(view, value);
+      let escaping: EscapeError | undefined;
+      try {
+        escaping = escapeCheck(buf, cp, value);
+      } finally {
+        done();
+      }
+      if (escaping !== undefined) throw escaping;
       return value;
     },
     (error) => {
@@ -305,7 +383,8 @@ function runInTaskBuffer(fn: () => Promise<unknown>, parent: Frame): Promise<unk
   );
 }
 
-// The view in `result` (itself or its `data`) that `buf` allocated since `cp`, if any.
+// The view in `result` (itself or its `data`) that `buf` allocated since `cp` and that ending
+// the region frees, if any. An empty view holds no bytes: it never escapes.
 function escapingView(buf: Allocator, cp: unknown, result: unknown): ArrayBufferView | undefined {
   if (typeof result !== "object" || result === null || buf.allocatedSince === undefined) {
     return undefined;
@@ -313,16 +392,15 @@ function escapingView(buf: Allocator, cp: unknown, result: unknown): ArrayBuffer
   const view = ArrayBuffer.isView(result)
     ? result
     : (result as { data?: unknown }).data as ArrayBufferView;
-  if (!ArrayBuffer.isView(view)) return undefined;
+  if (!ArrayBuffer.isView(view) || view.byteLength === 0) return undefined;
   return buf.allocatedSince(cp, view) ? view : undefined;
 }
 
-// Restores and throws an EscapeError when `result` escapes the region.
-function checkEscape(buf: Allocator, cp: unknown, result: object): void {
+// The EscapeError to throw (after the restore) when `result` escapes the region, made before the
+// restore (which may detach the view, in poison mode).
+function escapeCheck(buf: Allocator, cp: unknown, result: unknown): EscapeError | undefined {
   const view = escapingView(buf, cp, result);
-  if (view === undefined) return;
-  buf.checkpointRestore(cp);
-  throw escapeError(view, result);
+  return view === undefined ? undefined : escapeError(view, result);
 }
 
 function escapeError(view: ArrayBufferView, result: unknown): EscapeError {
@@ -332,6 +410,23 @@ function escapeError(view: ArrayBufferView, result: unknown): EscapeError {
   const whose = view === result ? "the result is" : "the result's data is";
   return new EscapeError(
     `Cannot return from noEscape: ${whose} ${what} allocated inside the region, whose end frees it (return a copy, e.g. with slice(), or allocate it outside the region)`,
+  );
+}
+
+const GeneratorPrototype = Object.getPrototypeOf(function* () {}).prototype as object;
+const AsyncGeneratorPrototype = Object.getPrototypeOf(async function* () {}).prototype as object;
+const isPrototypeOf = Object.prototype.isPrototypeOf;
+
+// A generator's body runs only when it is iterated, after the region ended: its allocations
+// would outlive the region, so noEscape refuses generators (the region frees nothing they
+// could have allocated: calling a generator function runs none of its body).
+function refuseGenerator(result: object): void {
+  const sync = isPrototypeOf.call(GeneratorPrototype, result);
+  if (!sync && !isPrototypeOf.call(AsyncGeneratorPrototype, result)) return;
+  throw new TypeError(
+    `Cannot run noEscape: fn returned ${
+      sync ? "a generator" : "an async generator"
+    }, whose body would run after the region ended (when it is iterated) and allocate outside it; collect its values inside the region (e.g. [...gen()]), or open a region inside the generator`,
   );
 }
 
@@ -365,6 +460,8 @@ function escapeError(view: ArrayBufferView, result: unknown): EscapeError {
 export class Region implements Disposable {
   /** The allocator this region frees memory of. */
   readonly allocator: Allocator;
+  // The allocator's bump core, if it has one: then it saves and restores through it.
+  #core: Bump | undefined;
   #checkpoint: unknown;
   #seq: number;
   #open = true;
@@ -377,8 +474,13 @@ export class Region implements Disposable {
    */
   constructor(allocator: Allocator) {
     this.allocator = checkAllocator(allocator, "open region");
-    this.#seq = nextRegionSeq();
-    this.#checkpoint = allocator.checkpointSave();
+    const core = this.#core = coreOf(allocator);
+    if (core !== undefined) {
+      this.#seq = this.#checkpoint = core.save(); // (also the region's sequence number)
+    } else {
+      this.#seq = nextRegionSeq();
+      this.#checkpoint = allocator.checkpointSave();
+    }
     recordOpen(allocator, this.#seq);
   }
 
@@ -422,7 +524,9 @@ export class Region implements Disposable {
     if (!this.#open) return;
     this.#open = false;
     if (!recordClose(this.allocator, this.#seq)) throw outOfOrderError(this.allocator);
-    this.allocator.checkpointRestore(this.#checkpoint);
+    const core = this.#core;
+    if (core !== undefined) core.restore(this.#checkpoint as Checkpoint);
+    else this.allocator.checkpointRestore(this.#checkpoint);
   }
 
   /** Closes the region (the end of a `using` block). Same as {@linkcode Region.close}. */

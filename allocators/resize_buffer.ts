@@ -4,11 +4,11 @@
  * @module
  */
 
-import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { noteArenaMemory } from "../_internal/arena_memory.ts";
+import { Bump } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import {
   alignUp,
-  checkByteLength,
   checkLength,
   elementSize,
   validateAlignment,
@@ -73,22 +73,19 @@ export interface ResizeBufferOptions {
  * ```
  */
 export class ResizeBuffer implements Allocator<Checkpoint> {
-  #main: ArrayBuffer;
+  // The main buffer, the offset in it and the checkpoints live in the bump core (see
+  // _internal/bump.ts); its shape is the number of overflow allocations.
+  #core: Bump;
   #capacity: number;
-  #offset = 0;
   // The end of the fast path: the capacity, or -1 while overflow allocations exist (every
   // allocation then takes the slow path, which keeps the extent exact).
-  #limit: number;
   #overflow: ArrayBuffer[] = [];
   #overflowBytes = 0;
   // While overflow exists: the offset the allocations would have reached in an unbounded main
   // buffer. Otherwise the offset itself is that.
   #extent = 0;
   #peak = 0;
-  #checkpoints = new CheckpointIds();
-  // The state saved with each live checkpoint, by depth.
-  #savedOffsets: number[] = [];
-  #savedOverflowCounts: number[] = [];
+  // The extent saved with each live checkpoint saved while overflow existed, by depth.
   #savedExtents: number[] = [];
   #poison: boolean;
 
@@ -124,14 +121,40 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
       );
     }
     this.#poison = poisonOption(options, action);
-    this.#main = newMemory(size, "ResizeBuffer");
     this.#capacity = size;
-    this.#limit = size;
+    this.#core = new Bump(this, newMemory(size, "ResizeBuffer"), size, {
+      alloc: (byteLength, alignment) => this.#allocSlow(byteLength, alignment),
+      save: (depth) => {
+        this.#savedExtents[depth] = this.#extent;
+      },
+      restore: (depth) => this.#restoreSlow(depth),
+    });
+    this.#core.recycles = !this.#poison;
+    this.#sync();
+    if (new.target === ResizeBuffer) Bump.attach(this, this.#core);
+  }
+
+  // Sets what the core's fast paths may do: while overflow allocations exist, every
+  // allocation, save and restore takes the slow path (which keeps the extent exact); so does
+  // every restore in poison mode, and while the main buffer waits to regrow.
+  #sync(): void {
+    const core = this.#core;
+    const overflow = this.#overflow.length;
+    core.setState(
+      overflow,
+      overflow !== 0,
+      overflow !== 0 || this.#poison || this.#peakNow() > this.#capacity,
+    );
+    core.limit = overflow === 0 ? this.#capacity : -1;
+  }
+
+  #peakNow(): number {
+    return Math.max(this.#peak, this.#core.high);
   }
 
   /** Bytes in use: the main buffer's offset plus the overflow allocations. */
   get used(): number {
-    return this.#offset + this.#overflowBytes;
+    return this.#core.offset + this.#overflowBytes;
   }
 
   /** Bytes of the main buffer. */
@@ -156,8 +179,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
 
   /** The most bytes ever in use at once, measured as if the main buffer were unbounded. */
   get peak(): number {
-    const extent = this.#currentExtent();
-    return extent > this.#peak ? extent : this.#peak;
+    return Math.max(this.#currentExtent(), this.#peakNow());
   }
 
   /**
@@ -175,11 +197,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", "allocate");
     validateAlignment(alignment, "allocate");
-    const start = this.#offset + (-this.#offset & (alignment - 1));
-    const end = start + byteLength;
-    if (end > this.#limit) return this.#allocSlow(byteLength, alignment);
-    this.#offset = end;
-    return { buffer: this.#main, byteOffset: start };
+    return this.#core.ptr(byteLength, alignment);
   }
 
   /**
@@ -206,37 +224,30 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * @ignore
    */
   [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
-    const size = type.BYTES_PER_ELEMENT;
-    const start = this.#offset + (-this.#offset & (size - 1));
-    const end = start + n * size;
-    if (end > this.#limit) {
-      const ptr = this.#allocSlow(checkByteLength(n, size, "allocate"), size);
-      return new type(ptr.buffer, ptr.byteOffset, n);
-    }
-    this.#offset = end;
-    return new type(this.#main, start, n);
+    return this.#core.view(type, n);
   }
 
   #currentExtent(): number {
-    return this.#overflow.length === 0 ? this.#offset : this.#extent;
+    return this.#overflow.length === 0 ? this.#core.offset : this.#extent;
   }
 
   #allocSlow(byteLength: number, alignment: number): Ptr {
+    const core = this.#core;
     const extent = alignUp(this.#currentExtent(), alignment) + byteLength;
-    const start = alignUp(this.#offset, alignment);
+    const start = alignUp(core.offset, alignment);
     let ptr: Ptr;
     if (start + byteLength <= this.#capacity) {
-      this.#offset = start + byteLength;
-      ptr = { buffer: this.#main, byteOffset: start };
+      core.offset = start + byteLength;
+      ptr = { buffer: core.memory, byteOffset: start };
     } else {
-      const memory = newMemory(byteLength, "overflow buffer");
+      const memory = noteArenaMemory(newMemory(byteLength, "overflow buffer"));
       this.#overflow.push(memory);
       this.#overflowBytes += byteLength;
       ptr = { buffer: memory, byteOffset: 0 };
     }
     this.#extent = extent;
     if (extent > this.#peak) this.#peak = extent;
-    this.#limit = -1;
+    this.#sync();
     return ptr;
   }
 
@@ -246,11 +257,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * @returns A checkpoint for {@linkcode ResizeBuffer.checkpointRestore}.
    */
   checkpointSave(): Checkpoint {
-    const depth = this.#checkpoints.depth;
-    this.#savedOffsets[depth] = this.#offset;
-    this.#savedOverflowCounts[depth] = this.#overflow.length;
-    this.#savedExtents[depth] = this.#extent;
-    return this.#checkpoints.push();
+    return this.#core.save();
   }
 
   /**
@@ -265,24 +272,32 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * @throws {TypeError} When `checkpoint` is not a checkpoint.
    */
   checkpointRestore(checkpoint: Checkpoint): void {
-    const depth = this.#checkpoints.pop(this, checkpoint);
-    const offset = this.#savedOffsets[depth];
+    this.#core.restore(checkpoint);
+  }
+
+  // A restore while overflow exists, in poison mode, or while the main buffer waits to regrow.
+  #restoreSlow(depth: number): void {
+    const core = this.#core;
+    const offset = core.savedOffsets[depth];
     if (this.#overflow.length === 0) {
-      if (this.#offset > this.#peak) this.#peak = this.#offset;
-      this.#offset = offset;
+      if (core.offset > this.#peak) this.#peak = core.offset;
+      core.offset = offset;
       if (offset === 0) this.#emptied();
+      this.#sync();
       return;
     }
-    const overflowCount = this.#savedOverflowCounts[depth];
+    const overflowCount = core.savedShapes[depth];
     this.#releaseOverflow(overflowCount);
-    this.#offset = offset;
-    this.#extent = this.#savedExtents[depth];
+    core.offset = offset;
     if (overflowCount === 0) {
-      this.#limit = this.#capacity;
+      this.#extent = 0;
+      this.#sync();
       if (offset === 0) this.#emptied();
-    } else if (offset === 0 && this.#poison) {
-      this.#main = detach(this.#main);
+    } else {
+      this.#extent = this.#savedExtents[depth];
+      if (offset === 0 && this.#poison) core.memory = detach(core.memory as ArrayBuffer);
     }
+    this.#sync();
   }
 
   /**
@@ -290,14 +305,14 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * peak did not fit, and invalidates every checkpoint.
    */
   resetBuffer(): void {
-    this.#checkpoints.clear();
     const extent = this.#currentExtent();
     if (extent > this.#peak) this.#peak = extent;
     this.#releaseOverflow(0);
-    this.#offset = 0;
+    this.#core.offset = 0;
     this.#extent = 0;
-    this.#limit = this.#capacity;
     this.#emptied();
+    this.#sync();
+    this.#core.cleared();
   }
 
   #releaseOverflow(keep: number): void {
@@ -311,23 +326,27 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
 
   // The buffer is empty: regrow, and in poison mode detach the old main buffer.
   #emptied(): void {
-    const old = this.#main;
+    const core = this.#core;
+    const old = core.memory as ArrayBuffer;
     this.#regrow();
     if (!this.#poison) return;
-    if (this.#main === old) this.#main = detach(old);
+    if (core.memory === old) core.memory = detach(old);
     else detach(old);
   }
 
   // Called only when empty: nothing refers to the old main buffer's memory any more.
   #regrow(): void {
-    if (this.#peak <= this.#capacity) return;
+    const peak = this.#peakNow();
+    if (peak <= this.#capacity) return;
+    const core = this.#core;
     try {
-      this.#main = new ArrayBuffer(this.#peak);
+      core.memory = noteArenaMemory(new ArrayBuffer(peak));
     } catch {
       return; // Regrowth is an optimisation; keep the old buffer and overflow again.
     }
-    this.#capacity = this.#peak;
-    this.#limit = this.#peak;
+    core.forgetViews();
+    this.#capacity = peak;
+    this.#sync();
   }
 
   /**
@@ -340,12 +359,13 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
    * `checkpoint` is not live).
    */
   allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
-    const depth = this.#checkpoints.depthOf(checkpoint);
-    if (depth < 0) return false;
-    if (view.buffer === this.#main) {
-      return view.byteOffset + view.byteLength > this.#savedOffsets[depth];
+    const core = this.#core;
+    const depth = core.depthOf(checkpoint);
+    if (depth < 0 || view.byteLength === 0) return false;
+    if (view.buffer === core.memory) {
+      return view.byteOffset + view.byteLength > core.savedOffsets[depth];
     }
-    return this.#overflow.indexOf(view.buffer as ArrayBuffer) >= this.#savedOverflowCounts[depth];
+    return this.#overflow.indexOf(view.buffer as ArrayBuffer) >= core.savedShapes[depth];
   }
 
   /**

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { noteArenaMemory } from "../_internal/arena_memory.ts";
 import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
 import { describeValue } from "../_internal/describe.ts";
 import {
@@ -241,6 +242,7 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
         }`,
       );
     }
+    noteArenaMemory(this.#memory);
     // Anything but an Adoption (which user code cannot make) is ignored: a fresh arena.
     const adopted = adoption instanceof Adoption ? adoption : undefined;
     const control = adopted?.control;
@@ -971,8 +973,10 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    *
    * @param checkpoint A live checkpoint of this handle.
    * @param view Any view.
-   * @returns `true` when `view` overlaps bytes allocated since `checkpoint` (`false` when
-   * `checkpoint` is not live).
+   * @returns `true` when `view` overlaps bytes this handle allocated since `checkpoint` that
+   * restoring it frees (`false` when `checkpoint` is not live, for an empty view, and for bytes
+   * the restore leaves allocated: a sub-arena carved since, another handle's allocations, and
+   * this handle's once another thread allocated after them).
    *
    * @example The escape check
    * ```ts
@@ -988,8 +992,14 @@ export class SharedAllocBuffer implements Allocator<Checkpoint> {
    */
   allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
     const depth = this.#checkpoints.depthOf(checkpoint);
-    return depth >= 0 && view.buffer === this.#memory &&
-      view.byteOffset + view.byteLength > this.#savedOffsets[depth];
+    if (depth < 0 || view.byteLength === 0 || view.buffer !== this.#memory) return false;
+    // Only bytes that restoring the checkpoint frees count (see checkpointRestore): those of
+    // this handle's run since the save, while they are still the newest of the arena. A
+    // sub-arena carved since, or another handle's allocations, are not freed by it.
+    const saved = this.#savedOffsets[depth], end = this.#lastEnd;
+    return this.#runStart >= 0 && this.#runStart <= saved && end > saved &&
+      this.#loadOffset() === end && view.byteOffset + view.byteLength > saved &&
+      view.byteOffset < end;
   }
 
   /**

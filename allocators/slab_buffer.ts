@@ -4,15 +4,15 @@
  * @module
  */
 
-import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
+import { Bump } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import {
-  checkByteLength,
   checkLength,
   elementSize,
   validateAlignment,
   validateSize,
 } from "../_internal/validate.ts";
+import { noteArenaMemory } from "../_internal/arena_memory.ts";
 import { newMemory } from "../_internal/memory.ts";
 import { detach, poisonOption } from "./_poison.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
@@ -27,6 +27,8 @@ const DEFAULT_SLAB_SIZE = 1_048_576;
 const DEFAULT_MAX_SPARE_SLABS = 2;
 /** Stands in for the first slab until the first allocation creates it. */
 const NO_SLAB = new ArrayBuffer(0);
+/** The core's shape is `SHAPE_SLAB × slab index + custom slab count`. */
+const SHAPE_SLAB = 2 ** 32;
 
 /** Options of a {@linkcode SlabBuffer}. */
 export interface SlabBufferOptions {
@@ -92,16 +94,14 @@ export class SlabBuffer implements Allocator<Checkpoint> {
   // Regular slabs: #slabs[0..#slab] are in use, the rest are spares.
   #slabs: ArrayBuffer[] = [];
   #slab = 0;
-  #current: ArrayBuffer = NO_SLAB;
-  #end = 0;
-  #offset = 0;
   #custom: ArrayBuffer[] = [];
   #customBytes = 0;
-  #checkpoints = new CheckpointIds();
-  // The state saved with each live checkpoint, by depth.
-  #savedSlabs: number[] = [];
-  #savedOffsets: number[] = [];
-  #savedCustomCounts: number[] = [];
+  // The current slab, the offset in it and the checkpoints live in the bump core (see
+  // _internal/bump.ts). Its limit is the slab's length - 1, so that the fast path never takes a
+  // whole slab (a request of a slab's size or more gets a custom slab); its shape is the slab
+  // index and the number of custom slabs (SHAPE_SLAB × slab + custom), so that a restore
+  // within one slab only moves the offset.
+  #core: Bump;
   #poison: boolean;
   /**
    * Called when the buffer grows while no checkpoint is live (the default buffer's leak
@@ -149,6 +149,16 @@ export class SlabBuffer implements Allocator<Checkpoint> {
       "create SlabBuffer",
     );
     this.#poison = poisonOption(options, "create SlabBuffer");
+    this.#core = new Bump(this, NO_SLAB, -1, {
+      alloc: (byteLength, alignment) => this.#allocSlow(byteLength, alignment),
+      save: () => {},
+      restore: (depth) => this.#restoreSlow(depth),
+    });
+    if (this.#poison) {
+      this.#core.setState(0, false, true);
+      this.#core.recycles = false;
+    }
+    if (new.target === SlabBuffer) Bump.attach(this, this.#core);
   }
 
   /** Bytes per slab. */
@@ -158,7 +168,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
 
   /** Bytes in use: the slabs before the current one in full, the current one's offset, custom slabs. */
   get used(): number {
-    return this.#slab * this.#slabSize + this.#offset + this.#customBytes;
+    return this.#slab * this.#slabSize + this.#core.offset + this.#customBytes;
   }
 
   /** Bytes of memory held: slabs in use, spare slabs and custom slabs. */
@@ -201,11 +211,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
   allocPtr(byteLength: number, alignment: number): Ptr {
     validateSize(byteLength, "byteLength", "allocate");
     validateAlignment(alignment, "allocate");
-    const start = this.#offset + (-this.#offset & (alignment - 1));
-    const end = start + byteLength;
-    if (end > this.#end || byteLength >= this.#slabSize) return this.#allocSlow(byteLength);
-    this.#offset = end;
-    return { buffer: this.#current, byteOffset: start };
+    return this.#core.ptr(byteLength, alignment);
   }
 
   /**
@@ -232,43 +238,41 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    * @ignore
    */
   [allocViewUnchecked]<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
-    const size = type.BYTES_PER_ELEMENT;
-    const start = this.#offset + (-this.#offset & (size - 1));
-    const bytes = n * size;
-    const end = start + bytes;
-    if (end > this.#end || bytes >= this.#slabSize) {
-      const ptr = this.#allocSlow(checkByteLength(n, size, "allocate"));
-      return new type(ptr.buffer, 0, n);
-    }
-    this.#offset = end;
-    return new type(this.#current, start, n);
+    return this.#core.view(type, n);
   }
 
-  // A custom slab, or the first bytes of the next slab (always at offset 0, so aligned).
-  #allocSlow(byteLength: number): Ptr {
+  // Past the fast path: the rest of the current slab (the fast path stops one byte short of its
+  // end), else growth: a custom slab, or the first bytes of the next slab (always at offset 0, so
+  // aligned).
+  #allocSlow(byteLength: number, alignment: number): Ptr {
+    const core = this.#core;
+    const start = core.offset + (-core.offset & (alignment - 1));
+    if (byteLength < this.#slabSize && start + byteLength <= core.memory.byteLength) {
+      core.offset = start + byteLength;
+      return { buffer: core.memory, byteOffset: start };
+    }
     const ptr = this.#grow(byteLength);
     const hook = this[onUnscopedGrowth];
-    if (hook !== undefined && this.#checkpoints.depth === 0) hook(this.used);
+    if (hook !== undefined && core.depth === 0) hook(this.used);
     return ptr;
   }
 
   #grow(byteLength: number): Ptr {
     if (byteLength >= this.#slabSize) {
-      const memory = newMemory(byteLength, "custom slab");
+      const memory = noteArenaMemory(newMemory(byteLength, "custom slab"));
       this.#custom.push(memory);
       this.#customBytes += byteLength;
+      this.#setShape();
       return { buffer: memory, byteOffset: 0 };
     }
     const next = this.#slabs.length === 0 ? 0 : this.#slab + 1;
     let slab = this.#slabs[next];
     if (slab === undefined) {
-      slab = newMemory(this.#slabSize, "slab");
+      slab = noteArenaMemory(newMemory(this.#slabSize, "slab"));
       this.#slabs.push(slab);
     }
-    this.#slab = next;
-    this.#current = slab;
-    this.#end = slab.byteLength;
-    this.#offset = byteLength;
+    this.#setSlab(next);
+    this.#core.offset = byteLength;
     return { buffer: slab, byteOffset: 0 };
   }
 
@@ -278,11 +282,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    * @returns A checkpoint for {@linkcode SlabBuffer.checkpointRestore}.
    */
   checkpointSave(): Checkpoint {
-    const depth = this.#checkpoints.depth;
-    this.#savedSlabs[depth] = this.#slab;
-    this.#savedOffsets[depth] = this.#offset;
-    this.#savedCustomCounts[depth] = this.#custom.length;
-    return this.#checkpoints.push();
+    return this.#core.save();
   }
 
   /**
@@ -296,16 +296,22 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    * @throws {TypeError} When `checkpoint` is not a checkpoint.
    */
   checkpointRestore(checkpoint: Checkpoint): void {
-    const depth = this.#checkpoints.pop(this, checkpoint);
-    const customCount = this.#savedCustomCounts[depth];
+    this.#core.restore(checkpoint);
+  }
+
+  // A restore to another slab or custom slab count, or in poison mode.
+  #restoreSlow(depth: number): void {
+    const core = this.#core;
+    const shape = core.savedShapes[depth];
+    const slab = Math.floor(shape / SHAPE_SLAB);
+    const customCount = shape - slab * SHAPE_SLAB;
     if (this.#custom.length !== customCount) this.#releaseCustom(customCount);
-    const slab = this.#savedSlabs[depth];
     if (this.#slab !== slab) {
       if (this.#poison) this.#poisonSlabs(slab + 1, this.#slab);
       this.#moveToSlab(slab);
     }
-    this.#offset = this.#savedOffsets[depth];
-    if (this.#poison && this.#offset === 0) this.#poisonSlabs(slab, slab);
+    core.offset = core.savedOffsets[depth];
+    if (this.#poison && core.offset === 0) this.#poisonSlabs(slab, slab);
   }
 
   /**
@@ -313,12 +319,15 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    * mode, also detaches every slab (see {@linkcode SlabBufferOptions.poison}).
    */
   resetBuffer(): void {
-    this.#checkpoints.clear();
     this.#releaseCustom(0);
     if (this.#poison) this.#poisonSlabs(0, this.#slabs.length - 1);
-    if (this.#slabs.length > 1) this.#slabs.length = 1;
+    if (this.#slabs.length > 1) {
+      this.#slabs.length = 1;
+      this.#core.forgetViews();
+    }
     this.#moveToSlab(0);
-    this.#offset = 0;
+    this.#core.offset = 0;
+    this.#core.cleared();
   }
 
   #releaseCustom(keep: number): void {
@@ -328,6 +337,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
       if (this.#poison) detach(custom[i]);
     }
     custom.length = keep;
+    this.#setShape();
   }
 
   // Poison mode: detaches the regular slabs `from..to` (freed entirely), replacing them.
@@ -335,15 +345,30 @@ export class SlabBuffer implements Allocator<Checkpoint> {
     const slabs = this.#slabs;
     const last = Math.min(to, slabs.length - 1);
     for (let i = from; i <= last; i++) slabs[i] = detach(slabs[i]);
-    if (this.#slab >= from && this.#slab <= last) this.#current = slabs[this.#slab];
+    if (this.#slab >= from && this.#slab <= last) this.#core.memory = slabs[this.#slab];
   }
 
   #moveToSlab(index: number): void {
     const slabs = this.#slabs;
-    if (slabs.length > index + 1 + this.#maxSpare) slabs.length = index + 1 + this.#maxSpare;
+    if (slabs.length > index + 1 + this.#maxSpare) {
+      slabs.length = index + 1 + this.#maxSpare;
+      this.#core.forgetViews(); // (recycled views must not keep dropped slabs alive)
+    }
+    this.#setSlab(index);
+  }
+
+  // Makes slab `index` (or the placeholder, before the first) the core's memory.
+  #setSlab(index: number): void {
+    const core = this.#core;
     this.#slab = index;
-    this.#current = slabs[index] ?? NO_SLAB;
-    this.#end = this.#current.byteLength;
+    core.memory = this.#slabs[index] ?? NO_SLAB;
+    core.limit = core.memory.byteLength - 1;
+    this.#setShape();
+  }
+
+  #setShape(): void {
+    const core = this.#core;
+    core.setState(this.#slab * SHAPE_SLAB + this.#custom.length, false, core.slowRestore);
   }
 
   /**
@@ -356,16 +381,19 @@ export class SlabBuffer implements Allocator<Checkpoint> {
    * `checkpoint` is not live).
    */
   allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
-    const depth = this.#checkpoints.depthOf(checkpoint);
-    if (depth < 0) return false;
+    const core = this.#core;
+    const depth = core.depthOf(checkpoint);
+    if (depth < 0 || view.byteLength === 0) return false;
     const memory = view.buffer as ArrayBuffer;
     const slab = this.#slabs.indexOf(memory);
-    const savedSlab = this.#savedSlabs[depth];
+    const shape = core.savedShapes[depth];
+    const savedSlab = Math.floor(shape / SHAPE_SLAB);
     if (slab >= 0) {
       return slab > savedSlab ||
-        (slab === savedSlab && view.byteOffset + view.byteLength > this.#savedOffsets[depth]);
+        (slab === savedSlab && view.byteOffset + view.byteLength > core.savedOffsets[depth]);
     }
-    return this.#custom.indexOf(memory) >= this.#savedCustomCounts[depth];
+    const i = this.#custom.indexOf(memory);
+    return i >= 0 && i >= shape - savedSlab * SHAPE_SLAB;
   }
 
   /**

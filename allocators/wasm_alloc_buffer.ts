@@ -20,6 +20,7 @@ import {
   validateSize,
 } from "../_internal/validate.ts";
 import { registerWasmBuffer } from "../_internal/wasm.ts";
+import { noteArenaMemory } from "../_internal/arena_memory.ts";
 import { newMemory } from "../_internal/memory.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
 
@@ -478,7 +479,7 @@ export class WasmAllocBuffer implements Allocator<Checkpoint> {
 
   // Takes the memory's current buffer object, recording it as this memory's for the kernels.
   #refresh(): ArrayBuffer | SharedArrayBuffer {
-    const b = this.#buffer = this.#memory.buffer;
+    const b = this.#buffer = noteArenaMemory(this.#memory.buffer);
     registerWasmBuffer(b, this.#memory);
     if (this.#shared) this.#sharedBuffers.add(b);
     return b;
@@ -506,7 +507,7 @@ export class WasmAllocBuffer implements Allocator<Checkpoint> {
       if (extent - this.#start > this.#demand) this.#demand = extent - this.#start;
       throw this.#outOfMemory(byteLength, start);
     }
-    const memory = newMemory(byteLength, "overflow buffer");
+    const memory = noteArenaMemory(newMemory(byteLength, "overflow buffer"));
     this.#overflow.push(memory);
     this.#overflowBytes += byteLength;
     this.#noteExtent(extent);

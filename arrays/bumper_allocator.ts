@@ -6,6 +6,8 @@
  */
 
 import { allocIn } from "../_internal/alloc_in.ts";
+import { Bump, permanentCoreOf, WRAPS } from "../_internal/bump.ts";
+import { Generations } from "../_internal/generations.ts";
 import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
 import { describeValue } from "../_internal/describe.ts";
 import { checkLength, elementSize } from "../_internal/validate.ts";
@@ -14,8 +16,9 @@ import { type Allocator, isAllocator, type Ptr } from "../allocators/allocator.t
 import { AutoscalingAllocBuffer } from "../allocators/autoscaling_alloc_buffer.ts";
 import type { Checkpoint } from "../allocators/checkpoint.ts";
 import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
+import { CheckpointError } from "../allocators/errors.ts";
 import { sharedControlOf, SharedMemoryValidity } from "./_shared_validity.ts";
-import { type CheckedArrayAllocator, MemoryValidity } from "./checked_alloc_array.ts";
+import type { CheckedArrayAllocator, MemoryValidity } from "./checked_alloc_array.ts";
 
 /** The buffer of a bumper allocator: a given allocator, `AllocBuffer(n)`, or the default. */
 function bufferFrom(buf: unknown, name: string): Allocator {
@@ -37,6 +40,18 @@ function viewFrom<T extends TypedArray>(
 ): T {
   elementSize(type, "allocate");
   return allocIn(buf, type, checkLength(length, "allocate"));
+}
+
+/**
+ * Makes `wrapper` share the bump core of `buf` (published when `publish`, i.e. for the class
+ * itself, not a subclass that may override its methods), or else name `buf` as what it forwards
+ * to, so that regions on both are recorded together. Returns the core, if any.
+ */
+function shareCore(wrapper: Allocator, buf: Allocator, publish: boolean): Bump | undefined {
+  const core = permanentCoreOf(buf);
+  if (core !== undefined && publish) Bump.attach(wrapper, core);
+  else Object.defineProperty(wrapper, WRAPS, { value: buf });
+  return core;
 }
 
 /** How a buffer prints inside an allocator's inspect string. */
@@ -97,6 +112,7 @@ export class UncheckedBumperAllocator implements Allocator {
    */
   constructor(buf?: Allocator | number) {
     this.#buf = bufferFrom(buf, "UncheckedBumperAllocator");
+    shareCore(this, this.#buf, new.target === UncheckedBumperAllocator);
   }
 
   /** The buffer memory comes from. */
@@ -152,10 +168,16 @@ export class UncheckedBumperAllocator implements Allocator {
    *
    * @example Saving and restoring
    * ```ts
-   * import { UncheckedBumperAllocator } from "@x/allocarrays";
+   * import { AllocBuffer, UncheckedBumperAllocator } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
    *
-   * const b = new UncheckedBumperAllocator(64);
-   * b.checkpointRestore(b.checkpointSave());
+   * const buf = new AllocBuffer(64);
+   * const b = new UncheckedBumperAllocator(buf);
+   * const cp = b.checkpointSave();
+   * b.allocView(Float64Array, 4);
+   * assert.equal(buf.used, 32);
+   * b.checkpointRestore(cp);
+   * assert.equal(buf.used, 0); // the buffer's restore freed the 32 bytes
    * ```
    */
   checkpointSave(): unknown {
@@ -266,8 +288,18 @@ export class UncheckedBumperAllocator implements Allocator {
  * reads whatever memory now holds, so use checked arrays while developing.
  *
  * Tracking is O(1) per array and per reset: the arrays allocated between two resets (or
- * checkpoints) share one {@linkcode MemoryValidity}. Checkpoints (`noEscape` regions on this
- * allocator) open a new generation, and restoring one invalidates the arrays allocated since.
+ * checkpoints) share one {@linkcode MemoryValidity}, made when the first of them is allocated
+ * (a checkpoint makes no object). Restoring a checkpoint invalidates the arrays allocated since.
+ *
+ * Over a built-in buffer (all but `SharedAllocBuffer` and `WasmAllocBuffer`), the allocator's
+ * checkpoints are the buffer's own and the buffer tracks the checked arrays, so they are
+ * invalidated by every path that frees their memory: this allocator's reset or regions, the
+ * buffer's own `resetBuffer()` or regions, and another `BumperAllocator` or
+ * `UncheckedBumperAllocator` over the same buffer; and regions on all of them are ordered
+ * together (see `noEscape`). Over another allocator (a `SharedAllocBuffer`, one you wrote), it
+ * keeps checkpoints of its own: only what frees memory through this `BumperAllocator` (and, for
+ * a shared arena, its owner's resets, seen on every thread) invalidates its checked arrays, not
+ * resets or regions on the wrapped allocator directly.
  *
  * Concurrency: many async tasks may allocate through one `BumperAllocator` at once, without a
  * lock. JavaScript runs one piece of code at a time on a thread, and an allocation is one
@@ -317,19 +349,15 @@ export class UncheckedBumperAllocator implements Allocator {
  */
 export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
   #buf: Allocator;
-  #checkpoints = new CheckpointIds();
-  // The buffer's checkpoint saved with each live checkpoint, by depth.
+  // The buffer's bump core, when it has one (the built-in buffers but SharedAllocBuffer): then
+  // this allocator's checkpoints are the buffer's own, and the core tracks the checked arrays,
+  // invalidating them whichever allocator over the buffer frees their memory.
+  #core: Bump | undefined;
+  // Otherwise: checkpoints of its own, each with the buffer's checkpoint saved with it (by
+  // depth), and the checked arrays' generations by level.
+  #checkpoints: CheckpointIds | undefined;
   #inner: unknown[] = [];
-  // The generations of checked arrays, the current one last: the base one, then one per live
-  // checkpoint (the one checkpoint d started is at d + 1). Restores invalidate and drop the
-  // generations their checkpoint started; resets invalidate all and start a new base.
-  #generations: MemoryValidity[];
-  // Checked arrays allocated per generation.
-  #counts: number[] = [0];
-  #tracked = 0;
-  // The control block when the buffer is a SharedAllocBuffer: then every generation also ends
-  // when the arena's owner resets it, as seen from any thread.
-  #shared: Uint32Array | undefined;
+  #checked: Generations | undefined;
 
   /**
    * Makes an allocator over `buf`.
@@ -351,16 +379,17 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
    * ```
    */
   constructor(buf?: Allocator | number) {
-    this.#buf = bufferFrom(buf, "BumperAllocator");
-    this.#shared = sharedControlOf(this.#buf);
-    this.#generations = [this.#newGeneration(false)];
-  }
-
-  // A new generation's validity; `regional` when a checkpoint starts it.
-  #newGeneration(regional: boolean): MemoryValidity {
-    return this.#shared === undefined
-      ? new MemoryValidity()
-      : SharedMemoryValidity.current(this.#shared, regional);
+    const inner = this.#buf = bufferFrom(buf, "BumperAllocator");
+    this.#core = shareCore(this, inner, new.target === BumperAllocator);
+    if (this.#core === undefined) {
+      this.#checkpoints = new CheckpointIds();
+      // Over a SharedAllocBuffer, every generation also ends when the arena's owner resets it,
+      // as seen from any thread (a regional one cannot be sent to another thread).
+      const shared = sharedControlOf(inner);
+      this.#checked = shared === undefined
+        ? new Generations()
+        : new Generations((level) => SharedMemoryValidity.current(shared, level > 0), true);
+    }
   }
 
   /** The buffer memory comes from. */
@@ -370,7 +399,7 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
 
   /** How many `CheckedAllocArray`s allocated by this allocator are still valid. */
   get tracked(): number {
-    return this.#tracked;
+    return this.#core !== undefined ? this.#core.checked.tracked : this.#checked!.tracked;
   }
 
   /**
@@ -435,16 +464,9 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
    * ```
    */
   trackChecked(): MemoryValidity {
-    const top = this.#generations.length - 1;
-    if (this.#shared !== undefined && !this.#generations[top].valid) {
-      // The arena's owner reset it (from another handle): what follows is a new generation.
-      this.#tracked -= this.#counts[top];
-      this.#counts[top] = 0;
-      this.#generations[top] = this.#newGeneration(top > 0);
-    }
-    this.#counts[top]++;
-    this.#tracked++;
-    return this.#generations[top];
+    const core = this.#core;
+    if (core !== undefined) return core.track();
+    return this.#checked!.track(this.#checkpoints!.depth);
   }
 
   /**
@@ -469,11 +491,12 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
    * ```
    */
   checkpointSave(): Checkpoint {
+    const core = this.#core;
+    if (core !== undefined) return core.save();
+    const stack = this.#checkpoints!;
     const inner = this.#buf.checkpointSave();
-    this.#inner[this.#checkpoints.depth] = inner;
-    this.#generations.push(this.#newGeneration(true));
-    this.#counts.push(0);
-    return this.#checkpoints.push();
+    this.#inner[stack.depth] = inner;
+    return stack.push();
   }
 
   /**
@@ -501,12 +524,30 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
    * ```
    */
   checkpointRestore(checkpoint: Checkpoint): void {
-    const stack = this.#checkpoints;
+    const core = this.#core;
+    if (core !== undefined) {
+      core.restore(checkpoint, this);
+      return;
+    }
+    const stack = this.#checkpoints!;
     const d = stack.depthOf(checkpoint);
     if (d < 0) stack.pop(this, checkpoint); // throws the error saying why
-    this.#buf.checkpointRestore(this.#inner[d]);
+    try {
+      this.#buf.checkpointRestore(this.#inner[d]);
+    } catch (cause) {
+      if (!(cause instanceof CheckpointError)) throw cause;
+      // Name the caller's checkpoint, not the buffer's one saved with it.
+      const error = new CheckpointError(
+        `Cannot restore checkpoint ${checkpoint} of ${
+          bufferString(this.#buf)
+        }: the state of the buffer saved with it is gone (the buffer itself was reset, or restored to an earlier checkpoint, since it was saved)`,
+      );
+      (error as { cause?: unknown }).cause = cause;
+      throw error;
+    }
     stack.pop(this, checkpoint);
-    this.#invalidateFrom(d + 1);
+    const checked = this.#checked!;
+    if (checked.top > d) checked.invalidateFrom(d + 1);
   }
 
   /**
@@ -526,22 +567,11 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
    * ```
    */
   resetBuffer(): void {
-    this.#buf.resetBuffer();
-    this.#checkpoints.clear();
-    this.#invalidateFrom(0);
-    this.#generations.push(this.#newGeneration(false));
-    this.#counts.push(0);
-  }
-
-  // Invalidates and drops the generations at `depth` and above.
-  #invalidateFrom(depth: number): void {
-    const gens = this.#generations, counts = this.#counts;
-    for (let i = gens.length - 1; i >= depth; i--) {
-      gens[i].invalidate();
-      this.#tracked -= counts[i];
+    this.#buf.resetBuffer(); // (a buffer with a core invalidates its checked arrays itself)
+    if (this.#core === undefined) {
+      this.#checkpoints!.clear();
+      this.#checked!.invalidateFrom(0);
     }
-    gens.length = depth;
-    counts.length = depth;
   }
 
   /**
@@ -562,7 +592,8 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
    * ```
    */
   allocatedSince(checkpoint: Checkpoint, view: ArrayBufferView): boolean {
-    const d = this.#checkpoints.depthOf(checkpoint);
+    if (this.#core !== undefined) return this.#buf.allocatedSince?.(checkpoint, view) ?? false;
+    const d = this.#checkpoints!.depthOf(checkpoint);
     if (d < 0) return false;
     return this.#buf.allocatedSince?.(this.#inner[d], view) ?? false;
   }
@@ -583,7 +614,7 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
    * ```
    */
   toString(): string {
-    const n = this.#tracked;
+    const n = this.tracked;
     return `BumperAllocator(${bufferString(this.#buf)})` +
       (n > 0 ? ` (tracking ${n} CheckedAllocArray memory location${n === 1 ? "" : "s"})` : "");
   }

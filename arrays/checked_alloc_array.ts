@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isArenaMemory } from "../_internal/arena_memory.ts";
 import { describeHead, describeValue } from "../_internal/describe.ts";
 import type { Allocator } from "../allocators/allocator.ts";
 import { MemoryValidity } from "../allocators/memory_validity.ts";
@@ -95,6 +96,17 @@ export interface CheckedArrayAllocator<C = unknown> extends Allocator<C> {
   trackChecked(): MemoryValidity;
 }
 
+// A CheckedAllocArray made without a validity is always valid: refused over an allocator's
+// memory, which the allocator frees whenever a region ends or it is reset.
+function refuseArenaMemory(data: unknown): void {
+  if (!ArrayBuffer.isView(data) || !isArenaMemory(data.buffer)) return;
+  throw new TypeError(
+    `Cannot create a CheckedAllocArray over ${
+      describeValue(data)
+    } in an allocator's memory: nothing would tell the array when the allocator frees it; allocate it with similar() under a BumperAllocator, or pass the MemoryValidity the allocator invalidates`,
+  );
+}
+
 /**
  * The "slow but safe" {@linkcode AllocArray} (AllocArrays.jl's `CheckedAllocArray`): it knows
  * whether its memory is still valid, and every access to its elements throws
@@ -158,7 +170,10 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
    * @param validity The validity to share (default a new, always valid one).
    * @throws {TypeError} When `source` is an `AllocArray` (its memory's lifetime is unknown), not
    * an array, layout arguments come with an n-d array, or `validity` is not a
-   * {@linkcode MemoryValidity}.
+   * {@linkcode MemoryValidity}; or when, without `validity`, `source` is a view of an
+   * allocator's memory (an arena, which frees it when a region ends or it is reset: allocate the
+   * array with `similar` under a `BumperAllocator`, or pass the validity the allocator
+   * invalidates).
    * @throws {RangeError} When the layout is invalid (see {@linkcode NDArray}).
    *
    * @example Wrapping heap memory
@@ -207,6 +222,7 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
       );
     }
     if (!(source instanceof NDArray)) {
+      if (validity === undefined) refuseArenaMemory(source);
       super(source, shape, strides, offset);
       this.#validity = validity ?? new MemoryValidity();
       return;
@@ -231,6 +247,7 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
         } with a layout`,
       );
     }
+    if (validity === undefined) refuseArenaMemory(source.data);
     // The layout of an n-d array is valid already.
     super(source, undefined, undefined, undefined, WRAP);
     this.#validity = validity ?? new MemoryValidity();

@@ -6,9 +6,10 @@
  */
 
 import { allocIn } from "../_internal/alloc_in.ts";
+import { type Bump, coreOf } from "../_internal/bump.ts";
 import { newHeapArray } from "../_internal/memory.ts";
 import { describeValue, zeroOf } from "../_internal/describe.ts";
-import { rowMajorStrides, rowMajorStridesLike, sizeOf } from "../_internal/layout.ts";
+import { rowMajorStrides, rowMajorStridesLike, sameShape, sizeOf } from "../_internal/layout.ts";
 import { copyStridedToContiguous } from "../_internal/loops.ts";
 import { validateDims } from "../_internal/validate.ts";
 import type { Allocator } from "../allocators/allocator.ts";
@@ -51,13 +52,18 @@ function layoutOf(
 }
 
 function checkDims(shape: unknown): number[] {
+  checkShape(shape);
+  return (shape as number[]).slice();
+}
+
+/** Validates a shape argument in place (no copy) and returns its element count. */
+function checkShape(shape: unknown): number {
   if (!Array.isArray(shape)) {
     throw new TypeError(
       `Cannot ${ACTION}: shape must be an array of dimensions, got ${describeValue(shape)}`,
     );
   }
-  validateDims(shape, ACTION);
-  return shape.slice();
+  return validateDims(shape, ACTION);
 }
 
 function allocChecked(
@@ -65,6 +71,7 @@ function allocChecked(
   allocator: Allocator,
   type: TypedArrayConstructor,
   shape: number[],
+  strides: number[] | null,
 ): CheckedAllocArray {
   if (!a.isValid) return a.data as never; // throws InvalidMemoryError
   if (typeof allocator.trackChecked !== "function") {
@@ -86,7 +93,7 @@ function allocChecked(
   const out = new CheckedAllocArray(
     data,
     shape,
-    rowMajorStridesLike(shape, a.strides),
+    strides ?? rowMajorStrides(shape),
     0,
     validity,
     TRUSTED,
@@ -107,6 +114,15 @@ function allocChecked(
  *
  * This is the one allocation that allocator-agnostic code needs; `copy`, `zerosLike` and every
  * array operation allocate through it.
+ *
+ * Under a built-in buffer (or a `BumperAllocator` over one), an `AllocArray` result whose bytes
+ * were freed and are handed out again is the same object as the one made over them before, when
+ * it has the same element type and shape (its view too), so that a loop of regions makes no
+ * garbage. Only a reference kept past the end of that memory (which an `AllocArray` must not be
+ * used through anyway: it reads whatever the memory now holds) can see it, as that object being
+ * equal to the new result; properties added to a bump-allocated `AllocArray` or its `data` may
+ * therefore reappear on a later one. `CheckedAllocArray`s are never reused (a stale one keeps
+ * throwing), nor are empty arrays.
  *
  * @typeParam T The input's typed array type.
  * @typeParam U The result's typed array type (default `T`).
@@ -214,23 +230,76 @@ export function similar(
   dtype?: TypedArrayConstructor | null,
   shape?: readonly number[] | null,
 ): NDArray {
-  if (a instanceof AllocArray && dtype == null && shape == null) {
-    // The hot path (`similar(a)` in allocator-agnostic code): share `a`'s shape and, when they
-    // are row-major, its strides (layouts are never mutated).
-    const allocator = currentAllocator();
-    const sh = a.shape as number[];
-    if (a instanceof CheckedAllocArray) return allocChecked(a, allocator, a.dtype, sh);
-    const data = allocIn(allocator, a.dtype, a.size);
-    return new AllocArray(data, sh, rowMajorStridesLike(sh, a.strides), 0, TRUSTED);
+  if (!(a instanceof AllocArray)) {
+    const [type, sh] = layoutOf(a, dtype, shape);
+    return new NDArray(newHeapArray(type, sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
   }
-  const [type, sh] = layoutOf(a, dtype, shape);
-  if (a instanceof AllocArray) {
-    const allocator = currentAllocator();
-    if (a instanceof CheckedAllocArray) return allocChecked(a, allocator, type, sh);
-    const data = allocIn(allocator, type, sizeOf(sh));
-    return new AllocArray(data, sh, rowMajorStrides(sh), 0, TRUSTED);
+  if (dtype == null && shape == null && a.constructor === AllocArray) {
+    // The hot path, `similar(a)` of an AllocArray in allocator-agnostic code, when the current
+    // allocator recycles (a bump core): the array made over the same bytes last time, when it
+    // has `a`'s shape (as it does in a loop), else a new one sharing `a`'s layout.
+    const core = coreOf(currentAllocator());
+    if (core !== undefined) {
+      const slot = core.recycle(a.dtype, a.size);
+      if (slot >= 0) {
+        const prev = core.companions[slot] as AllocArray | undefined;
+        if (prev !== undefined && prev.shape === a.shape) return prev;
+        return recycledArray(core, slot, a, a.shape, true);
+      }
+    }
   }
-  return new NDArray(newHeapArray(type, sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
+  // An AllocArray: from the current allocator. `a`'s own shape and (row-major) strides are
+  // shared when the shape is `a`'s (layouts are never mutated); a given shape is validated in
+  // place and copied only when a new array is made.
+  const type = dtype == null ? a.dtype : assertElementType(dtype, ACTION);
+  const own = shape == null;
+  const sh = own ? a.shape : shape;
+  const n = own ? a.size : checkShape(shape);
+  const allocator = currentAllocator();
+  if (a instanceof CheckedAllocArray) {
+    const s = own ? sh as number[] : sh.slice();
+    return allocChecked(a, allocator, type, s, own ? rowMajorStridesLike(s, a.strides) : null);
+  }
+  const core = coreOf(allocator);
+  if (core !== undefined) {
+    const slot = core.recycle(type, n);
+    if (slot >= 0) return recycledArray(core, slot, a, sh, own);
+  }
+  const data = allocIn(allocator, type, n);
+  const s = own ? sh as number[] : sh.slice();
+  return new AllocArray(
+    data,
+    s,
+    own ? rowMajorStridesLike(s, a.strides) : rowMajorStrides(s),
+    0,
+    TRUSTED,
+  );
+}
+
+// The AllocArray over the recycled view of `slot` (see Bump.recycle): the one made over that
+// view last time when it has the same shape (all its strides are row-major, so the layout is
+// the same), else a new one, kept for next time. Nothing can tell the recycled object from a
+// new one but a reference kept past the end of its memory (the region or reset that freed the
+// bytes now handed out again), which the AllocArray contract already rules out: such an array
+// reads whatever its memory now holds. CheckedAllocArrays, whose stale references must keep
+// throwing, are never recycled.
+function recycledArray(
+  core: Bump,
+  slot: number,
+  a: AllocArray,
+  sh: readonly number[],
+  own: boolean,
+): AllocArray {
+  const prev = core.companions[slot] as AllocArray | undefined;
+  if (prev !== undefined) {
+    const ps = prev.shape;
+    if (ps === sh || sameShape(ps, sh)) return prev;
+  }
+  const s = own ? sh as number[] : sh.slice();
+  const strides = own ? rowMajorStridesLike(s, a.strides) : rowMajorStrides(s);
+  const out = new AllocArray(core.views[slot]!, s, strides, 0, TRUSTED);
+  core.companions[slot] = out;
+  return out;
 }
 
 /**

@@ -1,8 +1,8 @@
 // The allocation group (benches/alloc_bench.ts) for AllocArrays' default buffer: `noEscape` +
 // `alloc` of n Float64 values on an AutoscalingAllocBuffer, directly and through a
 // BumperAllocator (what `similar` allocates from inside `withAllocator`), against
-// `new Float64Array(n)`. Same groups, same work per case (allocate, write one element, pass the
-// array to a sink), so the report draws them in the same chart.
+// `new Float64Array(n)`. Same groups, same work per case as alloc_bench.ts (allocate, write
+// every element, pass the array to a sink), so the report draws them in the same chart.
 //
 //   deno bench -A benches/autoscaling_alloc_bench.ts
 //   ALLOC_BENCH_SIZES=30 deno bench -A benches/autoscaling_alloc_bench.ts   (one group)
@@ -24,12 +24,12 @@ for (const n of SIZES) {
     baseline: true,
     fn() {
       const a = new Float64Array(n);
-      a[0] = 1;
+      a.fill(1);
       sink = a;
     },
   });
 
-  // Each case: a region on `buf`, one allocation of n values, one write, the sink.
+  // Each case: a region on `buf`, one allocation of n values, written, the sink.
   const regionCase = (name: string, buf: Allocator) =>
     Deno.bench({
       name,
@@ -37,7 +37,7 @@ for (const n of SIZES) {
       fn() {
         total += noEscape(buf, () => {
           const a = alloc(buf, Float64Array, n);
-          a[0] = 1;
+          a.fill(1);
           sink = a;
           return a.length;
         });

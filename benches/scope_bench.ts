@@ -1,8 +1,11 @@
 // The scope and array layer's costs:
-// - `similar` dispatch: `similar(a)` of an AllocArray inside `withAllocator` (scope lookup,
-//   validation, allocation, the AllocArray) against the allocation alone (`allocView`) and a
-//   the same allocation wrapped by hand (`new AllocArray(view)`); the difference is the
-//   dispatch cost. Each case runs 1000 times per iteration: divide by 1000.
+// - `similar`: `similar(a)` of an AllocArray inside `withAllocator` (scope lookup, allocation,
+//   the AllocArray, built without re-validating its layout) against the allocation alone
+//   (`allocView`) and the same allocation wrapped through the public constructors
+//   (`new NDArray(view, [n])`, `new AllocArray(view)`, which validate their arguments). These
+//   are full costs per call, not differences: the constructors do work `similar` skips, so
+//   subtracting one from the other would not isolate the dispatch. Each case runs 1000 times
+//   per iteration: divide by 1000.
 // - `withAllocator` entry: one scope around a trivial function (AsyncLocalStorage.run).
 // - CheckedAllocArray against AllocArray on element access (`get`), a sum over `data`, and a
 //   broadcast-style sum (c = a + b through `similar`, then sum).
@@ -49,7 +52,7 @@ let total = 0;
   });
 
   Deno.bench({
-    name: "allocView + new NDArray(view, [n]) (hand-written wrap)",
+    name: "allocView + new NDArray(view, [n]) (public constructor, validates)",
     group,
     fn() {
       for (let i = 0; i < REPS; i++) {
@@ -62,7 +65,7 @@ let total = 0;
   });
 
   Deno.bench({
-    name: "allocView + new AllocArray(view) (wrap without the scope)",
+    name: "allocView + new AllocArray(view) (public constructor, validates)",
     group,
     fn() {
       for (let i = 0; i < REPS; i++) {

@@ -27,6 +27,7 @@ import {
 import { add, copyTo, sum } from "../arrays/ops/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
 import { inferBatches, makeCnn, makeImageBatches, makePredictions } from "./models.ts";
+import { runMeta } from "../scripts/_run_meta.ts";
 
 /** The variants the demo compares. */
 export const VARIANTS = ["heap", "alloc", "checked"] as const;
@@ -67,8 +68,11 @@ export interface Prepared {
 
 /**
  * Prepares `workload` for `variant` at size `size` (values for `reduction`, images for `cnn`).
- * The heap variant runs plain arrays for the reduction; for counting bytes it runs under a
- * counting heap allocator, which makes the same `new Float64Array` allocations.
+ * The heap variant runs the same `AllocArray` input as the bump variant, under a counting
+ * wrapper of a `DefaultAllocator`: every `similar` is a fresh `new Float64Array`, made through
+ * the allocator protocol so that the wrapper counts its bytes. (Plain `NDArray` input makes the
+ * same arrays with `new` directly, uncounted; benches/cnn_bench.ts's heap case runs that. The
+ * two heap measurements differ, and the benchmark report shows both.)
  */
 export function prepare(workload: Workload, variant: Variant, size: number): Prepared {
   const inner: Allocator = variant === "heap" ? new DefaultAllocator() : new BumperAllocator();
@@ -256,7 +260,8 @@ time, ArrayBuffer bytes and garbage collections per run, with the spread over ro
   --passes P       measured CNN passes per subprocess (default 1: 8 batches)
   --rounds R       rounds of one subprocess per variant (default 3)
   --quick          one round of few runs (checks the machinery; not for citing)
-  --json           machine-readable output (for scripts/bench_report.ts)
+  --json           machine-readable output with when and where it ran (for
+                   scripts/bench_report.ts)
   --help           this text`;
 
 const FLAGS = ["--quick", "--json", "--help"];
@@ -325,6 +330,7 @@ async function main(args: string[]): Promise<void> {
     return;
   }
   checkArgs(args);
+  const meta = runMeta(); // when and where, saved with the --json figures
   const quick = args.includes("--quick");
   const plan: Plan = {
     n: option(args, "--n", 100_000),
@@ -406,7 +412,7 @@ async function main(args: string[]): Promise<void> {
   const command =
     `deno task demo --n ${plan.n} --iterations ${plan.iterations} --images ${plan.images} --passes ${plan.passes} --rounds ${plan.rounds}`;
   if (json) {
-    console.log(JSON.stringify({ command, method, workloads }, null, 2));
+    console.log(JSON.stringify({ command, method, meta, workloads }, null, 2));
     return;
   }
   const rows = [[

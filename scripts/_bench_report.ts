@@ -1,12 +1,27 @@
 // Internal: the pure part of `deno task bench:report` (scripts/bench_report.ts): reading
-// `deno bench --json` output and the demo's `--json` output, checking the figures of
-// ../shared/DESIGN.md against them, and writing benches/README.md and the allocation chart
-// (a hand-written SVG). No I/O and no `Deno` here, so tests run it under Deno and Node alike.
+// `deno bench --json` output, the demo's and the measurement scripts' `--json` output, over
+// several runs; checking the figures of the design's table against them with the spread over
+// the runs; and writing benches/README.md, the README's key-ratio table and the allocation
+// chart (a hand-written SVG). No I/O and no `Deno` here, so tests run it under Deno and Node.
+//
+// The report finds what it shows by convention, so a new bench file appears without edits here:
+//
+// - every `Deno.bench` group is a table, its `baseline: true` case the reference of its ratios;
+// - a case's name says what it is (caseKind): a hand-written limit starts with "hand" ("hand
+//   loop", "hand-written bump", "hand-preallocated …"), plain heap code with "heap" or
+//   "new Float64Array(", a peer names its package (typedarray-pool, @thi.ng/malloc, ndarray-ops,
+//   tfjs, …); everything else is the library. Every group with library cases and at least one
+//   other kind is shown side by side in "Against peers and hand-written limits";
+// - a script in benches/ that is not a bench file and documents a `deno run … --json` command in
+//   its header comment is a measurement script: the report runs that command and shows its
+//   MeasurementJson (garbage bytes, page faults, …) with the spread over the runs.
+//
+// The design's figures, the one list that names particular benches, is TARGETS below.
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
-/** One benchmark of `deno bench --json`, flattened. Times are nanoseconds per call. */
+/** One benchmark of one `deno bench --json` run, flattened. Times are nanoseconds per call. */
 export interface BenchCase {
   /** The bench file, relative to the repository root (`benches/alloc_bench.ts`). */
   file: string;
@@ -21,6 +36,8 @@ export interface BenchCase {
   max: number;
   /** Number of samples. */
   n: number;
+  /** Which run of the report it comes from (0-based). */
+  run: number;
   /** Set when the bench threw. */
   error?: string;
 }
@@ -28,6 +45,7 @@ export interface BenchCase {
 /** The shape of `deno bench --json` (version 1) that the report reads. */
 export interface DenoBenchJson {
   version: number;
+  /** `Deno/2.9.6 x86_64-unknown-linux-gnu`. */
   runtime: string;
   cpu: string;
   benches: {
@@ -39,8 +57,11 @@ export interface DenoBenchJson {
   }[];
 }
 
-/** Flattens `deno bench --json` output; `root` is the repository's file URL (with `/`). */
-export function parseBenchJson(json: DenoBenchJson, root: string): BenchCase[] {
+/**
+ * Flattens `deno bench --json` output of run `run`; `root` is the repository's file URL (with
+ * a trailing `/`).
+ */
+export function parseBenchJson(json: DenoBenchJson, root: string, run = 0): BenchCase[] {
   if (json?.version !== 1 || !Array.isArray(json.benches)) {
     throw new TypeError(
       `Cannot read the benchmark results: expected deno bench --json version 1, got version ${
@@ -52,7 +73,7 @@ export function parseBenchJson(json: DenoBenchJson, root: string): BenchCase[] {
   for (const b of json.benches) {
     const file = b.origin.startsWith(root) ? b.origin.slice(root.length) : b.origin;
     const r = b.results[0];
-    const base = { file, group: b.group ?? null, name: b.name, baseline: b.baseline };
+    const base = { file, group: b.group ?? null, name: b.name, baseline: b.baseline, run };
     if (r && "ok" in r) {
       const ok = r.ok;
       cases.push({
@@ -79,6 +100,22 @@ export function parseBenchJson(json: DenoBenchJson, root: string): BenchCase[] {
     }
   }
   return cases;
+}
+
+/** When, where and with what a measurement ran; saved with it and shown with its numbers. */
+export interface RunMeta {
+  /** ISO date and time the measurement started, or `"unknown"`. */
+  date: string;
+  cpu: string;
+  cores: number | null;
+  os: string;
+  memory: string;
+  /** `Deno 2.9.6, V8 15.0.245.2-rusty, TypeScript 6.0.3` (or what a saved file says). */
+  runtime: string;
+  /** The git commit measured (`1a2b3c4`, `1a2b3c4 with uncommitted changes`), if known. */
+  commit?: string;
+  /** 1-minute load average before and after, if recorded. */
+  load?: [number, number];
 }
 
 /** One row of the demo's measurements (examples/demo.ts `--json`). */
@@ -117,7 +154,197 @@ export interface DemoJson {
   command: string;
   /** How bytes and GCs were counted. */
   method: string;
+  /** When and where it ran (absent in output of older demos). */
+  meta?: RunMeta;
   workloads: DemoWorkload[];
+}
+
+/**
+ * The `--json` output of a measurement script in benches/ (figures `deno bench` cannot take:
+ * garbage bytes from V8's GC trace, page faults, …). Each metric of a row holds one value or
+ * the samples of several repetitions; the report shows their median and range, and merges the
+ * samples of its runs.
+ */
+export interface MeasurementJson {
+  /** The command that produced it (what a reader runs to reproduce it). */
+  command: string;
+  /** How the figures were measured, shown under their table. */
+  method: string;
+  /** When and where (the report fills it in when the script leaves it out). */
+  meta?: RunMeta;
+  groups: {
+    /** Says what the rows compare, as a bench group does. */
+    name: string;
+    rows: {
+      /** Named by the bench convention (caseKind). */
+      name: string;
+      baseline?: boolean;
+      /**
+       * Metric → value(s). The name carries the unit: `JS heap bytes/iteration` and other
+       * names with "bytes" are bytes, names ending in `(ns)` or `(ms)` are times, the rest counts.
+       */
+      values: Record<string, number | number[]>;
+    }[];
+  }[];
+}
+
+/** The results file bench:report saves (benches/.scratch/results.json) and `--from` reads. */
+export interface SavedResults {
+  format: "allocarrays bench:report results 1";
+  /** The bench:report command line that measured them. */
+  command: string;
+  quick: boolean;
+  /** When and where the measurement ran. */
+  meta: RunMeta;
+  /** Each run's `deno bench --json` output and the command that printed it. */
+  benchRuns: { command: string; json: DenoBenchJson }[];
+  /** Each run's demo output (`--json`). */
+  demoRuns: DemoJson[];
+  /** Each run's output of each measurement script. */
+  measurementRuns: MeasurementJson[];
+}
+
+/** Whether `x` is a {@linkcode SavedResults} (else, for `--from`, raw `deno bench --json`). */
+export function isSavedResults(x: unknown): x is SavedResults {
+  return (x as SavedResults)?.format === "allocarrays bench:report results 1";
+}
+
+/**
+ * What can be said about a raw `deno bench --json` file's run: its runtime and CPU (which the
+ * file records), but not when it ran.
+ */
+export function metaOfRawBench(json: DenoBenchJson): RunMeta {
+  return {
+    date: "unknown",
+    cpu: json.cpu ?? "unknown",
+    cores: null,
+    os: /\S+-(\w+)-\w+$/.exec(json.runtime ?? "")?.[1] ?? "unknown",
+    memory: "unknown",
+    runtime: (json.runtime ?? "unknown").replace(/^Deno\//, "Deno ").replace(/ \S+$/, ""),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several runs: spreads and kinds
+
+/** The median and range of a figure over the runs that measured it. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  /** How many values (runs) it is made of. */
+  n: number;
+}
+
+/** The spread of the finite values of `values`, or `undefined` when there are none. */
+export function spreadOf(values: readonly number[]): Spread | undefined {
+  const v = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (v.length === 0) return undefined;
+  const mid = v.length >> 1;
+  const median = v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  return { median, min: v[0], max: v[v.length - 1], n: v.length };
+}
+
+/** What a case is, from its name (the bench naming convention). */
+export type CaseKind = "library" | "hand" | "heap" | "peer";
+
+/**
+ * How a case's name says what it is: the one place the report classifies cases. A hand-written
+ * limit starts with "hand" or says "hand-written", "by hand", "plain loop" (`hand loop`,
+ * `hand-written bump (…)`, `every intermediate preallocated by hand`), plain heap code starts
+ * with "heap" or a typed-array constructor call or says "plain heap", a peer names its package.
+ */
+export const KIND_RULES: readonly (readonly [CaseKind, RegExp])[] = [
+  ["hand", /^hand\b|^hand-|\bhand-written\b|\bby hand\b|\bplain loop\b/i],
+  ["heap", /^heap\b|^new (Float|Int|Uint|BigInt|BigUint)\d*(Clamped)?Array\(|\bplain heap\b/i],
+  [
+    "peer",
+    /typedarray-pool|@?thi\.ng|MemPool|ndarray-ops|scijs|^ndarray\b|tfjs|tensorflow|@stdlib|stdlib\//i,
+  ],
+];
+
+/** The kind of a case named `name`. */
+export function caseKind(name: string): CaseKind {
+  for (const [kind, re] of KIND_RULES) if (re.test(name)) return kind;
+  return "library";
+}
+
+/** One case over all runs: its mean time in each run (NaN where it failed or was absent). */
+export interface CaseSeries {
+  file: string;
+  group: string | null;
+  name: string;
+  baseline: boolean;
+  kind: CaseKind;
+  /** Mean time per call in each run, ns. */
+  avg: number[];
+  /** 75th and 99th percentile of each run, ns. */
+  p75: number[];
+  p99: number[];
+  /** The first error, if the case failed in any run. */
+  error?: string;
+}
+
+/** The cases of `runs` runs, one series each, in the order they first appear. */
+export function seriesOf(cases: readonly BenchCase[], runs: number): CaseSeries[] {
+  const byKey = new Map<string, CaseSeries>();
+  for (const c of cases) {
+    const key = `${c.file}\u0000${c.group}\u0000${c.name}`;
+    let s = byKey.get(key);
+    if (s === undefined) {
+      const nan = () => new Array<number>(runs).fill(NaN);
+      s = {
+        file: c.file,
+        group: c.group,
+        name: c.name,
+        baseline: c.baseline,
+        kind: caseKind(c.name),
+        avg: nan(),
+        p75: nan(),
+        p99: nan(),
+      };
+      byKey.set(key, s);
+    }
+    s.avg[c.run] = c.avg;
+    s.p75[c.run] = c.p75;
+    s.p99[c.run] = c.p99;
+    if (c.error !== undefined && s.error === undefined) s.error = c.error;
+  }
+  return [...byKey.values()];
+}
+
+/** `a / b` in each run where both were measured (NaN elsewhere). */
+export function runRatios(a: CaseSeries, b: CaseSeries): number[] {
+  return a.avg.map((x, r) => x / b.avg[r]);
+}
+
+/** One group's cases, merged across files by group name (a file may add cases to a group). */
+export interface GroupSeries {
+  group: string;
+  files: string[];
+  cases: CaseSeries[];
+}
+
+/**
+ * The named groups, each merged across the files that use the name; a case name already seen
+ * in the group (another file's copy of a reference case) is kept once, from the first file.
+ */
+export function groupsOf(series: readonly CaseSeries[]): GroupSeries[] {
+  const out = new Map<string, GroupSeries>();
+  for (const s of series) {
+    if (s.group === null) continue;
+    let g = out.get(s.group);
+    if (g === undefined) out.set(s.group, g = { group: s.group, files: [], cases: [] });
+    if (!g.files.includes(s.file)) g.files.push(s.file);
+    if (!g.cases.some((c) => c.name === s.name)) g.cases.push(s);
+  }
+  return [...out.values()];
+}
+
+/** The number in a group name after `×` or `=` (`Float64 × 100 000` → 100000), if any. */
+export function groupSize(group: string): number | undefined {
+  const m = /(?:×|=)\s*(\d{1,3}(?:[ ,\u202f]\d{3})+|\d+)(?!\d)/.exec(group);
+  return m ? Number(m[1].replace(/[ ,\u202f]/g, "")) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,294 +407,545 @@ export function markdownTable(head: string[], rows: string[][], align?: string[]
 }
 
 // ---------------------------------------------------------------------------------------------
-// Targets (the figures table of ../shared/DESIGN.md)
+// Measurement scripts
 
-/** One checked target. `met` is `undefined` when it could not be measured. */
-export interface TargetResult {
-  what: string;
-  target: string;
-  measured: string;
-  met: boolean | undefined;
-  /** Where the numbers come from. */
-  source: string;
+/** A measurement script's rows merged over the runs: group → row → metric → samples. */
+export interface MergedMeasurement {
+  group: string;
+  command: string;
+  method: string;
+  rows: { name: string; kind: CaseKind; baseline: boolean; values: Map<string, number[]> }[];
 }
 
-/** What selects one bench case. */
-interface CaseQuery {
-  file?: RegExp;
-  group: RegExp;
-  name: RegExp;
-}
-
-/** The first case matching `q` that has a result. */
-export function findCase(cases: readonly BenchCase[], q: CaseQuery): BenchCase | undefined {
-  return cases.find((c) =>
-    (q.file === undefined || q.file.test(c.file)) && q.group.test(c.group ?? "") &&
-    q.name.test(c.name) && Number.isFinite(c.avg)
-  );
-}
-
-/** The group of the allocation benchmark for `n` Float64 values. */
-export const ALLOC_GROUP = (n: number): RegExp => new RegExp(`^Float64 × ${n}$`);
-/** The allocation cases: the heap, the pools and the hand-written bump (the floor). */
-export const HEAP_CASE = /^new Float64Array\(n\)$/;
-export const POOL_CASE = /^typedarray-pool/;
-export const BUMP_CASE = /^hand-written bump/;
-/**
- * The file of the allocation group's reference cases (heap, pools, hand bump). Other files may
- * add cases to the same groups (benches/autoscaling_alloc_bench.ts); they are compared with
- * these references from the same run.
- */
-export const ALLOC_FILE = /(^|\/)alloc_bench\.ts$/;
-/** The design's headline form: `noEscape(fn)` + `alloc(Float64Array, n)` on the default buffer. */
-export const DEFAULT_BUFFER_CASE = /^default buffer/;
-/** The other allocation cases of the library (one per buffer and form). */
-const OTHER_CASES = [HEAP_CASE, POOL_CASE, BUMP_CASE, /thi\.ng|MemPool/];
-
-/**
- * The library's cases of the allocation group for `n` values (every buffer and form, from
- * every file).
- */
-export function libraryAllocCases(cases: readonly BenchCase[], n: number): BenchCase[] {
-  const g = ALLOC_GROUP(n);
-  return cases.filter((c) =>
-    g.test(c.group ?? "") && Number.isFinite(c.avg) && !OTHER_CASES.some((re) => re.test(c.name))
-  );
-}
-
-/** How the report finds the other targets' benches (set by the files that hold them). */
-export const QUERIES = {
-  reductionHeap: { group: /^basic_reduction/, name: /^heap/ },
-  reductionAlloc: { group: /^basic_reduction/, name: /^AllocArray.*BumperAllocator/ },
-  cnnHeap: { file: /cnn_bench/, group: /./, name: /heap|plain|Array input$/i },
-  cnnAlloc: { file: /cnn_bench/, group: /./, name: /^AllocArray \+ BumperAllocator\(\)$/ },
-  cnnChecked: { file: /cnn_bench/, group: /./, name: /^CheckedAllocArray/ },
-  similarScoped: { file: /scope_bench/, group: /similar/i, name: /similar.*withAllocator/ },
-  /** The same allocation and wrap as `similar`, written by hand without the scope. */
-  similarByHand: { file: /scope_bench/, group: /similar/i, name: /new AllocArray\(view\)/ },
-  /** The CNN (Float32) on a WasmAllocBuffer and with tfjs's wasm backend, one thread. */
-  cnnWasm: { file: /cnn_wasm_bench/, group: /./, name: /^allocarrays, WebAssembly memory/ },
-  cnnTfjsWasm: { file: /cnn_wasm_bench/, group: /./, name: /^tfjs-backend-wasm/ },
-  /** The bare allocation, without creating an array object. */
-  similarDirect: { file: /scope_bench/, group: /similar/i, name: /allocation only/i },
-} satisfies Record<string, CaseQuery>;
-
-function demoCase(demo: DemoJson | undefined, workload: string, id: string) {
-  return demo?.workloads.find((w) => w.id === workload)?.cases.find((c) => c.id === id);
-}
-
-function check(
-  what: string,
-  target: string,
-  ratio: number | undefined,
-  ok: (r: number) => boolean,
-  measured: (r: number) => string,
-  source: string,
-): TargetResult {
-  if (ratio === undefined || Number.isNaN(ratio)) {
-    return { what, target, measured: "not measured", met: undefined, source };
+/** Merges each run's MeasurementJson by group, row and metric (the samples concatenated). */
+export function mergeMeasurements(runs: readonly MeasurementJson[]): MergedMeasurement[] {
+  const out: MergedMeasurement[] = [];
+  for (const m of runs) {
+    for (const g of m.groups ?? []) {
+      let mg = out.find((x) => x.group === g.name && x.command === m.command);
+      if (!mg) out.push(mg = { group: g.name, command: m.command, method: m.method, rows: [] });
+      for (const r of g.rows) {
+        let row = mg.rows.find((x) => x.name === r.name);
+        if (!row) {
+          mg.rows.push(
+            row = {
+              name: r.name,
+              kind: caseKind(r.name),
+              baseline: r.baseline ?? false,
+              values: new Map(),
+            },
+          );
+        }
+        for (const [metric, v] of Object.entries(r.values)) {
+          const list = row.values.get(metric) ?? [];
+          list.push(...(Array.isArray(v) ? v : [v]));
+          row.values.set(metric, list);
+        }
+      }
+    }
   }
-  return { what, target, measured: measured(ratio), met: ok(ratio), source };
-}
-
-const faster = (r: number) =>
-  Math.abs(r - 1) < 0.005
-    ? "same speed"
-    : r >= 1
-    ? `${formatRatio(r)} faster`
-    : `${formatRatio(1 / r)} slower`;
-const ofTime = (r: number) => `${formatRatio(r)} the time`;
-const fewer = (r: number) => `${formatRatio(r)} fewer`;
-
-/**
- * Checks every target of the design's figures table against one run's results. Each target
- * gives one row; a target whose bench is missing is `not measured` (met `undefined`).
- */
-export function evaluateTargets(
-  cases: readonly BenchCase[],
-  demo: DemoJson | undefined,
-): TargetResult[] {
-  const out: TargetResult[] = [];
-  const g30 = ALLOC_GROUP(30);
-  const ours = findCase(cases, { file: ALLOC_FILE, group: g30, name: DEFAULT_BUFFER_CASE });
-  const heap = findCase(cases, { file: ALLOC_FILE, group: g30, name: HEAP_CASE });
-  const pool = findCase(cases, { file: ALLOC_FILE, group: g30, name: POOL_CASE });
-  const bump = findCase(cases, { file: ALLOC_FILE, group: g30, name: BUMP_CASE });
-  const src30 = (other: BenchCase | undefined) =>
-    ours && other
-      ? `${ours.file} "Float64 × 30": ${formatNs(ours.avg)} vs ${formatNs(other.avg)}`
-      : "benches/alloc_bench.ts: case missing";
-  out.push(check(
-    "`noEscape` + `alloc(Float64Array, 30)` vs `new Float64Array(30)`",
-    "≥ 12× faster",
-    ours && heap ? heap.avg / ours.avg : undefined,
-    (r) => r >= 12,
-    faster,
-    src30(heap),
-  ));
-  out.push(check(
-    "same vs typedarray-pool malloc/free",
-    "≥ 2× faster",
-    ours && pool ? pool.avg / ours.avg : undefined,
-    (r) => r >= 2,
-    faster,
-    src30(pool),
-  ));
-  out.push(check(
-    "same vs a hand-written bump over one `ArrayBuffer`",
-    "≤ 1.6× its time",
-    ours && bump ? ours.avg / bump.avg : undefined,
-    (r) => r <= 1.6,
-    ofTime,
-    src30(bump),
-  ));
-
-  const rh = findCase(cases, QUERIES.reductionHeap);
-  const ra = findCase(cases, QUERIES.reductionAlloc);
-  out.push(check(
-    "`basic_reduction` on 100 000 Float64: bumper vs heap, time",
-    "≥ 1.3× faster",
-    rh && ra ? rh.avg / ra.avg : undefined,
-    (r) => r >= 1.3,
-    faster,
-    rh && ra
-      ? `${ra.file} "${ra.group}": ${formatNs(ra.avg)} vs ${formatNs(rh.avg)}`
-      : "benches/reduction_bench.ts: case missing",
-  ));
-  out.push(
-    bytesTarget(demo, "reduction", "`basic_reduction`: bumper vs heap, ArrayBuffer bytes", 1000),
-  );
-
-  const ch = findCase(cases, QUERIES.cnnHeap);
-  const ca = findCase(cases, QUERIES.cnnAlloc);
-  const cc = findCase(cases, QUERIES.cnnChecked);
-  out.push(bytesTarget(demo, "cnn", "CNN inference: bumper vs heap, ArrayBuffer bytes", 500));
-  out.push(timeTarget(
-    "CNN inference: bumper vs heap, time",
-    "≥ 1.2× faster",
-    ch,
-    ca,
-    (r) => r >= 1.2,
-    faster,
-    demo,
-    "heap",
-    "alloc",
-  ));
-  const dAlloc = demoCase(demo, "cnn", "alloc");
-  out.push({
-    what: "CNN inference: bumper, major GCs",
-    target: "none",
-    measured: dAlloc ? `${dAlloc.gcMajor} major, ${dAlloc.gcMinor} minor` : "not measured",
-    met: dAlloc ? dAlloc.gcMajor === 0 : undefined,
-    source: dAlloc ? `examples/demo.ts: ${dAlloc.runs} measured runs` : "examples/demo.ts missing",
-  });
-  out.push(timeTarget(
-    "CheckedAllocArray vs AllocArray on the CNN",
-    "≤ 3× the time",
-    cc,
-    ca,
-    (r) => r <= 3,
-    ofTime,
-    demo,
-    "checked",
-    "alloc",
-  ));
-
-  const cw = findCase(cases, QUERIES.cnnWasm);
-  const ct = findCase(cases, QUERIES.cnnTfjsWasm);
-  out.push(check(
-    "CNN inference on WebAssembly memory vs tfjs-backend-wasm (SIMD, one thread), same weights",
-    "≤ 1.0× its time",
-    cw && ct ? cw.avg / ct.avg : undefined,
-    (r) => r <= 1,
-    ofTime,
-    cw && ct
-      ? `${cw.file} "${cw.group}": ${formatNs(cw.avg)} vs ${formatNs(ct.avg)}`
-      : "benches/cnn_wasm_bench.ts: case missing",
-  ));
-
-  const ss = findCase(cases, QUERIES.similarScoped);
-  const sh = findCase(cases, QUERIES.similarByHand);
-  const sd = findCase(cases, QUERIES.similarDirect);
-  // The group times a batch of calls ("(×1000, then reset)"): the target is per call. The
-  // dispatch is what `similar` adds to the same allocation and AllocArray wrap done by hand;
-  // the cost over a bare allocation (which includes creating the array object) is shown too.
-  const reps = Number(/×(\d+)/.exec(ss?.group ?? "")?.[1] ?? 1);
-  out.push(check(
-    "`similar` dispatch through the scope",
-    "≤ 30 ns",
-    ss && sh ? (ss.avg - sh.avg) / reps : undefined,
-    (r) => r <= 30,
-    (r) =>
-      `${formatNs(r)} over allocView + new AllocArray by hand${
-        sd ? ` (${formatNs((ss!.avg - sd.avg) / reps)} over a bare allocView)` : ""
-      }`,
-    ss && sh
-      ? `${ss.file} "${ss.group}": (${formatNs(ss.avg)} − ${formatNs(sh.avg)}) / ${reps}`
-      : "benches/scope_bench.ts: case missing",
-  ));
   return out;
 }
 
-function bytesTarget(
-  demo: DemoJson | undefined,
-  workload: string,
-  what: string,
-  factor: number,
-): TargetResult {
-  const h = demoCase(demo, workload, "heap");
-  const a = demoCase(demo, workload, "alloc");
-  return check(
-    what,
-    `≥ ${factor}× fewer`,
-    h && a ? (a.bytesPerRun === 0 ? Infinity : h.bytesPerRun / a.bytesPerRun) : undefined,
-    (r) => r >= factor,
-    (r) => `${fewer(r)} (${formatBytes(a!.bytesPerRun)} vs ${formatBytes(h!.bytesPerRun)} per run)`,
-    h && a ? `examples/demo.ts: ${a.runs} measured runs each` : "examples/demo.ts missing",
-  );
+// ---------------------------------------------------------------------------------------------
+// The design's figures
+
+/** Everything a report is made of. */
+export interface ReportData {
+  /** Every bench case over the runs. */
+  series: CaseSeries[];
+  /** How many bench runs. */
+  runs: number;
+  /** Each run's demo output. */
+  demos: DemoJson[];
+  /** The measurement scripts' output, merged over the runs. */
+  measurements: MergedMeasurement[];
+}
+
+/** One measurement of a figure: a value per run (a ratio or an amount). */
+export interface Measure {
+  /** Where the values come from: a bench group, the demo, a measurement script. */
+  source: string;
+  /** One per run (NaN where a run did not measure it). */
+  values: number[];
+  /** What was compared, as medians (`72.2 ns vs 873 ns`). */
+  detail?: string;
 }
 
 /**
- * The time ratio A / B from a bench when both cases exist, else from the demo's CNN timings.
+ * How a figure's values read: `faster` (their time / ours), `time` (ours / theirs), `fewer`
+ * (their bytes / ours), `bytes` or `count` (amounts).
  */
-function timeTarget(
-  what: string,
-  target: string,
-  benchA: BenchCase | undefined,
-  benchB: BenchCase | undefined,
-  ok: (r: number) => boolean,
-  measured: (r: number) => string,
-  demo: DemoJson | undefined,
-  demoA: string,
-  demoB: string,
-): TargetResult {
-  if (benchA && benchB) {
-    return check(
-      what,
-      target,
-      benchA.avg / benchB.avg,
-      ok,
-      measured,
-      `${benchB.file} "${benchB.group}": ${formatNs(benchA.avg)} vs ${formatNs(benchB.avg)}`,
-    );
-  }
-  const a = demoCase(demo, "cnn", demoA);
-  const b = demoCase(demo, "cnn", demoB);
-  return check(
-    what,
-    target,
-    a && b ? a.msPerRun / b.msPerRun : undefined,
-    ok,
-    measured,
-    a && b
-      ? `examples/demo.ts: ${formatNs(a.msPerRun * 1e6)} vs ${formatNs(b.msPerRun * 1e6)} per run`
-      : "benches/cnn_bench.ts and examples/demo.ts missing",
+export type Unit = "faster" | "time" | "fewer" | "bytes" | "count";
+
+/** One figure of the report: what it compares, its target (if any) and how it is measured. */
+export interface FigureSpec {
+  what: string;
+  /** The design's target, or `undefined` for a figure shown for comparison only. */
+  target?: string;
+  unit: Unit;
+  /** Whether a value meets the target. */
+  ok?: (v: number) => boolean;
+  /** Judge every run's value instead of the median (e.g. GCs that must never happen). */
+  every?: boolean;
+  /** Its measurements; several when two ways of measuring it exist (each is shown). */
+  measure(d: ReportData): Measure[];
+}
+
+/** A figure as measured: each measurement's text, its verdict and the figure's verdict. */
+export interface FigureResult {
+  what: string;
+  target?: string;
+  measures: (Measure & { spread?: Spread; text: string; met: boolean | undefined })[];
+  /** Met by every measurement; `undefined` when nothing measured it or it has no target. */
+  met: boolean | undefined;
+}
+
+/** Which cases a figure compares. */
+interface Query {
+  file?: RegExp;
+  group: (group: string) => boolean;
+  name?: RegExp;
+  kind?: CaseKind;
+}
+
+const has = (...res: RegExp[]) => (g: string) => res.every((re) => re.test(g));
+const sized = (n: number, ...res: RegExp[]) => (g: string) =>
+  groupSize(g) === n && res.every((re) => re.test(g));
+
+function find(d: ReportData, q: Query): CaseSeries | undefined {
+  return d.series.find((s) =>
+    s.group !== null && q.group(s.group) && (q.file === undefined || q.file.test(s.file)) &&
+    (q.name === undefined || q.name.test(s.name)) && (q.kind === undefined || s.kind === q.kind) &&
+    s.avg.some(Number.isFinite)
   );
 }
 
-/** `met`, `MISSED` or `not measured`. */
-export function verdict(met: boolean | undefined): string {
-  return met === undefined ? "not measured" : met ? "met" : "**MISSED**";
+/** A time comparison of two cases, run by run: `faster` = b / a, `time` = a / b. */
+function compare(a: CaseSeries | undefined, b: CaseSeries | undefined, unit: Unit): Measure[] {
+  if (!a || !b) return [];
+  const medianOf = (s: CaseSeries) => spreadOf(s.avg)?.median ?? NaN;
+  return [{
+    source: a.file === b.file ? `${a.file} "${a.group}"` : `${a.file}, ${b.file} "${a.group}"`,
+    values: unit === "faster" ? runRatios(b, a) : runRatios(a, b),
+    detail: `${a.name}: ${formatNs(medianOf(a))} vs ${b.name}: ${formatNs(medianOf(b))}`,
+  }];
+}
+
+/** The group's first library case (named `name`, if given) against its first case of `kind`. */
+function libraryVs(
+  d: ReportData,
+  group: (g: string) => boolean,
+  kind: CaseKind,
+  unit: Unit,
+  name?: RegExp,
+): Measure[] {
+  return compare(find(d, { group, kind: "library", name }), find(d, { group, kind }), unit);
+}
+
+function demoCaseOf(demo: DemoJson, workload: string, id: string): DemoCase | undefined {
+  return demo.workloads.find((w) => w.id === workload)?.cases.find((c) => c.id === id);
+}
+
+/** A demo run's rows of one workload. */
+interface DemoRows {
+  heap: DemoCase;
+  alloc: DemoCase;
+  checked?: DemoCase;
+}
+
+/** A figure from each demo run: `f` of the workload's heap, alloc and checked rows. */
+function fromDemo(
+  d: ReportData,
+  workload: string,
+  f: (c: DemoRows) => number,
+  detail: (c: DemoRows) => string,
+): Measure[] {
+  const rows: DemoRows[] = [];
+  for (const demo of d.demos) {
+    const heap = demoCaseOf(demo, workload, "heap");
+    const alloc = demoCaseOf(demo, workload, "alloc");
+    if (heap && alloc) rows.push({ heap, alloc, checked: demoCaseOf(demo, workload, "checked") });
+  }
+  if (rows.length === 0) return [];
+  return [{
+    source: `examples/demo.ts (${d.demos[0].command})`,
+    values: rows.map(f),
+    detail: detail(rows[Math.floor(rows.length / 2)]),
+  }];
+}
+
+/** A metric of a measurement script's row: the samples of the first group and row matching. */
+function fromMeasurement(
+  d: ReportData,
+  group: (g: string) => boolean,
+  row: { kind?: CaseKind; name?: RegExp },
+  metric: RegExp,
+): Measure[] {
+  for (const m of d.measurements) {
+    if (!group(m.group)) continue;
+    const r = m.rows.find((x) =>
+      (row.kind === undefined || x.kind === row.kind) &&
+      (row.name === undefined || row.name.test(x.name))
+    );
+    const key = r && [...r.values.keys()].find((k) => metric.test(k));
+    if (r && key) {
+      return [{
+        source: `${m.command} "${m.group}"`,
+        values: r.values.get(key)!,
+        detail: `${r.name}: ${key}`,
+      }];
+    }
+  }
+  return [];
+}
+
+const ALLOC = /(^|\/)alloc_bench\.ts$/;
+const CNN_BENCH = /(^|\/)cnn_bench\.ts$/;
+const allocGroup = (n: number) => (g: string) => /^Float64 ×/.test(g) && groupSize(g) === n;
+const MIXED = has(/mixed sizes/i);
+const DEFAULT_BUFFER = /^default buffer/;
+const faster = (min: number) => (v: number) => v >= min;
+const atMost = (max: number) => (v: number) => v <= max;
+
+/**
+ * The figures of the design's table, each with the benches that measure it, plus the peers'
+ * figures the README shows. A figure whose benches are missing is "not measured".
+ */
+export const FIGURES: readonly FigureSpec[] = [
+  {
+    what:
+      "`noEscape` + `alloc(Float64Array, 30)` vs `new Float64Array(30)` (every element written)",
+    target: "≥ 12× faster",
+    unit: "faster",
+    ok: faster(12),
+    measure: (d) =>
+      compare(
+        find(d, { file: ALLOC, group: allocGroup(30), name: DEFAULT_BUFFER }),
+        find(d, { file: ALLOC, group: allocGroup(30), kind: "heap" }),
+        "faster",
+      ),
+  },
+  {
+    what: "same vs a hand-written bump over one `ArrayBuffer` (and the slowest buffer class)",
+    target: "≤ 1.6× its time",
+    unit: "time",
+    ok: atMost(1.6),
+    measure: (d) => {
+      const hand = find(d, { file: ALLOC, group: allocGroup(30), kind: "hand" });
+      const own = compare(
+        find(d, { file: ALLOC, group: allocGroup(30), name: DEFAULT_BUFFER }),
+        hand,
+        "time",
+      );
+      // Every buffer class and form of the group (all files), the slowest in each run.
+      const lib = d.series.filter((s) =>
+        s.group !== null && allocGroup(30)(s.group) && s.kind === "library" &&
+        /noEscape/.test(s.name)
+      );
+      if (!hand || lib.length < 2) return own;
+      // (The noEscape cases: one per buffer class, the region forms aside.)
+      const worst = hand.avg.map((h, r) => Math.max(...lib.map((s) => s.avg[r] / h)));
+      return [...own, {
+        source: `${[...new Set(lib.map((s) => s.file))].join(", ")} "${hand.group}"`,
+        values: worst,
+        detail: `the slowest of ${lib.length} buffer classes in each run vs ${hand.name}`,
+      }];
+    },
+  },
+  {
+    what: "a mix of sizes: default buffer vs typedarray-pool, @thi.ng/malloc",
+    target: "faster",
+    unit: "faster",
+    ok: faster(1),
+    measure: (d) => {
+      const ours = find(d, { group: MIXED, name: DEFAULT_BUFFER });
+      return [
+        ...compare(ours, find(d, { group: MIXED, name: /typedarray-pool/ }), "faster"),
+        ...compare(ours, find(d, { group: MIXED, name: /thi\.ng/ }), "faster"),
+      ];
+    },
+  },
+  {
+    what: "region + 2 × `similar` + `add`, n = 30, `withAllocator(BumperAllocator)` vs a hand bump",
+    target: "≤ 2× its time",
+    unit: "time",
+    ok: atMost(2),
+    measure: (d) => {
+      const g = sized(30, /similar/i, /\badd\b/);
+      return libraryVs(d, g, "hand", "time");
+    },
+  },
+  {
+    what: "same vs `new Float64Array` code",
+    target: "≥ 5× faster",
+    unit: "faster",
+    ok: faster(5),
+    measure: (d) => {
+      const g = sized(30, /similar/i, /\badd\b/);
+      return libraryVs(d, g, "heap", "faster");
+    },
+  },
+  {
+    what: "JavaScript-heap garbage per such iteration, steady state",
+    target: "≤ 100 B",
+    unit: "bytes",
+    ok: atMost(100),
+    measure: (d) => fromMeasurement(d, has(/similar/i, /\badd\b/), { kind: "library" }, /JS heap/i),
+  },
+  ...[30, 1000, 100_000].map((n): FigureSpec => ({
+    what: `\`add(a, b, out)\` vs a hand loop, n = ${n === 100_000 ? "100 000" : n}`,
+    target: n === 30 ? "≤ 4× its time" : "≤ 1.3× its time",
+    unit: "time",
+    ok: atMost(n === 30 ? 4 : 1.3),
+    measure: (d) => {
+      const g = sized(n, /\badd\b/, /\bout\b/);
+      return libraryVs(d, g, "hand", "time");
+    },
+  })),
+  {
+    what: "`add(a, b, out)` vs scijs `ndarray-ops` (each size)",
+    target: "faster",
+    unit: "faster",
+    ok: faster(1),
+    measure: (d) =>
+      [...new Set(d.series.map((s) => s.group))].filter((g): g is string =>
+        g !== null && /\badd\b/.test(g) && /\bout\b/.test(g)
+      ).flatMap((g) =>
+        compare(
+          find(d, { group: (x) => x === g, kind: "library" }),
+          find(d, { group: (x) => x === g, name: /ndarray-ops/ }),
+          "faster",
+        )
+      ),
+  },
+  {
+    what: "`sum` vs a plain loop, n = 1000",
+    target: "≤ 1.3× its time",
+    unit: "time",
+    ok: atMost(1.3),
+    measure: (d) => {
+      const g = sized(1000, /\bsum\b/);
+      return libraryVs(d, g, "hand", "time");
+    },
+  },
+  {
+    what: "`similar` / `noEscape` on a `BumperAllocator` vs a hand bump",
+    target: "≤ 2× its time",
+    unit: "time",
+    ok: atMost(2),
+    measure: (d) =>
+      [/\bsimilar\b/, /\bnoEscape\b/].flatMap((re) => {
+        const g = (x: string) => re.test(x) && !/\badd\b/.test(x);
+        return libraryVs(d, g, "hand", "time", /BumperAllocator/);
+      }),
+  },
+  {
+    what: "`basic_reduction` on 100 000 Float64: bumper vs heap, time",
+    target: "≥ 1.3× faster",
+    unit: "faster",
+    ok: faster(1.3),
+    measure: (d) => [
+      ...compare(
+        find(d, { group: has(/^basic_reduction/), name: /^AllocArray.*BumperAllocator/ }),
+        find(d, { group: has(/^basic_reduction/), kind: "heap" }),
+        "faster",
+      ),
+      ...fromDemo(
+        d,
+        "reduction",
+        (c) => c.heap.msPerRun / c.alloc.msPerRun,
+        (c) => `${formatNs(c.alloc.msPerRun * 1e6)} vs ${formatNs(c.heap.msPerRun * 1e6)} per run`,
+      ),
+    ],
+  },
+  {
+    what: "`basic_reduction`: bumper vs heap, ArrayBuffer bytes",
+    target: "≥ 1000× fewer",
+    unit: "fewer",
+    ok: faster(1000),
+    measure: (d) =>
+      fromDemo(
+        d,
+        "reduction",
+        (c) => c.alloc.bytesPerRun === 0 ? Infinity : c.heap.bytesPerRun / c.alloc.bytesPerRun,
+        (c) => `${formatBytes(c.alloc.bytesPerRun)} vs ${formatBytes(c.heap.bytesPerRun)} per run`,
+      ),
+  },
+  {
+    what: "CNN inference: bumper vs every intermediate preallocated by hand",
+    target: "≤ 1.05× its time",
+    unit: "time",
+    ok: atMost(1.05),
+    measure: (d) => {
+      const g = has(/\bCNN\b/);
+      return compare(
+        find(d, { group: g, name: /BumperAllocator\(\)$/, kind: "library" }) ??
+          find(d, { group: g, kind: "library" }),
+        find(d, { group: g, kind: "hand" }),
+        "time",
+      );
+    },
+  },
+  {
+    what: "CNN inference: bumper vs heap, ArrayBuffer bytes",
+    target: "≥ 500× fewer",
+    unit: "fewer",
+    ok: faster(500),
+    measure: (d) =>
+      fromDemo(
+        d,
+        "cnn",
+        (c) => c.alloc.bytesPerRun === 0 ? Infinity : c.heap.bytesPerRun / c.alloc.bytesPerRun,
+        (c) => `${formatBytes(c.alloc.bytesPerRun)} vs ${formatBytes(c.heap.bytesPerRun)} per pass`,
+      ),
+  },
+  {
+    what: "CNN inference: bumper vs heap, time",
+    target: "≥ 1.3× faster",
+    unit: "faster",
+    ok: faster(1.3),
+    measure: (d) => [
+      ...compare(
+        find(d, { file: CNN_BENCH, group: has(/./), name: /^AllocArray \+ BumperAllocator\(\)$/ }),
+        find(d, { file: CNN_BENCH, group: has(/./), kind: "heap" }),
+        "faster",
+      ),
+      ...fromDemo(
+        d,
+        "cnn",
+        (c) => c.heap.msPerRun / c.alloc.msPerRun,
+        (c) => `${formatNs(c.alloc.msPerRun * 1e6)} vs ${formatNs(c.heap.msPerRun * 1e6)} per pass`,
+      ),
+    ],
+  },
+  {
+    what: "CNN inference: bumper, major GCs during the measured passes",
+    target: "none",
+    unit: "count",
+    ok: (v) => v === 0,
+    every: true,
+    measure: (d) => fromDemo(d, "cnn", (c) => c.alloc.gcMajor, (c) => `${c.alloc.gcMinor} minor`),
+  },
+  {
+    what: "CNN inference: JavaScript-heap garbage per pass",
+    target: "≤ 100 KiB",
+    unit: "bytes",
+    ok: atMost(100 * 1024),
+    measure: (d) =>
+      fromMeasurement(d, has(/\bCNN\b/), { kind: "library", name: /Bumper/ }, /JS heap/i),
+  },
+  {
+    what: "CNN inference on WebAssembly memory vs tfjs-backend-wasm (SIMD, one thread)",
+    target: "≤ 1.0× its time",
+    unit: "time",
+    ok: atMost(1),
+    measure: (d) => {
+      const tf = find(d, { group: has(/\bCNN\b/), name: /^tfjs-backend-wasm/ });
+      const same = (g: string) => g === tf?.group;
+      return compare(find(d, { group: same, name: /WebAssembly memory/ }), tf, "time");
+    },
+  },
+  {
+    what: "CNN inference (Float32) vs tfjs-core + tfjs-backend-cpu in `tf.tidy`, same weights",
+    unit: "faster",
+    measure: (d) => {
+      // The library's JavaScript-heap case of the group that has the tfjs case.
+      const tf = find(d, { group: has(/\bCNN\b/), name: /tfjs-backend-cpu/ });
+      const same = (g: string) => g === tf?.group;
+      const ours = find(d, {
+        group: same,
+        name: /JavaScript heap|BumperAllocator/,
+        kind: "library",
+      });
+      return compare(ours, tf, "faster");
+    },
+  },
+  {
+    what: "CheckedAllocArray vs AllocArray on the CNN",
+    target: "≤ 3× the time",
+    unit: "time",
+    ok: atMost(3),
+    measure: (d) => [
+      ...compare(
+        find(d, { file: CNN_BENCH, group: has(/./), name: /^CheckedAllocArray/ }),
+        find(d, { file: CNN_BENCH, group: has(/./), name: /^AllocArray \+ BumperAllocator\(\)$/ }),
+        "time",
+      ),
+      ...fromDemo(
+        d,
+        "cnn",
+        (c) => c.checked ? c.checked.msPerRun / c.alloc.msPerRun : NaN,
+        (c) =>
+          `${formatNs((c.checked?.msPerRun ?? NaN) * 1e6)} vs ${formatNs(c.alloc.msPerRun * 1e6)}`,
+      ),
+    ],
+  },
+];
+
+/** `value` in `unit`'s words (`12.1× faster`, `2.71× the time`, `∞× fewer`, `2.29 MiB`). */
+export function formatValue(value: number, unit: Unit): string {
+  if (Number.isNaN(value)) return "—";
+  switch (unit) {
+    case "faster":
+      if (Math.abs(value - 1) < 0.005) return "same speed";
+      return value >= 1 ? `${formatRatio(value)} faster` : `${formatRatio(1 / value)} slower`;
+    case "time":
+      return `${formatRatio(value)} the time`;
+    case "fewer":
+      return `${formatRatio(value)} fewer`;
+    case "bytes":
+      return formatBytes(value);
+    case "count":
+      return String(Math.round(value * 100) / 100);
+  }
+}
+
+/**
+ * A spread in `unit`'s words: the median, then the range over the runs with a shared word
+ * said once (`12.1× faster (11.8–12.5× over 3 runs)`); one run has no range.
+ */
+export function formatSpread(s: Spread, unit: Unit): string {
+  const mid = formatValue(s.median, unit);
+  if (s.n < 2) return `${mid} (one run)`;
+  const lo = formatValue(s.min, unit), hi = formatValue(s.max, unit);
+  if (lo === hi) return `${mid} (all ${s.n} runs)`;
+  // `11.8× faster` and `12.5× faster` → `11.8–12.5×`: the shared words are the median's.
+  const ratio = /^([\d.]+|∞)× (.+)$/;
+  const [l, h] = [ratio.exec(lo), ratio.exec(hi)];
+  const range = l && h && l[2] === h[2] ? `${l[1]}–${h[1]}×` : `${lo} to ${hi}`;
+  return `${mid} (${range} over ${s.n} runs)`;
+}
+
+/** Each figure measured: the spread of every measurement and the verdicts. */
+export function evaluateFigures(
+  d: ReportData,
+  figures: readonly FigureSpec[] = FIGURES,
+): FigureResult[] {
+  return figures.map((f) => {
+    const measures = f.measure(d).map((m) => {
+      const spread = spreadOf(m.values);
+      const met = spread === undefined || f.ok === undefined
+        ? undefined
+        : f.every
+        ? m.values.filter((v) => !Number.isNaN(v)).every(f.ok)
+        : f.ok(spread.median);
+      return { ...m, spread, met, text: spread ? formatSpread(spread, f.unit) : "not measured" };
+    });
+    const judged = measures.filter((m) => m.met !== undefined);
+    return {
+      what: f.what,
+      target: f.target,
+      measures,
+      met: judged.length === 0 ? undefined : judged.every((m) => m.met),
+    };
+  });
+}
+
+/** `met`, `MISSED`, `not measured`, or `—` for a figure without a target. */
+export function verdict(r: { met: boolean | undefined; target?: string }): string {
+  if (r.target === undefined) return "—";
+  return r.met === undefined ? "not measured" : r.met ? "met" : "**MISSED**";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -476,12 +954,10 @@ export function verdict(met: boolean | undefined): string {
 /** What kind of allocation a case is; each kind has its colour in the chart. */
 export type AllocKind = "heap" | "pool" | "floor" | "library";
 
-/** The kind of an allocation case, from its name. */
+/** The kind of an allocation case, from its name (caseKind: peers are the pools). */
 export function allocKind(name: string): AllocKind {
-  if (HEAP_CASE.test(name)) return "heap";
-  if (BUMP_CASE.test(name)) return "floor";
-  if (/typedarray-pool|thi\.ng|MemPool/.test(name)) return "pool";
-  return "library";
+  const kinds = { heap: "heap", hand: "floor", peer: "pool", library: "library" } as const;
+  return kinds[caseKind(name)];
 }
 
 const KIND_STYLE: Record<AllocKind, { color: string; legend: string }> = {
@@ -598,102 +1074,215 @@ export function allocationChart(groups: readonly ChartGroup[], subtitle: string)
   ].join("\n");
 }
 
-/** The chart's groups: the allocation benchmark's cases for each size, in bench order. */
-export function allocationGroups(cases: readonly BenchCase[]): ChartGroup[] {
-  const sizes: number[] = [];
-  for (const c of cases) {
-    const m = /^Float64 × (\d+)$/.exec(c.group ?? "");
-    if (m && !sizes.includes(Number(m[1]))) sizes.push(Number(m[1]));
-  }
-  sizes.sort((a, b) => a - b);
-  return sizes.map((n) => ({
-    title: `${n.toLocaleString("en-US")} Float64 (${formatBytes(n * 8)})`,
-    // A case name seen in an earlier file (another file's own baseline) is drawn once.
-    rows: cases.filter((c, i) =>
-      ALLOC_GROUP(n).test(c.group ?? "") && Number.isFinite(c.avg) &&
-      cases.findIndex((d) => d.group === c.group && d.name === c.name) === i
-    ).map((c) => ({ label: chartLabel(c.name), ns: c.avg, kind: allocKind(c.name) })),
-  }));
+/**
+ * The chart's groups: the allocation groups (`Float64 × n`, every file's cases merged) by size,
+ * each case's median time over the runs.
+ */
+export function allocationGroups(series: readonly CaseSeries[]): ChartGroup[] {
+  return groupsOf(series)
+    .filter((g) => /^Float64 × \d+$/.test(g.group))
+    .sort((a, b) => groupSize(a.group)! - groupSize(b.group)!)
+    .map((g) => {
+      const n = groupSize(g.group)!;
+      return {
+        title: `${n.toLocaleString("en-US")} Float64 (${formatBytes(n * 8)})`,
+        rows: g.cases.filter((c) => c.avg.some(Number.isFinite)).map((c) => ({
+          label: chartLabel(c.name),
+          ns: spreadOf(c.avg)!.median,
+          kind: allocKind(c.name),
+        })),
+      };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The report
 
-/** Where and how the run happened. */
-export interface RunInfo {
+/** Where, when and how the numbers of a report were measured, and how it was rendered. */
+export interface RenderInfo {
+  /** When and where the benches ran. */
+  meta: RunMeta;
   /** The commands that produced the numbers. */
   commands: string[];
-  date: string;
-  cpu: string;
-  cores: number;
-  os: string;
-  memory: string;
-  deno: string;
-  v8: string;
-  typescript: string;
-  /** 1-minute load average before and after the run; NaN when rewritten from saved results. */
-  loadBefore: number;
-  loadAfter: number;
-  /** `true` for a `--quick` run (a subset, not for citing). */
+  /** How many bench runs. */
+  runs: number;
+  /** `true` for a `--quick` run (not for citing). */
   quick: boolean;
+  /** When the report is rendered from saved results: the render's date and the files. */
+  rerendered?: { date: string; from: string[] };
+  /** The demo's own when and where, when it differs from `meta` (another file, another run). */
+  demoMeta?: RunMeta;
 }
 
-/** The per-bench tables: one per file and group, with the ratio to the group's baseline. */
-export function resultTables(cases: readonly BenchCase[]): string {
+/** A RunMeta as a sentence: `2026-11-22T05:56:05Z on AMD EPYC (2 cores, …), Deno 2.9.6, …`. */
+export function describeMeta(m: RunMeta): string {
+  const machine = [
+    m.cores === null ? undefined : `${m.cores} cores`,
+    m.memory === "unknown" ? undefined : `${m.memory} RAM`,
+    m.os === "unknown" ? undefined : m.os,
+  ].filter((x) => x !== undefined).join(", ");
+  if (m.date === "unknown" && m.cpu === "unknown" && m.runtime === "unknown") {
+    return "at an unknown date, machine and runtime (the saved results carry no metadata)";
+  }
+  const when = m.date === "unknown" ? "at an unknown date (the saved results do not say)" : m.date;
+  return `${when} on ${m.cpu}${machine ? ` (${machine})` : ""}, ${m.runtime}${
+    m.commit ? `, commit ${m.commit}` : ""
+  }`;
+}
+
+/** The report's "How it was run" lines. */
+export function provenance(info: RenderInfo): string[] {
+  const m = info.meta;
+  const lines = [
+    `- Measured ${describeMeta(m)}.`,
+    ...info.commands.map((c) => `- \`${c}\``),
+    m.load
+      ? `- Load average (1 min) before / after: ${m.load[0].toFixed(2)} / ${m.load[1].toFixed(2)}${
+        m.cores !== null && m.load[0] > 0.5 * m.cores ? " (the machine was busy: expect noise)" : ""
+      }`
+      : "- Load average: not recorded",
+    `- ${info.runs} bench run${info.runs === 1 ? "" : "s"}${
+      info.runs > 1
+        ? ", the files in a rotated order each time; every figure is the median over the runs with the range of the runs' values (each a ratio within one run)"
+        : "; one run shows no spread"
+    }. Times are \`deno bench\` means per call.`,
+  ];
+  if (info.demoMeta) lines.push(`- The demo's figures: measured ${describeMeta(info.demoMeta)}.`);
+  if (info.rerendered) {
+    lines.push(
+      `- Rendered ${info.rerendered.date} from saved results (${
+        info.rerendered.from.map((f) => `\`${f}\``).join(", ")
+      }); the numbers are those of the run above.`,
+    );
+  }
+  return lines;
+}
+
+/** The figures table: each figure, its target, every measurement with its spread and source. */
+export function figuresTable(results: readonly FigureResult[]): string {
+  const rows: string[][] = [];
+  for (const r of results) {
+    const ms = r.measures.length > 0 ? r.measures : [undefined];
+    ms.forEach((m, i) =>
+      rows.push([
+        i === 0 ? r.what : "",
+        i === 0 ? r.target ?? "—" : "",
+        m?.text ?? "not measured",
+        i === 0 ? verdict(r) : "",
+        m ? `${m.source}${m.detail ? `: ${m.detail}` : ""}` : "its benches did not run",
+      ])
+    );
+  }
+  return markdownTable(["what", "target", "measured", "verdict", "from"], rows);
+}
+
+/** `a / b` run by run as a spread, in words: `0.41× (0.40–0.43× over 3 runs)`, or `0.41×`. */
+function timeRatioText(a: CaseSeries, b: CaseSeries): string {
+  const s = spreadOf(runRatios(a, b));
+  if (!s) return "—";
+  return s.n < 2 ? formatRatio(s.median) : formatSpread(s, "time").replaceAll(" the time", "");
+}
+
+/**
+ * Every group with library cases and at least one hand-written, heap or peer case, side by
+ * side: each library case's time as a multiple of each reference's, in the same run.
+ */
+export function peersSection(series: readonly CaseSeries[]): string {
   const out: string[] = [];
-  const files = [...new Set(cases.map((c) => c.file))];
-  for (const file of files) {
-    out.push(`### \`${file}\``, "");
-    const inFile = cases.filter((c) => c.file === file);
-    const groups = [...new Set(inFile.map((c) => c.group))];
-    for (const group of groups) {
-      const rows = inFile.filter((c) => c.group === group);
-      const base = rows.find((c) => c.baseline);
-      if (group !== null) out.push(`**${group}**`, "");
-      out.push(
-        markdownTable(
-          [
-            "case",
-            "time/call (avg)",
-            "p75",
-            "p99",
-            base ? `vs ${chartLabel(base.name)}` : "vs baseline",
-          ],
-          rows.map((c) => [
-            c.baseline ? `${c.name} (baseline)` : c.name,
-            c.error ? `failed: ${c.error.slice(0, 80)}` : formatNs(c.avg),
-            formatNs(c.p75),
-            formatNs(c.p99),
-            c.baseline ? "—" : base ? formatVsBaseline(c.avg, base.avg) : "—",
+  for (const g of groupsOf(series)) {
+    const lib = g.cases.filter((c) => c.kind === "library" && c.avg.some(Number.isFinite));
+    const refs = g.cases.filter((c) => c.kind !== "library" && c.avg.some(Number.isFinite));
+    if (lib.length === 0 || refs.length === 0) continue;
+    out.push(`**${g.group}** (${g.files.map((f) => `\`${f}\``).join(", ")})`, "");
+    out.push(
+      markdownTable(
+        [
+          "allocarrays",
+          "time",
+          ...refs.map((r) =>
+            `÷ ${chartLabel(r.name)} (${r.kind}, ${formatNs(spreadOf(r.avg)?.median ?? NaN)})`
+          ),
+        ],
+        [
+          ...lib.map((c) => [
+            c.name,
+            formatNs(spreadOf(c.avg)?.median ?? NaN),
+            ...refs.map((r) => timeRatioText(c, r)),
           ]),
-          ["l", "r", "r", "r", "r"],
-        ),
-        "",
-      );
-    }
+        ],
+        ["l", "r", ...refs.map(() => "r")],
+      ),
+      "",
+    );
   }
   return out.join("\n");
 }
 
-/** The demo's table: time, ArrayBuffer bytes and GCs per workload and array kind. */
-export function demoTable(demo: DemoJson): string {
+/** How a metric's values read, from its name. */
+function formatMetric(metric: string, v: number): string {
+  if (/bytes/i.test(metric)) return formatBytes(v);
+  if (/\(ns\)/.test(metric)) return formatNs(v);
+  if (/\(ms\)/.test(metric)) return formatNs(v * 1e6);
+  return Number.isInteger(v) ? String(v) : v.toPrecision(3);
+}
+
+/** The measurement scripts' tables: each metric's median and range over the samples. */
+export function measurementTables(merged: readonly MergedMeasurement[]): string {
+  const out: string[] = [];
+  for (const m of merged) {
+    const metrics = [...new Set(m.rows.flatMap((r) => [...r.values.keys()]))];
+    out.push(`**${m.group}** (\`${m.command}\`)`, "", m.method, "");
+    out.push(
+      markdownTable(
+        ["case", ...metrics],
+        m.rows.map((r) => [
+          r.baseline ? `${r.name} (baseline)` : r.name,
+          ...metrics.map((k) => {
+            const s = spreadOf(r.values.get(k) ?? []);
+            if (!s) return "—";
+            const mid = formatMetric(k, s.median);
+            return s.n < 2 || s.min === s.max
+              ? mid
+              : `${mid} (${formatMetric(k, s.min)} to ${formatMetric(k, s.max)}, ${s.n} samples)`;
+          }),
+        ]),
+        ["l", ...metrics.map(() => "r")],
+      ),
+      "",
+    );
+  }
+  return out.join("\n");
+}
+
+/** The demo's table over its runs: time, ArrayBuffer bytes, page faults and GCs per variant. */
+export function demoTable(demos: readonly DemoJson[]): string {
   const rows: string[][] = [];
-  for (const w of demo.workloads) {
-    const heap = w.cases.find((c) => c.id === "heap");
+  const first = demos[0];
+  const range = (values: number[], f: (v: number) => string) => {
+    const s = spreadOf(values);
+    if (!s) return "—";
+    return s.n < 2 || f(s.min) === f(s.max)
+      ? f(s.median)
+      : `${f(s.median)} (${f(s.min)} to ${f(s.max)})`;
+  };
+  for (const w of first.workloads) {
     for (const c of w.cases) {
+      const all = demos.map((d) => demoCaseOf(d, w.id, c.id)).filter((x) => x !== undefined);
+      const heaps = demos.map((d) => demoCaseOf(d, w.id, "heap"));
+      const speed = all.map((x, i) => (heaps[i]?.msPerRun ?? NaN) / x.msPerRun);
+      const fewer = all.map((x, i) =>
+        x.bytesPerRun === 0 ? Infinity : (heaps[i]?.bytesPerRun ?? NaN) / x.bytesPerRun
+      );
+      const s = spreadOf(speed);
       rows.push([
         c === w.cases[0] ? `${w.title} (${w.run})` : "",
         c.label,
-        formatNs(c.msPerRun * 1e6),
-        heap && c !== heap ? formatVsBaseline(c.msPerRun, heap.msPerRun) : "—",
-        formatBytes(c.bytesPerRun),
-        heap && c !== heap
-          ? (c.bytesPerRun === 0
-            ? "∞× fewer"
-            : `${formatRatio(heap.bytesPerRun / c.bytesPerRun)} fewer`)
-          : "—",
-        typeof c.faultsPerRun === "number" ? c.faultsPerRun.toFixed(0) : "—",
-        `${c.gcMajor} / ${c.gcMinor}`,
+        range(all.map((x) => x.msPerRun * 1e6), formatNs),
+        c.id === "heap" || !s ? "—" : formatSpread(s, "faster"),
+        range(all.map((x) => x.bytesPerRun), formatBytes),
+        c.id === "heap" ? "—" : range(fewer, (v) => formatValue(v, "fewer")),
+        range(all.map((x) => x.faultsPerRun ?? NaN), (v) => v.toFixed(0)),
+        `${range(all.map((x) => x.gcMajor), String)} / ${range(all.map((x) => x.gcMinor), String)}`,
         String(c.runs),
       ]);
     }
@@ -708,120 +1297,157 @@ export function demoTable(demo: DemoJson): string {
       "vs heap",
       "page faults/run",
       "GCs major / minor",
-      "runs",
+      "runs each",
     ],
     rows,
     ["l", "l", "r", "r", "r", "r", "r", "r", "r"],
   );
 }
 
-/** The targets table. */
-export function targetsTable(targets: readonly TargetResult[]): string {
-  return markdownTable(
-    ["what", "target", "measured", "verdict", "from"],
-    targets.map((t) => [t.what, t.target, t.measured, verdict(t.met), t.source]),
-  );
-}
-
-/** For each of the library's allocation cases of 30 values, the three allocation ratios. */
-export function perBufferTable(cases: readonly BenchCase[]): string {
-  const g = ALLOC_GROUP(30);
-  const heap = findCase(cases, { file: ALLOC_FILE, group: g, name: HEAP_CASE });
-  const pool = findCase(cases, { file: ALLOC_FILE, group: g, name: POOL_CASE });
-  const bump = findCase(cases, { file: ALLOC_FILE, group: g, name: BUMP_CASE });
-  const rows = libraryAllocCases(cases, 30).map((c) => [
-    c.name,
-    formatNs(c.avg),
-    heap ? `${formatRatio(heap.avg / c.avg)}${heap.avg / c.avg >= 12 ? "" : " (missed)"}` : "—",
-    pool ? `${formatRatio(pool.avg / c.avg)}${pool.avg / c.avg >= 2 ? "" : " (missed)"}` : "—",
-    bump ? `${formatRatio(c.avg / bump.avg)}${c.avg / bump.avg <= 1.6 ? "" : " (missed)"}` : "—",
-  ]);
-  return markdownTable(
-    [
-      "case (30 Float64)",
-      "time",
-      "faster than `new Float64Array` (≥ 12×)",
-      "faster than typedarray-pool (≥ 2×)",
-      "time of hand bump (≤ 1.6×)",
-    ],
-    rows,
-    ["l", "r", "r", "r", "r"],
-  );
+/** The per-bench tables: one per file and group, medians over the runs and their range. */
+export function resultTables(series: readonly CaseSeries[]): string {
+  const out: string[] = [];
+  const files = [...new Set(series.map((c) => c.file))];
+  for (const file of files) {
+    out.push(`### \`${file}\``, "");
+    const inFile = series.filter((c) => c.file === file);
+    const groups = [...new Set(inFile.map((c) => c.group))];
+    for (const group of groups) {
+      const rows = inFile.filter((c) => c.group === group);
+      const base = rows.find((c) => c.baseline);
+      if (group !== null) out.push(`**${group}**`, "");
+      out.push(
+        markdownTable(
+          [
+            "case",
+            "time/call (median)",
+            "range of the runs",
+            "p99 (median)",
+            base ? `vs ${chartLabel(base.name)}` : "vs baseline",
+          ],
+          rows.map((c) => {
+            const s = spreadOf(c.avg);
+            const vs = base && !c.baseline ? spreadOf(runRatios(base, c)) : undefined;
+            return [
+              c.baseline ? `${c.name} (baseline)` : c.name,
+              c.error && !s ? `failed: ${c.error.slice(0, 80)}` : formatNs(s?.median ?? NaN),
+              s && s.n > 1 ? `${formatNs(s.min)} to ${formatNs(s.max)}` : "—",
+              formatNs(spreadOf(c.p99)?.median ?? NaN),
+              c.baseline ? "—" : vs ? formatSpread(vs, "faster") : "—",
+            ];
+          }),
+          ["l", "r", "r", "r", "r"],
+        ),
+        "",
+      );
+    }
+  }
+  return out.join("\n");
 }
 
 /** The whole benches/README.md. */
 export function reportMarkdown(
-  info: RunInfo,
-  cases: readonly BenchCase[],
-  demo: DemoJson | undefined,
-  targets: readonly TargetResult[],
+  info: RenderInfo,
+  series: readonly CaseSeries[],
+  demos: readonly DemoJson[],
+  measurements: readonly MergedMeasurement[],
+  results: readonly FigureResult[],
 ): string {
-  const missed = targets.filter((t) => t.met === false);
-  const unmeasured = targets.filter((t) => t.met === undefined);
+  const withTarget = results.filter((t) => t.target !== undefined);
+  const missed = withTarget.filter((t) => t.met === false);
+  const unmeasured = withTarget.filter((t) => t.met === undefined);
   const lines = [
     "# Benchmark results",
     "",
-    "<!-- Generated by `deno task bench:report` (scripts/bench_report.ts) from one run. Do not edit by hand: re-run the command. -->",
+    "<!-- Generated by `deno task bench:report` (scripts/bench_report.ts). Do not edit by hand: re-run the command. -->",
     "",
     info.quick
-      ? "> **Quick run**: a subset with few iterations, for checking the report machinery only. Do not cite these numbers.\n"
+      ? "> **Quick run**: few iterations, for checking the report machinery only. Do not cite these numbers.\n"
       : "",
-    `Generated by \`deno task bench:report\` on ${info.date}. Every number below comes from that one run; compare ratios within it, not absolute times across machines.`,
+    `Measured ${describeMeta(info.meta)}${
+      info.rerendered ? `; rendered ${info.rerendered.date} from the saved results` : ""
+    }. Compare ratios within a run, not absolute times across machines.`,
     "",
     "## How it was run",
     "",
-    ...info.commands.map((c) => `- \`${c}\``),
-    `- Machine: ${info.cpu}, ${info.cores} cores, ${info.memory} RAM, ${info.os}`,
-    Number.isNaN(info.loadBefore)
-      ? "- Load average: not recorded (this report was rewritten from saved results)"
-      : `- Load average (1 min) before / after the run: ${info.loadBefore.toFixed(2)} / ${
-        info.loadAfter.toFixed(2)
-      }${info.loadBefore > 0.5 * info.cores ? " (the machine was busy: expect noise)" : ""}`,
-    `- Runtime: Deno ${info.deno}, V8 ${info.v8}, TypeScript ${info.typescript}`,
-    "- Times are `deno bench` means per call (each bench's `p75`/`p99` are in the tables below).",
+    ...provenance(info),
     "",
-    "## Targets",
+    "## The design's figures",
     "",
-    `The figures table of the design contract, each target with the ratio measured in this run. ${
+    `Each figure of the design's table with what measured it in these runs (where two benches measure one figure, both are shown). ${
       missed.length === 0
         ? "No target was missed."
-        : `Missed: ${missed.length} of ${targets.length} (${missed.map((t) => t.what).join("; ")}).`
+        : `Missed: ${missed.length} of ${withTarget.length} (${
+          missed.map((t) => t.what).join("; ")
+        }).`
     }${
       unmeasured.length > 0
-        ? ` Not measured: ${unmeasured.length} (their benches were not found in this run).`
+        ? ` Not measured: ${unmeasured.length} (their benches were not in these runs).`
         : ""
     }`,
     "",
-    targetsTable(targets),
+    figuresTable(results),
     "",
-    "Every allocarrays allocation form against the three allocation targets (30 Float64 values):",
+    "## Against peers and hand-written limits",
     "",
-    perBufferTable(cases),
+    "Every bench group with allocarrays cases and a hand-written, heap or peer case: each allocarrays case's time divided by each reference's time in the same run (below 1: allocarrays is faster), the median over the runs and their range.",
+    "",
+    peersSection(series),
     "",
     "## Allocation",
     "",
     "![Time per allocation of n Float64 values, per allocator, log scale](chart.svg)",
     "",
   ];
-  if (demo) {
+  if (measurements.length > 0) {
     lines.push(
-      "## Demo workloads: time, ArrayBuffer bytes and garbage collections",
+      "## Garbage and memory",
       "",
-      `From \`${demo.command}\`. ${demo.method}`,
+      "From the measurement scripts in benches/ (each run of the report runs each once).",
       "",
-      demoTable(demo),
+      measurementTables(measurements),
       "",
     );
   }
-  lines.push("## All results", "", resultTables(cases));
+  if (demos.length > 0) {
+    lines.push(
+      "## Demo workloads: time, ArrayBuffer bytes and garbage collections",
+      "",
+      `From \`${demos[0].command}\`, ${demos.length} run${
+        demos.length === 1 ? "" : "s"
+      } (the median, and the range where the runs differ). ${demos[0].method}`,
+      "",
+      demoTable(demos),
+      "",
+    );
+  }
+  lines.push("## All results", "", resultTables(series));
   return lines.filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n").trimEnd() + "\n";
 }
 
 /**
- * The key ratios for the README's performance section (one short table): each comparison with
- * what users would use instead and its measured ratio. The targets and verdicts stay in the
- * benches' own report.
+ * The key ratios for the README's performance section: each measured figure with its spread,
+ * under a line saying when, where and by which command it was measured. The targets and
+ * verdicts stay in the benches' own report.
  */
-export function keyRatiosMarkdown(targets: readonly TargetResult[]): string {
-  return markdownTable(["what", "measured"], targets.map((t) => [t.what, t.measured]));
+export function keyRatiosMarkdown(
+  results: readonly FigureResult[],
+  info: RenderInfo,
+  reportHref = "benches/README.md",
+): string {
+  const rows = results.flatMap((r) =>
+    r.measures.filter((m) => m.spread !== undefined).map((m, i) => [
+      i === 0 ? r.what : "",
+      m.text,
+      m.source.replace(/ \(.*\)$/, ""),
+    ])
+  );
+  const source = `Measured ${
+    describeMeta(info.meta)
+  }, by \`deno task bench:report\` (${info.runs} run${
+    info.runs === 1 ? "" : "s"
+  }: the median, and the range over the runs)${
+    info.rerendered ? `, rendered ${info.rerendered.date} from the saved results` : ""
+  }; every result: [benches/README.md](${reportHref}).`;
+  return `${source}\n\n${markdownTable(["what", "measured", "from"], rows)}`;
 }

@@ -175,13 +175,26 @@ export function libraryCompilerOptions(config: DenoConfig): ts.CompilerOptions {
 
 /** Makes `host` serve `text` as the file `fileName`, which need not exist on disk. */
 export function addVirtualFile(host: ts.CompilerHost, fileName: string, text: string): void {
+  addVirtualFiles(host, new Map([[fileName, text]]));
+}
+
+/**
+ * Makes `host` serve each file of `files` (absolute path → text), which need not exist on
+ * disk, nor need their folders.
+ */
+export function addVirtualFiles(host: ts.CompilerHost, files: ReadonlyMap<string, string>): void {
+  const dirs = new Set([...files.keys()].map((f) => path.dirname(f)));
   const getSourceFile = host.getSourceFile;
-  host.getSourceFile = (name, languageVersion, ...rest) =>
-    name === fileName
+  host.getSourceFile = (name, languageVersion, ...rest) => {
+    const text = files.get(name);
+    return text !== undefined
       ? ts.createSourceFile(name, text, languageVersion)
       : getSourceFile.call(host, name, languageVersion, ...rest);
+  };
   const fileExists = host.fileExists;
-  host.fileExists = (f) => f === fileName || fileExists.call(host, f);
+  host.fileExists = (f) => files.has(f) || fileExists.call(host, f);
+  const directoryExists = host.directoryExists;
+  host.directoryExists = (d) => dirs.has(d) || (directoryExists?.call(host, d) ?? true);
 }
 
 /** tsc diagnostics as text, with file positions and code frames. */
@@ -281,9 +294,22 @@ const NOT_LIBRARY: ReadonlySet<string> = new Set([
   "coverage",
 ]);
 
+/** Every `.ts` file of the library (`_internal/` included), as absolute paths, sorted. */
+export function librarySourceFiles(): string[] {
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(ROOT)) {
+    const p = path.join(ROOT, e.name);
+    if (e.isFile && /\.ts$/.test(e.name)) out.push(p);
+    else if (e.isDirectory && !e.name.startsWith(".") && !NOT_LIBRARY.has(e.name)) {
+      for (const f of walkFiles(p)) if (f.endsWith(".ts")) out.push(f);
+    }
+  }
+  return out.sort();
+}
+
 /**
  * The newest mtime (ms) of the files the npm build is made from: deno.json, README.md,
- * LICENSE, the build scripts, and every `.ts` file of the library (`_internal/` included).
+ * LICENSE, the build scripts, and every `.ts` file of the library.
  */
 function newestSourceTime(): number {
   let newest = 0;
@@ -293,13 +319,7 @@ function newestSourceTime(): number {
   };
   for (const f of ["deno.json", "README.md", "LICENSE"]) consider(path.join(ROOT, f));
   for (const f of walkFiles(path.join(ROOT, "scripts"))) consider(f);
-  for (const e of Deno.readDirSync(ROOT)) {
-    const p = path.join(ROOT, e.name);
-    if (e.isFile && /\.ts$/.test(e.name)) consider(p);
-    else if (e.isDirectory && !e.name.startsWith(".") && !NOT_LIBRARY.has(e.name)) {
-      for (const f of walkFiles(p)) if (f.endsWith(".ts")) consider(f);
-    }
-  }
+  for (const f of librarySourceFiles()) consider(f);
   return newest;
 }
 

@@ -4,9 +4,16 @@
 // checks that examples do. Types and interfaces are exempt, as in denoland/std's doc checker
 // (they are shown in use by the examples of the values that take them).
 //
+// And every JSDoc example that runs asserts what it claims: each runnable code block of a JSDoc
+// comment in the library (```ts, ```js or ```typescript without `ignore`) calls `assert` at
+// least once, so a wrong result fails `deno test --doc` instead of contradicting a `// 9`
+// comment unseen. (README.md's and docs/*.md's blocks: scripts/check_docs.ts.)
+//
 //   deno run -A scripts/check_examples.ts      (part of `deno task check`)
 
-import { readDenoConfig, ROOT, run } from "./_npm.ts";
+import * as path from "node:path";
+import { blocksWithoutAssertions } from "./_doc_examples.ts";
+import { librarySourceFiles, readDenoConfig, ROOT, run, walkFiles } from "./_npm.ts";
 
 interface DocSymbol {
   name: string;
@@ -40,6 +47,30 @@ export async function symbolsWithoutExamples(): Promise<string[]> {
   return [...new Set(missing)].sort();
 }
 
+/**
+ * The files with examples, relative to the root: the library's sources (JSDoc), README.md and
+ * docs/*.md.
+ */
+export function documentedFiles(): string[] {
+  const docs = path.join(ROOT, "docs");
+  const pages = (() => {
+    try {
+      return walkFiles(docs).filter((f) => f.endsWith(".md"));
+    } catch {
+      return []; // no docs/ yet
+    }
+  })();
+  return [...librarySourceFiles(), path.join(ROOT, "README.md"), ...pages]
+    .map((f) => path.relative(ROOT, f).split(path.sep).join("/"));
+}
+
+/** `file:line` of every runnable JSDoc example of the library that asserts nothing. */
+export function examplesWithoutAssertions(): string[] {
+  return librarySourceFiles().flatMap((f) =>
+    blocksWithoutAssertions(Deno.readTextFileSync(f), path.relative(ROOT, f))
+  );
+}
+
 if (import.meta.main) {
   try {
     const missing = await symbolsWithoutExamples();
@@ -52,6 +83,16 @@ if (import.meta.main) {
       Deno.exit(1);
     }
     console.log("Every exported function, class and variable has an @example");
+    const silent = examplesWithoutAssertions();
+    if (silent.length > 0) {
+      console.error(
+        `Cannot publish: ${silent.length} JSDoc examples assert nothing (state results with assert, not in comments)\n  ${
+          silent.join("\n  ")
+        }`,
+      );
+      Deno.exit(1);
+    }
+    console.log("Every JSDoc example asserts its results");
   } catch (e) {
     console.error(e instanceof Error ? e.message : e);
     Deno.exit(1);

@@ -1,12 +1,13 @@
 // Publish readiness for JSR, the part of `deno task check` after formatting, lint and types:
 //
-// 1. every exported function, class and variable has an `@example` (check_examples.ts);
+// 1. every exported function, class and variable has an `@example`, and every runnable JSDoc
+//    example asserts its results (check_examples.ts);
 // 2. `deno publish --dry-run` passes (it fails on slow types itself) and prints no warning
 //    (it only prints those, e.g. `warning[unanalyzable-dynamic-import]`, and still succeeds).
 //
 //   deno run -A scripts/publish_check.ts
 
-import { symbolsWithoutExamples } from "./check_examples.ts";
+import { examplesWithoutAssertions, symbolsWithoutExamples } from "./check_examples.ts";
 import { ROOT } from "./_npm.ts";
 
 const WARNING = /^\s*warning(\[[\w-]+\])?:/im;
@@ -21,6 +22,15 @@ async function main(): Promise<void> {
     );
   }
   console.log("Every exported function, class and variable has an @example");
+  const silent = examplesWithoutAssertions();
+  if (silent.length > 0) {
+    throw new Error(
+      `Cannot publish: ${silent.length} JSDoc examples assert nothing (state results with assert, not in comments)\n  ${
+        silent.join("\n  ")
+      }`,
+    );
+  }
+  console.log("Every JSDoc example asserts its results");
 
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["publish", "--dry-run", "--allow-dirty"],

@@ -14,8 +14,8 @@
 // 6. runs a user's test file with `node --test`: allocarrays/testing's conformance suite and
 //    FailingAllocator against the README's example allocator (examples/my_alloc_buffer.ts).
 //
-// Demo parts whose names the package does not export yet are left out and listed as such;
-// every part whose names exist must pass.
+// Every demo part must run: a name a part needs that the package does not export fails the
+// smoke test, naming the part and the name.
 //
 //   deno task smoke
 
@@ -43,8 +43,8 @@ import {
 const CONSUMER_DIR = path.join(SMOKE_DIR, "consumer");
 
 /**
- * One part of the demo. `needs` are the runtime names it imports from the package root (it is
- * left out while any is missing), `types` the type-only names, `example` the names it imports
+ * One part of the demo. `needs` are the runtime names it imports from the package root (each
+ * must be exported, or the smoke test fails), `types` the type-only names, `example` the names it imports
  * from examples/my_alloc_buffer.ts; `js` runs under node and is type-checked (`checkJs`), `ts`
  * is type-checked only.
  */
@@ -322,10 +322,28 @@ async function runtimeExports(): Promise<Set<string>> {
   return new Set(JSON.parse(out) as string[]);
 }
 
-/** Writes demo.mjs and consumer.ts from the parts whose names exist; returns the parts used. */
-function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; left: Part[] } {
-  const used = PARTS.filter((p) => p.needs.every((n) => names.has(n)));
-  const left = PARTS.filter((p) => !used.includes(p));
+/**
+ * The demo parts' names the package does not export at run time, as `"part": name, …` lines;
+ * empty when every part can run.
+ */
+function missingExports(parts: readonly Part[], names: ReadonlySet<string>): string[] {
+  return parts.flatMap((p) => {
+    const missing = p.needs.filter((n) => !names.has(n));
+    return missing.length > 0 ? [`"${p.name}": ${missing.join(", ")}`] : [];
+  });
+}
+
+/** Writes demo.mjs and consumer.ts from every part; throws when the package lacks a name. */
+function writeSources(config: DenoConfig, names: Set<string>): Part[] {
+  const missing = missingExports(PARTS, names);
+  if (missing.length > 0) {
+    throw new Error(
+      `Cannot run the smoke demo: the package does not export what its parts import\n  ${
+        missing.join("\n  ")
+      }`,
+    );
+  }
+  const used = PARTS;
   const runtime = [...new Set(used.flatMap((p) => p.needs))].sort();
   const types = [...new Set(used.flatMap((p) => p.types ?? []))].sort();
   const subpaths = Object.keys(config.exports).filter((k) => k !== ".");
@@ -374,7 +392,7 @@ function writeSources(config: DenoConfig, names: Set<string>): { used: Part[]; l
   ].join("\n");
   Deno.writeTextFileSync(path.join(CONSUMER_DIR, "demo.mjs"), js);
   Deno.writeTextFileSync(path.join(CONSUMER_DIR, "consumer.ts"), ts);
-  return { used, left };
+  return used;
 }
 
 /**
@@ -493,7 +511,7 @@ async function main(): Promise<void> {
   const tarball = await pack(config);
   await install(tarball);
   const names = await runtimeExports();
-  const { used, left } = writeSources(config, names);
+  const used = writeSources(config, names);
   writeRequireDemo(config);
   writeExampleAllocator(config);
   Deno.writeTextFileSync(path.join(CONSUMER_DIR, "allocator.test.mjs"), ALLOCATOR_TEST);
@@ -505,13 +523,7 @@ async function main(): Promise<void> {
     "smoke: node --test allocator.test.mjs: allocarrays/testing's conformance suite and FailingAllocator pass against examples/my_alloc_buffer.ts",
   );
   const relDir = path.relative(ROOT, CONSUMER_DIR);
-  console.log(
-    `smoke: ${used.length} of ${PARTS.length} demo parts ran in ${relDir} (${names.size} exports)`,
-  );
-  for (const p of left) {
-    const missing = p.needs.filter((n) => !names.has(n));
-    console.log(`smoke: left out "${p.name}": the package does not export ${missing.join(", ")}`);
-  }
+  console.log(`smoke: all ${used.length} demo parts ran in ${relDir} (${names.size} exports)`);
 }
 
 if (import.meta.main) {

@@ -7,8 +7,12 @@
 //    relative imports of library code (`../../allocators/mod.ts`) land on links to the built
 //    npm/esm/ modules, so the tests exercise the JavaScript that npm users get (anything else
 //    they import, such as examples/, is compiled alongside);
-// 4. runs them with `node --test` (TAP reporter: its closing `# pass N` / `# fail N` lines are
-//    the summary CI reads) and exits with node's exit code.
+// 4. does the same with every runnable doc example, the code blocks `deno test --doc` runs
+//    (JSDoc examples of the library, README.md, docs/*.md): each becomes a module of its own
+//    in npm/.test/__doc_examples__/ importing the build (`@x/allocarrays` and relative imports
+//    rewritten), and one test per example imports it (one test file per documented file);
+// 5. runs them all with `node --test` (TAP reporter: its closing `# pass N` / `# fail N` lines
+//    are the summary CI reads) and exits with node's exit code.
 //
 //   deno task test:node [--test-name-pattern=SlabBuffer] [--enable-source-maps]   (args go to node)
 
@@ -16,12 +20,16 @@ import ts from "typescript";
 import * as path from "node:path";
 import { availableParallelism } from "node:os";
 import { buildNpm } from "./build_npm.ts";
+import { documentedFiles } from "./check_examples.ts";
+import { codeBlocks, rewriteImportSpecifiers } from "./_doc_examples.ts";
 import {
   addVirtualFile,
+  addVirtualFiles,
   buildIsFresh,
   type DenoConfig,
   ESM_DIR,
   formatDiagnostics,
+  JSR_NAME,
   libraryCompilerOptions,
   NPM,
   NPM_INSTALL_FLAGS,
@@ -35,6 +43,12 @@ import {
 } from "./_npm.ts";
 
 const TESTS_DIR = path.join(ROOT, "tests");
+/**
+ * Where the doc examples' modules and their test files live for the compiler (not on disk:
+ * virtual files at the root's level, so their relative imports reach the library and
+ * examples/ as the tests' do); they are written to npm/.test/__doc_examples__/.
+ */
+const DOC_DIR = path.join(ROOT, "__doc_examples__");
 const TEST_FILE = /(^|[_.])test\.m?ts$/;
 /** Records which dependency set npm/.test/node_modules holds. */
 const DEPS_STAMP = path.join(TEST_DIR, "node_modules", ".allocarrays-test-deps.json");
@@ -81,10 +95,58 @@ function testResolutionHost(options: ts.CompilerOptions): ts.CompilerHost {
 }
 
 /**
- * Type-checks the tests and writes their JavaScript to npm/.test/tests/. Library modules the
- * tests import are not written: links to npm/esm/ stand in for them.
+ * The doc examples as virtual modules (path → text) and one test file per documented file
+ * that imports each of its examples in a test named `file:line`. Imports of
+ * `@x/allocarrays[/entry]` go to the entry point's module, relative ones to the file they
+ * name relative to the documented file.
  */
-function compileTests(config: DenoConfig, files: string[]): void {
+export function docExampleModules(config: DenoConfig): Map<string, string> {
+  const modules = new Map<string, string>();
+  const entry = (spec: string) => {
+    const sub = spec === JSR_NAME ? "." : `.${spec.slice(JSR_NAME.length)}`;
+    return config.exports[sub];
+  };
+  for (const file of documentedFiles()) {
+    const blocks = codeBlocks(Deno.readTextFileSync(path.join(ROOT, file)))
+      .filter((b) => b.runnable);
+    if (blocks.length === 0) continue;
+    const stem = file.replace(/[^\w]+/g, "_");
+    const tests = ['import { it } from "node:test";', ""];
+    for (const b of blocks) {
+      const name = `${stem}_L${b.line}.ts`;
+      const code = rewriteImportSpecifiers(b.code, (spec) => {
+        let target: string | undefined;
+        if (spec === JSR_NAME || spec.startsWith(`${JSR_NAME}/`)) {
+          const e = entry(spec);
+          if (e === undefined) {
+            throw new Error(`Cannot run ${file}:${b.line} under Node: ${spec} is no entry point`);
+          }
+          target = path.join(ROOT, e);
+        } else if (spec.startsWith("./") || spec.startsWith("../")) {
+          target = path.resolve(path.dirname(path.join(ROOT, file)), spec);
+        }
+        if (target === undefined) return undefined;
+        const rel = path.relative(DOC_DIR, target).split(path.sep).join("/");
+        return rel.startsWith(".") ? rel : `./${rel}`;
+      });
+      // `export {}` keeps a block without imports a module (top-level await, own scope).
+      modules.set(path.join(DOC_DIR, name), `${code}\nexport {};\n`);
+      tests.push(
+        `it(${JSON.stringify(`doc example ${file}:${b.line}`)}, async () => {`,
+        `  await import(${JSON.stringify(`./${name}`)});`,
+        "});",
+      );
+    }
+    modules.set(path.join(DOC_DIR, `${stem}_examples_test.ts`), tests.join("\n") + "\n");
+  }
+  return modules;
+}
+
+/**
+ * Type-checks the tests (and the doc examples' modules) and writes their JavaScript to
+ * npm/.test/. Library modules they import are not written: links to npm/esm/ stand in for them.
+ */
+function compileTests(config: DenoConfig, files: string[], virtual: Map<string, string>): void {
   const options: ts.CompilerOptions = {
     ...libraryCompilerOptions(config),
     outDir: TEST_DIR,
@@ -93,10 +155,31 @@ function compileTests(config: DenoConfig, files: string[]): void {
     types: ["node"],
     typeRoots: [path.join(TEST_DIR, "node_modules", "@types")],
     skipLibCheck: true,
+    // Errors stop the run before emitting (below), except the doc examples' (shown only).
+    noEmitOnError: false,
   };
   const host = testResolutionHost(options);
-  const program = ts.createProgram({ rootNames: [...files, GLOBALS_FILE], options, host });
-  const diagnostics = ts.getPreEmitDiagnostics(program);
+  addVirtualFiles(host, virtual);
+  const program = ts.createProgram({
+    rootNames: [...files, ...virtual.keys(), GLOBALS_FILE],
+    options,
+    host,
+  });
+  // The doc examples are type-checked by `deno test --doc` against Deno's types; here they
+  // only need to run. What tsc with @types/node and TypeScript's own lib says of them is
+  // shown, not fatal (their types differ in places, e.g. WebAssembly's).
+  const all = ts.getPreEmitDiagnostics(program);
+  const inDocs = (d: ts.Diagnostic) =>
+    d.file !== undefined && virtual.has(path.resolve(d.file.fileName));
+  const diagnostics = all.filter((d) => !inDocs(d));
+  const docDiagnostics = all.filter(inDocs);
+  if (docDiagnostics.length > 0) {
+    console.warn(
+      `Warning: ${docDiagnostics.length} type errors in doc examples under tsc (they still run):\n${
+        formatDiagnostics(docDiagnostics)
+      }`,
+    );
+  }
   if (diagnostics.length > 0) {
     throw new Error(`Cannot compile the tests for Node:\n${formatDiagnostics(diagnostics)}`);
   }
@@ -154,16 +237,20 @@ async function main(nodeArgs: string[]): Promise<number> {
   }
   await installTestDependencies(config);
   const started = performance.now();
-  compileTests(config, files);
+  const docs = docExampleModules(config);
+  const docTests = [...docs.keys()].filter((f) => TEST_FILE.test(path.basename(f)));
+  compileTests(config, files, docs);
   linkBuild();
   console.log(
-    `Compiled ${files.length} test files for Node in ${
+    `Compiled ${files.length} test files and ${
+      docs.size - docTests.length
+    } doc examples (${docTests.length} files) for Node in ${
       Math.round(performance.now() - started)
     } ms; running them with ${await nodeVersion()}`,
   );
 
-  const compiled = files.map((f) =>
-    path.join("tests", path.relative(TESTS_DIR, f)).replace(/\.(m?)ts$/, ".$1js")
+  const compiled = [...files, ...docTests].map((f) =>
+    path.relative(ROOT, f).replace(/\.(m?)ts$/, ".$1js")
   );
   const { code } = await new Deno.Command("node", {
     args: [

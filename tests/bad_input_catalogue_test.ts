@@ -23,6 +23,7 @@ import {
   EscapeError,
   noEscape,
   OutOfMemoryError,
+  type Ptr,
   Region,
   region,
   resetBuffer,
@@ -30,6 +31,7 @@ import {
   setDefaultBufferWarning,
   SharedAllocBuffer,
   SlabBuffer,
+  ValidatingAllocator,
   withBuffer,
 } from "../allocators/mod.ts";
 import {
@@ -415,6 +417,26 @@ const BUFFER_CASES: Case<BufferCtx>[] = [
     allocates: true,
   },
   {
+    name: "noEscape() with a generator function (its body would run after the region)",
+    act: ({ buf }) =>
+      noEscape(buf, function* () {
+        yield alloc(buf, Float64Array, 4);
+      }),
+    error: TypeError,
+    message:
+      /^Cannot run noEscape: fn returned a generator, whose body would run after the region ended/,
+  },
+  {
+    name: "noEscape() with an async generator function",
+    act: ({ buf }) =>
+      noEscape(buf, async function* () {
+        await Promise.resolve();
+        yield alloc(buf, Float64Array, 4);
+      }),
+    error: TypeError,
+    message: /^Cannot run noEscape: fn returned an async generator/,
+  },
+  {
     name: "withBuffer() with a non-allocator",
     act: () => withBuffer(new ArrayBuffer(8) as never, fn),
     error: TypeError,
@@ -515,6 +537,8 @@ interface World {
   kernel: NDArray<Float32Array>;
   /** An out array of the wrong shape (3×2) for 2×3 results. */
   out: NDArray<Float64Array>;
+  /** A view of `allocBuffer`'s memory (allocated outside any region). */
+  arenaView: Float64Array;
 }
 
 function makeWorld(): World {
@@ -577,6 +601,7 @@ function makeWorld(): World {
     image: new NDArray(Float32Array.from({ length: 25 }, (_, i) => i / 25), [1, 1, 5, 5]),
     kernel: new NDArray(new Float32Array(18).fill(0.5), [2, 1, 3, 3]),
     out: new NDArray(new Float64Array(6).fill(-1), [3, 2]),
+    arenaView: alloc(allocBuffer, Float64Array, 2).fill(3),
   };
 }
 
@@ -608,6 +633,7 @@ function worldSnapshot(w: World): unknown {
   const arrays = [w.nd, w.wrapped, w.checked, w.freed, w.big, w.image, w.kernel, w.out].map(
     arraySnapshot,
   );
+  arrays.push([...w.arenaView]);
   return {
     buffers,
     mine: [probe(w.mine), w.mine.offset],
@@ -620,6 +646,18 @@ function worldSnapshot(w: World): unknown {
     defaultBuffer: String(defaultBuffer()),
   };
 }
+
+/** A user-written allocator whose allocPtr answers `answer()` (and changes nothing). */
+class Liar extends MyAllocBuffer {
+  constructor(readonly answer: () => unknown) {
+    super(64);
+  }
+  override allocPtr(): Ptr {
+    return this.answer() as Ptr;
+  }
+}
+const liar = (answer: () => unknown) => new Liar(answer);
+const SAME = new ArrayBuffer(64);
 
 const WORLD_CASES: Case<World>[] = [
   // Buffer constructors and options.
@@ -852,7 +890,7 @@ const WORLD_CASES: Case<World>[] = [
     name: "alloc() beyond an AllocBuffer's capacity",
     act: (w) => alloc(w.allocBuffer, Float64Array, 200),
     error: OutOfMemoryError,
-    message: /^Cannot allocate 1600 bytes: 968 bytes available, of the AllocBuffer's 1000 \(/,
+    message: /^Cannot allocate 1600 bytes: 952 bytes available, of the AllocBuffer's 1000 \(/,
   },
   {
     name: "alloc() beyond a SharedAllocBuffer's capacity",
@@ -889,6 +927,81 @@ const WORLD_CASES: Case<World>[] = [
     act: (w) => w.handle.checkpointRestore(w.shared.checkpointSave()),
     error: CheckpointError,
     message: /not a live checkpoint of this SharedAllocBuffer/,
+  },
+  // Allocators written by users that return bad memory (each a fresh one, outside the world).
+  {
+    name: "alloc() from a user allocator whose allocPtr returns a number",
+    act: () => alloc(liar(() => 7), Float64Array, 4),
+    error: TypeError,
+    message:
+      /^Cannot allocate 32 bytes aligned to 8 from a Liar: its allocPtr returned 7, not a Ptr/,
+  },
+  {
+    name: "alloc() from a user allocator whose allocPtr returns a region too short",
+    act: () => alloc(liar(() => ({ buffer: new ArrayBuffer(16), byteOffset: 0 })), Float64Array, 4),
+    error: RangeError,
+    message: /its allocPtr returned bytes 0\.\.32, past the end of its buffer of 16 bytes/,
+  },
+  {
+    name: "alloc() from a user allocator whose allocPtr returns a misaligned offset",
+    act: () => alloc(liar(() => ({ buffer: new ArrayBuffer(64), byteOffset: 4 })), Float64Array, 4),
+    error: RangeError,
+    message: /its allocPtr returned byteOffset 4, not a multiple of the alignment 8/,
+  },
+  {
+    name: "similar() under a user allocator whose allocView returns too few elements",
+    act: (w) =>
+      withAllocator(
+        Object.assign(liar(() => 0), {
+          allocView: (_t: unknown, n: number) => new Float64Array(n - 1) as never,
+        }),
+        () => similar(w.wrapped),
+      ),
+    error: TypeError,
+    message:
+      /^Cannot allocate 6 elements of Float64Array from a Liar: its allocView returned a Float64Array of 5 elements/,
+  },
+  {
+    name: "ValidatingAllocator over an allocator handing out live bytes again",
+    act: () => {
+      const checked = new ValidatingAllocator(liar(() => ({ buffer: SAME, byteOffset: 0 })));
+      alloc(checked, Float64Array, 2);
+      return alloc(checked, Float64Array, 2);
+    },
+    error: RangeError,
+    message: /its allocPtr returned bytes 0\.\.16, which overlap the live allocation at 0\.\.16/,
+  },
+  {
+    name: "new ValidatingAllocator() with a non-allocator",
+    act: () => new ValidatingAllocator(new ArrayBuffer(8) as never),
+    error: TypeError,
+    message: /Cannot create ValidatingAllocator: expected an allocator .*, got an ArrayBuffer/,
+  },
+  // Work a noEscape(async) task left running, after the task settled.
+  {
+    name: "alloc() from a settled noEscape(async) task's default buffer",
+    act: async () => {
+      const kept = await noEscape(async () => {
+        await Promise.resolve();
+        return defaultBuffer();
+      });
+      return alloc(kept, Float64Array, 2);
+    },
+    error: ReferenceError,
+    message:
+      /^Cannot allocate: this is the default buffer of a noEscape\(async\) task that has settled/,
+  },
+  {
+    name: "noEscape() on a settled noEscape(async) task's default buffer",
+    act: async () => {
+      const kept = await noEscape(async () => {
+        await Promise.resolve();
+        return defaultBuffer();
+      });
+      return noEscape(kept, () => 1);
+    },
+    error: ReferenceError,
+    message: /^Cannot open a region: this is the default buffer of a noEscape\(async\) task/,
   },
   // Scopes.
   {
@@ -1115,6 +1228,19 @@ const WORLD_CASES: Case<World>[] = [
     message: /shape \[2, 3\] does not broadcast to \[3, 2\]/,
   },
   // similar and its allocators.
+  {
+    name: "new CheckedAllocArray() over a view of an allocator's memory",
+    act: (w) => new CheckedAllocArray(w.arenaView),
+    error: TypeError,
+    message:
+      /^Cannot create a CheckedAllocArray over a Float64Array in an allocator's memory: nothing would tell the array when the allocator frees it/,
+  },
+  {
+    name: "adapt(…, CheckedAllocArray) of a model holding a view of an allocator's memory",
+    act: (w) => adapt({ layer: { w: w.arenaView } }, CheckedAllocArray),
+    error: TypeError,
+    message: /in an allocator's memory/,
+  },
   {
     name: "similar() of a string",
     act: () => similar("x" as never),

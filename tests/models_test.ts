@@ -30,6 +30,7 @@ import {
   predict,
 } from "../examples/models.ts";
 import { assertAllClose, assertAlmostEquals, TestBump } from "./_helpers.ts";
+import { referencePredictions, referenceWeights } from "./_reference_cnn.ts";
 
 const model = makeCnn(); // Float64, the default
 const batches = makeImageBatches(); // 1000 images: 31 batches of 32 and one of 8
@@ -37,6 +38,17 @@ const heap = inferBatches(DefaultAllocator.shared, model, batches, makePredictio
 
 function agrees(predictions: NDArray<Float64Array>): void {
   assertAllClose(predictions.data, heap.data, 1e-5);
+}
+
+/** The class of each image (index of its largest probability). */
+function classes(p: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < p.length; i += 10) {
+    let best = 0;
+    for (let k = 1; k < 10; k++) if (p[i + k] > p[i + best]) best = k;
+    out.push(best);
+  }
+  return out;
 }
 
 describe("CNN inference (AllocArrays' Flux test)", () => {
@@ -56,6 +68,20 @@ describe("CNN inference (AllocArrays' Flux test)", () => {
     }
     // not all images get the same prediction
     assert.notDeepEqual([...heap.pick(0)], [...heap.pick(1)]);
+  });
+
+  it("predict() on plain heap arrays matches an independent plain-loop implementation of the model", () => {
+    // The allocator runs below are compared with this heap run; this compares the heap run
+    // (every kernel: the 3×3 convolutions, batch-norm, pooling, dense, softmax) with loops
+    // written from the model's definition, for all 1000 images.
+    const reference = referencePredictions(referenceWeights(model), batches, 1000);
+    assertAllClose(heap.data, reference, 1e-12);
+    assert.deepEqual(classes(heap.data), classes(reference));
+    // The probabilities depend on the image (a layer that lost its input would not show here).
+    for (let k = 0; k < 10; k++) {
+      const p = Array.from({ length: 1000 }, (_, i) => heap.data[i * 10 + k]);
+      assert.ok(Math.max(...p) - Math.min(...p) > 5e-3, `class ${k} varies across images`);
+    }
   });
 
   it("predict() of AllocArray input with BumperAllocator(2 ** 26) matches the heap run", () => {
@@ -184,6 +210,12 @@ describe("CNN inference with the Float32 model (Flux's element type)", () => {
     assert.deepEqual([...w.data], [...(model.conv2.weight as NDArray<Float64Array>).data]);
     assert.ok(batches32[5].data instanceof Float32Array);
     assert.deepEqual([...batches32[5].data], [...batches[5].data]);
+  });
+
+  it("predict() of the Float32 model matches the plain-loop implementation to Float32 rounding", () => {
+    const reference = referencePredictions(referenceWeights(model32), batches32, 1000);
+    assertAllClose(heap32.data, reference, 1e-5);
+    assert.deepEqual(classes(heap32.data), classes(reference));
   });
 
   it("predict() of the Float32 model agrees with the Float64 model to Float32 rounding", () => {

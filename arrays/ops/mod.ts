@@ -22,6 +22,10 @@
  * - **Errors** come before anything is allocated or written: `TypeError` for a wrong kind of
  *   argument or option, `RangeError` for shapes and values out of range; a freed
  *   `CheckedAllocArray` input throws `InvalidMemoryError`.
+ * - **Speed.** Element-wise operations and reductions over all elements on operands that are
+ *   each one contiguous run of one element type and shape (or numbers), into such an `out` or
+ *   a new array, run as a direct loop over the data (a loop per element type) and allocate
+ *   nothing but their result; other layouts take a general strided path. Sums are pairwise.
  *
  * @example Options, `out` and its shorthand
  * ```ts

@@ -12,6 +12,8 @@ import {
   type TypedArrayConstructor,
   withBuffer,
 } from "../../allocators/mod.ts";
+import { AllocArray, similar } from "../../arrays/mod.ts";
+import { withAllocator } from "../../scope/mod.ts";
 import { MyAllocBuffer } from "../../examples/my_alloc_buffer.ts";
 
 describe("alloc", () => {
@@ -98,5 +100,94 @@ describe("alloc", () => {
     });
     const y = noEscape(buf, () => Array.from(alloc(buf, Float64Array, 4)));
     assert.deepEqual(y, [7, 7, 7, 7]);
+  });
+});
+
+// Issue 13 item 6: what a user allocator returns is checked on every allocation, with an error
+// naming the allocator, so a lying allocator never yields a wrong-length or misplaced array.
+describe("alloc from an allocator that lies", () => {
+  // MyAllocBuffer with allocPtr replaced by `answer`.
+  class Liar extends MyAllocBuffer {
+    constructor(readonly answer: (n: number, alignment: number) => unknown) {
+      super(256);
+    }
+    override allocPtr(n: number, alignment: number): Ptr {
+      return this.answer(n, alignment) as Ptr;
+    }
+  }
+  const mem = new ArrayBuffer(64);
+  const cases: [string, (n: number, a: number) => unknown, typeof TypeError, RegExp][] = [
+    ["not a pointer", () => 42, TypeError, /returned 42, not a Ptr/],
+    [
+      "a pointer to a plain array",
+      () => ({ buffer: [1, 2], byteOffset: 0 }),
+      TypeError,
+      /returned a buffer that is an Array of length 2, not an ArrayBuffer or SharedArrayBuffer/,
+    ],
+    [
+      "a string offset",
+      () => ({ buffer: mem, byteOffset: "8" }),
+      TypeError,
+      /returned byteOffset "8", not a number/,
+    ],
+    [
+      "a negative offset",
+      () => ({ buffer: mem, byteOffset: -8 }),
+      RangeError,
+      /returned byteOffset -8, not a non-negative integer/,
+    ],
+    [
+      "a misaligned offset",
+      () => ({ buffer: mem, byteOffset: 3 }),
+      RangeError,
+      /returned byteOffset 3, not a multiple of the alignment 8/,
+    ],
+    [
+      "a region too short",
+      () => ({ buffer: mem, byteOffset: 0 }),
+      RangeError,
+      /returned bytes 0\.\.80, past the end of its buffer of 64 bytes/,
+    ],
+  ];
+  for (const [what, answer, kind, message] of cases) {
+    it(`alloc() and similar() refuse ${what}, naming the allocator`, () => {
+      const liar = new Liar(answer);
+      const runs: (() => unknown)[] = [
+        () => alloc(liar, Float64Array, 10),
+        () => similar(AllocArray.from(new Float64Array(10))),
+      ];
+      for (const run of runs) {
+        assert.throws(() => withAllocator(liar, run), (e) => {
+          assert.ok(e instanceof kind, `expected ${kind.name}, got ${e}`);
+          assert.match(
+            (e as Error).message,
+            /^Cannot allocate 80 bytes aligned to 8 from a Liar: its allocPtr /,
+          );
+          assert.match((e as Error).message, message);
+          return true;
+        });
+      }
+    });
+  }
+
+  it("alloc() refuses an allocView that returns the wrong length or type, naming the allocator", () => {
+    const short = Object.assign(new MyAllocBuffer(256), {
+      allocView: (_type: TypedArrayConstructor, n: number) => new Float64Array(n - 1) as never,
+    });
+    assert.throws(
+      () => alloc(short, Float64Array, 10),
+      /^TypeError: Cannot allocate 10 elements of Float64Array from a MyAllocBuffer: its allocView returned a Float64Array of 9 elements, not a Float64Array of 10 elements/,
+    );
+    const wrongType = Object.assign(new MyAllocBuffer(256), {
+      allocView: (_type: TypedArrayConstructor, n: number) => new Int32Array(n) as never,
+    });
+    assert.throws(() => alloc(wrongType, Float64Array, 3), /returned an Int32Array of 3 elements/);
+  });
+
+  it("a shape-[10] array from a truthful user allocator reads all 10 elements", () => {
+    const bump = new MyAllocBuffer(256);
+    const y = withAllocator(bump, () => similar(AllocArray.from(new Float64Array(10))));
+    y.data.fill(1);
+    assert.equal(y.get(9), 1);
   });
 });

@@ -1,6 +1,11 @@
 // Every allocator of this layer, and the user-written one, through the shared conformance suite.
 
-import { AllocBuffer, ResizeBuffer, SlabBuffer } from "../../allocators/mod.ts";
+import {
+  AllocBuffer,
+  ResizeBuffer,
+  SlabBuffer,
+  ValidatingAllocator,
+} from "../../allocators/mod.ts";
 import { MyAllocBuffer } from "../../examples/my_alloc_buffer.ts";
 import { conformanceSuite, FailingAllocator } from "../../testing/mod.ts";
 
@@ -19,4 +24,13 @@ conformanceSuite("MyAllocBuffer", () => new MyAllocBuffer(8192));
 conformanceSuite(
   "FailingAllocator (not failing)",
   () => new FailingAllocator(new AllocBuffer(8192)),
+);
+conformanceSuite(
+  "ValidatingAllocator over MyAllocBuffer",
+  () => new ValidatingAllocator(new MyAllocBuffer(8192)),
+);
+conformanceSuite(
+  "ValidatingAllocator over SlabBuffer",
+  () => new ValidatingAllocator(new SlabBuffer(256)),
+  { contiguous: false },
 );

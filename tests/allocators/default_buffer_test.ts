@@ -2,10 +2,12 @@ import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   alloc,
+  type Allocator,
   AllocBuffer,
   AsyncScopeError,
-  AutoscalingAllocBuffer,
+  type AutoscalingAllocBuffer,
   defaultBuffer,
+  EscapeError,
   noEscape,
   resetBuffer,
   setDefaultBufferWarning,
@@ -104,17 +106,58 @@ describe("defaultBuffer", () => {
     assert.deepEqual(await Promise.all(ids.map((id) => signatureTask(id, 5))), ids);
   });
 
-  it("noEscape(async fn) returns task buffers to a pool for reuse", async () => {
+  it("noEscape(async fn) returns task buffers' memory to a pool for reuse, reset", async () => {
     const first = await noEscape(async () => {
       await tick();
-      return defaultBuffer();
+      const view = alloc(Float64Array, 4);
+      return { memory: view.buffer, buffer: defaultBuffer() };
     });
     const second = await noEscape(async () => {
       await tick();
-      assert.equal((defaultBuffer() as AutoscalingAllocBuffer).used, 0, "reset before reuse");
-      return defaultBuffer();
+      const buf = defaultBuffer() as Allocator & { used: number };
+      assert.equal(buf.used, 0, "reset before reuse");
+      const view = alloc(Float64Array, 4);
+      return { memory: view.buffer, buffer: buf, offset: view.byteOffset };
     });
-    assert.equal(second, first);
+    assert.equal(second.memory, first.memory, "the same memory, reused");
+    assert.equal(second.offset, 0);
+    assert.notEqual(second.buffer, first.buffer, "each task has a handle of its own");
+  });
+
+  it("noEscape(async fn) on the default buffer throws EscapeError for an escaping resolved value, and frees it", async () => {
+    let task: AutoscalingAllocBuffer | undefined;
+    await assert.rejects(
+      noEscape(async () => {
+        await tick();
+        task = defaultBuffer() as AutoscalingAllocBuffer;
+        return alloc(Float64Array, 4).fill(1);
+      }),
+      (e: unknown) =>
+        e instanceof EscapeError &&
+        /^Cannot return from noEscape: the result is a Float64Array of 4 elements/.test(e.message),
+    );
+    assert.ok(task !== undefined && task !== defaultBuffer(), "the region ran on a task buffer");
+    await assert.rejects(
+      noEscape(async () => {
+        await tick();
+        return { data: alloc(Int32Array, 2), shape: [2] };
+      }),
+      (e: unknown) =>
+        e instanceof EscapeError &&
+        /^Cannot return from noEscape: the result's data is an Int32Array of 2 elements/.test(
+          e.message,
+        ),
+    );
+    // A copy is not an escape; the task buffer went back to the pool empty (the next task gets
+    // its memory through a handle of its own).
+    const copy = await noEscape(async () => {
+      await tick();
+      assert.notEqual(defaultBuffer(), task, "a handle of its own");
+      const mine = defaultBuffer() as AutoscalingAllocBuffer;
+      assert.equal(mine.used, 0, "nothing of the refused regions stays allocated");
+      return alloc(Float64Array, 3).fill(2).slice();
+    });
+    assert.deepEqual([...copy], [2, 2, 2]);
   });
 
   it("noEscape(async fn): 2000 concurrent tasks that allocate a little hold a little memory each, not a slab", async () => {
@@ -138,7 +181,7 @@ describe("defaultBuffer", () => {
 
   it("noEscape(async fn): a task buffer grows to what its task allocates", async () => {
     const sizes = await noEscape(async () => {
-      assert.ok(defaultBuffer() instanceof AutoscalingAllocBuffer);
+      assert.match(String(defaultBuffer()), /^TaskBuffer\(AutoscalingAllocBuffer\(/);
       const before = (defaultBuffer() as AutoscalingAllocBuffer).capacity;
       const big = alloc(Float64Array, 200_000).fill(1); // 1.6 MB
       await tick();

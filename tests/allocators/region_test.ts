@@ -11,6 +11,14 @@ import {
   region,
   SlabBuffer,
 } from "../../allocators/mod.ts";
+import {
+  BumperAllocator,
+  CheckedAllocArray,
+  InvalidMemoryError,
+  reset,
+  similar,
+} from "../../arrays/mod.ts";
+import { withAllocator } from "../../scope/mod.ts";
 import { MyAllocBuffer } from "../../examples/my_alloc_buffer.ts";
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -209,6 +217,241 @@ describe("noEscape", () => {
       /stale/,
     );
     assert.equal(buf.used, 8, "the buffer keeps its post-reset state");
+  });
+});
+
+// Issue 13 items 2, 8, 17 and 18: what a region does whatever its body returns, and what work
+// left running after an async task settles may do.
+describe("noEscape: the end of a region", () => {
+  // A buffer and a checkpoint saved before the region, to show that the region freed its bytes.
+  function setup() {
+    const buf = new AllocBuffer(1024);
+    alloc(buf, Uint8Array, 3);
+    return buf;
+  }
+
+  it("noEscape() restores when reading the result's then throws", () => {
+    const buf = setup();
+    const boom = new Error("then getter");
+    assert.throws(() =>
+      noEscape(buf, () => {
+        alloc(buf, Float64Array, 4);
+        return {
+          get then() {
+            throw boom;
+          },
+        };
+      }), (e) => e === boom);
+    assert.equal(buf.used, 3);
+  });
+
+  it("noEscape() restores when reading the result's data throws", () => {
+    const buf = setup();
+    assert.throws(() =>
+      noEscape(buf, () => {
+        alloc(buf, Float64Array, 4);
+        return {
+          get data(): never {
+            throw new RangeError("data getter");
+          },
+        };
+      }), /data getter/);
+    assert.equal(buf.used, 3);
+  });
+
+  it("noEscape() restores when the result is a Proxy whose traps throw", () => {
+    const buf = setup();
+    const hostile = new Proxy({}, {
+      get() {
+        throw new TypeError("trap");
+      },
+      getPrototypeOf() {
+        throw new TypeError("trap");
+      },
+    });
+    assert.throws(() =>
+      noEscape(buf, () => {
+        alloc(buf, Float64Array, 4);
+        return hostile;
+      }), /trap/);
+    assert.equal(buf.used, 3);
+  });
+
+  it("noEscape() restores when the result is a stale CheckedAllocArray", () => {
+    const buf = setup();
+    const b = new BumperAllocator(new AllocBuffer(256));
+    const input = new CheckedAllocArray(new Float64Array(2));
+    const stale = withAllocator(b, () => similar(input));
+    reset(b);
+    assert.throws(() =>
+      noEscape(buf, () => {
+        alloc(buf, Float64Array, 4);
+        return stale;
+      }), InvalidMemoryError);
+    assert.equal(buf.used, 3);
+  });
+
+  it("noEscape() restores when the allocator's allocatedSince throws", () => {
+    class Throwing extends MyAllocBuffer {
+      allocatedSince(): boolean {
+        throw new Error("allocatedSince");
+      }
+    }
+    const buf = new Throwing(1024);
+    assert.throws(() =>
+      noEscape(buf, () => {
+        alloc(buf, Float64Array, 4);
+        return new Float64Array(1);
+      }), /allocatedSince/);
+    assert.equal(buf.offset, 0);
+  });
+
+  it("noEscape() with an async fn restores when reading the resolved value's data throws", async () => {
+    const buf = setup();
+    await assert.rejects(
+      noEscape(buf, async () => {
+        alloc(buf, Float64Array, 4);
+        await tick();
+        return {
+          get data(): never {
+            throw new RangeError("data getter");
+          },
+        };
+      }),
+      /data getter/,
+    );
+    assert.equal(buf.used, 3);
+  });
+
+  it("noEscape() refuses a generator function: TypeError, nothing allocated or leaked", () => {
+    const buf = setup();
+    function* gen() {
+      yield alloc(buf, Float64Array, 4);
+    }
+    assert.throws(() => noEscape(buf, gen), (e) => {
+      assert.ok(e instanceof TypeError);
+      assert.match(
+        e.message,
+        /^Cannot run noEscape: fn returned a generator, whose body would run after the region ended/,
+      );
+      return true;
+    });
+    assert.equal(buf.used, 3);
+    assert.throws(() => noEscape(buf, () => gen()), /fn returned a generator/);
+    assert.equal(buf.used, 3);
+  });
+
+  it("noEscape() refuses an async generator function, on a buffer and on the default buffer", () => {
+    const buf = setup();
+    async function* gen() {
+      yield alloc(buf, Float64Array, 4);
+    }
+    assert.throws(() => noEscape(buf, gen), /fn returned an async generator/);
+    assert.equal(buf.used, 3);
+    const before = defaultBuffer().checkpointSave();
+    assert.throws(() => noEscape(gen), /fn returned an async generator/);
+    defaultBuffer().checkpointRestore(before); // live: the refused region restored in order
+  });
+
+  it("noEscape() does not report an empty view allocated inside as escaping", () => {
+    const buf = setup();
+    const empty = noEscape(buf, () => {
+      alloc(buf, Float64Array, 2);
+      return alloc(buf, Float64Array, 0);
+    });
+    assert.equal(empty.length, 0);
+    assert.equal(buf.used, 3);
+  });
+});
+
+describe("noEscape(async fn): work left running after the task settles", () => {
+  it("work left running cannot allocate from the settled task's default buffer", async () => {
+    let later!: Promise<unknown>;
+    await noEscape(async () => {
+      await tick();
+      alloc(Float64Array, 4);
+      later = (async () => {
+        await tick();
+        await tick();
+        return alloc(Float64Array, 8); // after the task settled
+      })();
+      return 1;
+    });
+    await assert.rejects(later, (e) => {
+      assert.ok(e instanceof ReferenceError);
+      assert.match(
+        e.message,
+        /^Cannot allocate: this is the default buffer of a noEscape\(async\) task that has settled/,
+      );
+      return true;
+    });
+  });
+
+  it("a settled task's buffer, kept in a variable, refuses allocations and regions", async () => {
+    const kept = await noEscape(async () => {
+      await tick();
+      return defaultBuffer();
+    });
+    assert.throws(() => alloc(kept, Float64Array, 2), (e) => {
+      assert.ok(e instanceof ReferenceError);
+      assert.match(e.message, /^Cannot allocate: this is the default buffer/);
+      return true;
+    });
+    assert.throws(
+      () => noEscape(kept, () => 1),
+      /Cannot open a region: this is the default buffer/,
+    );
+    assert.throws(() => kept.allocPtr(8, 8), ReferenceError);
+    assert.throws(() => kept.resetBuffer(), /Cannot reset: /);
+  });
+
+  it("another task never gets the bytes that work left running by a settled task writes to", async () => {
+    // The old task leaves a timer that would allocate and write; the next task, given the
+    // pooled memory, must keep its values.
+    let timer!: Promise<unknown>;
+    await noEscape(async () => {
+      await tick();
+      timer = new Promise((resolve) =>
+        setTimeout(() => {
+          try {
+            resolve(alloc(Float64Array, 4).fill(-1));
+          } catch (e) {
+            resolve(e);
+          }
+        }, 5)
+      );
+      return 0;
+    });
+    const values = await noEscape(async () => {
+      const mine = alloc(Float64Array, 4).fill(42);
+      await timer;
+      return [...mine];
+    });
+    assert.deepEqual(values, [42, 42, 42, 42]);
+    assert.ok((await timer) instanceof ReferenceError);
+  });
+
+  it("a task settling while a region on its buffer is still open leaves that buffer to the work", async () => {
+    let release!: () => void;
+    let inner!: Promise<number>;
+    await noEscape(async () => {
+      await tick();
+      const buf = defaultBuffer();
+      inner = noEscape(buf, async () => {
+        const y = alloc(buf, Float64Array, 2).fill(3);
+        await new Promise<void>((r) => (release = r));
+        const z = alloc(buf, Float64Array, 2).fill(4); // still its own buffer: allowed
+        return y[0] + z[1];
+      });
+      return 0;
+    });
+    const other = await noEscape(async () => {
+      await tick();
+      return alloc(Float64Array, 2).fill(5)[0];
+    });
+    release();
+    assert.equal(await inner, 7);
+    assert.equal(other, 5);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   BumperAllocator,
   CheckedAllocArray,
   CheckpointError,
+  EscapeError,
   InvalidMemoryError,
   noEscape,
   OutOfMemoryError,
@@ -555,6 +556,34 @@ describe("SharedAllocBuffer.subArena()", () => {
     assert.ok(c.isValid);
     sub.release();
     assert.equal(c.isValid, false);
+  });
+});
+
+// Issue 13 item 18: the escape check reports only memory the region's end frees.
+describe("SharedAllocBuffer: noEscape's escape check", () => {
+  it("noEscape() lets an array from a sub-arena carved inside the region through (the region frees none of it)", () => {
+    const shared = new SharedAllocBuffer(4096);
+    let sub!: SharedAllocBuffer;
+    const view = noEscape(shared, () => {
+      sub = shared.subArena(256);
+      return alloc(sub, Float64Array, 4).fill(3);
+    });
+    assert.deepEqual([...view], [3, 3, 3, 3]);
+    assert.ok(shared.used >= 256, "the sub-arena is still carved out");
+    sub.release();
+  });
+
+  it("noEscape() lets an array from another handle of the arena through (the region frees none of it)", () => {
+    const [owner, other] = arena(1024);
+    const view = noEscape(owner, () => alloc(other, Float64Array, 4).fill(5));
+    assert.equal(view[3], 5);
+    assert.ok(owner.used >= 32, "still allocated");
+  });
+
+  it("noEscape() still reports the handle's own escaping array", () => {
+    const [owner] = arena(1024);
+    assert.throws(() => noEscape(owner, () => alloc(owner, Float64Array, 4)), EscapeError);
+    assert.equal(owner.used, 0);
   });
 });
 

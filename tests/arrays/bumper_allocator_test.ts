@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import {
+  alloc,
   type Allocator,
   AllocBuffer,
   AutoscalingAllocBuffer,
@@ -10,6 +11,7 @@ import {
   noEscape,
   OutOfMemoryError,
   ResizeBuffer,
+  SharedAllocBuffer,
   SlabBuffer,
 } from "../../allocators/mod.ts";
 import {
@@ -17,6 +19,7 @@ import {
   BumperAllocator,
   CheckedAllocArray,
   InvalidMemoryError,
+  type MemoryValidity,
   type NDArray,
   reset,
   similar,
@@ -259,6 +262,41 @@ describe("BumperAllocator", () => {
     assert.throws(() => b.checkpointRestore(cp), CheckpointError);
   });
 
+  it("BumperAllocator reset while a checkpoint is open invalidates what it handed out; the region's end is stale and frees nothing allocated after the reset", () => {
+    const buf = new AllocBuffer(1024);
+    const b = new BumperAllocator(buf);
+    const input = new CheckedAllocArray(new Float64Array(4));
+    let outer!: CheckedAllocArray, inner!: CheckedAllocArray, after!: CheckedAllocArray;
+    withAllocator(b, () => {
+      outer = similar(input);
+      assert.throws(
+        () =>
+          noEscape(b, () => {
+            inner = similar(input);
+            reset(b);
+            after = similar(input);
+            return 1;
+          }),
+        (e: unknown) => e instanceof CheckpointError && /it is stale/.test(e.message),
+      );
+    });
+    assert.ok(!outer.isValid && !inner.isValid, "arrays from before the reset are invalid");
+    assert.throws(() => inner.get(0), InvalidMemoryError);
+    assert.ok(after.isValid, "the array made after the reset is live");
+    assert.equal(b.tracked, 1);
+    assert.equal(buf.used, 32, "the stale region end freed nothing");
+    // A raw checkpoint saved before a reset is refused too, changing nothing.
+    const cp = b.checkpointSave();
+    const v = b.trackChecked();
+    b.allocPtr(16, 8);
+    reset(b);
+    const w = b.trackChecked();
+    b.allocPtr(8, 8);
+    assert.throws(() => b.checkpointRestore(cp), CheckpointError);
+    assert.ok(!v.valid && w.valid);
+    assert.equal(buf.used, 8);
+  });
+
   it("BumperAllocator.allocatedSince() forwards the escape check so regions catch escapes", () => {
     const b = new BumperAllocator(1024);
     const cp = b.checkpointSave();
@@ -398,5 +436,134 @@ describe("AllocArrays.jl's improper usage with CheckedAllocArray", () => {
       return output.reduce((s, v) => s + v);
     }
     assert.equal(goodFunction3(a, 100), 200000);
+  });
+});
+
+// Issue 13 items 1, 5 and 18: allocators over one buffer share its checkpoints, its open
+// regions and its checked arrays' validity, so none can free memory another still uses.
+describe("allocators over one buffer", () => {
+  // An async region on `older`, then one on `newer` over the same memory; the older one ends
+  // first. It must not free the newer one's live array.
+  async function interleave(older: Allocator, newer: Allocator, allocFrom: Allocator) {
+    let releaseOld!: () => void;
+    const oldDone = noEscape(older, async () => {
+      alloc(older, Float64Array, 2).fill(1);
+      await new Promise<void>((r) => (releaseOld = r));
+    });
+    let releaseNew!: () => void;
+    let live!: Float64Array;
+    const newDone = noEscape(newer, async () => {
+      live = alloc(newer, Float64Array, 4).fill(7);
+      await new Promise<void>((r) => (releaseNew = r));
+      return live.reduce((s, v) => s + v);
+    });
+    releaseOld();
+    await assert.rejects(oldDone, (e) => {
+      assert.ok(e instanceof CheckpointError);
+      assert.match(e.message, /a region opened after it on the same allocator/);
+      return true;
+    });
+    // The newer region's array is still allocated: the next allocation lands after it.
+    const next = alloc(allocFrom, Float64Array, 4).fill(9);
+    assert.ok(next.byteOffset >= live.byteOffset + live.byteLength, "no overlap with live");
+    assert.deepEqual([...live], [7, 7, 7, 7]);
+    releaseNew();
+    assert.equal(await newDone, 28);
+  }
+
+  it("an async region on new BumperAllocator(buf) cannot free a newer region's array on buf", async () => {
+    const buf = new AllocBuffer(1024);
+    const b = new BumperAllocator(buf);
+    await interleave(b, buf, buf);
+    assert.equal(buf.used, 16, "the older region's 16 bytes leak until a reset");
+  });
+
+  it("an async region on UncheckedBumperAllocator(buf) cannot free a newer region's array on buf", async () => {
+    const buf = new SlabBuffer(1024);
+    await interleave(new UncheckedBumperAllocator(buf), buf, buf);
+  });
+
+  it("two BumperAllocators over one buffer cannot free each other's arrays", async () => {
+    const buf = new AutoscalingAllocBuffer(1024);
+    const first = new BumperAllocator(buf), second = new BumperAllocator(buf);
+    await interleave(first, second, second);
+  });
+
+  it("an async region on a BumperAllocator over a user allocator cannot free a newer one's array on that allocator", async () => {
+    const buf = new TestBump(1024);
+    await interleave(new BumperAllocator(buf), buf, buf);
+  });
+
+  it("BumperAllocator's CheckedAllocArrays are invalidated by resetBuffer() of the raw buffer", () => {
+    const buf = new AllocBuffer(1024);
+    const b = new BumperAllocator(buf);
+    const input = new CheckedAllocArray(new Float64Array(4));
+    const y = withAllocator(b, () => similar(input));
+    buf.resetBuffer();
+    assert.equal(y.isValid, false);
+    assert.throws(() => y.get(0), InvalidMemoryError);
+    assert.equal(b.tracked, 0);
+  });
+
+  it("BumperAllocator's CheckedAllocArrays are invalidated by the end of a noEscape region on the raw buffer", () => {
+    const buf = new ResizeBuffer(1024);
+    const b = new BumperAllocator(buf);
+    const input = new CheckedAllocArray(new Float64Array(4));
+    const outer = withAllocator(b, () => similar(input));
+    let inner!: CheckedAllocArray<Float64Array>;
+    noEscape(buf, () => {
+      inner = withAllocator(b, () => similar(input));
+      inner.fill(1);
+    });
+    assert.equal(inner.isValid, false, "freed by the raw region's end");
+    assert.throws(() => inner.get(0), InvalidMemoryError);
+    assert.equal(outer.isValid, true, "allocated before the region: still live");
+    assert.equal(b.tracked, 1);
+  });
+
+  it("reset of a second BumperAllocator over the same buffer invalidates the first one's CheckedAllocArrays", () => {
+    const buf = new SlabBuffer(4096);
+    const first = new BumperAllocator(buf), second = new BumperAllocator(buf);
+    const input = new CheckedAllocArray(new Float64Array(4));
+    const y = withAllocator(first, () => similar(input));
+    reset(second);
+    assert.throws(() => y.get(0), InvalidMemoryError);
+  });
+
+  it("BumperAllocator.checkpointRestore() names the caller's checkpoint when the buffer's own is gone", () => {
+    const shared = new SharedAllocBuffer(1024);
+    const b = new BumperAllocator(shared);
+    const cp = b.checkpointSave();
+    b.allocPtr(8, 8);
+    shared.resetBuffer(); // the buffer's checkpoint saved with `cp` is stale now
+    assert.throws(() => b.checkpointRestore(cp), (e) => {
+      assert.ok(e instanceof CheckpointError);
+      assert.match(e.message, new RegExp(`^Cannot restore checkpoint ${cp} of SharedAllocBuffer`));
+      assert.match(e.message, /the buffer itself was reset, or restored/);
+      return true;
+    });
+  });
+
+  it("BumperAllocator over a built-in buffer: its checkpoints are the buffer's own", () => {
+    const buf = new AllocBuffer(1024);
+    const b = new BumperAllocator(buf);
+    const cp = b.checkpointSave();
+    alloc(buf, Float64Array, 2);
+    buf.checkpointRestore(cp as never); // restored through the buffer directly
+    assert.equal(buf.used, 0);
+    assert.throws(() => b.checkpointRestore(cp), /already restored/);
+  });
+
+  it("BumperAllocator: the CheckedAllocArrays of one region share one validity, which its end invalidates", () => {
+    const b = new BumperAllocator(new AllocBuffer(1024));
+    const input = new CheckedAllocArray(new Float64Array(2));
+    noEscape(b, () => noEscape(b, () => {})); // no checked array: nothing to invalidate
+    const [x, y] = withAllocator(b, () =>
+      noEscape(b, () => {
+        const x = similar(input), y = similar(input);
+        return [x.validity, y.validity];
+      }) as unknown as MemoryValidity[]);
+    assert.equal(x, y, "arrays of one level share one validity");
+    assert.equal(x.valid, false);
   });
 });

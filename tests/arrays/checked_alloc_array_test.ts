@@ -1,7 +1,7 @@
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { AllocBuffer } from "../../allocators/mod.ts";
+import { alloc, AllocBuffer, DefaultAllocator } from "../../allocators/mod.ts";
 import {
   adapt,
   AllocArray,
@@ -267,5 +267,50 @@ describe("CheckedAllocArray", () => {
     const c = CheckedAllocArray.fromNested([1, 2]);
     assert.equal(inspect(c), "CheckedAllocArray<Float64Array 2> [1, 2]");
     assert.equal(Object.prototype.toString.call(c), "[object CheckedAllocArray]");
+  });
+});
+
+// Issue 13 item 5: a CheckedAllocArray made without a validity is always valid, so it is refused
+// over memory an allocator frees.
+describe("CheckedAllocArray over an allocator's memory", () => {
+  it("new CheckedAllocArray(allocArray.data) of a bump-allocated array is refused", () => {
+    const b = new BumperAllocator(new AllocBuffer(1024));
+    const a = withAllocator(b, () => similar(AllocArray.from(new Float64Array(4))));
+    assert.throws(() => new CheckedAllocArray(a.data), (e) => {
+      assert.ok(e instanceof TypeError);
+      assert.match(
+        e.message,
+        /^Cannot create a CheckedAllocArray over a Float64Array in an allocator's memory: nothing would tell the array when the allocator frees it/,
+      );
+      return true;
+    });
+    assert.throws(() => CheckedAllocArray.from(new NDArray(a.data, [2, 2])), TypeError);
+  });
+
+  it("adapt(value, CheckedAllocArray) of a view into an arena is refused", () => {
+    const buf = new AllocBuffer(1024);
+    const w = alloc(buf, Float32Array, 6);
+    assert.throws(() => adapt({ w }, CheckedAllocArray), /in an allocator's memory/);
+  });
+
+  it("a view of a user allocator's memory, once the library allocated from it, is refused too", () => {
+    const bump = new TestBump(1024);
+    const view = withAllocator(bump, () => similar(AllocArray.from(new Float64Array(2)))).data;
+    assert.throws(() => new CheckedAllocArray(view), /in an allocator's memory/);
+  });
+
+  it("with the MemoryValidity the allocator invalidates, an arena view is accepted", () => {
+    const b = new BumperAllocator(new AllocBuffer(1024));
+    const view = alloc(b, Float64Array, 4);
+    const c = new CheckedAllocArray(view, undefined, undefined, undefined, b.trackChecked());
+    c.fill(1);
+    reset(b);
+    assert.throws(() => c.get(0), InvalidMemoryError);
+  });
+
+  it("heap typed arrays stay accepted, the heap allocator's included", () => {
+    const heap = alloc(new DefaultAllocator(), Float64Array, 2);
+    assert.ok(new CheckedAllocArray(heap).isValid);
+    assert.ok(new CheckedAllocArray(new Float64Array(2)).isValid);
   });
 });

@@ -1,7 +1,18 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AllocArray, copy, NDArray, similar, similarOf, zerosLike } from "../../arrays/mod.ts";
-import { OutOfMemoryError } from "../../allocators/mod.ts";
+import { AllocBuffer, noEscape, OutOfMemoryError } from "../../allocators/mod.ts";
+import {
+  AllocArray,
+  BumperAllocator,
+  CheckedAllocArray,
+  copy,
+  InvalidMemoryError,
+  NDArray,
+  reset,
+  similar,
+  similarOf,
+  zerosLike,
+} from "../../arrays/mod.ts";
 import { withAllocator } from "../../scope/mod.ts";
 import { TestBump } from "../_helpers.ts";
 
@@ -52,6 +63,57 @@ describe("similar", () => {
     const z = similar(a, null, [5]);
     assert.equal(z.dtype, Uint8Array);
     assert.deepEqual(z.shape, [5]);
+  });
+
+  it("similar() of a CheckedAllocArray with another element type or shape is a CheckedAllocArray the allocator tracks", () => {
+    const memory = new ArrayBuffer(1024);
+    const b = new BumperAllocator(new AllocBuffer(memory));
+    const c = new CheckedAllocArray(iota(6), [2, 3]);
+    const made = withAllocator(b, () => [
+      similar(c, Int32Array),
+      similar(c, null, [3, 2]),
+      similar(c, Float32Array, [4]),
+      similar(c, Uint8Array, [2, 2]),
+    ]);
+    const expected = [[Int32Array, [2, 3]], [Float64Array, [3, 2]], [Float32Array, [4]], [
+      Uint8Array,
+      [2, 2],
+    ]] as const;
+    for (const [i, x] of made.entries()) {
+      assert.ok(x instanceof CheckedAllocArray, `result ${i} is a CheckedAllocArray`);
+      assert.equal(x.dtype, expected[i][0]);
+      assert.deepEqual(x.shape, expected[i][1]);
+      assert.ok(x.isContiguous && x.isValid);
+      assert.equal(x.data.buffer, memory, "from the allocator");
+    }
+    assert.equal(b.tracked, 4);
+    reset(b);
+    for (const x of made) {
+      assert.equal(x.isValid, false);
+      assert.throws(() => x.get(0), InvalidMemoryError);
+    }
+    assert.ok(c.isValid, "the input is heap memory, never invalidated");
+  });
+
+  it("similar() of a CheckedAllocArray with another element type or shape: heap outside a scope, refused where nothing would invalidate it", () => {
+    const c = new CheckedAllocArray(iota(4));
+    const heap = similar(c, Int16Array, [2, 2]);
+    assert.ok(heap instanceof CheckedAllocArray && heap.isValid);
+    assert.deepEqual([...heap.data], [0, 0, 0, 0]);
+    const bump = new TestBump(1024);
+    assert.throws(
+      () => withAllocator(bump, () => similar(c, Float32Array, [3])),
+      /^TypeError: Cannot allocate a CheckedAllocArray from a TestBump: it cannot invalidate/,
+    );
+    assert.equal(bump.allocations, 0, "nothing allocated");
+    const b = new BumperAllocator(1024);
+    const freed = withAllocator(b, () => similar(c, null, [2]));
+    reset(b);
+    assert.throws(
+      () => withAllocator(b, () => similar(freed, Int32Array, [5])),
+      InvalidMemoryError,
+    );
+    assert.equal(b.tracked, 0);
   });
 
   it("similar() of a view is a contiguous array of the view's shape", () => {
@@ -168,5 +230,97 @@ describe("similarOf", () => {
       message: /no array among 2 inputs and no shape given/,
     });
     assert.throws(() => similarOf(new Float64Array(2) as never), TypeError);
+  });
+});
+
+// similar() under a buffer with a bump core recycles the view and AllocArray objects of bytes
+// that were freed and are handed out again; nothing a program that uses arrays only while their
+// memory is live can observe.
+describe("similar: recycled objects", () => {
+  it("similar() hands out the same AllocArray again only for re-allocated bytes of the same layout", () => {
+    const b = new BumperAllocator(new AllocBuffer(4096));
+    const a = new AllocArray(iota(6), [2, 3]);
+    const seen = withAllocator(b, () => {
+      const out: AllocArray[] = [];
+      for (let i = 0; i < 3; i++) {
+        noEscape(b, () => {
+          const x = similar(a), y = similar(a);
+          assert.notEqual(x, y, "two live arrays are two objects");
+          assert.notEqual(x.data, y.data);
+          x.data.fill(i);
+          y.data.fill(-i);
+          assert.deepEqual([...x], [i, i, i, i, i, i]);
+          out.push(x);
+        });
+      }
+      return out;
+    });
+    assert.equal(seen[1], seen[0], "the same bytes and layout: the same object");
+    assert.equal(seen[2], seen[0]);
+  });
+
+  it("similar() never gives a live array's object to another allocation", () => {
+    const b = new BumperAllocator(new AllocBuffer(4096));
+    const a = new AllocArray(iota(4));
+    withAllocator(b, () => {
+      const first = noEscape(b, () => similar(a).shape); // freed at once
+      const kept = similar(a); // lives until the reset: same bytes as the freed one
+      const other = noEscape(b, () => {
+        const o = similar(a);
+        assert.notEqual(o, kept);
+        assert.notEqual(o.data, kept.data);
+        assert.ok(o.data.byteOffset >= kept.data.byteOffset + kept.data.byteLength);
+        return o.size;
+      });
+      assert.equal(other, 4);
+      assert.deepEqual(first, [4]);
+    });
+  });
+
+  it("similar() with another shape or element type over recycled bytes makes a new array", () => {
+    const b = new BumperAllocator(new AllocBuffer(4096));
+    const a = new AllocArray(iota(6), [2, 3]);
+    withAllocator(b, () => {
+      const x = noEscape(b, () => similar(a).strides);
+      const y = noEscape(b, () => {
+        const r = similar(a, null, [3, 2]);
+        assert.deepEqual(r.shape, [3, 2]);
+        assert.deepEqual(r.strides, [2, 1]);
+        return r.strides;
+      });
+      assert.deepEqual(x, [3, 1]);
+      assert.deepEqual(y, [2, 1]);
+      noEscape(b, () => {
+        const r = similar(a, Float32Array);
+        assert.equal(r.dtype, Float32Array);
+        assert.equal(r.data.length, 6);
+      });
+    });
+  });
+
+  it("similar() of a CheckedAllocArray never recycles: a stale one still throws after its bytes are reused", () => {
+    const b = new BumperAllocator(new AllocBuffer(4096));
+    const input = new CheckedAllocArray(iota(4));
+    withAllocator(b, () => {
+      const stale = similar(input);
+      stale.fill(1);
+      reset(b);
+      const fresh = similar(input); // the same bytes
+      fresh.fill(2);
+      assert.equal(fresh.data.byteOffset, 0);
+      assert.notEqual(fresh, stale);
+      assert.throws(() => stale.get(0), /deallocated/);
+      assert.equal(fresh.get(0), 2);
+    });
+  });
+
+  it("similar() of an empty array gives a new object every time", () => {
+    const b = new BumperAllocator(new AllocBuffer(4096));
+    const a = new AllocArray(new Float64Array(0));
+    withAllocator(b, () => {
+      const x = similar(a), y = similar(a);
+      assert.notEqual(x, y);
+      assert.equal(x.size, 0);
+    });
   });
 });

@@ -4,7 +4,9 @@
 // of a sub-arena's parent, which ends the sub-arena), `using` regions closed in any order, and
 // `noEscape` regions,
 // synchronous and async, nested, ending by return, throw or an escaping view, plus pairs of
-// async regions settling in either order. A reference model runs alongside and, after every
+// async regions settling in either order, and async regions on the default buffer
+// (`noEscape(async fn)`: a task buffer of its own, whose body works on the allocator under test
+// explicitly and through `withBuffer`). A reference model runs alongside and, after every
 // step, checks:
 //
 // - live allocations never overlap and keep their contents (each holds a signature written
@@ -15,11 +17,19 @@
 //   by it lands them exactly where they were (the same memory, or, where the allocator replaces
 //   memory, the same layout);
 // - an invalid checkpoint, an out-of-order region end, a reset inside a region and an escaping
-//   view throw exactly when the model says, and a failed restore changes nothing;
+//   view (also one of a task buffer) throw exactly when the model says, and a failed restore
+//   changes nothing;
 // - a force-reset frees everything and makes every checkpoint of every handle stale; a
 //   sub-arena whose parent was force-reset hands out nothing more, whatever is done to it;
 // - CheckedAllocArray validities (BumperAllocator) are valid exactly while their memory is live;
-// - in poison mode, every freed view is detached once the buffer is empty.
+// - in poison mode, every freed view is detached once the buffer is empty;
+// - several allocators over one buffer (the buffer, BumperAllocators and an
+//   UncheckedBumperAllocator over it) behave as one: a checkpoint saved through one restores
+//   through another, regions on them are ordered together, and each call may go to any of them;
+// - an allocator written by a user that lies (a misaligned or too short pointer, a non-buffer)
+//   makes alloc() throw an error naming it, changing nothing;
+// - async tasks on default buffers that leave work running: every allocation that work makes
+//   after its task settled throws a ReferenceError, and no task's memory is ever written by it.
 //
 // Used by tests/fuzz/fuzz_test.ts (a small fixed-seed run) and scripts/fuzz.ts (`deno task
 // fuzz`, 10 000 programs per target). Test-only; not part of the package.
@@ -32,18 +42,25 @@ import {
   AllocBuffer,
   AutoscalingAllocBuffer,
   CheckpointError,
+  defaultBuffer,
   EscapeError,
   noEscape,
   OutOfMemoryError,
+  type Ptr,
   type Region,
   region,
   ResizeBuffer,
   SharedAllocBuffer,
   SlabBuffer,
   type TypedArrayConstructor,
+  ValidatingAllocator,
   withBuffer,
 } from "../../allocators/mod.ts";
-import { BumperAllocator, type MemoryValidity } from "../../arrays/mod.ts";
+import {
+  BumperAllocator,
+  type MemoryValidity,
+  UncheckedBumperAllocator,
+} from "../../arrays/mod.ts";
 import { MyAllocBuffer } from "../../examples/my_alloc_buffer.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -54,7 +71,9 @@ export type End = "return" | "throw" | "escape";
 
 /**
  * One step of a program (`h` picks the allocator handle, modulo the target's handles; `d` runs a
- * region on the default buffer, made `h` by `withBuffer`).
+ * region on the default buffer, made `h` by `withBuffer`; `task` is `noEscape(async fn)` on the
+ * default buffer, which runs on a task buffer of its own unless a `withBuffer` around it chose
+ * one of the handles).
  */
 export type Op =
   | { t: "ptr"; h: number; size: number; align: number }
@@ -68,7 +87,9 @@ export type Op =
   | { t: "open"; h: number }
   | { t: "close"; pick: number }
   | { t: "noEscape"; h: number; d: boolean; body: Op[]; end: End }
+  | { t: "tasks"; sizes: number[][]; leftover: boolean[] }
   | { t: "async"; h: number; d: boolean; body: Op[]; end: End }
+  | { t: "task"; body: Op[]; end: End }
   | {
     t: "pair";
     h: number;
@@ -124,6 +145,13 @@ export interface FuzzTarget {
   checked?: boolean;
   /** Several handles of one SharedAllocBuffer (restores may leak instead of freeing). */
   shared?: boolean;
+  /**
+   * Several allocators over one buffer (wrappers): one allocator to the model, and each call
+   * goes to the handle `h` picks. With `checked`, handles[0] is a BumperAllocator.
+   */
+  aliases?: boolean;
+  /** The allocator is a {@linkcode LyingBuffer}: some allocations get a bad pointer. */
+  lies?: boolean;
   /** A SharedAllocBuffer arena: its owner (handle 0) may force-reset it. */
   forceResets?: boolean;
   /** A sub-arena's parent arena, whose force-reset ends the sub-arena. */
@@ -135,6 +163,35 @@ export interface FuzzTarget {
 const usedOf = (handles: Allocator[]) => (handles[0] as unknown as { used: number }).used;
 // The parent arena of each sub-arena the targets make.
 const parents = new WeakMap<Allocator, SharedAllocBuffer>();
+
+/**
+ * A user-written allocator that lies when armed: its next allocPtr answers a pointer that is
+ * misaligned, past the end of its memory, or not into a buffer at all (in turn), changing
+ * nothing. The model arms it for some allocations the library makes (never for its own raw
+ * calls).
+ */
+export class LyingBuffer extends MyAllocBuffer {
+  armed = false;
+  #lies = 0;
+  override allocPtr(n: number, alignment: number): Ptr {
+    if (!this.armed) return super.allocPtr(n, alignment);
+    this.armed = false;
+    switch (this.#lies++ % 3) {
+      case 0:
+        return { buffer: this.buf, byteOffset: alignment === 1 ? -1 : 1 };
+      case 1:
+        return { buffer: this.buf, byteOffset: this.buf.byteLength + alignment };
+      default:
+        return { buffer: [] as never, byteOffset: 0 };
+    }
+  }
+}
+
+/** Whether `e` is the error of alloc() refusing a LyingBuffer's answer. */
+function isLie(e: unknown): boolean {
+  return (e instanceof TypeError || e instanceof RangeError) &&
+    /from a LyingBuffer: its allocPtr returned /.test(e.message);
+}
 
 /** Every allocator the fuzzing covers. */
 export const TARGETS: FuzzTarget[] = [
@@ -333,6 +390,62 @@ export const TARGETS: FuzzTarget[] = [
     maxSize: 300,
   },
   {
+    name: "AllocBuffer behind BumperAllocators and an UncheckedBumperAllocator (one buffer)",
+    make: () => {
+      const buf = new AllocBuffer(1000);
+      return [
+        new BumperAllocator(buf),
+        buf,
+        new UncheckedBumperAllocator(buf),
+        new BumperAllocator(buf),
+      ];
+    },
+    used: (handles) => (handles[1] as AllocBuffer).used,
+    exactCapacity: 1000,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "identity",
+    checked: true,
+    aliases: true,
+    maxSize: 300,
+  },
+  {
+    name: "SlabBuffer behind a BumperAllocator and an UncheckedBumperAllocator (one buffer)",
+    make: () => {
+      const buf = new SlabBuffer(200, { maxSpareSlabs: 1 });
+      return [new BumperAllocator(buf), buf, new UncheckedBumperAllocator(buf)];
+    },
+    used: (handles) => (handles[1] as SlabBuffer).used,
+    checksCheckpoints: true,
+    escapeCheck: true,
+    replay: "renaming",
+    checked: true,
+    aliases: true,
+    maxSize: 260,
+  },
+  {
+    name: "LyingBuffer (user-written, returns bad pointers)",
+    make: () => [new LyingBuffer(1000)],
+    used: (handles) => (handles[0] as unknown as LyingBuffer).offset,
+    exactCapacity: 1000,
+    checksCheckpoints: false,
+    escapeCheck: false,
+    replay: "identity",
+    lies: true,
+    maxSize: 300,
+  },
+  {
+    name: "ValidatingAllocator over MyAllocBuffer",
+    make: () => [new ValidatingAllocator(new MyAllocBuffer(1000))],
+    used: (handles) =>
+      ((handles[0] as ValidatingAllocator).inner as unknown as MyAllocBuffer).offset,
+    exactCapacity: 1000,
+    checksCheckpoints: false,
+    escapeCheck: true,
+    replay: "identity",
+    maxSize: 300,
+  },
+  {
     name: "MyAllocBuffer (user-written)",
     make: () => [new MyAllocBuffer(1000)],
     used: (handles) => (handles[0] as unknown as MyAllocBuffer).offset,
@@ -421,6 +534,8 @@ export class World {
   clock = 0;
   /** The exact bump offset (exact targets). */
   offset = 0;
+  /** Counts the library's allocations from a lying target (every third gets a lie). */
+  lies = 0;
   /** A sub-arena target whose parent was force-reset: it is full for good. */
   ended = false;
   readonly foreign: unknown;
@@ -439,8 +554,14 @@ export class World {
     return this.target.used(this.handles);
   }
 
+  /** The model's handle for op handle `h` (one for all when the handles alias one buffer). */
   #h(h: number): number {
-    return h % this.handles.length;
+    return this.target.aliases ? 0 : h % this.handles.length;
+  }
+
+  /** The allocator a call with op handle `h` goes to. */
+  #buf(h: number): Allocator {
+    return this.handles[h % this.handles.length];
   }
 
   // --- checks ---------------------------------------------------------------------------------
@@ -510,7 +631,7 @@ export class World {
     propagate = false,
   ): ArrayBufferView | undefined {
     const h = this.#h(op.h);
-    const buf = this.handles[h];
+    const buf = this.#buf(op.h);
     const type = op.t === "ptr" ? undefined : TYPES[op.type];
     const align = type ? type.BYTES_PER_ELEMENT : (op as { align: number }).align;
     const size = type ? (op as { n: number }).n * align : (op as { size: number }).size;
@@ -526,6 +647,22 @@ export class World {
       assert.equal(v.length, op.n);
       return v;
     };
+    if (this.target.lies && op.t !== "ptr" && ++this.lies % 3 === 0) {
+      // The allocator lies to the library: alloc() refuses, naming it, and nothing changes.
+      const before = this.used();
+      (buf as LyingBuffer).armed = true;
+      let error: unknown;
+      try {
+        run();
+      } catch (e) {
+        error = e;
+      }
+      (buf as LyingBuffer).armed = false;
+      assert.ok(isLie(error), `expected the lie to be refused, got ${error}`);
+      assert.equal(this.used(), before, "a refused lie changes nothing");
+      if (propagate) throw error;
+      return undefined;
+    }
     const cap = this.target.exactCapacity;
     let start = -1;
     if (cap !== undefined) {
@@ -578,7 +715,7 @@ export class World {
       }
     }
     for (let i = 0; i < size; i++) l.bytes[i] = signature(serial, i);
-    if (this.target.checked) l.validity = (buf as BumperAllocator).trackChecked();
+    if (this.target.checked) l.validity = (this.handles[0] as BumperAllocator).trackChecked();
     this.live.push(l);
     this.hs[h].lastChange = ++this.clock;
     return view;
@@ -685,7 +822,7 @@ export class World {
 
   #save(op: Op & { t: "save" }): void {
     const h = this.#h(op.h);
-    const cp = this.handles[h].checkpointSave();
+    const cp = this.#buf(op.h).checkpointSave();
     this.saved.push(this.#pushFrame(h, cp));
   }
 
@@ -693,7 +830,7 @@ export class World {
     if (this.saved.length === 0) return;
     const frame = this.saved[op.pick % this.saved.length];
     const h = this.#h(op.h);
-    const buf = this.handles[h];
+    const buf = this.#buf(op.h);
     const live = this.#isLive(frame);
     if (!this.target.checksCheckpoints) {
       // A user allocator that trusts its checkpoints: only restore live ones of this body.
@@ -712,7 +849,7 @@ export class World {
 
   #foreign(op: Op & { t: "foreign" }): void {
     if (!this.target.checksCheckpoints) return;
-    const buf = this.handles[this.#h(op.h)];
+    const buf = this.#buf(op.h);
     this.#expectCheckpointError(
       () => buf.checkpointRestore(this.foreign),
       /not a live checkpoint of this \w+ \(it was saved by another allocator/,
@@ -721,7 +858,7 @@ export class World {
 
   #reset(op: Op & { t: "reset" }): void {
     const h = this.#h(op.h);
-    const buf = this.handles[h];
+    const buf = this.#buf(op.h);
     if (!this.target.checksCheckpoints && this.hs.some((s) => s.stack.length > 0)) return;
     if (this.target.shared) {
       if (h !== 0) {
@@ -777,7 +914,7 @@ export class World {
   #open(op: Op & { t: "open" }): void {
     const h = this.#h(op.h);
     const seq = ++this.seq;
-    const r = region(this.handles[h]);
+    const r = region(this.#buf(op.h));
     const frame = this.#pushFrame(h);
     this.regions.push({ seq, h, open: true, frame, region: r });
   }
@@ -834,7 +971,8 @@ export class World {
     const live = this.#isLive(frame);
     const threw = !outcome.ok &&
       (outcome.error instanceof BodyError ||
-        (end === "escape" && outcome.error instanceof OutOfMemoryError));
+        (end === "escape" &&
+          (outcome.error instanceof OutOfMemoryError || isLie(outcome.error))));
     if (threw || end === "throw") {
       assert.ok(
         threw,
@@ -884,7 +1022,7 @@ export class World {
     let floor = -1;
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
     try {
-      const buf = this.handles[h];
+      const buf = this.#buf(op.h);
       const body = () => {
         floor = this.#enter(rec);
         for (const b of op.body) this.runSync(b);
@@ -906,7 +1044,7 @@ export class World {
     let floor = -1;
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
     try {
-      const buf = this.handles[h];
+      const buf = this.#buf(op.h);
       const body = async () => {
         floor = this.#enter(rec);
         for (const b of op.body) {
@@ -925,13 +1063,57 @@ export class World {
     this.#settle(rec, op.end, outcome);
   }
 
+  // `noEscape(async fn)` on the default buffer. Inside a `withBuffer` of a handle (an async
+  // region with `d`) that handle is the default, and this is that region again; elsewhere the
+  // body runs on a task buffer of its own: its ops still reach the handles (explicitly, and
+  // through `withBuffer` inside the task), and what it allocates from the task buffer must not
+  // leave the region.
+  async #task(op: Op & { t: "task" }): Promise<void> {
+    const h = this.handles.indexOf(defaultBuffer());
+    if (h >= 0) return this.#async({ t: "async", h, d: true, body: op.body, end: op.end });
+    const outside = defaultBuffer();
+    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    try {
+      const value = await noEscape(async () => {
+        const own = defaultBuffer();
+        assert.ok(own !== outside && !this.handles.includes(own), "a task buffer of its own");
+        const mark = this.seq + 0.5;
+        const mine = alloc(Float64Array, 3).fill(mark);
+        for (const b of op.body) {
+          await tick();
+          await this.run(b);
+          assert.equal(defaultBuffer(), own, "the task keeps its buffer across await");
+        }
+        await tick();
+        assert.ok(mine.every((v) => v === mark), "the task's own memory is intact");
+        if (op.end === "throw") throw new BodyError("thrown inside the task");
+        return op.end === "return" ? 1 : alloc(Float64Array, 2);
+      });
+      outcome = { ok: true, value };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    assert.equal(defaultBuffer(), outside, "the default buffer is back after the task");
+    if (!outcome.ok && outcome.error instanceof assert.AssertionError) throw outcome.error;
+    if (op.end === "return") {
+      assert.ok(outcome.ok, `the task returns, got ${outcome.ok ? "" : outcome.error}`);
+      assert.equal(outcome.value, 1);
+    } else if (op.end === "throw") {
+      assert.ok(!outcome.ok && outcome.error instanceof BodyError, "the body's error propagates");
+    } else {
+      assert.ok(!outcome.ok, "expected EscapeError, the task returned its view");
+      assert.ok(outcome.error instanceof EscapeError, `expected EscapeError, got ${outcome.error}`);
+      assert.match(outcome.error.message, /^Cannot return from noEscape: the result is a Float64/);
+    }
+  }
+
   // Two async regions on one allocator, B opened while A is open, then settling in `order`
   // (a body that throws before its first await settles at once, A before B). Their bodies
   // allocate before awaiting only: allocating in A while B is open is the misuse noEscape
   // documents as undetected.
   async #pair(op: Op & { t: "pair" }): Promise<void> {
     const h = this.#h(op.h);
-    const buf = this.handles[h];
+    const buf = this.#buf(op.h);
     const start = (body: Op[], end: End) => {
       const rec: RegionRec = { seq: ++this.seq, h, open: true };
       this.regions.push(rec);
@@ -969,6 +1151,53 @@ export class World {
       this.#settle(r.rec, r.end, await r.promise);
     }
     this.verify();
+  }
+
+  // Async tasks on default buffers, started one microtask apart, each allocating and checking
+  // its bytes across awaits; some leave work running that tries to allocate after its task
+  // settled (when the next task may already hold its pooled memory). That work must be refused
+  // every time, and no task's bytes may change.
+  async #tasks(op: Op & { t: "tasks" }): Promise<void> {
+    const leftovers: Promise<unknown>[] = [];
+    const task = async (i: number) => {
+      for (let k = 0; k < i; k++) await tick();
+      await noEscape(async () => {
+        const mine = op.sizes[i].map((n, j) => {
+          const v = alloc(Uint8Array, n);
+          for (let x = 0; x < n; x++) v[x] = signature(1000 + i, x + j);
+          return v;
+        });
+        await tick();
+        await tick();
+        mine.forEach((v, j) => {
+          for (let x = 0; x < v.length; x++) {
+            if (v[x] !== signature(1000 + i, x + j)) {
+              assert.fail(`task ${i}'s allocation ${j} was overwritten at byte ${x}`);
+            }
+          }
+        });
+        if (op.leftover[i]) {
+          leftovers.push((async () => {
+            await tick();
+            await tick();
+            try {
+              alloc(Uint8Array, 16).fill(0xee);
+              return "allocated";
+            } catch (e) {
+              return e;
+            }
+          })());
+        }
+        return 0;
+      });
+    };
+    await Promise.all(op.sizes.map((_, i) => task(i)));
+    for (const outcome of await Promise.all(leftovers)) {
+      assert.ok(
+        outcome instanceof ReferenceError && /task that has settled/.test(outcome.message),
+        `work left running by a settled task must not allocate, got ${String(outcome)}`,
+      );
+    }
   }
 
   // --- running --------------------------------------------------------------------------------
@@ -1016,8 +1245,14 @@ export class World {
     if (op.t === "async") {
       await this.#async(op);
       this.verify();
+    } else if (op.t === "task") {
+      await this.#task(op);
+      this.verify();
     } else if (op.t === "pair") {
       await this.#pair(op);
+    } else if (op.t === "tasks") {
+      await this.#tasks(op);
+      this.verify();
     } else {
       this.runSync(op);
     }
@@ -1105,6 +1340,7 @@ function opArb(
         arbitrary: fc.record({ t: fc.constant("async" as const), h, d: fc.boolean(), body, end }),
         weight: 2,
       },
+      { arbitrary: fc.record({ t: fc.constant("task" as const), body, end }), weight: 1 },
       {
         arbitrary: fc.record({
           t: fc.constant("pair" as const),
@@ -1142,7 +1378,20 @@ export function programs(
   depth = 2,
 ): fc.Arbitrary<Iterable<fc.AsyncCommand<object, World>>> {
   const handles = target.make().length;
-  const cmd = opArb(target, handles, depth, true).map((op) => new OpCommand(op));
+  // Default-buffer tasks run at the top level only (inside withBuffer, async regions share the
+  // chosen buffer instead of getting one each).
+  const tasks: fc.Arbitrary<Op> = fc.record({
+    t: fc.constant("tasks" as const),
+    sizes: fc.array(fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 3 }), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+    leftover: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  });
+  const cmd = fc.oneof(
+    { arbitrary: opArb(target, handles, depth, true), weight: 15 },
+    { arbitrary: tasks, weight: 1 },
+  ).map((op) => new OpCommand(op));
   return fc.commands([cmd], { maxCommands, size: "max" });
 }
 

@@ -226,6 +226,32 @@ describe("fuzz: regressions (counterexamples the fuzzing found)", () => {
     ]);
   });
 
+  it("noEscape(async fn) on the default buffer: its own task buffer, withBuffer inside it reaches the allocator, an escaping view is refused", async () => {
+    // The form every other program leaves out: no buffer given and none chosen by withBuffer,
+    // so the region runs on a pooled task buffer. Its body allocates from the allocator under
+    // test (explicitly, through withBuffer, and in a nested task inside an async withBuffer
+    // region, where the chosen buffer is the default), then returns a view of its own buffer.
+    const world = await runProgram(target("AllocBuffer"), [
+      {
+        t: "task",
+        body: [
+          { t: "view", h: 0, type: 3, n: 2 },
+          { t: "default", h: 0, type: 0, n: 5 },
+          {
+            t: "async",
+            h: 0,
+            d: true,
+            body: [{ t: "task", body: [{ t: "ptr", h: 0, size: 3, align: 1 }], end: "escape" }],
+            end: "return",
+          },
+        ],
+        end: "escape",
+      },
+    ]);
+    assert.equal(world.live.length, 2, "the task's allocations from the allocator stay live");
+    assert.equal(world.used(), 21, "16 + 5 bytes: the inner region freed its 3 bytes and its view");
+  });
+
   it("SharedAllocBuffer sub-arena: a reset after its parent's force-reset ended it leaves it full (it handed out the parent's bytes again)", async () => {
     // Found by the force-reset command: resetting a released sub-arena moved its offset back to
     // its start, so it handed out bytes its parent had got back.

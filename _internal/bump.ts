@@ -1,0 +1,406 @@
+// Package-private: the bump core, where every built-in bump buffer (AllocBuffer, SlabBuffer,
+// ResizeBuffer, AutoscalingAllocBuffer) keeps the state of its fast path, and where the library
+// finds it without calling the buffer's methods.
+//
+// Why: `alloc`, `noEscape` and `similar` are called with whatever allocator the program uses.
+// Calling each class's own `checkpointSave`/`allocView`/`checkpointRestore` makes those call
+// sites polymorphic, and once a program uses five or more allocator classes megamorphic: each
+// call becomes a stub-cache lookup that cannot be inlined, which doubled the cost of a region
+// with one allocation. One core class for every buffer keeps them monomorphic: the library
+// reads `buf[BUMP]` (one load, skipped by a one-entry cache in loops) and then runs the same
+// few lines of arithmetic whatever the buffer. Each buffer keeps its own behaviour in a
+// `BumpSlowPath` the core calls only when the fast path does not apply (a new slab, additional
+// buffers, overflow, poison mode).
+//
+// A core is also what every allocator over the same buffer shares: `BumperAllocator` and
+// `UncheckedBumperAllocator` expose their buffer's core, so their checkpoints *are* the buffer's,
+// the open regions of all of them are recorded in one place (a region on a wrapper and one on
+// the buffer cannot free each other's memory), and the CheckedAllocArrays of every
+// BumperAllocator over the buffer are invalidated by whichever path frees their memory (a
+// restore or reset of the buffer itself, of the wrapper, or of a second wrapper).
+
+import { noteArenaMemory } from "./arena_memory.ts";
+import { CheckpointIds, nextId } from "./checkpoint_ids.ts";
+import { checkByteLength } from "./validate.ts";
+import type { Allocator, Ptr } from "../allocators/allocator.ts";
+import type { Checkpoint } from "../allocators/checkpoint.ts";
+import type { TypedArray, TypedArrayConstructor } from "../allocators/dtype.ts";
+import type { MemoryValidity } from "../allocators/memory_validity.ts";
+import { Generations } from "./generations.ts";
+
+/** The key of an allocator's bump core (a non-enumerable, read-only own property). */
+export const BUMP: unique symbol = Symbol("allocarrays.bump");
+
+/**
+ * The key under which an allocator that forwards to another one (a `BumperAllocator` over a
+ * buffer without a core) names it, so that regions on both are recorded together.
+ */
+export const WRAPS: unique symbol = Symbol("allocarrays.wraps");
+
+/** What a buffer does where the core's fast path does not apply. */
+export interface BumpSlowPath {
+  /**
+   * An allocation that does not fit below `core.limit` in `core.memory` (validated sizes). It
+   * may move the core to other memory (a new slab) or leave it (an additional buffer).
+   */
+  alloc(byteLength: number, alignment: number): Ptr;
+  /** Called by `save` while `core.slowSave` is set: record what else depth `depth` needs. */
+  save(depth: number): void;
+  /**
+   * Called by `restore` (after the checkpoint at `depth` and those above it were popped) when
+   * the saved shape differs from the current one or `core.slowRestore` is set: restore the
+   * state saved at `depth`, offset included.
+   */
+  restore(depth: number): void;
+  /**
+   * Optional: the error to throw when the runtime refused a view of `requested` bytes at `start`
+   * of `core.memory` (the memory was detached or shrank under the buffer), or `undefined` to
+   * throw the runtime's. Nothing has changed when it is called.
+   */
+  refused?(requested: number, start: number, cause: unknown): Error | undefined;
+}
+
+/** Slots of the view-recycling table (a power of two). */
+const SLOTS = 64;
+/**
+ * Consecutive misses after which recycling pauses until allocation starts again below where
+ * it paused (a restore or reset): a long run of allocations at new offsets gains nothing from
+ * the table, and every miss costs more than a plain allocation (the table keeps what it makes
+ * alive, so it survives the next young-generation collection).
+ */
+const MISS_LIMIT = 8;
+const SLOT_SHIFT = 32 - Math.log2(SLOTS);
+
+/** The bump state of one buffer: what the fast paths of every built-in buffer share. */
+export class Bump extends CheckpointIds {
+  /** The memory the fast path allocates from. */
+  memory: ArrayBuffer | SharedArrayBuffer;
+  /** The bump offset in `memory`. */
+  offset = 0;
+  /** Fast-path allocations must end at or below this (-1: every allocation is slow). */
+  limit: number;
+  /**
+   * The buffer's state beyond `offset` (which slab, how many additional buffers, …), as a
+   * number the buffer chooses, saved with every checkpoint (`savedShapes`). Set it with
+   * {@linkcode Bump.setState}.
+   */
+  shape = 0;
+  /** Whether `save` must call the slow path (the buffer has state to record per checkpoint). */
+  slowSave = false;
+  /** Whether every `restore` must take the slow path (poison mode, …). */
+  slowRestore = false;
+  // Checkpoints at this depth or above were saved in the current state (none: Infinity, while
+  // every restore is slow): restoring one only moves the offset back.
+  #stateFloor = 0;
+  /**
+   * Restoring a checkpoint at this depth or above takes the fast path: it was saved in the
+   * current state, and no CheckedAllocArray was allocated above it (max of #stateFloor and the
+   * top checked level). One compare on every restore.
+   */
+  fastFloor = 0;
+  /** The highest offset the fast path has restored or reset from (the buffers' peaks). */
+  high = 0;
+  /** Whether `similar` may recycle view and array objects over this buffer's memory. */
+  recycles = true;
+  /** The allocator this core belongs to (named in error messages). */
+  readonly owner: Allocator;
+  readonly #slow: BumpSlowPath;
+  #retired: string | undefined;
+  /**
+   * The sequence numbers of the open regions on this buffer that may end out of order (async
+   * `noEscape` bodies, `using` regions), through any allocator over it, ascending (see
+   * allocators/_open_regions.ts).
+   */
+  readonly regions: number[] = [];
+  /** The offset and shape saved with each live checkpoint, by depth. */
+  readonly savedOffsets: number[] = [];
+  readonly savedShapes: number[] = [];
+
+  /** The CheckedAllocArrays over this buffer, by level (see _internal/generations.ts). */
+  readonly checked: Generations = new Generations();
+
+  // The view-recycling table of `similar` (see `recycle`), direct-mapped by byte offset; made
+  // on the first recycled allocation.
+  #slotMemory: (ArrayBuffer | SharedArrayBuffer | undefined)[] = [];
+  #slotStart: number[] = [];
+  #slotType: (TypedArrayConstructor | undefined)[] = [];
+  /** The recycled views, by slot. */
+  views: (TypedArray | undefined)[] = [];
+  /** What the arrays layer made over each slot's view last time (an array object), by slot. */
+  companions: (object | undefined)[] = [];
+  #misses = 0;
+  // Where recycling paused (see MISS_LIMIT).
+  #pausedAt = 0;
+
+  constructor(
+    owner: Allocator,
+    memory: ArrayBuffer | SharedArrayBuffer,
+    limit: number,
+    slow: BumpSlowPath,
+  ) {
+    super();
+    this.owner = owner;
+    this.memory = noteArenaMemory(memory);
+    this.limit = limit;
+    this.#slow = slow;
+  }
+
+  /**
+   * The buffer changed its state beyond the offset (or what its saves and restores must do):
+   * every live checkpoint was saved in another state, so their restores take the slow path.
+   */
+  setState(shape: number, slowSave: boolean, slowRestore: boolean): void {
+    this.shape = shape;
+    this.slowSave = slowSave;
+    this.slowRestore = slowRestore;
+    this.#stateFloor = slowRestore ? Infinity : this.depth;
+    this.#refloor();
+  }
+
+  #refloor(): void {
+    const top = this.checked.top;
+    const floor = this.#stateFloor;
+    this.fastFloor = top > floor ? top : floor;
+  }
+
+  /**
+   * Retires the buffer: its memory now serves another buffer, so every later allocation, save
+   * or restore through this core throws a `ReferenceError` saying `why` (the fast paths are
+   * closed: the limit is -1 and every save and restore is slow).
+   */
+  retire(why: string): void {
+    this.#retired = why;
+    this.limit = -1;
+    this.setState(this.shape, true, true);
+    this.forgetViews();
+  }
+
+  /** Throws the retirement's `ReferenceError` (naming `action`) when the buffer is retired. */
+  checkLive(action: string): void {
+    if (this.#retired === undefined) return;
+    throw new ReferenceError(`Cannot ${action}: ${this.#retired}`);
+  }
+
+  /** Publishes the core on `buf` (under {@linkcode BUMP}) for the library's fast paths. */
+  static attach(buf: Allocator, core: Bump): void {
+    Object.defineProperty(buf, BUMP, { value: core });
+  }
+
+  /** `n` elements of `type` (validated) at the next aligned offset, or from the slow path. */
+  view<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
+    const size = type.BYTES_PER_ELEMENT;
+    const off = this.offset;
+    const start = off + (-off & (size - 1));
+    const end = start + n * size;
+    if (end > this.limit) return this.#viewSlow(type, n, size);
+    // Made before the offset moves: a view the runtime refuses (memory detached or shrunk
+    // under the buffer) leaves the buffer unchanged.
+    let v: T;
+    try {
+      v = new type(this.memory, start, n);
+    } catch (cause) {
+      throw this.#refused(end - start, start, cause);
+    }
+    this.offset = end;
+    return v;
+  }
+
+  #refused(requested: number, start: number, cause: unknown): unknown {
+    return this.#slow.refused?.(requested, start, cause) ?? cause;
+  }
+
+  #viewSlow<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number, size: number): T {
+    this.checkLive("allocate");
+    const p = this.#slow.alloc(checkByteLength(n, size, "allocate"), size);
+    return new type(p.buffer, p.byteOffset, n);
+  }
+
+  /** `byteLength` bytes (validated) aligned to `alignment` (a power of two). */
+  ptr(byteLength: number, alignment: number): Ptr {
+    const off = this.offset;
+    const start = off + (-off & (alignment - 1));
+    const end = start + byteLength;
+    if (end <= this.limit) {
+      this.offset = end;
+      return { buffer: this.memory, byteOffset: start };
+    }
+    this.checkLive("allocate");
+    return this.#slow.alloc(byteLength, alignment);
+  }
+
+  /**
+   * Like {@linkcode Bump.view}, for `similar`: when the allocation takes the fast path and is
+   * not empty, returns the slot of the recycling table whose view (`views[slot]`) covers it,
+   * the same view object as last time when the same element type and length were allocated at
+   * the same offset of the same memory (whoever had it before must have had its memory freed,
+   * or the buffer would be handing out live bytes). Returns -1, allocating nothing, when the
+   * fast path does not apply: then call `view`.
+   */
+  recycle(type: TypedArrayConstructor, n: number): number {
+    const size = type.BYTES_PER_ELEMENT;
+    const off = this.offset;
+    const start = off + (-off & (size - 1));
+    const end = start + n * size;
+    if (end > this.limit || n === 0 || !this.recycles) return -1;
+    if (this.#misses >= MISS_LIMIT) {
+      if (start >= this.#pausedAt) return -1;
+      this.#misses = 0;
+    }
+    if (this.#slotStart.length === 0) this.#makeTable();
+    const s = Math.imul(start, 0x9e3779b1) >>> SLOT_SHIFT;
+    const memory = this.memory;
+    // (A view's length is 0 once its memory is detached or shrunk: then it is made again, and
+    // the runtime's refusal leaves the buffer unchanged.)
+    if (
+      this.#slotStart[s] !== start || this.#slotType[s] !== type ||
+      this.#slotMemory[s] !== memory || this.views[s]!.length !== n
+    ) {
+      try {
+        this.views[s] = new type(memory, start, n);
+      } catch (cause) {
+        throw this.#refused(end - start, start, cause);
+      }
+      this.companions[s] = undefined;
+      this.#slotStart[s] = start;
+      this.#slotType[s] = type;
+      this.#slotMemory[s] = memory;
+      if (++this.#misses === MISS_LIMIT) this.#pausedAt = start;
+    } else {
+      this.#misses = 0;
+    }
+    this.offset = end;
+    return s;
+  }
+
+  #makeTable(): void {
+    this.#slotMemory = new Array(SLOTS).fill(undefined);
+    this.#slotStart = new Array(SLOTS).fill(-1);
+    this.#slotType = new Array(SLOTS).fill(undefined);
+    this.views = new Array(SLOTS).fill(undefined);
+    this.companions = new Array(SLOTS).fill(undefined);
+  }
+
+  /**
+   * Drops every recycled view (the buffer stopped using some memory: they must not keep it
+   * alive, nor be handed out over it again).
+   */
+  forgetViews(): void {
+    if (this.#slotStart.length !== 0) this.#makeTable();
+  }
+
+  /** Saves a checkpoint. */
+  save(): Checkpoint {
+    const d = this.depth;
+    this.savedOffsets[d] = this.offset;
+    this.savedShapes[d] = this.shape;
+    if (this.slowSave) {
+      this.checkLive("open a region");
+      this.#slow.save(d);
+    }
+    const id = nextId();
+    this.ids[d] = id;
+    this.depth = d + 1;
+    return id as Checkpoint;
+  }
+
+  /**
+   * Restores `cp` (throwing, unchanged, when it is not live: the error names `by`, default the
+   * buffer) and invalidates the checked arrays allocated since.
+   */
+  restore(cp: Checkpoint, by?: Allocator): void {
+    const d = this.depth - 1;
+    if (d >= this.fastFloor && this.ids[d] === cp) {
+      this.depth = d;
+      const off = this.offset;
+      if (off > this.high) this.high = off;
+      this.offset = this.savedOffsets[d];
+      return;
+    }
+    this.#restoreSlow(cp, by ?? this.owner);
+  }
+
+  #restoreSlow(cp: Checkpoint, by: Allocator): void {
+    this.checkLive("end a region");
+    const d = this.pop(by, cp);
+    if (d >= this.#stateFloor) {
+      const off = this.offset;
+      if (off > this.high) this.high = off;
+      this.offset = this.savedOffsets[d];
+    } else {
+      this.#slow.restore(d);
+    }
+    if (this.checked.top > d) this.checked.invalidateFrom(d + 1);
+    if (this.#stateFloor > d && this.#stateFloor !== Infinity) this.#stateFloor = d;
+    this.#refloor();
+  }
+
+  /**
+   * The buffer was reset (its own reset has run): every checkpoint is stale and every checked
+   * array invalid.
+   */
+  cleared(): void {
+    this.clear();
+    if (this.checked.top >= 0) this.checked.invalidateFrom(0);
+    if (this.#stateFloor !== Infinity) this.#stateFloor = 0;
+    this.#refloor();
+  }
+
+  /**
+   * The validity a CheckedAllocArray allocated now shares: that of the current level, which
+   * the first restore freeing this level's memory (or a reset) invalidates.
+   */
+  track(): MemoryValidity {
+    const v = this.checked.track(this.depth);
+    this.#refloor();
+    return v;
+  }
+}
+
+// A one-entry cache of the last allocator looked up, so that a loop over one allocator reads its
+// core once. Why it is safe: an allocator's core is a read-only, non-configurable property set
+// once when it is made, so the cached answer (a core, or none) never goes stale; the cache holds
+// one allocator the program already used and nothing derived from it but that answer.
+let lastOwner: unknown;
+let lastCore: Bump | undefined;
+
+/** The bump core of `buf`, or `undefined` for an allocator without one. */
+export function coreOf(buf: unknown): Bump | undefined {
+  return buf === lastOwner ? lastCore : lookUpCore(buf);
+}
+
+function lookUpCore(buf: unknown): Bump | undefined {
+  if (typeof buf !== "object" || buf === null) return undefined;
+  const core = (buf as { [BUMP]?: Bump })[BUMP];
+  lastOwner = buf;
+  lastCore = core;
+  return core;
+}
+
+/** Forgets the cached answer for `buf` (whose core property was just replaced). */
+export function forgetCore(buf: unknown): void {
+  if (lastOwner === buf) {
+    lastOwner = undefined;
+    lastCore = undefined;
+  }
+}
+
+/**
+ * The core of `buf` when it is permanent (a buffer's own, not one a handle publishes until it
+ * is retired): what another allocator over `buf` may keep and use directly.
+ */
+export function permanentCoreOf(buf: unknown): Bump | undefined {
+  const core = coreOf(buf);
+  if (core === undefined) return undefined;
+  return Object.getOwnPropertyDescriptor(buf, BUMP)?.configurable ? undefined : core;
+}
+
+/**
+ * The object that regions on `buf` are recorded against: its core, else the allocator it
+ * forwards to (recursively), else `buf` itself.
+ */
+export function regionKey(buf: Allocator): object {
+  const core = coreOf(buf);
+  if (core !== undefined) return core;
+  const inner = (buf as { [WRAPS]?: Allocator })[WRAPS];
+  return inner === undefined ? buf : regionKey(inner);
+}

@@ -1,0 +1,217 @@
+// JavaScript-heap garbage per iteration, in steady state: the bytes V8 allocates on its heap
+// (objects, arrays, typed-array views, closures) for one iteration of each case, after
+// warm-up. ArrayBuffer memory is not on the JavaScript heap and not counted here (the demo and
+// benches/cnn_memory.ts count it).
+//
+//   deno run -A benches/garbage.ts            (a table)
+//   deno run -A benches/garbage.ts --json     (JSON, for the benchmark report)
+//   deno run -A benches/garbage.ts --quick    (fewer iterations and repeats: checks the machinery)
+//
+// Method: each case runs in a subprocess with V8's GC trace (`--trace-gc-nvp`), which prints, for
+// every collection, the bytes allocated since the previous one ("allocated"); the child runs the
+// case W times (warm-up: compiles it and lets the allocators settle), then N times, then forces
+// a last collection, so the sum of "allocated" over the whole run is every byte it allocated.
+// Two run lengths, N1 and N2, differ only by N2 - N1 iterations of the case, so
+// (sum(N2) - sum(N1)) / (N2 - N1) is the allocation per iteration, start-up, warm-up and
+// compilation cancelling out. Each pair is repeated; the figure is the median, with the spread.
+//
+// The cases are the loop of the issue's main path and what it is compared with, at n = 30:
+// - main path: a region on a BumperAllocator (inside withAllocator) with 2 × similar(a) and
+//   add(b, c), the code allocator-agnostic array code runs;
+// - the same region with 2 × similar(a) only (what regions, scopes and similar cost);
+// - plain heap code: 3 × new Float64Array(30) and the loop;
+// - the hand-written limit: a bump over one ArrayBuffer, 3 views and a plain wrapper object each;
+// - reset(): 2 × similar(a), then reset of the BumperAllocator (AllocBuffer and the default
+//   AutoscalingAllocBuffer).
+// The region body is a function defined once, as a hot loop would have it (a closure made per
+// iteration is the caller's own garbage, ~56 bytes, whatever the library).
+
+import { AllocBuffer, noEscape } from "../allocators/mod.ts";
+import { AllocArray, BumperAllocator, reset, similar } from "../arrays/mod.ts";
+import { withAllocator } from "../scope/mod.ts";
+import { handIteration, heapIteration, mainPathIteration, N, sink } from "./_main_path.ts";
+
+interface Case {
+  name: string;
+  /** Makes the iteration function (and whatever it runs in). */
+  make(): { iterate: () => void; enter: <R>(fn: () => R) => R };
+}
+
+const input = () => AllocArray.from(Float64Array.from({ length: N }, (_, i) => i));
+const plain = <R>(fn: () => R) => fn();
+
+export const CASES: Case[] = [
+  {
+    name: "region + 2 × similar(a) + add(b, c), n = 30, under withAllocator(new BumperAllocator())",
+    make() {
+      const bumper = new BumperAllocator();
+      return {
+        iterate: mainPathIteration(bumper),
+        enter: (fn) => withAllocator(bumper, fn),
+      };
+    },
+  },
+  {
+    name: "region + 2 × similar(a), n = 30, under withAllocator(new BumperAllocator())",
+    make() {
+      const a = input();
+      const bumper = new BumperAllocator();
+      const body = () => {
+        const b = similar(a), c = similar(a);
+        b.data[0] = 1;
+        c.data[0] = 2;
+        sink.value += b.data[0] + c.data[0];
+        return 0;
+      };
+      return {
+        iterate: () => noEscape(bumper, body),
+        enter: (fn) => withAllocator(bumper, fn),
+      };
+    },
+  },
+  {
+    name: "plain heap code: 3 × new Float64Array(30) + a loop",
+    make() {
+      return { iterate: heapIteration, enter: plain };
+    },
+  },
+  {
+    name: "hand-written limit: a bump over one ArrayBuffer, 3 views + a plain wrapper each",
+    make() {
+      return { iterate: handIteration(), enter: plain };
+    },
+  },
+  {
+    name: "2 × similar(a) + reset(new BumperAllocator(new AllocBuffer())), n = 30",
+    make() {
+      const a = input();
+      const bumper = new BumperAllocator(new AllocBuffer());
+      return {
+        iterate() {
+          sink.value += similar(a).size + similar(a).size;
+          reset(bumper);
+        },
+        enter: (fn) => withAllocator(bumper, fn),
+      };
+    },
+  },
+  {
+    name: "2 × similar(a) + reset(new BumperAllocator()), n = 30 (AutoscalingAllocBuffer)",
+    make() {
+      const a = input();
+      const bumper = new BumperAllocator();
+      return {
+        iterate() {
+          sink.value += similar(a).size + similar(a).size;
+          reset(bumper);
+        },
+        enter: (fn) => withAllocator(bumper, fn),
+      };
+    },
+  },
+];
+
+/** Runs case `index` (child process): warm-up, N iterations, a final collection. */
+function child(index: number, warmUp: number, iterations: number): void {
+  const { iterate, enter } = CASES[index].make();
+  enter(() => {
+    for (let i = 0; i < warmUp; i++) iterate();
+    for (let i = 0; i < iterations; i++) iterate();
+  });
+  (globalThis as unknown as { gc(): void }).gc();
+  if (sink.value === -1) console.log(sink);
+}
+
+/** Bytes allocated on the JavaScript heap during a child run (the sum of the trace's "allocated"). */
+async function allocated(index: number, warmUp: number, iterations: number): Promise<number> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--trace-gc-nvp,--expose-gc",
+      import.meta.filename!,
+      "--child",
+      String(index),
+      String(warmUp),
+      String(iterations),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  if (!out.success) {
+    throw new Error(`Cannot measure ${CASES[index].name}: the child failed\n${text}`);
+  }
+  let total = 0;
+  for (const m of text.matchAll(/"allocated":(\d+)/g)) total += Number(m[1]);
+  return total;
+}
+
+/** One case's figure: bytes per iteration over `repeats` pairs of runs. */
+export interface GarbageFigure {
+  name: string;
+  /** Median bytes per iteration. */
+  bytesPerIteration: number;
+  min: number;
+  max: number;
+  /** Every pair's figure. */
+  runs: number[];
+}
+
+async function measure(quick: boolean): Promise<GarbageFigure[]> {
+  const warmUp = quick ? 5_000 : 20_000;
+  const [n1, n2] = quick ? [5_000, 25_000] : [20_000, 220_000];
+  const repeats = quick ? 1 : 5;
+  const figures: GarbageFigure[] = [];
+  for (const [i, c] of CASES.entries()) {
+    const runs: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const a = await allocated(i, warmUp, n1);
+      const b = await allocated(i, warmUp, n2);
+      runs.push((b - a) / (n2 - n1));
+    }
+    const sorted = runs.slice().sort((x, y) => x - y);
+    figures.push({
+      name: c.name,
+      bytesPerIteration: sorted[sorted.length >> 1],
+      min: sorted[0],
+      max: sorted[sorted.length - 1],
+      runs,
+    });
+  }
+  return figures;
+}
+
+if (import.meta.main) {
+  const args = Deno.args;
+  if (args[0] === "--child") {
+    child(Number(args[1]), Number(args[2]), Number(args[3]));
+  } else {
+    const unknown = args.find((a) => a !== "--json" && a !== "--quick");
+    if (unknown !== undefined) {
+      console.error(`Cannot run benches/garbage.ts: unknown option ${unknown} (--json, --quick)`);
+      Deno.exit(2);
+    }
+    const figures = await measure(args.includes("--quick"));
+    if (args.includes("--json")) {
+      console.log(JSON.stringify(
+        {
+          command: "deno run -A benches/garbage.ts --json",
+          runtime: `Deno ${Deno.version.deno}, V8 ${Deno.version.v8}`,
+          unit: "bytes of JavaScript heap allocated per iteration, steady state",
+          cases: figures,
+        },
+        null,
+        2,
+      ));
+    } else {
+      for (const f of figures) {
+        console.log(
+          `${f.bytesPerIteration.toFixed(1).padStart(8)} B  (${f.min.toFixed(1)}–${
+            f.max.toFixed(1)
+          })  ${f.name}`,
+        );
+      }
+    }
+  }
+}
