@@ -252,7 +252,7 @@ describe("NDArray", () => {
       m = new NDArray(new Float64Array(buffer), [2, 3]);
     v.set(1, 5);
     assert.equal(m.get(0, 1), 5);
-    buffer.transfer();
+    structuredClone(buffer, { transfer: [buffer] }); // as when sent to a Worker
     for (const f of [() => v.get(1), () => m.get(0, 1), () => v.set(1, 2), () => m.set(1, 2, 3)]) {
       assert.throws(f, { name: "TypeError", message: /memory was detached/ });
     }

@@ -702,7 +702,7 @@ describe("element-wise fast path (contiguous operands of one element type)", () 
   it("an operand or out over detached memory throws a TypeError and writes nothing", () => {
     const buffer = new ArrayBuffer(8 * 4), kept = new Float64Array([1, 2, 3, 4]);
     const x = new NDArray(new Float64Array(buffer), [2, 2]);
-    buffer.transfer();
+    structuredClone(buffer, { transfer: [buffer] }); // as when sent to a Worker
     const detached = { name: "TypeError", message: /memory was detached/ };
     assert.throws(() => add(x, 1), detached);
     assert.throws(
