@@ -199,12 +199,19 @@ function rows2(
 
 /**
  * Copies one row (element types converted by the typed-array store); long contiguous rows go
- * through `TypedArray.prototype.set`.
+ * through `TypedArray.prototype.set`: all of `a` directly, part of it through a `subarray`
+ * only when the row is long enough to repay that view object (garbage of every call).
  */
 export const COPY_ROW: Row = (n, o, oo, os, a, ao, as) => {
   if (os === 1 && as === 1 && n >= 64) {
-    o.set(a.subarray(ao, ao + n), oo);
-    return;
+    if (ao === 0 && n === a.length) {
+      o.set(a, oo);
+      return;
+    }
+    if (n >= 4096) {
+      o.set(a.subarray(ao, ao + n), oo);
+      return;
+    }
   }
   for (let i = 0; i < n; i++, oo += os, ao += as) o[oo] = a[ao];
 };

@@ -101,6 +101,32 @@ function checkShape(shape: unknown, action: string): number[] {
 }
 
 /**
+ * One part of a slice spec of axis `k` (length `n`) read: `null` when absent, the step as
+ * given, a start or stop with negative values counted from the end. (A function of the module,
+ * not a closure, and the name of the part is built only for an error: a slice per batch or per
+ * row should leave no garbage besides its view.)
+ */
+function slicePart(
+  v: unknown,
+  what: "start" | "stop" | "step",
+  k: number,
+  n: number,
+  action: string,
+): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+    return checkInteger(v, `${what} of axis ${k}`, action); // throws
+  }
+  if (what === "step") return v;
+  if (v < -n || v > n) {
+    throw new RangeError(
+      `Cannot ${action}: ${what} ${v} is out of range for axis ${k} of length ${n}`,
+    );
+  }
+  return v < 0 ? v + n : v;
+}
+
+/**
  * An n-dimensional strided array: element `[i0, i1, …]` is
  * `data[offset + i0 * strides[0] + i1 * strides[1] + …]`. Arrays are row-major (C order) by
  * default; views ({@linkcode NDArray.slice}, {@linkcode NDArray.reshape},
@@ -783,21 +809,10 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
         );
       }
       const n = shape[k];
-      const part = (v: unknown, what: string): number | null => {
-        if (v === null || v === undefined) return null;
-        const x = checkInteger(v, `${what} of axis ${k}`, action);
-        if (what === "step") return x;
-        if (x < -n || x > n) {
-          throw new RangeError(
-            `Cannot ${action}: ${what} ${x} is out of range for axis ${k} of length ${n}`,
-          );
-        }
-        return x < 0 ? x + n : x;
-      };
-      const step = part(spec[2], "step") ?? 1;
+      const step = slicePart(spec[2], "step", k, n, action) ?? 1;
       if (step === 0) throw new RangeError(`Cannot ${action}: step of axis ${k} must not be 0`);
-      let start = part(spec[0], "start");
-      let stop = part(spec[1], "stop");
+      let start = slicePart(spec[0], "start", k, n, action);
+      let stop = slicePart(spec[1], "stop", k, n, action);
       let len: number;
       if (step > 0) {
         start ??= 0;

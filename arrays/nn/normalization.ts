@@ -144,21 +144,42 @@ export function batchNorm<
   const N = X.shape[0], S = X.size / (N * C);
   // Which kernels run: WebAssembly ones when the result lies in WebAssembly memory, else these.
   if (
-    !(anyWasmMemory() &&
-      affineWasm(
-        xs,
-        N,
-        C,
-        S,
-        (c) => scaleOf(g, s2, eps, c),
-        (c) => shiftOf(b, mu, scaleOf(g, s2, eps, c), c),
-        w,
-        act,
-        (t, n) => temporary(like, t, n),
-      ))
+    !(anyWasmMemory() && affineInWasm(xs, N, C, S, mu, s2, g, b, eps, w, act, like))
   ) normalize(xs.data, xs.offset, w.data, w.offset, N, C, S, mu, s2, g, b, eps, act);
   finish(y, w);
   return resultOf(out, y) as never;
+}
+
+/**
+ * {@linkcode affineWasm} with batch normalisation's factors and shifts, its temporaries
+ * allocated like `like`'s result. (Here, not in `batchNorm`: closures there would capture the
+ * parameters in a context object made on every call.)
+ */
+function affineInWasm(
+  xs: View,
+  N: number,
+  C: number,
+  S: number,
+  mu: View,
+  s2: View,
+  g: View | undefined,
+  b: View | undefined,
+  eps: number,
+  w: View,
+  act: ActivationName,
+  like: unknown,
+): boolean {
+  return affineWasm(
+    xs,
+    N,
+    C,
+    S,
+    (c) => scaleOf(g, s2, eps, c),
+    (c) => shiftOf(b, mu, scaleOf(g, s2, eps, c), c),
+    w,
+    act,
+    (t, n) => temporary(like, t, n),
+  );
 }
 
 /** Channel `c`'s factor `γ / √(σ² + ε)`. */

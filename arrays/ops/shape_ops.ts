@@ -9,7 +9,7 @@
  */
 
 import { describeValue, fmtShape, isBigIntData } from "../../_internal/describe.ts";
-import { reshapeStrides, rowMajorStrides } from "../../_internal/layout.ts";
+import { isRowMajor, reshapeStrides, rowMajorStrides } from "../../_internal/layout.ts";
 import { resolveShape } from "../../_internal/validate.ts";
 import {
   assign,
@@ -56,9 +56,11 @@ import { copy } from "../similar.ts";
 function reshaped(x: View, shape: number[], out: unknown, action: string): unknown {
   if (out === undefined || out === null) {
     const nd = asNDArray(originOf(x));
-    return reshapeStrides(x.shape, x.strides, shape) === null
-      ? copy(nd).reshape(shape)
-      : nd.reshape(shape);
+    // A row-major layout is always viewable (checked without making its strides, which the
+    // view computes again: a flatten per batch should make no garbage but the view).
+    return isRowMajor(x.shape, x.strides) || reshapeStrides(x.shape, x.strides, shape) !== null
+      ? nd.reshape(shape)
+      : copy(nd).reshape(shape);
   }
   const y = output(undefined, x.data.constructor as TypedArrayConstructor, shape, out, action);
   const st = reshapeStrides(x.shape, x.strides, shape);
