@@ -118,7 +118,8 @@ function allocChecked(
  * Under a built-in buffer (or a `BumperAllocator` over one), an `AllocArray` result whose bytes
  * were freed and are handed out again is the same object as the one made over them before, when
  * it has the same element type and shape (its view too), so that a loop of regions makes no
- * garbage. Only a reference kept past the end of that memory (which an `AllocArray` must not be
+ * garbage (also a loop of up to a few thousand `similar`s per reset, from its third pass on).
+ * Only a reference kept past the end of that memory (which an `AllocArray` must not be
  * used through anyway: it reads whatever the memory now holds) can see it, as that object being
  * equal to the new result; properties added to a bump-allocated `AllocArray` or its `data` may
  * therefore reappear on a later one. `CheckedAllocArray`s are never reused (a stale one keeps
