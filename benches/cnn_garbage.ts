@@ -24,6 +24,7 @@ import {
   makePredictions,
 } from "../examples/models.ts";
 import { garbagePerIteration, start, stop } from "./_gc_trace.ts";
+import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 export const VARIANTS = ["heap", "bumper", "checked", "preallocated"] as const;
 type Variant = typeof VARIANTS[number];
@@ -80,7 +81,22 @@ if (import.meta.main) {
       rows.push({ variant: v, name: LABELS[v], ...g });
     }
     if (Deno.args.includes("--json")) {
-      console.log(JSON.stringify({ what: "CNN pass, 1000 images", warmPasses: WARM, rows }));
+      const json: MeasurementJson = {
+        command: "deno run -A benches/cnn_garbage.ts --json",
+        method:
+          `V8's GC trace (--trace-gc-nvp "allocated") over ${LONG} and ${SHORT} passes after ${WARM} warm-up passes, one subprocess each, the difference divided by ${
+            LONG - SHORT
+          }; 3 pairs of runs (median, range)`,
+        groups: [{
+          name: "JavaScript-heap garbage per CNN pass, 1000 images in batches of 32",
+          rows: rows.map((r) => ({
+            name: r.name,
+            baseline: r.variant === "heap",
+            values: { "JS heap bytes/iteration": r.samples },
+          })),
+        }],
+      };
+      console.log(JSON.stringify(json));
     } else {
       console.log(
         `JavaScript-heap garbage per CNN pass (1000 images in batches of 32), after ${WARM} warm-up passes; runs of ${SHORT} and ${LONG} passes, 3 times (median, range)`,

@@ -31,6 +31,7 @@ import {
   makePredictions,
   type ModelType,
 } from "../examples/models.ts";
+import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 const VARIANTS = ["preallocated", "bumper", "heap"] as const;
 type Variant = typeof VARIANTS[number];
@@ -183,7 +184,26 @@ async function parent(rounds: number): Promise<void> {
     },
   };
   if (Deno.args.includes("--json")) {
-    console.log(JSON.stringify(result));
+    const json: MeasurementJson = {
+      command: `deno run -A benches/cnn_ratios.ts --rounds ${rounds}${
+        FLOAT32 ? " --float32" : ""
+      } --json`,
+      method:
+        `one persistent subprocess per variant, ${WARM} warm-up passes, then ${rounds} rounds of one pass of each variant in a rotating order; CPU time per pass (user + system), one sample per round, and each variant's time over the preallocated pass's in the same round`,
+      groups: [{
+        name: `${result.what}: rotated rounds`,
+        rows: VARIANTS.map((v, i) => ({
+          name: LABELS[v],
+          baseline: v === "preallocated",
+          values: {
+            "CPU time/pass (ms)": cpu[i],
+            "wall time/pass (ms)": wall[i],
+            "time / preallocated by hand": ratio(i, P),
+          },
+        })),
+      }],
+    };
+    console.log(JSON.stringify(json));
     return;
   }
   const x = (s: { median: number; min: number; max: number }) =>

@@ -7,13 +7,13 @@
 //   deno run -A benches/garbage.ts --json     (JSON, for the benchmark report)
 //   deno run -A benches/garbage.ts --quick    (fewer iterations and repeats: checks the machinery)
 //
-// Method: each case runs in a subprocess with V8's GC trace (`--trace-gc-nvp`), which prints, for
-// every collection, the bytes allocated since the previous one ("allocated"); the child runs the
-// case W times (warm-up: compiles it and lets the allocators settle), then N times, then forces
-// a last collection, so the sum of "allocated" over the whole run is every byte it allocated.
-// Two run lengths, N1 and N2, differ only by N2 - N1 iterations of the case, so
-// (sum(N2) - sum(N1)) / (N2 - N1) is the allocation per iteration, start-up, warm-up and
-// compilation cancelling out. Each pair is repeated; the figure is the median, with the spread.
+// Method (benches/_gc_trace.ts): each case runs in a subprocess with V8's GC trace
+// (`--trace-gc-nvp`), which prints, for every collection, the bytes allocated since the previous
+// one ("allocated"); the child runs the case W times (warm-up: compiles it and lets the
+// allocators settle), then N times between two forced collections, and the bytes allocated
+// between them are summed. Two run lengths, N1 and N2, differ only by N2 - N1 iterations of the
+// case, so (sum(N2) - sum(N1)) / (N2 - N1) is the allocation per iteration, whatever else both
+// runs do cancelling out. Each pair is repeated; the figure is the median, with the spread.
 //
 // The cases are the loop of the issue's main path and what it is compared with, at n = 30:
 // - main path: a region on a BumperAllocator (inside withAllocator) with 2 × similar(a) and
@@ -30,6 +30,11 @@ import { AllocBuffer, noEscape } from "../allocators/mod.ts";
 import { AllocArray, BumperAllocator, reset, similar } from "../arrays/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
 import { handIteration, heapIteration, mainPathIteration, N, sink } from "./_main_path.ts";
+import { garbagePerIteration, start, stop } from "./_gc_trace.ts";
+import type { MeasurementJson } from "../scripts/_bench_report.ts";
+
+const GROUP = "JavaScript-heap garbage per iteration, similar and add at n = 30";
+const METRIC = "JS heap bytes/iteration";
 
 interface Case {
   name: string;
@@ -111,75 +116,42 @@ export const CASES: Case[] = [
   },
 ];
 
-/** Runs case `index` (child process): warm-up, N iterations, a final collection. */
+/** Runs case `index` (child process): warm-up, then `iterations` iterations between the markers. */
 function child(index: number, warmUp: number, iterations: number): void {
   const { iterate, enter } = CASES[index].make();
   enter(() => {
     for (let i = 0; i < warmUp; i++) iterate();
+    start();
     for (let i = 0; i < iterations; i++) iterate();
+    stop();
   });
-  (globalThis as unknown as { gc(): void }).gc();
   if (sink.value === -1) console.log(sink);
 }
 
-/** Bytes allocated on the JavaScript heap during a child run (the sum of the trace's "allocated"). */
-async function allocated(index: number, warmUp: number, iterations: number): Promise<number> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--v8-flags=--trace-gc-nvp,--expose-gc",
-      import.meta.filename!,
-      "--child",
-      String(index),
-      String(warmUp),
-      String(iterations),
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  if (!out.success) {
-    throw new Error(`Cannot measure ${CASES[index].name}: the child failed\n${text}`);
-  }
-  let total = 0;
-  for (const m of text.matchAll(/"allocated":(\d+)/g)) total += Number(m[1]);
-  return total;
-}
+const COMMAND = "deno run -A benches/garbage.ts --json";
 
-/** One case's figure: bytes per iteration over `repeats` pairs of runs. */
-export interface GarbageFigure {
-  name: string;
-  /** Median bytes per iteration. */
-  bytesPerIteration: number;
-  min: number;
-  max: number;
-  /** Every pair's figure. */
-  runs: number[];
-}
-
-async function measure(quick: boolean): Promise<GarbageFigure[]> {
+/** Every case's garbage per iteration (median and samples of the repeated pairs of runs). */
+async function measure(quick: boolean): Promise<MeasurementJson> {
   const warmUp = quick ? 5_000 : 20_000;
-  const [n1, n2] = quick ? [5_000, 25_000] : [20_000, 220_000];
-  const repeats = quick ? 1 : 5;
-  const figures: GarbageFigure[] = [];
+  const [short, long] = quick ? [5_000, 25_000] : [20_000, 220_000];
+  const repeat = quick ? 1 : 5;
+  const rows: MeasurementJson["groups"][number]["rows"] = [];
   for (const [i, c] of CASES.entries()) {
-    const runs: number[] = [];
-    for (let r = 0; r < repeats; r++) {
-      const a = await allocated(i, warmUp, n1);
-      const b = await allocated(i, warmUp, n2);
-      runs.push((b - a) / (n2 - n1));
-    }
-    const sorted = runs.slice().sort((x, y) => x - y);
-    figures.push({
-      name: c.name,
-      bytesPerIteration: sorted[sorted.length >> 1],
-      min: sorted[0],
-      max: sorted[sorted.length - 1],
-      runs,
-    });
+    const g = await garbagePerIteration(
+      import.meta.filename!,
+      ["--child", String(i), String(warmUp)],
+      { short, long, repeat },
+    );
+    rows.push({ name: c.name, values: { [METRIC]: g.samples } });
   }
-  return figures;
+  return {
+    command: quick ? `${COMMAND} --quick` : COMMAND,
+    method:
+      `V8's GC trace (--trace-gc-nvp "allocated") over ${long} and ${short} iterations after ${warmUp} warm-up iterations, the difference divided by ${
+        long - short
+      }; ${repeat} pair${repeat === 1 ? "" : "s"} of runs (median, range)`,
+    groups: [{ name: GROUP, rows }],
+  };
 }
 
 if (import.meta.main) {
@@ -192,24 +164,18 @@ if (import.meta.main) {
       console.error(`Cannot run benches/garbage.ts: unknown option ${unknown} (--json, --quick)`);
       Deno.exit(2);
     }
-    const figures = await measure(args.includes("--quick"));
+    const result = await measure(args.includes("--quick"));
     if (args.includes("--json")) {
-      console.log(JSON.stringify(
-        {
-          command: "deno run -A benches/garbage.ts --json",
-          runtime: `Deno ${Deno.version.deno}, V8 ${Deno.version.v8}`,
-          unit: "bytes of JavaScript heap allocated per iteration, steady state",
-          cases: figures,
-        },
-        null,
-        2,
-      ));
+      console.log(JSON.stringify(result, null, 2));
     } else {
-      for (const f of figures) {
+      console.log(`${GROUP}: ${result.method}`);
+      for (const r of result.groups[0].rows) {
+        const v = r.values[METRIC] as number[];
+        const sorted = v.slice().sort((x, y) => x - y);
         console.log(
-          `${f.bytesPerIteration.toFixed(1).padStart(8)} B  (${f.min.toFixed(1)}–${
-            f.max.toFixed(1)
-          })  ${f.name}`,
+          `${sorted[sorted.length >> 1].toFixed(1).padStart(8)} B  (${sorted[0].toFixed(1)}–${
+            sorted[sorted.length - 1].toFixed(1)
+          })  ${r.name}`,
         );
       }
     }

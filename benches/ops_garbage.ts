@@ -10,6 +10,7 @@
 import { NDArray } from "../arrays/mod.ts";
 import { add, matmul, mul, relu, sum } from "../arrays/ops/mod.ts";
 import { garbagePerIteration, start, stop } from "./_gc_trace.ts";
+import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 let sink = 0;
 const m = new NDArray(new Float64Array(900).fill(1), [30, 30]);
@@ -57,7 +58,18 @@ if (import.meta.main) {
       rows.push({ name, ...g });
     }
     if (Deno.args.includes("--json")) {
-      console.log(JSON.stringify({ what: "bytes per call", warmCalls: WARM, rows }));
+      const json: MeasurementJson = {
+        command: "deno run -A benches/ops_garbage.ts --json",
+        method:
+          `V8's GC trace (--trace-gc-nvp "allocated") over ${LONG} and ${SHORT} calls after ${WARM} warm-up calls, one subprocess each, the difference divided by ${
+            LONG - SHORT
+          }; 3 pairs of runs (median, range)`,
+        groups: [{
+          name: "JavaScript-heap garbage per call of the operations",
+          rows: rows.map((r) => ({ name: r.name, values: { "JS heap bytes/call": r.samples } })),
+        }],
+      };
+      console.log(JSON.stringify(json));
     } else {
       console.log(
         `JavaScript-heap bytes per call after ${WARM} warm-up calls; runs of ${SHORT} and ${LONG} calls, 3 times (median, range)`,

@@ -12,6 +12,7 @@
 
 import process from "node:process";
 import { type OpsCase, opsCases, sinkValue, warmOtherTypes } from "./_ops_cases.ts";
+import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 // V8's steady state is its optimising tier (TurboFan). Its middle tier (Maglev) runs some of
 // these loops several times slower, and a loop inlined into a caller can stay there for tens
@@ -88,6 +89,8 @@ interface Row {
   /** The quartiles of the per-round ratios: their spread. */
   ratioLo: number;
   ratioHi: number;
+  /** Each round's time per call (ns) and ratio to the baseline. */
+  samples: { ns: number[]; ratios: number[] };
 }
 
 warmOtherTypes();
@@ -136,12 +139,26 @@ for (const [group, cases] of groups) {
       ratio: median(ratios),
       ratioLo: quantile(ratios, 0.25),
       ratioHi: quantile(ratios, 0.75),
+      samples: { ns: times[i].map((t) => t * 1e6), ratios },
     });
   });
 }
 
 if (JSON_OUT) {
-  console.log(JSON.stringify({ rounds: ROUNDS, v8Flags: V8_FLAGS, rows }, null, 2));
+  const json: MeasurementJson = {
+    command: "deno run -A benches/ops_ratios.ts --json",
+    method:
+      `the cases of benches/ops_bench.ts interleaved in one process (V8 flags ${V8_FLAGS}: its optimising tier without the middle one), ${ROUNDS} rounds of one ~${BATCH_MS} ms batch per case in a rotating order after a warm-up until no case gets faster; CPU time per call, one sample per round, and each case's time over its group's baseline in the same round`,
+    groups: [...new Set(rows.map((r) => r.group))].map((group) => ({
+      name: group,
+      rows: rows.filter((r) => r.group === group).map((r) => ({
+        name: r.name,
+        baseline: r.baseline,
+        values: { "time/call (ns)": r.samples.ns, "time / baseline": r.samples.ratios },
+      })),
+    })),
+  };
+  console.log(JSON.stringify(json, null, 2));
 } else {
   console.log(
     `${ROUNDS} interleaved rounds per group, batches of ~${BATCH_MS} ms CPU time, V8 flags ${V8_FLAGS}; ratio = time / the group's baseline in the same round: median (quartiles)`,

@@ -466,8 +466,10 @@ export interface ReportData {
 export interface Measure {
   /** Where the values come from: a bench group, the demo, a measurement script. */
   source: string;
-  /** One per run (NaN where a run did not measure it). */
+  /** One per run (NaN where a run did not measure it), or one per `samples`. */
   values: number[];
+  /** What each value is when not a run: `rounds` of a script that pairs its samples. */
+  samples?: string;
   /** What was compared, as medians (`72.2 ns vs 873 ns`). */
   detail?: string;
 }
@@ -600,6 +602,40 @@ function fromMeasurement(
   return [];
 }
 
+/**
+ * Two rows of a measurement script's group compared sample by sample on `metric` (`faster` =
+ * b / a, `time` = a / b): for scripts whose i-th samples of every row come from the same round
+ * (benches/cnn_ratios.ts, benches/ops_ratios.ts), so each ratio is taken within one round.
+ */
+function pairedRatio(
+  d: ReportData,
+  group: (g: string) => boolean,
+  a: { kind?: CaseKind; name?: RegExp },
+  b: { kind?: CaseKind; name?: RegExp },
+  metric: RegExp,
+  unit: Unit,
+): Measure[] {
+  const rowOf = (m: MergedMeasurement, q: { kind?: CaseKind; name?: RegExp }) =>
+    m.rows.find((x) =>
+      (q.kind === undefined || x.kind === q.kind) && (q.name === undefined || q.name.test(x.name))
+    );
+  for (const m of d.measurements) {
+    if (!group(m.group)) continue;
+    const ra = rowOf(m, a), rb = rowOf(m, b);
+    const key = ra && [...ra.values.keys()].find((k) => metric.test(k));
+    const va = key ? ra!.values.get(key) : undefined, vb = key ? rb?.values.get(key) : undefined;
+    if (!va || !vb || va.length !== vb.length) continue;
+    const mid = (v: number[]) => formatMetric(key!, spreadOf(v)?.median ?? NaN);
+    return [{
+      source: `${m.command} "${m.group}"`,
+      values: va.map((x, i) => unit === "faster" ? vb[i] / x : x / vb[i]),
+      samples: "rounds",
+      detail: `${ra!.name}: ${mid(va)} vs ${rb!.name}: ${mid(vb)} (${key}, medians)`,
+    }];
+  }
+  return [];
+}
+
 const ALLOC = /(^|\/)alloc_bench\.ts$/;
 const CNN_BENCH = /(^|\/)cnn_bench\.ts$/;
 const allocGroup = (n: number) => (g: string) => /^Float64 ×/.test(g) && groupSize(g) === n;
@@ -700,7 +736,10 @@ export const FIGURES: readonly FigureSpec[] = [
     ok: atMost(n === 30 ? 4 : 1.3),
     measure: (d) => {
       const g = sized(n, /\badd\b/, /\bout\b/);
-      return libraryVs(d, g, "hand", "time");
+      return [
+        ...libraryVs(d, g, "hand", "time"),
+        ...pairedRatio(d, g, { kind: "library" }, { kind: "hand" }, /^time\/call/, "time"),
+      ];
     },
   })),
   {
@@ -726,7 +765,10 @@ export const FIGURES: readonly FigureSpec[] = [
     ok: atMost(1.3),
     measure: (d) => {
       const g = sized(1000, /\bsum\b/);
-      return libraryVs(d, g, "hand", "time");
+      return [
+        ...libraryVs(d, g, "hand", "time"),
+        ...pairedRatio(d, g, { kind: "library" }, { kind: "hand" }, /^time\/call/, "time"),
+      ];
     },
   },
   {
@@ -779,12 +821,15 @@ export const FIGURES: readonly FigureSpec[] = [
     ok: atMost(1.05),
     measure: (d) => {
       const g = has(/\bCNN\b/);
-      return compare(
-        find(d, { group: g, name: /BumperAllocator\(\)$/, kind: "library" }) ??
-          find(d, { group: g, kind: "library" }),
-        find(d, { group: g, kind: "hand" }),
-        "time",
-      );
+      return [
+        ...pairedRatio(d, g, { kind: "library" }, { kind: "hand" }, /^CPU time/, "time"),
+        ...compare(
+          find(d, { group: g, name: /BumperAllocator\(\)$/, kind: "library" }) ??
+            find(d, { group: g, kind: "library" }),
+          find(d, { group: g, kind: "hand" }),
+          "time",
+        ),
+      ];
     },
   },
   {
@@ -806,6 +851,14 @@ export const FIGURES: readonly FigureSpec[] = [
     unit: "faster",
     ok: faster(1.3),
     measure: (d) => [
+      ...pairedRatio(
+        d,
+        has(/\bCNN\b/),
+        { kind: "library" },
+        { kind: "heap" },
+        /^CPU time/,
+        "faster",
+      ),
       ...compare(
         find(d, { file: CNN_BENCH, group: has(/./), name: /^AllocArray \+ BumperAllocator\(\)$/ }),
         find(d, { file: CNN_BENCH, group: has(/./), kind: "heap" }),
@@ -905,16 +958,16 @@ export function formatValue(value: number, unit: Unit): string {
  * A spread in `unit`'s words: the median, then the range over the runs with a shared word
  * said once (`12.1× faster (11.8–12.5× over 3 runs)`); one run has no range.
  */
-export function formatSpread(s: Spread, unit: Unit): string {
+export function formatSpread(s: Spread, unit: Unit, samples = "runs"): string {
   const mid = formatValue(s.median, unit);
-  if (s.n < 2) return `${mid} (one run)`;
+  if (s.n < 2) return `${mid} (one ${samples.replace(/s$/, "")})`;
   const lo = formatValue(s.min, unit), hi = formatValue(s.max, unit);
-  if (lo === hi) return `${mid} (all ${s.n} runs)`;
+  if (lo === hi) return `${mid} (all ${s.n} ${samples})`;
   // `11.8× faster` and `12.5× faster` → `11.8–12.5×`: the shared words are the median's.
   const ratio = /^([\d.]+|∞)× (.+)$/;
   const [l, h] = [ratio.exec(lo), ratio.exec(hi)];
   const range = l && h && l[2] === h[2] ? `${l[1]}–${h[1]}×` : `${lo} to ${hi}`;
-  return `${mid} (${range} over ${s.n} runs)`;
+  return `${mid} (${range} over ${s.n} ${samples})`;
 }
 
 /** Each figure measured: the spread of every measurement and the verdicts. */
@@ -930,7 +983,8 @@ export function evaluateFigures(
         : f.every
         ? m.values.filter((v) => !Number.isNaN(v)).every(f.ok)
         : f.ok(spread.median);
-      return { ...m, spread, met, text: spread ? formatSpread(spread, f.unit) : "not measured" };
+      const text = spread ? formatSpread(spread, f.unit, m.samples) : "not measured";
+      return { ...m, spread, met, text };
     });
     const judged = measures.filter((m) => m.met !== undefined);
     return {

@@ -408,6 +408,55 @@ describe("scripts/_bench_report.ts", () => {
     assert.equal(g.met, true);
   });
 
+  it("rotated-round scripts' figures are ratios within each round, before the bench's", () => {
+    const f = "CNN inference, 1000 images in batches of 32, Float64Array: rotated rounds";
+    const rounds: MeasurementJson = {
+      command: "deno run -A benches/cnn_ratios.ts --rounds 3 --json",
+      method: "one subprocess per variant, rotated rounds",
+      groups: [{
+        name: f,
+        rows: [
+          {
+            name: "every intermediate preallocated by hand (predictInto)",
+            baseline: true,
+            values: { "CPU time/pass (ms)": [100, 200, 300] },
+          },
+          {
+            name: "AllocArray + BumperAllocator (predict)",
+            values: { "CPU time/pass (ms)": [102, 210, 303] },
+          },
+          {
+            name: "plain heap arrays (predict)",
+            values: { "CPU time/pass (ms)": [153, 420, 390] },
+          },
+        ],
+      }],
+    };
+    const d = data(
+      [[
+        bench("benches/cnn_bench.ts", "CNN, 1000 images", "heap: plain arrays", 460, true),
+        bench("benches/cnn_bench.ts", "CNN, 1000 images", "AllocArray + BumperAllocator()", 330),
+        bench(
+          "benches/cnn_bench.ts",
+          "CNN, 1000 images",
+          "every intermediate preallocated by hand",
+          300,
+        ),
+      ]],
+      [],
+      [rounds],
+    );
+    const limit = figure(d, /preallocated by hand$/);
+    // 102/100, 210/200, 303/300: the median round is 1.02, although the times drift 3×.
+    assert.equal(limit.measures[0].text, "1.02× the time (1.01–1.05× over 3 rounds)");
+    assert.equal(limit.measures[0].values.length, 3);
+    assert.match(limit.measures[0].source, /cnn_ratios\.ts/);
+    assert.equal(limit.measures[1].text, "1.10× the time (one run)");
+    assert.equal(limit.met, false, "the bench's 1.10× misses ≤ 1.05×");
+    const heap = figure(d, /^CNN inference: bumper vs heap, time$/);
+    assert.equal(heap.measures[0].text, "1.50× faster (1.29–2.00× over 3 rounds)");
+  });
+
   it("reportMarkdown() says when, where and with what the numbers were measured, and marks a quick run", () => {
     const d = data([allocGroup30({ heap: 600, pool: 70, bump: 30, ours: 40 })], [
       demo(2_400_000, 0, 0),
