@@ -60,16 +60,23 @@ export interface BumpSlowPath {
   refused?(requested: number, start: number, cause: unknown): Error | undefined;
 }
 
-/** Slots of the view-recycling table (a power of two). */
+/** Slots of the view-recycling table when it is made (a power of two). */
 const SLOTS = 64;
 /**
- * Consecutive misses after which recycling pauses until allocation starts again below where
- * it paused (a restore or reset): a long run of allocations at new offsets gains nothing from
+ * The most slots the table grows to (a power of two): it grows (×2 or more) when allocations
+ * that did not fit in it are made again at the same offsets (a loop of more small allocations
+ * per reset or region than it has slots), so it keeps at most this many view and array
+ * objects alive (~200 bytes each).
+ */
+const MAX_SLOTS = 4096;
+/**
+ * Consecutive misses after which recycling pauses until allocation comes back to an offset
+ * where it paused or declined (a restore or reset): a long run of allocations at new offsets gains nothing from
  * the table, and every miss costs more than a plain allocation (the table keeps what it makes
- * alive, so it survives the next young-generation collection).
+ * alive, so it survives the next young-generation collection). Right after the table grew,
+ * the next pass may miss up to a whole table's worth before it pauses (it fills the table).
  */
 const MISS_LIMIT = 8;
-const SLOT_SHIFT = 32 - Math.log2(SLOTS);
 
 /** The bump state of one buffer: what the fast paths of every built-in buffer share. */
 export class Bump extends CheckpointIds {
@@ -129,8 +136,16 @@ export class Bump extends CheckpointIds {
   /** What the arrays layer made over each slot's view last time (an array object), by slot. */
   companions: (object | undefined)[] = [];
   #misses = 0;
-  // Where recycling paused (see MISS_LIMIT).
+  // Consecutive misses that pause recycling (MISS_LIMIT, or the table's size while it fills).
+  #missLimit = MISS_LIMIT;
+  // Where recycling paused (see MISS_LIMIT), and how many allocations it declined since.
   #pausedAt = 0;
+  #declined = 0;
+  // The offset of the last allocation declined (-1: none since the pause): an allocation at
+  // or below it means the offsets come round again (a restore), so recycling resumes.
+  #lastDeclined = -1;
+  // The table's hash shift: 32 - log2(its size).
+  #shift = 32 - Math.log2(SLOTS);
 
   constructor(
     owner: Allocator,
@@ -242,12 +257,16 @@ export class Bump extends CheckpointIds {
     const start = off + (-off & (size - 1));
     const end = start + n * size;
     if (end > this.limit || n === 0 || !this.recycles) return -1;
-    if (this.#misses >= MISS_LIMIT) {
-      if (start >= this.#pausedAt) return -1;
-      this.#misses = 0;
+    if (this.#misses >= this.#missLimit) {
+      if (start >= this.#pausedAt && start > this.#lastDeclined) {
+        this.#declined++;
+        this.#lastDeclined = start;
+        return -1;
+      }
+      this.#resume(start < this.#pausedAt);
     }
-    if (this.#slotStart.length === 0) this.#makeTable();
-    const s = Math.imul(start, 0x9e3779b1) >>> SLOT_SHIFT;
+    if (this.#slotStart.length === 0) this.#makeTable(SLOTS);
+    const s = Math.imul(start, 0x9e3779b1) >>> this.#shift;
     const memory = this.memory;
     // (A view's length is 0 once its memory is detached or shrunk: then it is made again, and
     // the runtime's refusal leaves the buffer unchanged.)
@@ -255,29 +274,62 @@ export class Bump extends CheckpointIds {
       this.#slotStart[s] !== start || this.#slotType[s] !== type ||
       this.#slotMemory[s] !== memory || this.views[s]!.length !== n
     ) {
-      try {
-        this.views[s] = new type(memory, start, n);
-      } catch (cause) {
-        throw this.#refused(end - start, start, cause);
-      }
-      this.companions[s] = undefined;
-      this.#slotStart[s] = start;
-      this.#slotType[s] = type;
-      this.#slotMemory[s] = memory;
-      if (++this.#misses === MISS_LIMIT) this.#pausedAt = start;
+      this.#miss(s, type, memory, start, n);
     } else {
       this.#misses = 0;
+      this.#missLimit = MISS_LIMIT;
     }
     this.offset = end;
     return s;
   }
 
-  #makeTable(): void {
-    this.#slotMemory = new Array(SLOTS).fill(undefined);
-    this.#slotStart = new Array(SLOTS).fill(-1);
-    this.#slotType = new Array(SLOTS).fill(undefined);
-    this.views = new Array(SLOTS).fill(undefined);
-    this.companions = new Array(SLOTS).fill(undefined);
+  // A new view for slot `s` (the offset does not move).
+  #miss(
+    s: number,
+    type: TypedArrayConstructor,
+    memory: ArrayBuffer | SharedArrayBuffer,
+    start: number,
+    n: number,
+  ): void {
+    try {
+      this.views[s] = new type(memory, start, n);
+    } catch (cause) {
+      throw this.#refused(n * type.BYTES_PER_ELEMENT, start, cause);
+    }
+    this.companions[s] = undefined;
+    this.#slotStart[s] = start;
+    this.#slotType[s] = type;
+    this.#slotMemory[s] = memory;
+    if (++this.#misses === this.#missLimit) {
+      this.#pausedAt = start;
+      this.#missLimit = MISS_LIMIT;
+    }
+  }
+
+  // Allocation comes back to an offset recycling declined (a restore or reset): the same
+  // offsets may come round again. When it starts again below where recycling paused (`again`)
+  // and the table declined many allocations (more per pass than it has slots), it grows to
+  // twice their number (up to MAX_SLOTS), and the next pass fills it.
+  #resume(again: boolean): void {
+    this.#misses = 0;
+    this.#lastDeclined = -1;
+    const declined = this.#declined;
+    this.#declined = 0;
+    let size = this.#slotStart.length;
+    if (!again || declined < MISS_LIMIT || size === 0 || size >= MAX_SLOTS) return;
+    while (size < 2 * declined && size < MAX_SLOTS) size *= 2;
+    if (size === this.#slotStart.length) return;
+    this.#makeTable(size);
+    this.#missLimit = size;
+  }
+
+  #makeTable(size: number): void {
+    this.#slotMemory = new Array(size).fill(undefined);
+    this.#slotStart = new Array(size).fill(-1);
+    this.#slotType = new Array(size).fill(undefined);
+    this.views = new Array(size).fill(undefined);
+    this.companions = new Array(size).fill(undefined);
+    this.#shift = 32 - Math.log2(size);
   }
 
   /**
@@ -285,7 +337,7 @@ export class Bump extends CheckpointIds {
    * alive, nor be handed out over it again).
    */
   forgetViews(): void {
-    if (this.#slotStart.length !== 0) this.#makeTable();
+    if (this.#slotStart.length !== 0) this.#makeTable(this.#slotStart.length);
   }
 
   /** Saves a checkpoint. */

@@ -10,10 +10,14 @@ export class History {
   #head = 0;
   // Serial numbers of all records ever added; #first is the oldest one still kept.
   #next = 0;
-  // The candidates for the maximum: serials and values, values decreasing, from #qHead.
+  // The candidates for the maximum: serials and values, values decreasing, from #qHead up to
+  // (not including) #qEnd; entries past #qEnd are left over and overwritten (a reset adds a
+  // record, so this is written with indices and no division, without growing or shrinking
+  // arrays in the usual case).
   #qSerial: number[] = [];
   #qValue: number[] = [];
   #qHead = 0;
+  #qEnd = 0;
 
   /**
    * @param size How many records to keep (at least 1).
@@ -31,23 +35,30 @@ export class History {
     if (ring.length < this.size) {
       ring.push(value);
     } else {
-      ring[this.#head] = value;
-      this.#head = (this.#head + 1) % this.size;
+      const head = this.#head;
+      ring[head] = value;
+      this.#head = head + 1 === this.size ? 0 : head + 1;
     }
     const qs = this.#qSerial, qv = this.#qValue;
-    while (qv.length > this.#qHead && qv[qv.length - 1] <= value) {
-      qv.pop();
-      qs.pop();
+    let qHead = this.#qHead, end = this.#qEnd;
+    while (end > qHead && qv[end - 1] <= value) end--;
+    if (end < qs.length) {
+      qs[end] = serial;
+      qv[end] = value;
+    } else {
+      qs.push(serial);
+      qv.push(value);
     }
-    qs.push(serial);
-    qv.push(value);
-    const oldest = serial - this.size + 1;
-    if (qs[this.#qHead] < oldest) this.#qHead++;
-    if (this.#qHead > 64 && this.#qHead * 2 > qs.length) {
-      qs.splice(0, this.#qHead);
-      qv.splice(0, this.#qHead);
-      this.#qHead = 0;
+    end++;
+    if (qs[qHead] < serial - this.size + 1) qHead++;
+    if (qHead > 64 && qHead * 2 > end) {
+      qs.copyWithin(0, qHead, end);
+      qv.copyWithin(0, qHead, end);
+      end -= qHead;
+      qHead = 0;
     }
+    this.#qHead = qHead;
+    this.#qEnd = end;
   }
 
   /** The largest record kept. */

@@ -513,7 +513,9 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     core.offset = 0;
     this.#baseNext = this.#nextSize;
     if (this.#poison && !replaced) core.memory = detach(core.memory as ArrayBuffer);
-    this.#sync();
+    // (No additional buffers and no poison mode, as before: the state is the same, and
+    // `cleared` makes every restore fast again.)
+    if (core.shape !== 0 || core.slowRestore) this.#sync();
     core.cleared();
   }
 

@@ -118,7 +118,8 @@ function allocChecked(
  * Under a built-in buffer (or a `BumperAllocator` over one), an `AllocArray` result whose bytes
  * were freed and are handed out again is the same object as the one made over them before, when
  * it has the same element type and shape (its view too), so that a loop of regions makes no
- * garbage. Only a reference kept past the end of that memory (which an `AllocArray` must not be
+ * garbage (also a loop of up to a few thousand `similar`s per reset, from its third pass on).
+ * Only a reference kept past the end of that memory (which an `AllocArray` must not be
  * used through anyway: it reads whatever the memory now holds) can see it, as that object being
  * equal to the new result; properties added to a bump-allocated `AllocArray` or its `data` may
  * therefore reappear on a later one. `CheckedAllocArray`s are never reused (a stale one keeps
@@ -234,18 +235,23 @@ export function similar(
     const [type, sh] = layoutOf(a, dtype, shape);
     return new NDArray(newHeapArray(type, sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
   }
+  const allocator = currentAllocator();
   if (dtype == null && shape == null && a.constructor === AllocArray) {
-    // The hot path, `similar(a)` of an AllocArray in allocator-agnostic code, when the current
-    // allocator recycles (a bump core): the array made over the same bytes last time, when it
-    // has `a`'s shape (as it does in a loop), else a new one sharing `a`'s layout.
-    const core = coreOf(currentAllocator());
+    // The hot path, `similar(a)` of an AllocArray in allocator-agnostic code, under a bump
+    // core: the array made over the same bytes last time, when it has `a`'s shape (as it does
+    // in a loop), else a new one sharing `a`'s layout; when the core does not recycle, a new
+    // array over a view from its fast path.
+    const core = coreOf(allocator);
     if (core !== undefined) {
-      const slot = core.recycle(a.dtype, a.size);
+      const type = a.dtype, n = a.size;
+      const slot = core.recycle(type, n);
       if (slot >= 0) {
         const prev = core.companions[slot] as AllocArray | undefined;
         if (prev !== undefined && prev.shape === a.shape) return prev;
         return recycledArray(core, slot, a, a.shape, true);
       }
+      const sh = a.shape as number[];
+      return new AllocArray(core.view(type, n), sh, rowMajorStridesLike(sh, a.strides), 0, TRUSTED);
     }
   }
   // An AllocArray: from the current allocator. `a`'s own shape and (row-major) strides are
@@ -255,7 +261,6 @@ export function similar(
   const own = shape == null;
   const sh = own ? a.shape : shape;
   const n = own ? a.size : checkShape(shape);
-  const allocator = currentAllocator();
   if (a instanceof CheckedAllocArray) {
     const s = own ? sh as number[] : sh.slice();
     return allocChecked(a, allocator, type, s, own ? rowMajorStridesLike(s, a.strides) : null);

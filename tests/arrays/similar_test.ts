@@ -314,6 +314,51 @@ describe("similar: recycled objects", () => {
     });
   });
 
+  it("similar() recycles a pass of more arrays than the table first holds, after two passes, and never two live ones as one", () => {
+    const n = 1000;
+    const b = new BumperAllocator(new AllocBuffer(n * 3 * 8 + 64));
+    const a = new AllocArray(iota(3));
+    const passes: AllocArray[][] = [];
+    withAllocator(b, () => {
+      for (let pass = 0; pass < 5; pass++) {
+        const arrays: AllocArray[] = [];
+        for (let i = 0; i < n; i++) {
+          const x = similar(a);
+          x.data.fill(pass * n + i);
+          arrays.push(x);
+        }
+        // Every array of the pass is its own object over its own bytes, with its contents.
+        assert.equal(new Set(arrays).size, n);
+        assert.equal(new Set(arrays.map((x) => x.data)).size, n);
+        arrays.forEach((x, i) =>
+          assert.deepEqual([...x], [pass * n + i, pass * n + i, pass * n + i])
+        );
+        passes.push(arrays);
+        reset(b);
+      }
+    });
+    const same = (p: number, q: number) => passes[p].filter((x, i) => x === passes[q][i]).length;
+    assert.ok(same(1, 0) < n / 2, `pass 1 reused ${same(1, 0)} of pass 0's objects`);
+    assert.ok(same(3, 2) > 0.95 * n, `pass 3 reused only ${same(3, 2)} of pass 2's objects`);
+    assert.ok(same(4, 3) > 0.95 * n, `pass 4 reused only ${same(4, 3)} of pass 3's objects`);
+  });
+
+  it("similar() keeps recycling a short loop after a long pass of arrays at new offsets", () => {
+    const b = new BumperAllocator(new AllocBuffer(1 << 20));
+    const a = new AllocArray(iota(4));
+    withAllocator(b, () => {
+      for (let i = 0; i < 10_000; i++) similar(a); // never allocated there again
+      const objects = new Set<unknown>();
+      for (let i = 0; i < 100; i++) {
+        noEscape(b, () => {
+          const x = similar(a);
+          if (i >= 10) objects.add(x);
+        });
+      }
+      assert.equal(objects.size, 1, "the same object in every region once recycling resumed");
+    });
+  });
+
   it("similar() of an empty array gives a new object every time", () => {
     const b = new BumperAllocator(new AllocBuffer(4096));
     const a = new AllocArray(new Float64Array(0));
