@@ -2,7 +2,7 @@
 // CheckedAllocArrays under a BumperAllocator, for AllocArrays.jl's `basic_reduction` (100 000
 // Float64 values) and the CNN of its Flux test (inference over 256 images by default).
 //
-//   deno task demo                      (about 10 s: a header, a table, one verdict per workload)
+//   deno task demo                      (5–10 s: a header, a table, one verdict per workload)
 //   deno task demo --help
 //   deno task demo --json               (machine-readable, read by scripts/bench_report.ts)
 //
