@@ -404,7 +404,7 @@ describe("scripts/_bench_report.ts", () => {
     assert.deepEqual(merged[0].rows[0].values.get("JS heap bytes/iteration"), [40, 48, 60, 68]);
     assert.equal(merged[0].rows[1].kind, "heap");
     const g = figure(data([], [], [run(40), run(60)]), /garbage per such iteration/);
-    assert.equal(g.measures[0].text, "54 B (40 B to 68 B over 4 runs)");
+    assert.equal(g.measures[0].text, "54 B (40 B to 68 B over 4 samples)");
     assert.equal(g.met, true);
   });
 
