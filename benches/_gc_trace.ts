@@ -76,6 +76,20 @@ export async function garbagePerIteration(
   return { bytesPerIteration: sorted[sorted.length >> 1], samples, short, long };
 }
 
+/**
+ * How {@linkcode garbagePerIteration} measured, in words for a report: runs of `short` and
+ * `long` iterations (`unit`, plural: "passes", "calls") after `warm` warm-up ones, `pairs`
+ * times.
+ */
+export function gcTraceMethod(
+  unit: string,
+  { warm, short, long, pairs }: { warm: number; short: number; long: number; pairs: number },
+): string {
+  return `V8's GC trace (--trace-gc-nvp "allocated") over ${long} and ${short} ${unit} after ${warm} warm-up ${unit}, one subprocess each, the difference divided by ${
+    long - short
+  }; ${pairs} pair${pairs === 1 ? "" : "s"} of runs (median, range)`;
+}
+
 type Gc = (options?: { type: "minor" | "major" }) => void;
 
 /** Marks the start of the measured iterations (in the child, run with `--expose-gc`). */

@@ -23,7 +23,7 @@ import {
   makeImageBatches,
   makePredictions,
 } from "../examples/models.ts";
-import { garbagePerIteration, start, stop } from "./_gc_trace.ts";
+import { garbagePerIteration, gcTraceMethod, start, stop } from "./_gc_trace.ts";
 import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 export const VARIANTS = ["heap", "bumper", "checked", "preallocated"] as const;
@@ -83,10 +83,7 @@ if (import.meta.main) {
     if (Deno.args.includes("--json")) {
       const json: MeasurementJson = {
         command: "deno run -A benches/cnn_garbage.ts --json",
-        method:
-          `V8's GC trace (--trace-gc-nvp "allocated") over ${LONG} and ${SHORT} passes after ${WARM} warm-up passes, one subprocess each, the difference divided by ${
-            LONG - SHORT
-          }; 3 pairs of runs (median, range)`,
+        method: gcTraceMethod("passes", { warm: WARM, short: SHORT, long: LONG, pairs: 3 }),
         groups: [{
           name: "JavaScript-heap garbage per CNN pass, 1000 images in batches of 32",
           rows: rows.map((r) => ({

@@ -30,7 +30,7 @@ import { AllocBuffer, noEscape } from "../allocators/mod.ts";
 import { AllocArray, BumperAllocator, reset, similar } from "../arrays/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
 import { handIteration, heapIteration, mainPathIteration, N, sink } from "./_main_path.ts";
-import { garbagePerIteration, start, stop } from "./_gc_trace.ts";
+import { garbagePerIteration, gcTraceMethod, start, stop } from "./_gc_trace.ts";
 import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 const GROUP = "JavaScript-heap garbage per iteration, similar and add at n = 30";
@@ -146,10 +146,7 @@ async function measure(quick: boolean): Promise<MeasurementJson> {
   }
   return {
     command: quick ? `${COMMAND} --quick` : COMMAND,
-    method:
-      `V8's GC trace (--trace-gc-nvp "allocated") over ${long} and ${short} iterations after ${warmUp} warm-up iterations, the difference divided by ${
-        long - short
-      }; ${repeat} pair${repeat === 1 ? "" : "s"} of runs (median, range)`,
+    method: gcTraceMethod("iterations", { warm: warmUp, short, long, pairs: repeat }),
     groups: [{ name: GROUP, rows }],
   };
 }

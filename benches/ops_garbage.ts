@@ -9,7 +9,7 @@
 
 import { NDArray } from "../arrays/mod.ts";
 import { add, matmul, mul, relu, sum } from "../arrays/ops/mod.ts";
-import { garbagePerIteration, start, stop } from "./_gc_trace.ts";
+import { garbagePerIteration, gcTraceMethod, start, stop } from "./_gc_trace.ts";
 import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 let sink = 0;
@@ -60,10 +60,7 @@ if (import.meta.main) {
     if (Deno.args.includes("--json")) {
       const json: MeasurementJson = {
         command: "deno run -A benches/ops_garbage.ts --json",
-        method:
-          `V8's GC trace (--trace-gc-nvp "allocated") over ${LONG} and ${SHORT} calls after ${WARM} warm-up calls, one subprocess each, the difference divided by ${
-            LONG - SHORT
-          }; 3 pairs of runs (median, range)`,
+        method: gcTraceMethod("calls", { warm: WARM, short: SHORT, long: LONG, pairs: 3 }),
         groups: [{
           name: "JavaScript-heap garbage per call of the operations",
           rows: rows.map((r) => ({ name: r.name, values: { "JS heap bytes/call": r.samples } })),
