@@ -1,5 +1,5 @@
 // JavaScript-heap garbage of one CNN inference pass over 1000 images (AllocArrays' Flux test,
-// examples/models.ts), per variant, from V8's GC trace (see _gc_trace.ts): the bytes the pass
+// examples/models.ts), per variant, from V8's GC trace (see scripts/_gc_trace.ts): the bytes the pass
 // allocates on the JavaScript heap (objects, arrays, views, closures, boxed numbers), which the
 // garbage collector then has to clean up. ArrayBuffer bytes are counted by cnn_memory.ts.
 //
@@ -23,7 +23,7 @@ import {
   makeImageBatches,
   makePredictions,
 } from "../examples/models.ts";
-import { garbagePerIteration, gcTraceMethod, start, stop } from "./_gc_trace.ts";
+import { garbagePerIteration, gcTraceMethod, start, stop } from "../scripts/_gc_trace.ts";
 import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 export const VARIANTS = ["heap", "bumper", "checked", "preallocated"] as const;

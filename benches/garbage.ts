@@ -7,7 +7,7 @@
 //   deno run -A benches/garbage.ts --json     (JSON, for the benchmark report)
 //   deno run -A benches/garbage.ts --quick    (fewer iterations and repeats: checks the machinery)
 //
-// Method (benches/_gc_trace.ts): each case runs in a subprocess with V8's GC trace
+// Method (scripts/_gc_trace.ts): each case runs in a subprocess with V8's GC trace
 // (`--trace-gc-nvp`), which prints, for every collection, the bytes allocated since the previous
 // one ("allocated"); the child runs the case W times (warm-up: compiles it and lets the
 // allocators settle), then N times between two forced collections, and the bytes allocated
@@ -30,7 +30,7 @@ import { AllocBuffer, noEscape } from "../allocators/mod.ts";
 import { AllocArray, BumperAllocator, reset, similar } from "../arrays/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
 import { handIteration, heapIteration, mainPathIteration, N, sink } from "./_main_path.ts";
-import { garbagePerIteration, gcTraceMethod, start, stop } from "./_gc_trace.ts";
+import { garbagePerIteration, gcTraceMethod, start, stop } from "../scripts/_gc_trace.ts";
 import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 const GROUP = "JavaScript-heap garbage per iteration, similar and add at n = 30";

@@ -1,5 +1,5 @@
 // JavaScript-heap garbage per call of the operations, in steady state (from V8's GC trace; see
-// _gc_trace.ts): the fast path (contiguous operands of one element type into `out`) and the
+// scripts/_gc_trace.ts): the fast path (contiguous operands of one element type into `out`) and the
 // general engine (broadcasting, strided layouts, reductions along an axis, matrix products).
 // Arrays are NDArrays of Float64 over heap memory; every case writes into a preallocated `out`
 // except the reductions to a number and along an axis (whose result is the one allocation).
@@ -9,7 +9,7 @@
 
 import { NDArray } from "../arrays/mod.ts";
 import { add, matmul, mul, relu, sum } from "../arrays/ops/mod.ts";
-import { garbagePerIteration, gcTraceMethod, start, stop } from "./_gc_trace.ts";
+import { garbagePerIteration, gcTraceMethod, start, stop } from "../scripts/_gc_trace.ts";
 import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 let sink = 0;

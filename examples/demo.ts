@@ -4,6 +4,7 @@
 //
 //   deno task demo                      (5–10 s: a header, a table, one verdict per workload)
 //   deno task demo --help
+//   deno task demo --garbage            (also the JavaScript-heap garbage per run, steady state)
 //   deno task demo --json               (machine-readable, read by scripts/bench_report.ts)
 //
 // Each variant runs in subprocesses of its own with `--trace-gc`, so one variant's garbage never
@@ -28,6 +29,7 @@ import { add, copyTo, sum } from "../arrays/ops/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
 import { inferBatches, makeCnn, makeImageBatches, makePredictions } from "./models.ts";
 import { runMeta } from "../scripts/_run_meta.ts";
+import { garbagePerIteration, start, stop } from "../scripts/_gc_trace.ts";
 
 /** The variants the demo compares. */
 export const VARIANTS = ["heap", "alloc", "checked"] as const;
@@ -72,12 +74,20 @@ export interface Prepared {
  * wrapper of a `DefaultAllocator`: every `similar` is a fresh `new Float64Array`, made through
  * the allocator protocol so that the wrapper counts its bytes. (Plain `NDArray` input makes the
  * same arrays with `new` directly, uncounted; benches/cnn_bench.ts's heap case runs that. The
- * two heap measurements differ, and the benchmark report shows both.)
+ * two heap measurements differ, and the benchmark report shows both.) With `counted` false the
+ * code runs on the allocator itself, unwrapped, and counts nothing (the garbage measurement:
+ * under the wrapper, a user allocator, `similar` cannot recycle a bump allocator's objects).
  */
-export function prepare(workload: Workload, variant: Variant, size: number): Prepared {
+export function prepare(
+  workload: Workload,
+  variant: Variant,
+  size: number,
+  counted = true,
+): Prepared {
   const inner: Allocator = variant === "heap" ? new DefaultAllocator() : new BumperAllocator();
   const heap = variant === "heap";
   const counting = new Counting(inner, !heap);
+  const allocator = counted ? counting : inner;
   const takeBytes = () => {
     const b = heap ? counting.bytes : counting.newBufferBytes;
     counting.bytes = 0;
@@ -89,8 +99,8 @@ export function prepare(workload: Workload, variant: Variant, size: number): Pre
     const a = variant === "checked" ? new CheckedAllocArray(ones) : AllocArray.from(ones);
     return {
       run: () => {
-        const r = withAllocator(counting, () => basicReduction(a as Arr));
-        reset(counting);
+        const r = withAllocator(allocator, () => basicReduction(a as Arr));
+        reset(allocator);
         return r;
       },
       takeBytes,
@@ -104,7 +114,7 @@ export function prepare(workload: Workload, variant: Variant, size: number): Pre
   const predictions = makePredictions(size, Float64Array);
   return {
     run: () => {
-      inferBatches(counting, model, batches, predictions);
+      inferBatches(allocator, model, batches, predictions);
       let s = 0;
       for (let i = 0; i < predictions.data.length; i++) s += predictions.data[i] * (i % 10);
       return s;
@@ -260,11 +270,13 @@ time, ArrayBuffer bytes and garbage collections per run, with the spread over ro
   --passes P       measured CNN passes per subprocess (default 1: 8 batches)
   --rounds R       rounds of one subprocess per variant (default 3)
   --quick          one round of few runs (checks the machinery; not for citing)
+  --garbage        also measure the JavaScript-heap garbage per run in steady state (V8's
+                   GC trace after a long warm-up, two run lengths; adds 20-40 s)
   --json           machine-readable output with when and where it ran (for
                    scripts/bench_report.ts)
   --help           this text`;
 
-const FLAGS = ["--quick", "--json", "--help"];
+const FLAGS = ["--quick", "--json", "--help", "--garbage"];
 const VALUED = ["--n", "--iterations", "--images", "--passes", "--rounds"];
 
 /** Throws a TypeError naming the first argument that is not one of the demo's options. */
@@ -296,11 +308,17 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-const mib = (b: number) =>
+const bytes = (b: number) =>
   b >= 10 * 2 ** 20
     ? `${(b / 2 ** 20).toFixed(0)} MiB`
     : b >= 2 ** 20
     ? `${(b / 2 ** 20).toFixed(2)} MiB`
+    : b >= 10 * 2 ** 10
+    ? `${(b / 2 ** 10).toFixed(0)} KiB`
+    : b >= 2 ** 10
+    ? `${(b / 2 ** 10).toFixed(1)} KiB`
+    : Number.isNaN(b)
+    ? "—"
     : `${Math.round(b)} B`;
 const num = (x: number) => x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 /** `lo–hi unit`, or `x unit` for one value. */
@@ -320,9 +338,59 @@ function loadAverage(): string {
   }
 }
 
+/**
+ * The runs of the garbage measurement (steady state: after warm-up of about 6000 images' or
+ * 100 reductions' worth, runs of two lengths whose difference is divided out), per workload.
+ */
+export function garbageRuns(
+  workload: Workload,
+  size: number,
+): { warm: number; short: number; long: number } {
+  if (workload === "reduction") return { warm: 100, short: 100, long: 400 };
+  const passes = (images: number) => Math.max(1, Math.ceil(images / size));
+  const short = passes(1000);
+  return { warm: passes(6000), short, long: Math.max(passes(4000), short + 2) };
+}
+
+/** `--garbage-child`: warms up one workload of one variant, then runs it between the markers. */
+function garbageChild(variant: Variant, workload: Workload, size: number, runs: number): void {
+  const p = prepare(workload, variant, size, false);
+  for (let i = 0, n = garbageRuns(workload, size).warm; i < n; i++) p.run();
+  start();
+  for (let i = 0; i < runs; i++) p.run();
+  stop();
+}
+
+/** JavaScript-heap bytes per run of each workload of each variant, in steady state. */
+async function measureGarbage(plan: Plan): Promise<Record<Variant, Record<Workload, number>>> {
+  const out = {} as Record<Variant, Record<Workload, number>>;
+  for (const variant of VARIANTS) {
+    out[variant] = {} as Record<Workload, number>;
+    for (const workload of WORKLOADS) {
+      const size = workload === "cnn" ? plan.images : plan.n;
+      Deno.stderr.writeSync(
+        new TextEncoder().encode(`\rgarbage: ${workload}, ${LABELS[variant]}…`.padEnd(70)),
+      );
+      const { short, long } = garbageRuns(workload, size);
+      const g = await garbagePerIteration(
+        import.meta.filename!,
+        ["--garbage-child", variant, workload, String(size)],
+        { short, long, repeat: 1 },
+      );
+      out[variant][workload] = g.bytesPerIteration;
+    }
+  }
+  Deno.stderr.writeSync(new TextEncoder().encode("\r".padEnd(71) + "\r"));
+  return out;
+}
+
 async function main(args: string[]): Promise<void> {
   if (args[0] === "--child") {
     child(args[1] as Variant, JSON.parse(args[2]) as Plan);
+    return;
+  }
+  if (args[0] === "--garbage-child") {
+    garbageChild(args[1] as Variant, args[2] as Workload, Number(args[3]), Number(args[4]));
     return;
   }
   if (args.includes("--help")) {
@@ -371,6 +439,7 @@ async function main(args: string[]): Promise<void> {
     }
   }
   Deno.stderr.writeSync(new TextEncoder().encode("\r".padEnd(71) + "\r"));
+  const garbage = args.includes("--garbage") ? await measureGarbage(plan) : undefined;
 
   const titles: Record<Workload, string> = { reduction: "basicReduction", cnn: "CNN inference" };
   const runs: Record<Workload, string> = {
@@ -396,6 +465,7 @@ async function main(args: string[]): Promise<void> {
         faultsPerRun: faults.includes(null) ? null : median(faults as number[]),
         gcMajor: median(ss.map((s) => s.gcMajor)),
         gcMinor: median(ss.map((s) => s.gcMinor)),
+        ...(garbage ? { heapBytesPerRun: garbage[variant][w] } : {}),
         result: ss[0].result,
       };
     });
@@ -408,9 +478,16 @@ async function main(args: string[]): Promise<void> {
     "and range over rounds; vs heap: the heap's time / this one, per round; bytes: ArrayBuffer " +
     "bytes of fresh buffers per run (heap: every array requested; bump: buffers not seen in " +
     "warm-up); GC: --trace-gc lines (Mark-Compact major, Scavenge minor) of the measured runs, " +
-    "median over rounds; page faults: minor faults per run (/proc/self/stat)";
+    "median over rounds; page faults: minor faults per run (/proc/self/stat)" +
+    (garbage
+      ? "; JS heap: bytes allocated on the JavaScript heap per run in steady state (V8's " +
+        '--trace-gc-nvp "allocated" between forced collections, runs of two lengths after a ' +
+        "long warm-up, the difference divided out)"
+      : "");
   const command =
-    `deno task demo --n ${plan.n} --iterations ${plan.iterations} --images ${plan.images} --passes ${plan.passes} --rounds ${plan.rounds}`;
+    `deno task demo --n ${plan.n} --iterations ${plan.iterations} --images ${plan.images} --passes ${plan.passes} --rounds ${plan.rounds}${
+      garbage ? " --garbage" : ""
+    }`;
   if (json) {
     console.log(JSON.stringify({ command, method, meta, workloads }, null, 2));
     return;
@@ -421,6 +498,7 @@ async function main(args: string[]): Promise<void> {
     "time/run",
     "vs heap",
     "bytes/run",
+    ...(garbage ? ["JS heap/run"] : []),
     "GCs major/minor",
     "page faults/run",
   ]];
@@ -433,7 +511,8 @@ async function main(args: string[]): Promise<void> {
         (plan.rounds > 1 ? ` (${range(c.msPerRunRange[0], c.msPerRunRange[1], "")})` : ""),
         c.id === "heap" ? "—" : `${num(c.vsHeap.median)}×` +
           (plan.rounds > 1 ? ` (${range(c.vsHeap.min, c.vsHeap.max, "")})` : ""),
-        mib(c.bytesPerRun),
+        bytes(c.bytesPerRun),
+        ...(garbage ? [bytes(c.heapBytesPerRun ?? NaN)] : []),
         `${c.gcMajor} / ${c.gcMinor}`,
         c.faultsPerRun === null ? "—" : c.faultsPerRun.toFixed(0),
       ]);
@@ -458,9 +537,15 @@ async function main(args: string[]): Promise<void> {
       ? "one round: no spread"
       : `${range(alloc.vsHeap.min, alloc.vsHeap.max, "×")} ${spread}`;
     console.log(
-      `${name}: ${faster(alloc.vsHeap.median)} (${spreadText}), ${mib(alloc.bytesPerRun)} vs ${
-        mib(heap.bytesPerRun)
-      } ${unit}, ${alloc.gcMajor} vs ${heap.gcMajor} major GCs; CheckedAllocArray ${
+      `${name}: ${faster(alloc.vsHeap.median)} (${spreadText}), ${bytes(alloc.bytesPerRun)} vs ${
+        bytes(heap.bytesPerRun)
+      } ${unit}${
+        garbage
+          ? ` (JavaScript-heap garbage ${bytes(alloc.heapBytesPerRun ?? NaN)} vs ${
+            bytes(heap.heapBytesPerRun ?? NaN)
+          })`
+          : ""
+      }, ${alloc.gcMajor} vs ${heap.gcMajor} major GCs; CheckedAllocArray ${
         faster(checked.vsHeap.median)
       }`,
     );

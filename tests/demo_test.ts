@@ -1,6 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { basicReduction, countGcs, prepare, VARIANTS, warmUpRuns } from "../examples/demo.ts";
+import {
+  basicReduction,
+  countGcs,
+  garbageRuns,
+  prepare,
+  VARIANTS,
+  warmUpRuns,
+} from "../examples/demo.ts";
 import { NDArray } from "../arrays/mod.ts";
 import { assertAlmostEquals } from "./_helpers.ts";
 
@@ -36,6 +43,24 @@ describe("examples/demo.ts", () => {
     bump.takeBytes();
     bump.run();
     assert.equal(bump.takeBytes(), 0);
+  });
+
+  it("prepare(…, false) runs the same workload on the bare allocator and counts nothing", () => {
+    for (const v of VARIANTS) {
+      const counted = prepare("cnn", v, 40), bare = prepare("cnn", v, 40, false);
+      assertAlmostEquals(bare.run(), counted.run(), 1e-9);
+      assert.ok(counted.takeBytes() > 0, v);
+      assert.equal(bare.takeBytes(), 0, v);
+      assert.equal(prepare("reduction", v, 100, false).run(), 200, v);
+    }
+  });
+
+  it("garbageRuns() warms up on about 6000 images or 100 reductions and runs two lengths", () => {
+    assert.deepEqual(garbageRuns("reduction", 100_000), { warm: 100, short: 100, long: 400 });
+    assert.deepEqual(garbageRuns("cnn", 256), { warm: 24, short: 4, long: 16 });
+    assert.deepEqual(garbageRuns("cnn", 1000), { warm: 6, short: 1, long: 4 });
+    // Two lengths that differ, whatever the size.
+    assert.deepEqual(garbageRuns("cnn", 10_000), { warm: 1, short: 1, long: 3 });
   });
 
   it("warmUpRuns() settles the arena: no fresh bump bytes afterwards, from one batch a pass to several", () => {
