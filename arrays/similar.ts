@@ -245,11 +245,7 @@ export function similar(
     if (core !== undefined) {
       const type = a.dtype, n = a.size;
       const slot = core.recycle(type, n);
-      if (slot >= 0) {
-        const prev = core.companions[slot] as AllocArray | undefined;
-        if (prev !== undefined && prev.shape === a.shape) return prev;
-        return recycledArray(core, slot, a, a.shape, true);
-      }
+      if (slot >= 0) return recycledArray(core, slot, a, a.shape, true);
       const sh = a.shape as number[];
       return new AllocArray(core.view(type, n), sh, rowMajorStridesLike(sh, a.strides), 0, TRUSTED);
     }
