@@ -17,6 +17,36 @@ import {
   type ModelType,
 } from "../examples/models.ts";
 
+/** A CNN variant a measurement script runs in a process of its own. */
+export type CnnVariant = "heap" | "bumper" | "checked" | "preallocated";
+
+/**
+ * One inference pass over 1000 images in batches of 32 of `variant`, set up once: plain heap
+ * arrays, AllocArray or CheckedAllocArray input under a BumperAllocator, or every intermediate
+ * preallocated by hand (`predictInto`).
+ */
+export function cnnPass(variant: CnnVariant, dtype: ModelType = Float64Array): () => void {
+  const model = makeCnn(1, dtype);
+  const plain = makeImageBatches(2, 1000, 32, dtype);
+  const predictions = makePredictions(1000, dtype);
+  switch (variant) {
+    case "heap":
+      return () => void inferBatches(DefaultAllocator.shared, model, plain, predictions);
+    case "bumper":
+    case "checked": {
+      const batches = plain.map((x) =>
+        variant === "checked" ? new CheckedAllocArray(x) : AllocArray.from(x)
+      );
+      const bumper = new BumperAllocator();
+      return () => void inferBatches(bumper, model, batches, predictions);
+    }
+    case "preallocated": {
+      const work = makeCnnWorkspaces(model, plain, predictions);
+      return () => void inferPreallocated(model, work);
+    }
+  }
+}
+
 // Where results go, so the work cannot be optimised away.
 let sink = 0;
 

@@ -13,21 +13,12 @@
 // with WARM passes, then runs the measured passes; the figure is the difference between runs
 // of SHORT and LONG passes, divided by their difference, repeated 3 times (median and range).
 
-import { AllocArray, BumperAllocator, CheckedAllocArray } from "../arrays/mod.ts";
-import { DefaultAllocator } from "../allocators/mod.ts";
-import {
-  inferBatches,
-  inferPreallocated,
-  makeCnn,
-  makeCnnWorkspaces,
-  makeImageBatches,
-  makePredictions,
-} from "../examples/models.ts";
+import { cnnPass, type CnnVariant } from "./_cnn_cases.ts";
 import { garbagePerIteration, gcTraceMethod, start, stop } from "../scripts/_gc_trace.ts";
 import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 export const VARIANTS = ["heap", "bumper", "checked", "preallocated"] as const;
-type Variant = typeof VARIANTS[number];
+type Variant = CnnVariant & typeof VARIANTS[number];
 
 const LABELS: Record<Variant, string> = {
   heap: "heap: plain arrays",
@@ -40,33 +31,10 @@ const LABELS: Record<Variant, string> = {
 const WARM = 12;
 const SHORT = 2, LONG = 8;
 
-/** One pass of `variant` (set up once). */
-function pass(variant: Variant): () => void {
-  const model = makeCnn(1, Float64Array);
-  const plain = makeImageBatches(2, 1000, 32, Float64Array);
-  const predictions = makePredictions(1000, Float64Array);
-  switch (variant) {
-    case "heap":
-      return () => void inferBatches(DefaultAllocator.shared, model, plain, predictions);
-    case "bumper": {
-      const batches = plain.map((x) => AllocArray.from(x)), bumper = new BumperAllocator();
-      return () => void inferBatches(bumper, model, batches, predictions);
-    }
-    case "checked": {
-      const batches = plain.map((x) => new CheckedAllocArray(x)), bumper = new BumperAllocator();
-      return () => void inferBatches(bumper, model, batches, predictions);
-    }
-    case "preallocated": {
-      const work = makeCnnWorkspaces(model, plain, predictions);
-      return () => void inferPreallocated(model, work);
-    }
-  }
-}
-
 if (import.meta.main) {
   const [mode, variant, passes] = Deno.args;
   if (mode === "--child") {
-    const run = pass(variant as Variant);
+    const run = cnnPass(variant as Variant);
     for (let i = 0; i < WARM; i++) run();
     start();
     for (let i = 0; i < Number(passes); i++) run();

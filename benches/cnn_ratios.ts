@@ -20,17 +20,8 @@
 // rounds and their range.
 
 import process from "node:process";
-import { DefaultAllocator } from "../allocators/mod.ts";
-import { AllocArray, BumperAllocator } from "../arrays/mod.ts";
-import {
-  inferBatches,
-  inferPreallocated,
-  makeCnn,
-  makeCnnWorkspaces,
-  makeImageBatches,
-  makePredictions,
-  type ModelType,
-} from "../examples/models.ts";
+import type { ModelType } from "../examples/models.ts";
+import { cnnPass } from "./_cnn_cases.ts";
 import type { MeasurementJson } from "../scripts/_bench_report.ts";
 
 const VARIANTS = ["preallocated", "bumper", "heap"] as const;
@@ -52,25 +43,6 @@ function arg(name: string): string | undefined {
 const FLOAT32 = Deno.args.includes("--float32");
 const DTYPE: ModelType = FLOAT32 ? Float32Array : Float64Array;
 
-/** One pass of `variant`, set up once. */
-function prepare(variant: Variant): () => void {
-  const model = makeCnn(1, DTYPE);
-  const plain = makeImageBatches(2, 1000, 32, DTYPE);
-  const predictions = makePredictions(1000, DTYPE);
-  switch (variant) {
-    case "heap":
-      return () => void inferBatches(DefaultAllocator.shared, model, plain, predictions);
-    case "bumper": {
-      const batches = plain.map((x) => AllocArray.from(x)), bumper = new BumperAllocator();
-      return () => void inferBatches(bumper, model, batches, predictions);
-    }
-    case "preallocated": {
-      const run = makeCnnWorkspaces(model, plain, predictions);
-      return () => inferPreallocated(model, run);
-    }
-  }
-}
-
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -83,7 +55,7 @@ const median = (v: number[]) => v.slice().sort((a, b) => a - b)[v.length >> 1];
  * stdin, answering each with its CPU and wall time.
  */
 async function child(variant: Variant): Promise<void> {
-  const run = prepare(variant);
+  const run = cnnPass(variant, DTYPE);
   for (let i = 0; i < WARM; i++) run();
   const out = (s: string) => Deno.stdout.writeSync(new TextEncoder().encode(s + "\n"));
   out("READY");

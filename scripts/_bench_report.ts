@@ -577,19 +577,29 @@ function fromDemo(
   }];
 }
 
+/** Which row of a measurement script's group: by kind and name, either optional. */
+interface RowQuery {
+  kind?: CaseKind;
+  name?: RegExp;
+}
+
+/** The first row of `m` that `q` describes. */
+function rowOf(m: MergedMeasurement, q: RowQuery): MergedMeasurement["rows"][number] | undefined {
+  return m.rows.find((x) =>
+    (q.kind === undefined || x.kind === q.kind) && (q.name === undefined || q.name.test(x.name))
+  );
+}
+
 /** A metric of a measurement script's row: the samples of the first group and row matching. */
 function fromMeasurement(
   d: ReportData,
   group: (g: string) => boolean,
-  row: { kind?: CaseKind; name?: RegExp },
+  row: RowQuery,
   metric: RegExp,
 ): Measure[] {
   for (const m of d.measurements) {
     if (!group(m.group)) continue;
-    const r = m.rows.find((x) =>
-      (row.kind === undefined || x.kind === row.kind) &&
-      (row.name === undefined || row.name.test(x.name))
-    );
+    const r = rowOf(m, row);
     const key = r && [...r.values.keys()].find((k) => metric.test(k));
     if (r && key) {
       return [{
@@ -611,15 +621,11 @@ function fromMeasurement(
 function pairedRatio(
   d: ReportData,
   group: (g: string) => boolean,
-  a: { kind?: CaseKind; name?: RegExp },
-  b: { kind?: CaseKind; name?: RegExp },
+  a: RowQuery,
+  b: RowQuery,
   metric: RegExp,
   unit: Unit,
 ): Measure[] {
-  const rowOf = (m: MergedMeasurement, q: { kind?: CaseKind; name?: RegExp }) =>
-    m.rows.find((x) =>
-      (q.kind === undefined || x.kind === q.kind) && (q.name === undefined || q.name.test(x.name))
-    );
   for (const m of d.measurements) {
     if (!group(m.group)) continue;
     const ra = rowOf(m, a), rb = rowOf(m, b);

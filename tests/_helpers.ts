@@ -1,11 +1,19 @@
 // Small assertions that node:assert lacks, and the user-written allocator the tests run the
 // library with. Test-only; not part of the package.
 import assert from "node:assert/strict";
-import { type Ptr, WasmAllocBuffer } from "../allocators/mod.ts";
+import { ELEMENT_TYPES, type Ptr, WasmAllocBuffer } from "../allocators/mod.ts";
 import { AllocArray, BumperAllocator, copy, NDArray, reset } from "../arrays/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
 import { WASM_SIMD, wasmCalls } from "../_internal/wasm.ts";
 import { MyAllocBuffer } from "../examples/my_alloc_buffer.ts";
+
+/**
+ * Every number element type this runtime has (Float16Array where present): the element types
+ * without the bigint ones, typed as Float64Array's constructor for the tests' convenience.
+ */
+export const NUMBER_TYPES = ELEMENT_TYPES.filter((T) =>
+  T !== BigInt64Array && T !== BigUint64Array
+) as unknown as Float64ArrayConstructor[];
 
 /** Asserts `|actual - expected| <= tolerance` (absolute) or within relative `tolerance`. */
 export function assertAlmostEquals(

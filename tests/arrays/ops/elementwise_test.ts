@@ -26,7 +26,7 @@ import {
 } from "../../../arrays/ops/mod.ts";
 import { withAllocator } from "../../../scope/mod.ts";
 import { OutOfMemoryError, type TypedArray } from "../../../allocators/mod.ts";
-import { assertAllClose, TestBump } from "../../_helpers.ts";
+import { assertAllClose, NUMBER_TYPES, TestBump } from "../../_helpers.ts";
 import {
   arrayArb,
   bget,
@@ -511,22 +511,6 @@ describe("copyTo()", () => {
     assert.deepEqual(out.toNested(), [[3, 3], [3, 3]]);
   });
 });
-
-/** Every number element type this runtime has (Float16Array where present). */
-const NUMBER_TYPES = [
-  Float64Array,
-  Float32Array,
-  Int32Array,
-  Uint8Array,
-  Int16Array,
-  Uint16Array,
-  Int8Array,
-  Uint32Array,
-  Uint8ClampedArray,
-  ...("Float16Array" in globalThis
-    ? [(globalThis as unknown as { Float16Array: Float64ArrayConstructor }).Float16Array]
-    : []),
-] as unknown as Float64ArrayConstructor[];
 
 /**
  * The same elements as `x` (a contiguous typed array) in a non-contiguous n-d array: every

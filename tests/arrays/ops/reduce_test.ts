@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { AllocArray, NDArray } from "../../../arrays/mod.ts";
 import { argmax, argmin, max, mean, min, prod, sum } from "../../../arrays/ops/mod.ts";
 import { withAllocator } from "../../../scope/mod.ts";
-import { TestBump } from "../../_helpers.ts";
+import { NUMBER_TYPES, TestBump } from "../../_helpers.ts";
 import {
   arrayArb,
   build,
@@ -188,22 +188,6 @@ describe("reductions along an axis", () => {
     assert.deepEqual([...out], [5, 5]);
   });
 });
-
-/** Every number element type this runtime has (Float16Array where present). */
-const NUMBER_TYPES = [
-  Float64Array,
-  Float32Array,
-  Int32Array,
-  Uint8Array,
-  Int16Array,
-  Uint16Array,
-  Int8Array,
-  Uint32Array,
-  Uint8ClampedArray,
-  ...("Float16Array" in globalThis
-    ? [(globalThis as unknown as { Float16Array: Float64ArrayConstructor }).Float16Array]
-    : []),
-] as unknown as Float64ArrayConstructor[];
 
 describe("reductions over all elements: the fast path (contiguous arrays)", () => {
   it("agrees bit for bit with the general engine on every element type, NaN and offsets included", () => {
