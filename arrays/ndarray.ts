@@ -166,8 +166,10 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   #data: T;
   #shape: readonly number[];
   #strides: readonly number[];
-  #offset: number;
-  #size: number;
+  // The number fields start as numbers, not `undefined` until the constructor sets them: V8
+  // then keeps them as small integers and reads them in `get`/`set` without a type check.
+  #offset = 0;
+  #size = 0;
   // Whether the layout is row-major contiguous: 0 not yet known, 1 yes, 2 no. Computed on first
   // use (layouts never change), so construction pays nothing for it.
   #contiguous = 0;
@@ -178,11 +180,11 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   // other, `#rows2`/`#cols2` the lengths of a 2-d array's axes and -1 for any other (so the
   // bounds check of an index also checks the number of indices), and `#s0`/`#s1` the strides
   // of the first two axes (0 where there is none).
-  #len1: number;
-  #rows2: number;
-  #cols2: number;
-  #s0: number;
-  #s1: number;
+  #len1 = -1;
+  #rows2 = -1;
+  #cols2 = -1;
+  #s0 = 0;
+  #s1 = 0;
 
   /**
    * Views `data` as an n-d array, without copying.
