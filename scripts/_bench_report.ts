@@ -414,7 +414,14 @@ export interface MergedMeasurement {
   group: string;
   command: string;
   method: string;
-  rows: { name: string; kind: CaseKind; baseline: boolean; values: Map<string, number[]> }[];
+  rows: {
+    name: string;
+    kind: CaseKind;
+    baseline: boolean;
+    values: Map<string, number[]>;
+    /** For each metric, how many of its samples each run gave, in the order of `values`. */
+    runLengths: Map<string, number[]>;
+  }[];
 }
 
 /** Merges each run's MeasurementJson by group, row and metric (the samples concatenated). */
@@ -433,13 +440,15 @@ export function mergeMeasurements(runs: readonly MeasurementJson[]): MergedMeasu
               kind: caseKind(r.name),
               baseline: r.baseline ?? false,
               values: new Map(),
+              runLengths: new Map(),
             },
           );
         }
         for (const [metric, v] of Object.entries(r.values)) {
-          const list = row.values.get(metric) ?? [];
-          list.push(...(Array.isArray(v) ? v : [v]));
+          const list = row.values.get(metric) ?? [], samples = Array.isArray(v) ? v : [v];
+          list.push(...samples);
           row.values.set(metric, list);
+          row.runLengths.set(metric, [...(row.runLengths.get(metric) ?? []), samples.length]);
         }
       }
     }
@@ -472,13 +481,20 @@ export interface Measure {
   samples?: string;
   /** What was compared, as medians (`72.2 ns vs 873 ns`). */
   detail?: string;
+  /** For samples pooled from several runs: the median of each run's samples, in run order. */
+  runMedians?: number[];
+  /**
+   * Why a measurement is shown beside the figure's others but not judged against its target
+   * (e.g. a harness less suited to the comparison than another shown); judged when absent.
+   */
+  notJudged?: string;
 }
 
 /**
  * How a figure's values read: `faster` (their time / ours), `time` (ours / theirs), `fewer`
- * (their bytes / ours), `bytes` or `count` (amounts).
+ * (their bytes / ours), `bytes` or `count` (amounts), `percent` (a difference).
  */
-export type Unit = "faster" | "time" | "fewer" | "bytes" | "count";
+export type Unit = "faster" | "time" | "fewer" | "bytes" | "count" | "percent";
 
 /** One figure of the report: what it compares, its target (if any) and how it is measured. */
 export interface FigureSpec {
@@ -633,14 +649,56 @@ function pairedRatio(
     const va = key ? ra!.values.get(key) : undefined, vb = key ? rb?.values.get(key) : undefined;
     if (!va || !vb || va.length !== vb.length) continue;
     const mid = (v: number[]) => formatMetric(key!, spreadOf(v)?.median ?? NaN);
+    const values = va.map((x, i) => unit === "faster" ? vb[i] / x : x / vb[i]);
+    const lengths = ra!.runLengths.get(key!) ?? [values.length];
+    const runMedians = lengths.map((n, r) => {
+      const start = lengths.slice(0, r).reduce((x, y) => x + y, 0);
+      return spreadOf(values.slice(start, start + n))?.median ?? NaN;
+    });
     return [{
       source: `${m.command} "${m.group}"`,
-      values: va.map((x, i) => unit === "faster" ? vb[i] / x : x / vb[i]),
+      values,
       samples: "rounds",
       detail: `${ra!.name}: ${mid(va)} vs ${rb!.name}: ${mid(vb)} (${key}, medians)`,
+      ...(runMedians.length > 1 ? { runMedians } : {}),
     }];
   }
   return [];
+}
+
+/**
+ * Marks a `deno bench` measurement of the CNN as shown but not judged: the rotated-round
+ * subprocess harness (benches/cnn_ratios.ts) is the one suited to these ratios.
+ */
+function oneProcess(ms: Measure[]): Measure[] {
+  return ms.map((m) => ({
+    ...m,
+    notJudged:
+      "every variant in one process, one after another, so each runs code compiled for all of them and pays for the garbage of the ones before",
+  }));
+}
+
+/**
+ * How far apart a rotated-round ratio's separate runs are: `|a / b − 1|` in percent for every
+ * two runs' medians (a measurement with a single run gives none).
+ */
+function runAgreement(ms: Measure[], what: string): Measure[] {
+  return ms.flatMap((m) => {
+    const r = m.runMedians;
+    if (!r || r.length < 2) return [];
+    const values: number[] = [];
+    for (let i = 0; i < r.length; i++) {
+      for (let j = i + 1; j < r.length; j++) {
+        values.push(Math.abs(Math.max(r[i], r[j]) / Math.min(r[i], r[j]) - 1) * 100);
+      }
+    }
+    return [{
+      source: m.source,
+      values,
+      samples: "pairs of runs",
+      detail: `${what}, each run's median: ${r.map((v) => formatRatio(v)).join(", ")}`,
+    }];
+  });
 }
 
 const ALLOC = /(^|\/)alloc_bench\.ts$/;
@@ -838,12 +896,12 @@ export const FIGURES: readonly FigureSpec[] = [
       const g = has(/\bCNN\b/);
       return [
         ...pairedRatio(d, g, { kind: "library" }, { kind: "hand" }, /^CPU time/, "time"),
-        ...compare(
+        ...oneProcess(compare(
           find(d, { group: g, name: /BumperAllocator\(\)$/, kind: "library" }) ??
             find(d, { group: g, kind: "library" }),
           find(d, { group: g, kind: "hand" }),
           "time",
-        ),
+        )),
       ];
     },
   },
@@ -874,11 +932,11 @@ export const FIGURES: readonly FigureSpec[] = [
         /^CPU time/,
         "faster",
       ),
-      ...compare(
+      ...oneProcess(compare(
         find(d, { file: CNN_BENCH, group: has(/./), name: /^AllocArray \+ BumperAllocator\(\)$/ }),
         find(d, { file: CNN_BENCH, group: has(/./), kind: "heap" }),
         "faster",
-      ),
+      )),
       ...fromDemo(
         d,
         "cnn",
@@ -886,6 +944,26 @@ export const FIGURES: readonly FigureSpec[] = [
         (c) => `${formatNs(c.alloc.msPerRun * 1e6)} vs ${formatNs(c.heap.msPerRun * 1e6)} per pass`,
       ),
     ],
+  },
+  {
+    what: "CNN time ratios: how far apart separate runs' medians are (rotated rounds)",
+    target: "≤ 5%",
+    unit: "percent",
+    ok: atMost(5),
+    every: true,
+    measure: (d) => {
+      const g = has(/\bCNN\b/);
+      return [
+        ...runAgreement(
+          pairedRatio(d, g, { kind: "library" }, { kind: "hand" }, /^CPU time/, "time"),
+          "bumper / preallocated by hand",
+        ),
+        ...runAgreement(
+          pairedRatio(d, g, { kind: "library" }, { kind: "heap" }, /^CPU time/, "faster"),
+          "heap / bumper",
+        ),
+      ];
+    },
   },
   {
     what: "CNN inference: bumper, major GCs during the measured passes",
@@ -966,6 +1044,8 @@ export function formatValue(value: number, unit: Unit): string {
       return formatBytes(value);
     case "count":
       return String(Math.round(value * 100) / 100);
+    case "percent":
+      return `${value.toFixed(1)}%`;
   }
 }
 
@@ -975,7 +1055,7 @@ export function formatValue(value: number, unit: Unit): string {
  */
 export function formatSpread(s: Spread, unit: Unit, samples = "runs"): string {
   const mid = formatValue(s.median, unit);
-  if (s.n < 2) return `${mid} (one ${samples.replace(/s$/, "")})`;
+  if (s.n < 2) return `${mid} (one ${samples.replace(/^(\w+)s\b/, "$1")})`;
   const lo = formatValue(s.min, unit), hi = formatValue(s.max, unit);
   if (lo === hi) return `${mid} (all ${s.n} ${samples})`;
   // `11.8× faster` and `12.5× faster` → `11.8–12.5×`: the shared words are the median's.
@@ -993,12 +1073,13 @@ export function evaluateFigures(
   return figures.map((f) => {
     const measures = f.measure(d).map((m) => {
       const spread = spreadOf(m.values);
-      const met = spread === undefined || f.ok === undefined
+      const met = spread === undefined || f.ok === undefined || m.notJudged !== undefined
         ? undefined
         : f.every
         ? m.values.filter((v) => !Number.isNaN(v)).every(f.ok)
         : f.ok(spread.median);
-      const text = spread ? formatSpread(spread, f.unit, m.samples) : "not measured";
+      const text = !spread ? "not measured" : formatSpread(spread, f.unit, m.samples) +
+        (m.runMedians ? `; each run's median: ${m.runMedians.map(formatRatio).join(", ")}` : "");
       return { ...m, spread, met, text };
     });
     const judged = measures.filter((m) => m.met !== undefined);
@@ -1236,7 +1317,7 @@ export function figuresTable(results: readonly FigureResult[]): string {
       rows.push([
         i === 0 ? r.what : "",
         i === 0 ? r.target ?? "—" : "",
-        m?.text ?? "not measured",
+        m ? m.text + (m.notJudged ? ` (shown, not judged: ${m.notJudged})` : "") : "not measured",
         i === 0 ? verdict(r) : "",
         m ? `${m.source}${m.detail ? `: ${m.detail}` : ""}` : "its benches did not run",
       ])
@@ -1443,7 +1524,7 @@ export function reportMarkdown(
     "",
     "## Targets",
     "",
-    `Each target of the library's performance with what measured it in these runs (where two benches measure one figure, both are shown, and a target is met when each of them meets it). ${
+    `Each target of the library's performance with what measured it in these runs (where two benches measure one figure, both are shown, and a target is met when each of them meets it, leaving out only a measurement marked "shown, not judged", which says why). ${
       missed.length === 0
         ? "No target was missed."
         : `Missed: ${missed.length} of ${withTarget.length} (${

@@ -12,6 +12,7 @@ import {
   describeMeta,
   evaluateFigures,
   FIGURES,
+  figuresTable,
   formatBytes,
   formatNs,
   formatSpread,
@@ -451,10 +452,64 @@ describe("scripts/_bench_report.ts", () => {
     assert.equal(limit.measures[0].text, "1.02× the time (1.01–1.05× over 3 rounds)");
     assert.equal(limit.measures[0].values.length, 3);
     assert.match(limit.measures[0].source, /cnn_ratios\.ts/);
+    // The one-process bench is shown with its reason, not judged: the rounds' 1.02× decides.
     assert.equal(limit.measures[1].text, "1.10× the time (one run)");
-    assert.equal(limit.met, false, "the bench's 1.10× misses ≤ 1.05×");
+    assert.match(limit.measures[1].notJudged!, /one process/);
+    assert.equal(limit.measures[1].met, undefined);
+    assert.equal(limit.met, true);
+    assert.match(figuresTable([limit]), /1\.10× the time \(one run\) \(shown, not judged: every/);
     const heap = figure(d, /^CNN inference: bumper vs heap, time$/);
     assert.equal(heap.measures[0].text, "1.50× faster (1.29–2.00× over 3 rounds)");
+    assert.equal(heap.met, true);
+    // With rounds that miss, the figure misses whatever the one-process bench says.
+    const slow = structuredClone(rounds);
+    slow.groups![0].rows[1].values["CPU time/pass (ms)"] = [110, 220, 330];
+    assert.equal(figure(data([], [], [slow]), /preallocated by hand$/).met, false);
+  });
+
+  it("rotated-round ratios from several runs give each run's median, and how far apart they are", () => {
+    const group = "CNN inference, 1000 images in batches of 32, Float64Array: rotated rounds";
+    const run = (bumper: number[]): MeasurementJson => ({
+      command: "deno run -A benches/cnn_ratios.ts --rounds 3 --json",
+      method: "rotated rounds",
+      groups: [{
+        name: group,
+        rows: [
+          {
+            name: "every intermediate preallocated by hand (predictInto)",
+            baseline: true,
+            values: { "CPU time/pass (ms)": [100, 100, 100] },
+          },
+          {
+            name: "AllocArray + BumperAllocator (predict)",
+            values: { "CPU time/pass (ms)": bumper },
+          },
+          {
+            name: "plain heap arrays (predict)",
+            values: { "CPU time/pass (ms)": [200, 200, 200] },
+          },
+        ],
+      }],
+    });
+    const d = data([], [], [run([100, 101, 102]), run([104, 105, 106])]);
+    assert.deepEqual(d.measurements[0].rows[1].runLengths.get("CPU time/pass (ms)"), [3, 3]);
+    const limit = figure(d, /preallocated by hand$/);
+    assert.deepEqual(limit.measures[0].runMedians, [1.01, 1.05]);
+    assert.match(limit.measures[0].text, /; each run's median: 1\.01×, 1\.05×$/);
+    const agree = figure(d, /separate runs' medians/);
+    // 1.05 / 1.01 − 1 = 3.96%; heap / bumper: 200/101 and 200/105, 3.96% too.
+    assert.deepEqual(agree.measures.map((m) => m.text), [
+      "4.0% (one pair of runs)",
+      "4.0% (one pair of runs)",
+    ]);
+    assert.equal(agree.met, true);
+    const far = data([], [], [run([100, 101, 102]), run([110, 111, 112])]);
+    assert.equal(figure(far, /separate runs' medians/).met, false, "1.11 / 1.01: 9.9% apart");
+    // One run has nothing to compare.
+    assert.equal(
+      figure(data([], [], [run([100, 101, 102])]), /separate runs' medians/).met,
+      undefined,
+    );
   });
 
   it("reportMarkdown() says when, where and with what the numbers were measured, and marks a quick run", () => {
