@@ -14,7 +14,6 @@
 
 import { describeValue, fmtShape, isBigIntData } from "../../_internal/describe.ts";
 import { COPY_ROW, type Data, type Row, walk } from "../../_internal/loops.ts";
-import { BUFFER } from "../../_internal/array_slots.ts";
 import {
   apart,
   assign,
@@ -237,14 +236,13 @@ function fastBinary(
     od = r.data as Data;
     oo = r.offset;
   } else {
-    let ob: ArrayBufferLike;
+    let oa: NDArray | null = null;
     if (ArrayBuffer.isView(out)) {
       od = out as Data;
       if (
         od.constructor !== (dtype ?? type) || od.length !== n ||
         shape !== null && shape.length !== 1
       ) return NOT_FAST;
-      ob = od.buffer;
     } else if (out instanceof NDArray && out.isContiguous) {
       od = out.data as Data;
       oo = out.offset;
@@ -253,15 +251,14 @@ function fastBinary(
         od.constructor !== (dtype ?? type) || oo + n > od.length ||
         (shape === null ? s.length !== 1 || s[0] !== n : s !== shape && !sameShape(s, shape))
       ) return NOT_FAST;
-      ob = out[BUFFER]();
+      oa = out;
     } else return NOT_FAST;
     // Writing out element by element must not overwrite an operand element not yet read.
-    const fb = shape === null ? fd.buffer : (first as NDArray)[BUFFER]();
-    if (!apart(od, ob, oo, fd, fb, fo, n)) return NOT_FAST;
-    if (both && (sd !== fd || so !== fo)) {
-      const sb = ArrayBuffer.isView(b) ? sd.buffer : (b as NDArray)[BUFFER]();
-      if (!apart(od, ob, oo, sd, sb, so, n)) return NOT_FAST;
-    }
+    if (!apart(od, oo, oa, fd, fo, shape === null ? null : first as NDArray, n)) return NOT_FAST;
+    if (
+      both && (sd !== fd || so !== fo) &&
+      !apart(od, oo, oa, sd, so, ArrayBuffer.isView(b) ? null : b as NDArray, n)
+    ) return NOT_FAST;
     result = out;
   }
   if (n >= MIN_WASM_ELEMENTS && anyWasmMemory() && wasmBinary(name, result, a, b)) return result;
@@ -309,14 +306,13 @@ function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule)
     od = r.data as Data;
     oo = r.offset;
   } else {
-    let ob: ArrayBufferLike;
+    let oa: NDArray | null = null;
     if (ArrayBuffer.isView(out)) {
       od = out as Data;
       if (
         od.constructor !== (dtype ?? type) || od.length !== n ||
         shape !== null && shape.length !== 1
       ) return NOT_FAST;
-      ob = od.buffer;
     } else if (out instanceof NDArray && out.isContiguous) {
       od = out.data as Data;
       oo = out.offset;
@@ -325,10 +321,9 @@ function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule)
         od.constructor !== (dtype ?? type) || oo + n > od.length ||
         (shape === null ? s.length !== 1 || s[0] !== n : s !== shape && !sameShape(s, shape))
       ) return NOT_FAST;
-      ob = out[BUFFER]();
+      oa = out;
     } else return NOT_FAST;
-    const xb = shape === null ? xd.buffer : (x as NDArray)[BUFFER]();
-    if (!apart(od, ob, oo, xd, xb, xo, n)) return NOT_FAST;
+    if (!apart(od, oo, oa, xd, xo, shape === null ? null : x as NDArray, n)) return NOT_FAST;
     result = out;
   }
   k.arrays[kind](n, od, oo, xd, xo);

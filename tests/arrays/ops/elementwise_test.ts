@@ -651,6 +651,18 @@ describe("element-wise fast path (contiguous operands of one element type)", () 
     }
   });
 
+  it("an out of a wider element type over the operand's first bytes is computed as if the operand were read first", () => {
+    const buf = new ArrayBuffer(8 * 6);
+    const x = new Int32Array(buf, 0, 6), out = new Float64Array(buf, 0, 6);
+    x.set([1, 2, 3, 4, 5, 6]);
+    assert.equal(div(x, 2, out), out);
+    assert.deepEqual([...out], [0.5, 1, 1.5, 2, 2.5, 3]);
+    x.set([1, 4, 9, 16, 25, 36]);
+    const X = new NDArray(x), OUT = new NDArray(out);
+    assert.equal(ops.sqrt(X, OUT), OUT);
+    assert.deepEqual([...out], [1, 2, 3, 4, 5, 6]);
+  });
+
   it("views of one SharedArrayBuffer delivered as two objects are taken to overlap", () => {
     const sab = new SharedArrayBuffer(8 * 10);
     const a = new Float64Array(sab, 0, 8);
