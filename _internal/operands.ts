@@ -465,18 +465,36 @@ export const NOT_FAST: unique symbol = Symbol("allocarrays.notFast");
 
 /**
  * The `out` array an operation's options name, read once for the fast path: `options` itself
- * when it is an array (the shorthand), `undefined` when omitted (or `null`) or when an options
- * object's `out` is, `options.out` of an options object with no other key; else
- * {@linkcode NOT_FAST}.
+ * when it is an array (the shorthand) or any other `ArrayBuffer` view, `undefined` when omitted
+ * (or `null`) or when an options object's `out` is, `options.out` of an options object with no
+ * other key; else {@linkcode NOT_FAST}. A `DataView` is passed on as it is (telling it from a
+ * typed array costs a walk of its prototype chain): the fast paths take only an `out` of the
+ * result's typed-array type, and the general path, which reads a `DataView` as an options
+ * object, must not use what this returned for one (see {@linkcode fastOutOrOptions}).
  */
 export function fastOut(options: unknown): unknown {
   if (options === undefined || options === null) return undefined;
-  if (ArrayBuffer.isView(options)) return options instanceof DataView ? NOT_FAST : options;
-  if (options instanceof NDArray) return options;
+  if (ArrayBuffer.isView(options) || options instanceof NDArray) return options;
   if (typeof options !== "object" || Array.isArray(options)) return NOT_FAST;
   for (const key in options) if (key !== "out") return NOT_FAST;
   const out = (options as { out?: unknown }).out;
   return out === null ? undefined : out;
+}
+
+/**
+ * The `out` of `options` for the general path of an operation whose fast path was given
+ * `fastOutArray` (what {@linkcode fastOut} returned): that, unless it was {@linkcode NOT_FAST} or
+ * a `DataView` as the options, which are read (and checked) as options objects.
+ */
+export function fastOutOrOptions(
+  options: unknown,
+  fastOutArray: unknown,
+  keys: readonly string[],
+  action: string,
+): unknown {
+  return fastOutArray === NOT_FAST || options instanceof DataView
+    ? outOf(options, optionsOf(options, keys, action))
+    : fastOutArray;
 }
 
 /**

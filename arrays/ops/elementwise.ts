@@ -20,6 +20,7 @@ import {
   broadcastShapes,
   broadcastStrides,
   fastOut,
+  fastOutOrOptions,
   floatType,
   NOT_FAST,
   numericView,
@@ -331,9 +332,9 @@ function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule)
 }
 
 /**
- * Runs binary operation `name` (its kernels `k`) over two operands, broadcast, into `out` or a
- * new array: on the fast path when it can, else the general engine (on a WebAssembly kernel
- * when the result lies in WebAssembly memory and it can).
+ * The general engine of binary operation `name` (its kernels `k`): two operands of any layouts,
+ * broadcast, into `out` or a new array, on a WebAssembly kernel when the result lies in
+ * WebAssembly memory and it can. `fastOutArray` is what `fastOut` made of `options`.
  */
 function binary(
   name: string,
@@ -342,20 +343,13 @@ function binary(
   a: unknown,
   b: unknown,
   options: unknown,
+  fastOutArray: unknown,
   rule: ElementRule,
 ): unknown {
-  const fastOutArray = fastOut(options);
-  if (fastOutArray !== NOT_FAST) {
-    const r = fastBinary(name, k, a, b, fastOutArray, rule);
-    if (r !== NOT_FAST) return r;
-  }
-  // The general engine: any layouts, broadcasting, aliasing.
   const A = operandOf(a, action, "a"), B = operandOf(b, action, "b");
   const first = typeof A === "number" ? B : A;
   if (typeof first === "number") return bothScalars(action, "a and b", a, b);
-  const out = fastOutArray !== NOT_FAST
-    ? fastOutArray
-    : outOf(options, optionsOf(options, OUT_KEYS, action));
+  const out = fastOutOrOptions(options, fastOutArray, OUT_KEYS, action);
   const shape = broadcastShapes(
     typeof A === "number" ? [] : A.shape,
     typeof B === "number" ? [] : B.shape,
@@ -383,23 +377,17 @@ function binary(
   return resultOf(out, o);
 }
 
-/** Runs a unary operation over `x` into `out` or a new array. */
+/** The general engine of a unary operation (see {@linkcode binary}). */
 function unary(
   k: UnaryKernels,
   action: string,
   x: unknown,
   options: unknown,
+  fastOutArray: unknown,
   rule: ElementRule,
 ): unknown {
-  const fastOutArray = fastOut(options);
-  if (fastOutArray !== NOT_FAST) {
-    const r = fastUnary(k, x, fastOutArray, rule);
-    if (r !== NOT_FAST) return r;
-  }
   const X = numericView(x, action, "x");
-  const out = fastOutArray !== NOT_FAST
-    ? fastOutArray
-    : outOf(options, optionsOf(options, OUT_KEYS, action));
+  const out = fastOutOrOptions(options, fastOutArray, OUT_KEYS, action);
   const o = output(x, resultType(X, rule), X.shape as number[], out, action);
   if (o.size === 0) return resultOf(out, o);
   const w = walkOf(o, X, null);
@@ -407,18 +395,34 @@ function unary(
   return resultOf(out, o);
 }
 
-/** The binary operation `name` (its kernels in `BINARY`) with result elements by `rule`. */
+/**
+ * The binary operation `name` (its kernels in `BINARY`) with result elements by `rule`: the fast
+ * path when it can, else the general engine.
+ */
 function binaryOp<R extends ElementRule>(name: string, rule: R): BinaryOp<R> {
   const kernels = BINARY[name], action = `compute ${name}()`;
-  const op = (a: unknown, b: unknown, options?: unknown) =>
-    binary(name, kernels, action, a, b, options, rule);
+  const op = (a: unknown, b: unknown, options?: unknown) => {
+    const out = fastOut(options);
+    if (out !== NOT_FAST) {
+      const r = fastBinary(name, kernels, a, b, out, rule);
+      if (r !== NOT_FAST) return r;
+    }
+    return binary(name, kernels, action, a, b, options, out, rule);
+  };
   return Object.defineProperty(op, "name", { value: name }) as never;
 }
 
 /** The unary operation `name` (its kernels in `UNARY`) with result elements by `rule`. */
 function unaryOp<R extends ElementRule>(name: string, rule: R): UnaryOp<R> {
   const kernels = UNARY[name], action = `compute ${name}()`;
-  const op = (x: unknown, options?: unknown) => unary(kernels, action, x, options, rule);
+  const op = (x: unknown, options?: unknown) => {
+    const out = fastOut(options);
+    if (out !== NOT_FAST) {
+      const r = fastUnary(kernels, x, out, rule);
+      if (r !== NOT_FAST) return r;
+    }
+    return unary(kernels, action, x, options, out, rule);
+  };
   return Object.defineProperty(op, "name", { value: name }) as never;
 }
 
