@@ -4,6 +4,7 @@
 // in another layout gets a copy of that input).
 
 import { allocIn } from "./alloc_in.ts";
+import { BUFFER } from "./array_slots.ts";
 import { coreOf } from "./bump.ts";
 import { describeValue, detachedError, fmtShape, isBigIntData } from "./describe.ts";
 import { isRowMajor, sameShape, sizeOf } from "./layout.ts";
@@ -405,7 +406,7 @@ export function assign(dst: View, src: View): void {
   if (
     sameShape(src.shape, dst.shape) && isRowMajor(dst.shape, dst.strides) &&
     isRowMajor(src.shape, src.strides) &&
-    apart(dst.data, dst.data.buffer, dst.offset, src.data, src.data.buffer, src.offset, dst.size)
+    apart(dst.data, dst.offset, null, src.data, src.offset, null, dst.size)
   ) {
     // One contiguous run into another: a single row, nothing to merge or allocate.
     COPY_ROW(dst.size, dst.data, dst.offset, 1, src.data, src.offset, 1, dst.data, 0, 0);
@@ -464,14 +465,16 @@ export const NOT_FAST: unique symbol = Symbol("allocarrays.notFast");
 
 /**
  * The `out` array an operation's options name, read once for the fast path: `options` itself
- * when it is an array (the shorthand), `undefined` when omitted (or `null`) or when an options
- * object's `out` is, `options.out` of an options object with no other key; else
- * {@linkcode NOT_FAST}.
+ * when it is an array (the shorthand) or any other `ArrayBuffer` view, `undefined` when omitted
+ * (or `null`) or when an options object's `out` is, `options.out` of an options object with no
+ * other key; else {@linkcode NOT_FAST}. A `DataView` is passed on as it is (telling it from a
+ * typed array costs a walk of its prototype chain): the fast paths take only an `out` of the
+ * result's typed-array type, and the general path, which reads a `DataView` as an options
+ * object, must not use what this returned for one (see {@linkcode fastOutOrOptions}).
  */
 export function fastOut(options: unknown): unknown {
   if (options === undefined || options === null) return undefined;
-  if (ArrayBuffer.isView(options)) return options instanceof DataView ? NOT_FAST : options;
-  if (options instanceof NDArray) return options;
+  if (ArrayBuffer.isView(options) || options instanceof NDArray) return options;
   if (typeof options !== "object" || Array.isArray(options)) return NOT_FAST;
   for (const key in options) if (key !== "out") return NOT_FAST;
   const out = (options as { out?: unknown }).out;
@@ -479,29 +482,48 @@ export function fastOut(options: unknown): unknown {
 }
 
 /**
+ * The `out` of `options` for the general path of an operation whose fast path was given
+ * `fastOutArray` (what {@linkcode fastOut} returned): that, unless it was {@linkcode NOT_FAST} or
+ * a `DataView` as the options, which are read (and checked) as options objects.
+ */
+export function fastOutOrOptions(
+  options: unknown,
+  fastOutArray: unknown,
+  keys: readonly string[],
+  action: string,
+): unknown {
+  return fastOutArray === NOT_FAST || options instanceof DataView
+    ? outOf(options, optionsOf(options, keys, action))
+    : fastOutArray;
+}
+
+/**
  * Whether writing `n` elements of `o` from `oo` while reading `n` of `x` from `xo`, element `i`
  * after element `i` has been read, is safe: they share no memory, or element `i` of each is the
- * same bytes (in place). `ob` and `xb` are their buffers, read by the caller (an n-d array
- * caches its buffer: the getter costs more than the rest of this check). Two `SharedArrayBuffer` objects of one size may be the same memory
- * (see {@linkcode overlaps}): then it answers false.
+ * same bytes (in place). `oa` and `xa` are the n-d arrays over `o` and `x` (null for a typed
+ * array on its own), asked for their buffer only when the answer depends on it: when the bytes
+ * the two would cover in one buffer overlap other than in place. (A typed array's `buffer`
+ * getter costs more than the rest of this check; an n-d array caches it.) Two
+ * `SharedArrayBuffer` objects of one size may be the same memory (see {@linkcode overlaps}):
+ * then it answers false.
  */
 export function apart(
   o: Data,
-  ob: ArrayBufferLike,
   oo: number,
+  oa: NDArray | null,
   x: Data,
-  xb: ArrayBufferLike,
   xo: number,
+  xa: NDArray | null,
   n: number,
 ): boolean {
   if (o === x) return oo === xo || oo + n <= xo || xo + n <= oo;
-  // (Not an ArrayBuffer of this realm: a SharedArrayBuffer, or one of another realm, taken for
-  // one. Cheaper on the hot path than `instanceof SharedArrayBuffer`.)
-  if (ob !== xb) {
-    return ob.byteLength !== xb.byteLength || ob instanceof ArrayBuffer ||
-      xb instanceof ArrayBuffer;
-  }
   const ow = o.BYTES_PER_ELEMENT, xw = x.BYTES_PER_ELEMENT;
   const os = o.byteOffset + oo * ow, xs = x.byteOffset + xo * xw;
-  return os === xs && ow === xw || os + n * ow <= xs || xs + n * xw <= os;
+  // Safe if they are in one buffer, so safe whichever buffers they are in.
+  if (os === xs && ow === xw || os + n * ow <= xs || xs + n * xw <= os) return true;
+  const ob = oa === null ? o.buffer : oa[BUFFER](), xb = xa === null ? x.buffer : xa[BUFFER]();
+  // (Not an ArrayBuffer of this realm: a SharedArrayBuffer, or one of another realm, taken for
+  // one. Cheaper on the hot path than `instanceof SharedArrayBuffer`.)
+  return ob !== xb &&
+    (ob instanceof ArrayBuffer || xb instanceof ArrayBuffer || ob.byteLength !== xb.byteLength);
 }

@@ -14,13 +14,13 @@
 
 import { describeValue, fmtShape, isBigIntData } from "../../_internal/describe.ts";
 import { COPY_ROW, type Data, type Row, walk } from "../../_internal/loops.ts";
-import { BUFFER } from "../../_internal/array_slots.ts";
 import {
   apart,
   assign,
   broadcastShapes,
   broadcastStrides,
   fastOut,
+  fastOutOrOptions,
   floatType,
   NOT_FAST,
   numericView,
@@ -237,14 +237,13 @@ function fastBinary(
     od = r.data as Data;
     oo = r.offset;
   } else {
-    let ob: ArrayBufferLike;
+    let oa: NDArray | null = null;
     if (ArrayBuffer.isView(out)) {
       od = out as Data;
       if (
         od.constructor !== (dtype ?? type) || od.length !== n ||
         shape !== null && shape.length !== 1
       ) return NOT_FAST;
-      ob = od.buffer;
     } else if (out instanceof NDArray && out.isContiguous) {
       od = out.data as Data;
       oo = out.offset;
@@ -253,15 +252,14 @@ function fastBinary(
         od.constructor !== (dtype ?? type) || oo + n > od.length ||
         (shape === null ? s.length !== 1 || s[0] !== n : s !== shape && !sameShape(s, shape))
       ) return NOT_FAST;
-      ob = out[BUFFER]();
+      oa = out;
     } else return NOT_FAST;
     // Writing out element by element must not overwrite an operand element not yet read.
-    const fb = shape === null ? fd.buffer : (first as NDArray)[BUFFER]();
-    if (!apart(od, ob, oo, fd, fb, fo, n)) return NOT_FAST;
-    if (both && (sd !== fd || so !== fo)) {
-      const sb = ArrayBuffer.isView(b) ? sd.buffer : (b as NDArray)[BUFFER]();
-      if (!apart(od, ob, oo, sd, sb, so, n)) return NOT_FAST;
-    }
+    if (!apart(od, oo, oa, fd, fo, shape === null ? null : first as NDArray, n)) return NOT_FAST;
+    if (
+      both && (sd !== fd || so !== fo) &&
+      !apart(od, oo, oa, sd, so, ArrayBuffer.isView(b) ? null : b as NDArray, n)
+    ) return NOT_FAST;
     result = out;
   }
   if (n >= MIN_WASM_ELEMENTS && anyWasmMemory() && wasmBinary(name, result, a, b)) return result;
@@ -309,14 +307,13 @@ function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule)
     od = r.data as Data;
     oo = r.offset;
   } else {
-    let ob: ArrayBufferLike;
+    let oa: NDArray | null = null;
     if (ArrayBuffer.isView(out)) {
       od = out as Data;
       if (
         od.constructor !== (dtype ?? type) || od.length !== n ||
         shape !== null && shape.length !== 1
       ) return NOT_FAST;
-      ob = od.buffer;
     } else if (out instanceof NDArray && out.isContiguous) {
       od = out.data as Data;
       oo = out.offset;
@@ -325,10 +322,9 @@ function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule)
         od.constructor !== (dtype ?? type) || oo + n > od.length ||
         (shape === null ? s.length !== 1 || s[0] !== n : s !== shape && !sameShape(s, shape))
       ) return NOT_FAST;
-      ob = out[BUFFER]();
+      oa = out;
     } else return NOT_FAST;
-    const xb = shape === null ? xd.buffer : (x as NDArray)[BUFFER]();
-    if (!apart(od, ob, oo, xd, xb, xo, n)) return NOT_FAST;
+    if (!apart(od, oo, oa, xd, xo, shape === null ? null : x as NDArray, n)) return NOT_FAST;
     result = out;
   }
   k.arrays[kind](n, od, oo, xd, xo);
@@ -336,9 +332,9 @@ function fastUnary(k: UnaryKernels, x: unknown, out: unknown, rule: ElementRule)
 }
 
 /**
- * Runs binary operation `name` (its kernels `k`) over two operands, broadcast, into `out` or a
- * new array: on the fast path when it can, else the general engine (on a WebAssembly kernel
- * when the result lies in WebAssembly memory and it can).
+ * The general engine of binary operation `name` (its kernels `k`): two operands of any layouts,
+ * broadcast, into `out` or a new array, on a WebAssembly kernel when the result lies in
+ * WebAssembly memory and it can. `fastOutArray` is what `fastOut` made of `options`.
  */
 function binary(
   name: string,
@@ -347,20 +343,13 @@ function binary(
   a: unknown,
   b: unknown,
   options: unknown,
+  fastOutArray: unknown,
   rule: ElementRule,
 ): unknown {
-  const fastOutArray = fastOut(options);
-  if (fastOutArray !== NOT_FAST) {
-    const r = fastBinary(name, k, a, b, fastOutArray, rule);
-    if (r !== NOT_FAST) return r;
-  }
-  // The general engine: any layouts, broadcasting, aliasing.
   const A = operandOf(a, action, "a"), B = operandOf(b, action, "b");
   const first = typeof A === "number" ? B : A;
   if (typeof first === "number") return bothScalars(action, "a and b", a, b);
-  const out = fastOutArray !== NOT_FAST
-    ? fastOutArray
-    : outOf(options, optionsOf(options, OUT_KEYS, action));
+  const out = fastOutOrOptions(options, fastOutArray, OUT_KEYS, action);
   const shape = broadcastShapes(
     typeof A === "number" ? [] : A.shape,
     typeof B === "number" ? [] : B.shape,
@@ -388,23 +377,17 @@ function binary(
   return resultOf(out, o);
 }
 
-/** Runs a unary operation over `x` into `out` or a new array. */
+/** The general engine of a unary operation (see {@linkcode binary}). */
 function unary(
   k: UnaryKernels,
   action: string,
   x: unknown,
   options: unknown,
+  fastOutArray: unknown,
   rule: ElementRule,
 ): unknown {
-  const fastOutArray = fastOut(options);
-  if (fastOutArray !== NOT_FAST) {
-    const r = fastUnary(k, x, fastOutArray, rule);
-    if (r !== NOT_FAST) return r;
-  }
   const X = numericView(x, action, "x");
-  const out = fastOutArray !== NOT_FAST
-    ? fastOutArray
-    : outOf(options, optionsOf(options, OUT_KEYS, action));
+  const out = fastOutOrOptions(options, fastOutArray, OUT_KEYS, action);
   const o = output(x, resultType(X, rule), X.shape as number[], out, action);
   if (o.size === 0) return resultOf(out, o);
   const w = walkOf(o, X, null);
@@ -412,18 +395,34 @@ function unary(
   return resultOf(out, o);
 }
 
-/** The binary operation `name` (its kernels in `BINARY`) with result elements by `rule`. */
+/**
+ * The binary operation `name` (its kernels in `BINARY`) with result elements by `rule`: the fast
+ * path when it can, else the general engine.
+ */
 function binaryOp<R extends ElementRule>(name: string, rule: R): BinaryOp<R> {
   const kernels = BINARY[name], action = `compute ${name}()`;
-  const op = (a: unknown, b: unknown, options?: unknown) =>
-    binary(name, kernels, action, a, b, options, rule);
+  const op = (a: unknown, b: unknown, options?: unknown) => {
+    const out = fastOut(options);
+    if (out !== NOT_FAST) {
+      const r = fastBinary(name, kernels, a, b, out, rule);
+      if (r !== NOT_FAST) return r;
+    }
+    return binary(name, kernels, action, a, b, options, out, rule);
+  };
   return Object.defineProperty(op, "name", { value: name }) as never;
 }
 
 /** The unary operation `name` (its kernels in `UNARY`) with result elements by `rule`. */
 function unaryOp<R extends ElementRule>(name: string, rule: R): UnaryOp<R> {
   const kernels = UNARY[name], action = `compute ${name}()`;
-  const op = (x: unknown, options?: unknown) => unary(kernels, action, x, options, rule);
+  const op = (x: unknown, options?: unknown) => {
+    const out = fastOut(options);
+    if (out !== NOT_FAST) {
+      const r = fastUnary(kernels, x, out, rule);
+      if (r !== NOT_FAST) return r;
+    }
+    return unary(kernels, action, x, options, out, rule);
+  };
   return Object.defineProperty(op, "name", { value: name }) as never;
 }
 

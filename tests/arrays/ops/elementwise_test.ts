@@ -651,6 +651,34 @@ describe("element-wise fast path (contiguous operands of one element type)", () 
     }
   });
 
+  it("an out of a wider element type over the operand's first bytes is computed as if the operand were read first", () => {
+    const buf = new ArrayBuffer(8 * 6);
+    const x = new Int32Array(buf, 0, 6), out = new Float64Array(buf, 0, 6);
+    x.set([1, 2, 3, 4, 5, 6]);
+    assert.equal(div(x, 2, out), out);
+    assert.deepEqual([...out], [0.5, 1, 1.5, 2, 2.5, 3]);
+    x.set([1, 4, 9, 16, 25, 36]);
+    const X = new NDArray(x), OUT = new NDArray(out);
+    assert.equal(ops.sqrt(X, OUT), OUT);
+    assert.deepEqual([...out], [1, 2, 3, 4, 5, 6]);
+  });
+
+  it("a DataView is never written: as the options it is read as an options object, as out it is a TypeError", () => {
+    const a = new Float64Array([1, 2, 3]), dv = new DataView(new ArrayBuffer(24));
+    for (
+      const r of [add(a, a, dv as never), add(new NDArray(a), 1, dv as never), neg(a, dv as never)]
+    ) {
+      assert.ok(r instanceof NDArray);
+    }
+    assert.deepEqual(add(a, a, dv as never).toNested(), [2, 4, 6]);
+    assert.throws(() => add(a, a, { out: dv as never }), {
+      name: "TypeError",
+      message: /out must be a typed array or NDArray, got a DataView/,
+    });
+    assert.throws(() => neg(a, { out: dv as never }), TypeError);
+    assert.deepEqual([...new Uint8Array(dv.buffer)], new Array(24).fill(0));
+  });
+
   it("views of one SharedArrayBuffer delivered as two objects are taken to overlap", () => {
     const sab = new SharedArrayBuffer(8 * 10);
     const a = new Float64Array(sab, 0, 8);
