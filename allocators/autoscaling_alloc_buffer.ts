@@ -130,9 +130,10 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   #peak = 0;
   // The most bytes in use at once since the last reset (what resetBuffer records).
   #runPeak = 0;
-  // The usage of a run whose reset changes nothing but the offsets (-1: none): every
-  // remembered run used exactly this, and the last reset, which had no additional buffers,
-  // kept the main buffer. Only a reset changes what it depends on.
+  // The usage of a run whose reset changes nothing but the offsets (-1: none, and always in
+  // poison mode): every remembered run used exactly this, and the last reset, which had no
+  // additional buffers, kept the main buffer without asking for another (so the peak is at
+  // least this too). Only a reset changes what it depends on.
   #steady = -1;
   // The state saved with each live checkpoint saved while additional buffers were in use, by
   // depth: their offsets and the next additional buffer's size. (Without additional buffers
