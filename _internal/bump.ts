@@ -391,6 +391,9 @@ export class Bump extends CheckpointIds {
    * array invalid.
    */
   cleared(): void {
+    // (No live checkpoint and no live checked array: nothing to invalidate, and the restore
+    // fast path's floor is already the state's, 0 or Infinity.)
+    if (this.depth === 0 && this.checked.top < 0) return;
     this.clear();
     if (this.checked.top >= 0) this.checked.invalidateFrom(0);
     if (this.#stateFloor !== Infinity) this.#stateFloor = 0;

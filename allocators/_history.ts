@@ -1,6 +1,8 @@
 // Internal: the usage history of an AutoscalingAllocBuffer: the last `size` records and their
 // maximum, in O(1) amortised per record (a ring of the records, and a deque of the ones that can
-// still become the maximum: each is added and removed once), whatever `size` is.
+// still become the maximum: each is added and removed once), whatever `size` is. A record equal
+// to every record kept (a workload that repeats one size: a reset after each run of it) costs
+// two compares: it changes neither the records kept nor their maximum.
 
 /** The last `size` records of a run of numbers, and their maximum. */
 export class History {
@@ -18,6 +20,12 @@ export class History {
   #qValue: number[] = [];
   #qHead = 0;
   #qEnd = 0;
+  // The last record (-1: none yet; records are never negative) and how many records in a row
+  // have been equal to it, up to `size`: once `size` are, every record kept is that value, and
+  // adding it again would leave the ring holding the same records and the deque one entry of
+  // that value whose age relative to the next serial is unchanged, so it is skipped.
+  #last = -1;
+  #repeats = 0;
 
   /**
    * @param size How many records to keep (at least 1).
@@ -30,6 +38,13 @@ export class History {
 
   /** Adds a record, dropping the oldest when `size` are kept already. */
   add(value: number): void {
+    if (value === this.#last) {
+      if (this.#repeats === this.size) return;
+      this.#repeats++;
+    } else {
+      this.#last = value;
+      this.#repeats = 1;
+    }
     const serial = this.#next++;
     const ring = this.#ring;
     if (ring.length < this.size) {
@@ -59,6 +74,14 @@ export class History {
     }
     this.#qHead = qHead;
     this.#qEnd = end;
+  }
+
+  /**
+   * The value of every record kept when `size` records are kept and all are equal (adding it
+   * again changes nothing), else NaN.
+   */
+  get settled(): number {
+    return this.#repeats === this.size ? this.#last : NaN;
   }
 
   /** The largest record kept. */

@@ -130,6 +130,11 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   #peak = 0;
   // The most bytes in use at once since the last reset (what resetBuffer records).
   #runPeak = 0;
+  // The usage of a run whose reset changes nothing but the offsets (-1: none, and always in
+  // poison mode): every remembered run used exactly this, and the last reset, which had no
+  // additional buffers, kept the main buffer without asking for another (so the peak is at
+  // least this too). Only a reset changes what it depends on.
+  #steady = -1;
   // The state saved with each live checkpoint saved while additional buffers were in use, by
   // depth: their offsets and the next additional buffer's size. (Without additional buffers
   // the next size is always #baseNext, the one set by the last reset.)
@@ -473,42 +478,32 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * ```
    */
   resetBuffer(): void {
-    this.#notePeak();
+    const core = this.#core;
+    // The most bytes in use at once since the last reset (see #notePeak; without additional
+    // buffers, the bytes in use are the main buffer's).
+    let run = this.#runPeak;
+    const used = this.#extra.length === 0 ? core.offset : this.used;
+    if (used > run) run = used;
+    if (core.high > run) run = core.high;
+    if (run === this.#steady && this.#extra.length === 0 && this.#spare.length === 0) {
+      // A run that used what each remembered one did, without additional buffers, after a
+      // reset that kept the main buffer: recording it changes neither the history nor the
+      // decision, and the next additional buffer's size is still the one the last reset set.
+      this.#runPeak = 0;
+      core.high = 0;
+      core.offset = 0;
+      core.cleared();
+      return;
+    }
+    if (run > this.#peak) this.#peak = run;
     const history = this.#history;
-    history.add(this.#runPeak);
+    history.add(run);
     const proposed = Math.min(Math.ceil(1.1 * history.max), this.#mainCeiling);
     const grew = this.#extra.length > 0 || this.#spare.length > 0;
-    let replaced = false;
-    if (grew || proposed < Math.ceil(this.#mainCapacity / 2)) {
-      let main: ArrayBuffer | undefined;
-      try {
-        main = newMemory(proposed, "main buffer");
-      } catch {
-        // Refused: keep the main buffer we have (the reset still frees the additional ones),
-        // and never ask for one this large again.
-        this.#mainCeiling = Math.floor(proposed / 2);
-      }
-      if (this.#poison) {
-        detachFrom(this.#extra, 0);
-        detachFrom(this.#spare, 0);
-      }
-      if (main !== undefined) {
-        const core = this.#core;
-        if (this.#poison) detach(core.memory as ArrayBuffer);
-        core.memory = noteArenaMemory(main);
-        core.limit = proposed;
-        core.forgetViews();
-        this.#mainCapacity = proposed;
-        replaced = true;
-      }
-      this.#nextSize = Math.ceil(this.#mainCapacity / 4);
-      this.#extra = [];
-      this.#extraOffsets = [];
-      this.#spare = [];
-    }
+    const resize = grew || proposed < Math.ceil(this.#mainCapacity / 2);
+    const replaced = resize && this.#resize(proposed);
+    this.#steady = !resize && !this.#poison && history.settled === run ? run : -1;
     this.#runPeak = 0;
-    const core = this.#core;
-    if (core.high > this.#peak) this.#peak = core.high;
     core.high = 0;
     core.offset = 0;
     this.#baseNext = this.#nextSize;
@@ -517,6 +512,36 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     // `cleared` makes every restore fast again.)
     if (core.shape !== 0 || core.slowRestore) this.#sync();
     core.cleared();
+  }
+
+  // The resizing part of a reset: a main buffer of `proposed` bytes (unless the runtime refuses
+  // it), and no additional buffers. Returns whether the main buffer was replaced.
+  #resize(proposed: number): boolean {
+    let main: ArrayBuffer | undefined;
+    try {
+      main = newMemory(proposed, "main buffer");
+    } catch {
+      // Refused: keep the main buffer we have (the reset still frees the additional ones),
+      // and never ask for one this large again.
+      this.#mainCeiling = Math.floor(proposed / 2);
+    }
+    if (this.#poison) {
+      detachFrom(this.#extra, 0);
+      detachFrom(this.#spare, 0);
+    }
+    if (main !== undefined) {
+      const core = this.#core;
+      if (this.#poison) detach(core.memory as ArrayBuffer);
+      core.memory = noteArenaMemory(main);
+      core.limit = proposed;
+      core.forgetViews();
+      this.#mainCapacity = proposed;
+    }
+    this.#nextSize = Math.ceil(this.#mainCapacity / 4);
+    this.#extra = [];
+    this.#extraOffsets = [];
+    this.#spare = [];
+    return main !== undefined;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
+import fc from "fast-check";
 import {
   alloc,
   AutoscalingAllocBuffer,
@@ -295,5 +296,103 @@ describe("AutoscalingAllocBuffer", () => {
     assert.equal(b.additionalBuffers, 0);
     b.resetBuffer();
     assert.equal(b.capacity, Math.ceil(1.1 * 4_000_000));
+  });
+  it("AutoscalingAllocBuffer resets as documented, run after run, against a naive model (random runs, many repeated)", () => {
+    // A run: allocations (bytes, multiples of 8), some inside a region, then a reset.
+    const op = fc.oneof(
+      fc.constantFrom(8, 240, 240, 240, 1000),
+      fc.array(fc.constantFrom(8, 240, 4000), { minLength: 1, maxLength: 3 }),
+    );
+    const run = fc.array(op, { maxLength: 4 });
+    // Runs, each repeated a few times (a workload that repeats one run settles the history).
+    const runs = fc.array(fc.tuple(run, fc.integer({ min: 1, max: 8 })), { maxLength: 12 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 64, 1024),
+        fc.integer({ min: 1, max: 4 }),
+        runs,
+        (initial: number, maxHistorySize, program) => {
+          const b = new AutoscalingAllocBuffer(initial, { maxHistorySize });
+          // The model: the main buffer's size and offset, whether an allocation went past it
+          // since the last reset, the bytes in use and their most since the last reset.
+          let main: number = initial, offset = 0, grew = false, used = 0, runPeak = 0, peak = 0;
+          let next = Math.ceil(initial / 2);
+          const history: number[] = [initial];
+          const allocate = (n: number) => {
+            if (offset + n <= main) offset += n;
+            else grew = true;
+            used += n;
+            runPeak = Math.max(runPeak, used);
+            peak = Math.max(peak, used);
+            b.allocPtr(n, 8);
+          };
+          for (const [ops, times] of program) {
+            for (let t = 0; t < times; t++) {
+              for (const o of ops) {
+                if (typeof o === "number") {
+                  allocate(o);
+                } else {
+                  const saved = [offset, used];
+                  noEscape(b, () => o.forEach(allocate));
+                  [offset, used] = saved;
+                }
+                assert.equal(b.used, used);
+              }
+              const memory = b.allocPtr(0, 8).buffer;
+              history.push(runPeak);
+              if (history.length > maxHistorySize) history.shift();
+              const proposed = Math.ceil(1.1 * Math.max(...history));
+              const resized: boolean = grew || proposed < Math.ceil(main / 2);
+              b.resetBuffer();
+              if (resized) {
+                main = proposed;
+                next = Math.ceil(main / 4);
+              }
+              offset = used = runPeak = 0;
+              grew = false;
+              assert.deepEqual(b.history, history);
+              assert.equal(b.mainCapacity, main);
+              assert.equal(b.capacity, main);
+              assert.equal(b.additionalBuffers, 0);
+              assert.equal(b.nextBufferSize, next);
+              assert.equal(b.peak, peak);
+              assert.equal(b.used, 0);
+              const now = b.allocPtr(0, 8).buffer;
+              assert.equal(now === memory, !resized, "a new main buffer exactly when resized");
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+  it("AutoscalingAllocBuffer.resetBuffer() folds an additional buffer in even when the run used what every remembered run did", () => {
+    const b = new AutoscalingAllocBuffer(1000, { maxHistorySize: 1 });
+    b.allocPtr(1000, 1);
+    b.resetBuffer(); // history [1000]: 1100 is not below 500, the main buffer stays
+    assert.equal(b.capacity, 1000);
+    b.allocPtr(993, 1);
+    b.allocPtr(7, 8); // aligned to 1000: past the main buffer, though 1000 bytes are in use
+    assert.equal(b.used, 1000);
+    assert.equal(b.additionalBuffers, 1);
+    b.resetBuffer();
+    assert.deepEqual(b.history, [1000]);
+    assert.equal(b.additionalBuffers, 0);
+    assert.equal(b.capacity, 1100);
+  });
+  it("AutoscalingAllocBuffer.resetBuffer() asks for a smaller main buffer again after a refusal, however alike the runs", () => {
+    const b = new AutoscalingAllocBuffer(100_000, { maxHistorySize: 1 });
+    withMemoryLimit(5000, () => {
+      b.allocPtr(10_000, 8);
+      b.resetBuffer(); // asks for 11 000 bytes: refused
+      assert.equal(b.capacity, 100_000);
+      b.allocPtr(10_000, 8);
+      b.resetBuffer(); // asks for at most 5500: refused
+      assert.equal(b.capacity, 100_000);
+      b.allocPtr(10_000, 8);
+      b.resetBuffer(); // asks for 2750: given
+      assert.equal(b.capacity, 2750);
+    });
+    assert.deepEqual(b.history, [10_000]);
   });
 });
