@@ -259,8 +259,10 @@ export const KIND_RULES: readonly (readonly [CaseKind, RegExp])[] = [
   ["heap", /^heap\b|^new (Float|Int|Uint|BigInt|BigUint)\d*(Clamped)?Array\(|\bplain heap\b/i],
   [
     "peer",
-    /typedarray-pool|@?thi\.ng|MemPool|ndarray-ops|scijs|^ndarray\b|tfjs|tensorflow|@stdlib|stdlib\//i,
+    /typedarray-pool|@?thi\.ng|MemPool|ndarray-ops|scijs|tfjs|tensorflow|@stdlib|stdlib\//i,
   ],
+  // scijs's package in lower case; the library's own NDArray is not a peer.
+  ["peer", /^ndarray\b/],
 ];
 
 /** The kind of a case named `name`. */

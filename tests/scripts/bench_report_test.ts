@@ -229,6 +229,7 @@ describe("scripts/_bench_report.ts", () => {
         "@thi.ng/malloc MemPool mallocAs + free",
         "ndarray-ops addeq",
         "scijs ndarray + ndarray-ops",
+        "ndarray get(i)",
         "tfjs-backend-cpu",
       ]
     ) assert.equal(caseKind(name), "peer", name);
@@ -237,6 +238,7 @@ describe("scripts/_bench_report.ts", () => {
         "AllocBuffer noEscape + alloc",
         "allocarrays, JavaScript heap (JavaScript kernels)",
         "allocView + new NDArray(view, [n]) (public constructor, validates)",
+        "NDArray get(i)",
       ]
     ) assert.equal(caseKind(name), "library", name);
   });
