@@ -1063,7 +1063,9 @@ export function formatSpread(s: Spread, unit: Unit, samples = "runs"): string {
   // `11.8× faster` and `12.5× faster` → `11.8–12.5×`: the shared words are the median's.
   const ratio = /^([\d.]+|∞)× (.+)$/;
   const [l, h] = [ratio.exec(lo), ratio.exec(hi)];
-  const range = l && h && l[2] === h[2] ? `${l[1]}–${h[1]}×` : `${lo} to ${hi}`;
+  // (Slower: the smaller value reads as the larger number, so the numbers go in order.)
+  const [from, to] = l && h && Number(l[1]) > Number(h[1]) ? [h, l] : [l, h];
+  const range = from && to && from[2] === to[2] ? `${from[1]}–${to[1]}×` : `${lo} to ${hi}`;
   return `${mid} (${range} over ${s.n} ${samples})`;
 }
 

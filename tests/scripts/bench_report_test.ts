@@ -201,6 +201,10 @@ describe("scripts/_bench_report.ts", () => {
       formatSpread(s(1.02, 1 / 1.05, 1.1), "faster"),
       "1.02× faster (1.05× slower to 1.10× faster over 3 runs)",
     );
+    assert.equal(
+      formatSpread(s(1 / 2.12, 1 / 2.51, 1 / 2.05), "faster"),
+      "2.12× slower (2.05–2.51× over 3 runs)",
+    );
     assert.equal(formatSpread(s(12.1, 12.1, 12.1, 1), "faster"), "12.1× faster (one run)");
     assert.equal(formatSpread(s(Infinity, Infinity, Infinity), "fewer"), "∞× fewer (all 3 runs)");
     assert.equal(formatSpread(s(64, 0, 200), "bytes"), "64 B (0 B to 200 B over 3 runs)");
