@@ -178,7 +178,7 @@ function accessCases(): OpsCase[] {
   return [
     {
       group: get1,
-      name: "data[i] (a loop over the typed array)",
+      name: "data[i] (a hand-written loop over the typed array)",
       baseline: true,
       run: (reps) => {
         for (let r = 0; r < reps; r++) {
@@ -223,7 +223,7 @@ function accessCases(): OpsCase[] {
     },
     {
       group: get2,
-      name: "data[i * 40 + j] (a loop over the typed array)",
+      name: "data[i * 40 + j] (a hand-written loop over the typed array)",
       baseline: true,
       run: (reps) => {
         for (let r = 0; r < reps; r++) {
@@ -257,7 +257,7 @@ function accessCases(): OpsCase[] {
     },
     {
       group: set1,
-      name: "data[i] = v (a loop over the typed array)",
+      name: "data[i] = v (a hand-written loop over the typed array)",
       baseline: true,
       run: (reps) => {
         for (let r = 0; r < reps; r++) {
@@ -288,7 +288,7 @@ function accessCases(): OpsCase[] {
     },
     {
       group: set2,
-      name: "data[i * 40 + j] = v (a loop over the typed array)",
+      name: "data[i * 40 + j] = v (a hand-written loop over the typed array)",
       baseline: true,
       run: (reps) => {
         for (let r = 0; r < reps; r++) {

@@ -4,7 +4,7 @@
 // hand and passed as `out`: `predictInto`) and against plain heap arrays.
 //
 //   deno run -A benches/cnn_ratios.ts                       (21 rounds, a table)
-//   deno run -A benches/cnn_ratios.ts --rounds 31 --json    (machine-readable)
+//   deno run -A benches/cnn_ratios.ts --rounds 61 --json    (machine-readable)
 //   deno run -A benches/cnn_ratios.ts --float32             (Flux's element type)
 //
 // Each variant runs in a subprocess of its own, as an application using only that variant

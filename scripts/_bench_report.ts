@@ -839,6 +839,20 @@ export const FIGURES: readonly FigureSpec[] = [
     },
   },
   {
+    what: "`get` / `set` of an `NDArray` (1-d and 2-d) vs `data[i]`",
+    target: "≤ 3× its time",
+    unit: "time",
+    ok: atMost(3),
+    measure: (d) =>
+      [/^get, 1-d/, /^get, 2-d/, /^set, 1-d/, /^set, 2-d/].flatMap((re) => {
+        const g = has(re), lib = { kind: "library" as const, name: /^NDArray (get|set)\(/ };
+        return [
+          ...compare(find(d, { group: g, ...lib }), find(d, { group: g, kind: "hand" }), "time"),
+          ...pairedRatio(d, g, lib, { kind: "hand" }, /^time\/call/, "time"),
+        ];
+      }),
+  },
+  {
     what: "`similar` / `noEscape` on a `BumperAllocator` vs a hand bump",
     target: "≤ 2× its time",
     unit: "time",

@@ -473,6 +473,31 @@ describe("scripts/_bench_report.ts", () => {
     assert.equal(figure(data([], [], [slow]), /preallocated by hand$/).met, false);
   });
 
+  it("the get/set figure compares NDArray with the hand-written loop in each access group", () => {
+    const f = "benches/ops_bench.ts";
+    const group = (g: string, hand: number, nd: number) => [
+      bench(f, g, "data[i] (a hand-written loop over the typed array)", hand, true),
+      bench(f, g, "NDArray get(i)", nd),
+      bench(f, g, "CheckedAllocArray get(i)", nd * 3),
+    ];
+    const d = (set2: number) =>
+      data([[
+        ...group("get, 1-d Float64 × 1000 (one pass)", 800, 1700),
+        ...group("get, 2-d Float64 25 × 40 (one pass)", 800, 2100),
+        ...group("set, 1-d Float64 × 1000 (one pass)", 560, 1540),
+        ...group("set, 2-d Float64 25 × 40 (one pass)", 560, set2),
+      ]]);
+    const met = figure(d(1680), /^`get` \/ `set`/);
+    assert.deepEqual(met.measures.map((m) => m.text), [
+      "2.13× the time (one run)",
+      "2.63× the time (one run)",
+      "2.75× the time (one run)",
+      "3.00× the time (one run)",
+    ]);
+    assert.equal(met.met, true);
+    assert.equal(figure(d(2030), /^`get` \/ `set`/).met, false, "set 2-d at 3.63× misses");
+  });
+
   it("rotated-round ratios from several runs give each run's median, and how far apart they are", () => {
     const group = "CNN inference, 1000 images in batches of 32, Float64Array: rotated rounds";
     const run = (bumper: number[]): MeasurementJson => ({
