@@ -478,40 +478,35 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * ```
    */
   resetBuffer(): void {
+    this.#notePeak();
     const core = this.#core;
-    // The most bytes in use at once since the last reset (see #notePeak; without additional
-    // buffers, the bytes in use are the main buffer's).
-    let run = this.#runPeak;
-    const used = this.#extra.length === 0 ? core.offset : this.used;
-    if (used > run) run = used;
-    if (core.high > run) run = core.high;
-    if (run === this.#steady && this.#extra.length === 0 && this.#spare.length === 0) {
-      // A run that used what each remembered one did, without additional buffers, after a
-      // reset that kept the main buffer: recording it changes neither the history nor the
-      // decision, and the next additional buffer's size is still the one the last reset set.
-      this.#runPeak = 0;
-      core.high = 0;
-      core.offset = 0;
-      core.cleared();
-      return;
-    }
-    if (run > this.#peak) this.#peak = run;
-    const history = this.#history;
+    // A run that used what each remembered one did, without additional buffers, after a reset
+    // that kept the main buffer, changes neither the history nor the decision, and the next
+    // additional buffer's size is still the one the last reset set: the reset only frees.
+    if (
+      this.#runPeak !== this.#steady || this.#extra.length !== 0 || this.#spare.length !== 0
+    ) this.#record(this.#runPeak);
+    this.#runPeak = 0;
+    core.high = 0;
+    core.offset = 0;
+    core.cleared();
+  }
+
+  // What a reset does beyond freeing: records the run's usage `run` in the history, resizes when
+  // it says so, and brings the state of the bump core up to date.
+  #record(run: number): void {
+    const core = this.#core, history = this.#history;
     history.add(run);
     const proposed = Math.min(Math.ceil(1.1 * history.max), this.#mainCeiling);
     const grew = this.#extra.length > 0 || this.#spare.length > 0;
     const resize = grew || proposed < Math.ceil(this.#mainCapacity / 2);
     const replaced = resize && this.#resize(proposed);
     this.#steady = !resize && !this.#poison && history.settled === run ? run : -1;
-    this.#runPeak = 0;
-    core.high = 0;
-    core.offset = 0;
     this.#baseNext = this.#nextSize;
     if (this.#poison && !replaced) core.memory = detach(core.memory as ArrayBuffer);
     // (No additional buffers and no poison mode, as before: the state is the same, and
     // `cleared` makes every restore fast again.)
     if (core.shape !== 0 || core.slowRestore) this.#sync();
-    core.cleared();
   }
 
   // The resizing part of a reset: a main buffer of `proposed` bytes (unless the runtime refuses
