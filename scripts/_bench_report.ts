@@ -653,10 +653,8 @@ function pairedRatio(
     const mid = (v: number[]) => formatMetric(key!, spreadOf(v)?.median ?? NaN);
     const values = va.map((x, i) => unit === "faster" ? vb[i] / x : x / vb[i]);
     const lengths = ra!.runLengths.get(key!) ?? [values.length];
-    const runMedians = lengths.map((n, r) => {
-      const start = lengths.slice(0, r).reduce((x, y) => x + y, 0);
-      return spreadOf(values.slice(start, start + n))?.median ?? NaN;
-    });
+    let start = 0;
+    const runMedians = lengths.map((n) => spreadOf(values.slice(start, start += n))?.median ?? NaN);
     return [{
       source: `${m.command} "${m.group}"`,
       values,
