@@ -53,6 +53,11 @@ export interface BumpSlowPath {
    */
   restore(depth: number): void;
   /**
+   * Optional: what `reset` does when its fast path does not apply (see `Bump.resetMode`): the
+   * buffer's whole reset, offset included. Without it, `reset` calls the owner's `resetBuffer`.
+   */
+  reset?(): void;
+  /**
    * Optional: the error to throw when the runtime refused a view of `requested` bytes at `start`
    * of `core.memory` (the memory was detached or shrank under the buffer), or `undefined` to
    * throw the runtime's. Nothing has changed when it is called.
@@ -77,6 +82,11 @@ const MAX_SLOTS = 4096;
  * the next pass may miss up to a whole table's worth before it pauses (it fills the table).
  */
 const MISS_LIMIT = 8;
+
+/** {@linkcode Bump.resetMode}: every reset takes the slow path. */
+export const SLOW_RESET = -1;
+/** {@linkcode Bump.resetMode}: a reset notes the offset in `high` and frees. */
+export const KEEP_HIGH = -2;
 
 /** The bump state of one buffer: what the fast paths of every built-in buffer share. */
 export class Bump extends CheckpointIds {
@@ -105,8 +115,17 @@ export class Bump extends CheckpointIds {
    * top checked level). One compare on every restore.
    */
   fastFloor = 0;
-  /** The highest offset the fast path has restored or reset from (the buffers' peaks). */
+  /**
+   * The highest offset the fast path has restored or reset from (the buffers' peaks; an
+   * AutoscalingAllocBuffer keeps the most bytes it had in use since its last reset here).
+   */
   high = 0;
+  /**
+   * What `reset` does, set by the buffer: {@linkcode KEEP_HIGH}, note the offset in `high` and
+   * free; a usage `u` ≥ 0, free and set `high` to 0 when the run's usage (the larger of the
+   * offset and `high`) is `u`; in every other case ({@linkcode SLOW_RESET}), the slow path.
+   */
+  resetMode = SLOW_RESET;
   /** Whether `similar` may recycle view and array objects over this buffer's memory. */
   recycles = true;
   /** The allocator this core belongs to (named in error messages). */
@@ -186,6 +205,7 @@ export class Bump extends CheckpointIds {
   retire(why: string): void {
     this.#retired = why;
     this.limit = -1;
+    this.resetMode = SLOW_RESET;
     this.setState(this.shape, true, true);
     this.forgetViews();
   }
@@ -387,13 +407,37 @@ export class Bump extends CheckpointIds {
   }
 
   /**
+   * Resets the buffer: frees everything (what its `resetBuffer` does), makes every checkpoint
+   * stale and every checked array invalid.
+   */
+  reset(): void {
+    const mode = this.resetMode;
+    const off = this.offset, high = this.high;
+    const run = off > high ? off : high;
+    if (mode === KEEP_HIGH) this.high = run;
+    else if (mode === run) this.high = 0;
+    else {
+      const slow = this.#slow;
+      if (slow.reset !== undefined) slow.reset();
+      else this.owner.resetBuffer();
+      return;
+    }
+    this.offset = 0;
+    this.cleared();
+  }
+
+  /**
    * The buffer was reset (its own reset has run): every checkpoint is stale and every checked
    * array invalid.
    */
   cleared(): void {
     // (No live checkpoint and no live checked array: nothing to invalidate, and the restore
     // fast path's floor is already the state's, 0 or Infinity.)
-    if (this.depth === 0 && this.checked.top < 0) return;
+    if (this.depth !== 0 || this.checked.top >= 0) this.#clearAll();
+  }
+
+  // (Apart from `cleared`, which every reset calls, so that it stays small enough to inline.)
+  #clearAll(): void {
     this.clear();
     if (this.checked.top >= 0) this.checked.invalidateFrom(0);
     if (this.#stateFloor !== Infinity) this.#stateFloor = 0;
