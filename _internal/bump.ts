@@ -88,6 +88,20 @@ export const SLOW_RESET = -1;
 /** {@linkcode Bump.resetMode}: a reset notes the offset in `high` and frees. */
 export const KEEP_HIGH = -2;
 
+/** One entry of the view-recycling table of a bump core (see {@linkcode Bump.recycle}). */
+export class RecycledView {
+  /** The memory `view` is over. */
+  memory: ArrayBuffer | SharedArrayBuffer | undefined = undefined;
+  /** The byte offset of `view` in `memory` (-1: no view). */
+  start = -1;
+  /** The element type of `view`. */
+  type: TypedArrayConstructor | undefined = undefined;
+  /** The recycled view. */
+  view: TypedArray | undefined = undefined;
+  /** What the arrays layer made over `view` last time (an array object). */
+  companion: object | undefined = undefined;
+}
+
 /** The bump state of one buffer: what the fast paths of every built-in buffer share. */
 export class Bump extends CheckpointIds {
   /** The memory the fast path allocates from. */
@@ -145,15 +159,10 @@ export class Bump extends CheckpointIds {
   /** The CheckedAllocArrays over this buffer, by level (see _internal/generations.ts). */
   readonly checked: Generations = new Generations();
 
-  // The view-recycling table of `similar` (see `recycle`), direct-mapped by byte offset; made
-  // on the first recycled allocation.
-  #slotMemory: (ArrayBuffer | SharedArrayBuffer | undefined)[] = [];
-  #slotStart: number[] = [];
-  #slotType: (TypedArrayConstructor | undefined)[] = [];
-  /** The recycled views, by slot. */
-  views: (TypedArray | undefined)[] = [];
-  /** What the arrays layer made over each slot's view last time (an array object), by slot. */
-  companions: (object | undefined)[] = [];
+  // The view-recycling table of `similar` (see `recycle`), direct-mapped by byte offset, one
+  // object per slot (one load reaches everything a hit compares); made on the first recycled
+  // allocation.
+  #slots: RecycledView[] = [];
   #misses = 0;
   // Consecutive misses that pause recycling (MISS_LIMIT, or the table's size while it fills).
   #missLimit = MISS_LIMIT;
@@ -265,61 +274,58 @@ export class Bump extends CheckpointIds {
 
   /**
    * Like {@linkcode Bump.view}, for `similar`: when the allocation takes the fast path and is
-   * not empty, returns the slot of the recycling table whose view (`views[slot]`) covers it,
-   * the same view object as last time when the same element type and length were allocated at
-   * the same offset of the same memory (whoever had it before must have had its memory freed,
-   * or the buffer would be handing out live bytes). Returns -1, allocating nothing, when the
+   * not empty, returns the entry of the recycling table whose view covers it, the same view
+   * object as last time when the same element type and length were allocated at the same
+   * offset of the same memory (whoever had it before must have had its memory freed, or the
+   * buffer would be handing out live bytes). Returns `undefined`, allocating nothing, when the
    * fast path does not apply: then call `view`.
    */
-  recycle(type: TypedArrayConstructor, n: number): number {
+  recycle(type: TypedArrayConstructor, n: number): RecycledView | undefined {
     const size = type.BYTES_PER_ELEMENT;
     const off = this.offset;
     const start = off + (-off & (size - 1));
     const end = start + n * size;
-    if (end > this.limit || n === 0 || !this.recycles) return -1;
+    if (end > this.limit || n === 0 || !this.recycles) return undefined;
     if (this.#misses >= this.#missLimit) {
       if (start >= this.#pausedAt && start > this.#lastDeclined) {
         this.#declined++;
         this.#lastDeclined = start;
-        return -1;
+        return undefined;
       }
       this.#resume(start < this.#pausedAt);
     }
-    if (this.#slotStart.length === 0) this.#makeTable(SLOTS);
-    const s = Math.imul(start, 0x9e3779b1) >>> this.#shift;
+    if (this.#slots.length === 0) this.#makeTable(SLOTS);
+    const e = this.#slots[Math.imul(start, 0x9e3779b1) >>> this.#shift];
     const memory = this.memory;
     // (A view's length is 0 once its memory is detached or shrunk: then it is made again, and
     // the runtime's refusal leaves the buffer unchanged.)
-    if (
-      this.#slotStart[s] !== start || this.#slotType[s] !== type ||
-      this.#slotMemory[s] !== memory || this.views[s]!.length !== n
-    ) {
-      this.#miss(s, type, memory, start, n);
+    if (e.start !== start || e.type !== type || e.memory !== memory || e.view!.length !== n) {
+      this.#miss(e, type, memory, start, n);
     } else {
       this.#misses = 0;
       this.#missLimit = MISS_LIMIT;
     }
     this.offset = end;
-    return s;
+    return e;
   }
 
-  // A new view for slot `s` (the offset does not move).
+  // A new view for entry `e` (the offset does not move).
   #miss(
-    s: number,
+    e: RecycledView,
     type: TypedArrayConstructor,
     memory: ArrayBuffer | SharedArrayBuffer,
     start: number,
     n: number,
   ): void {
     try {
-      this.views[s] = new type(memory, start, n);
+      e.view = new type(memory, start, n);
     } catch (cause) {
       throw this.#refused(n * type.BYTES_PER_ELEMENT, start, cause);
     }
-    this.companions[s] = undefined;
-    this.#slotStart[s] = start;
-    this.#slotType[s] = type;
-    this.#slotMemory[s] = memory;
+    e.companion = undefined;
+    e.start = start;
+    e.type = type;
+    e.memory = memory;
     if (++this.#misses === this.#missLimit) {
       this.#pausedAt = start;
       this.#missLimit = MISS_LIMIT;
@@ -335,20 +341,18 @@ export class Bump extends CheckpointIds {
     this.#lastDeclined = -1;
     const declined = this.#declined;
     this.#declined = 0;
-    let size = this.#slotStart.length;
+    let size = this.#slots.length;
     if (!again || declined < MISS_LIMIT || size === 0 || size >= MAX_SLOTS) return;
     while (size < 2 * declined && size < MAX_SLOTS) size *= 2;
-    if (size === this.#slotStart.length) return;
+    if (size === this.#slots.length) return;
     this.#makeTable(size);
     this.#missLimit = size;
   }
 
   #makeTable(size: number): void {
-    this.#slotMemory = new Array(size).fill(undefined);
-    this.#slotStart = new Array(size).fill(-1);
-    this.#slotType = new Array(size).fill(undefined);
-    this.views = new Array(size).fill(undefined);
-    this.companions = new Array(size).fill(undefined);
+    const slots: RecycledView[] = [];
+    for (let i = 0; i < size; i++) slots.push(new RecycledView());
+    this.#slots = slots;
     this.#shift = 32 - Math.log2(size);
   }
 
@@ -357,7 +361,7 @@ export class Bump extends CheckpointIds {
    * alive, nor be handed out over it again).
    */
   forgetViews(): void {
-    if (this.#slotStart.length !== 0) this.#makeTable(this.#slotStart.length);
+    if (this.#slots.length !== 0) this.#makeTable(this.#slots.length);
   }
 
   /** Saves a checkpoint. */

@@ -6,7 +6,7 @@
  */
 
 import { allocIn } from "../_internal/alloc_in.ts";
-import { type Bump, coreOf } from "../_internal/bump.ts";
+import { coreOf, type RecycledView } from "../_internal/bump.ts";
 import { newHeapArray } from "../_internal/memory.ts";
 import { describeValue, zeroOf } from "../_internal/describe.ts";
 import { rowMajorStrides, rowMajorStridesLike, sameShape, sizeOf } from "../_internal/layout.ts";
@@ -244,8 +244,8 @@ export function similar(
     const core = coreOf(allocator);
     if (core !== undefined) {
       const type = a.dtype, n = a.size;
-      const slot = core.recycle(type, n);
-      if (slot >= 0) return recycledArray(core, slot, a, a.shape, true);
+      const e = core.recycle(type, n);
+      if (e !== undefined) return recycledArray(e, a, a.shape, true);
       const sh = a.shape as number[];
       return new AllocArray(core.view(type, n), sh, rowMajorStridesLike(sh, a.strides), 0, TRUSTED);
     }
@@ -263,8 +263,8 @@ export function similar(
   }
   const core = coreOf(allocator);
   if (core !== undefined) {
-    const slot = core.recycle(type, n);
-    if (slot >= 0) return recycledArray(core, slot, a, sh, own);
+    const e = core.recycle(type, n);
+    if (e !== undefined) return recycledArray(e, a, sh, own);
   }
   const data = allocIn(allocator, type, n);
   const s = own ? sh as number[] : sh.slice();
@@ -277,7 +277,7 @@ export function similar(
   );
 }
 
-// The AllocArray over the recycled view of `slot` (see Bump.recycle): the one made over that
+// The AllocArray over the recycled view of entry `e` (see Bump.recycle): the one made over that
 // view last time when it has the same shape (all its strides are row-major, so the layout is
 // the same), else a new one, kept for next time. Nothing can tell the recycled object from a
 // new one but a reference kept past the end of its memory (the region or reset that freed the
@@ -285,21 +285,20 @@ export function similar(
 // reads whatever its memory now holds. CheckedAllocArrays, whose stale references must keep
 // throwing, are never recycled.
 function recycledArray(
-  core: Bump,
-  slot: number,
+  e: RecycledView,
   a: AllocArray,
   sh: readonly number[],
   own: boolean,
 ): AllocArray {
-  const prev = core.companions[slot] as AllocArray | undefined;
+  const prev = e.companion as AllocArray | undefined;
   if (prev !== undefined) {
     const ps = prev.shape;
     if (ps === sh || sameShape(ps, sh)) return prev;
   }
   const s = own ? sh as number[] : sh.slice();
   const strides = own ? rowMajorStridesLike(s, a.strides) : rowMajorStrides(s);
-  const out = new AllocArray(core.views[slot]!, s, strides, 0, TRUSTED);
-  core.companions[slot] = out;
+  const out = new AllocArray(e.view!, s, strides, 0, TRUSTED);
+  e.companion = out;
   return out;
 }
 
