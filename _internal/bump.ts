@@ -286,14 +286,7 @@ export class Bump extends CheckpointIds {
     const start = off + (-off & (size - 1));
     const end = start + n * size;
     if (end > this.limit || n === 0 || !this.recycles) return undefined;
-    if (this.#misses >= this.#missLimit) {
-      if (start >= this.#pausedAt && start > this.#lastDeclined) {
-        this.#declined++;
-        this.#lastDeclined = start;
-        return undefined;
-      }
-      this.#resume(start < this.#pausedAt);
-    }
+    if (this.#misses >= this.#missLimit && this.#declines(start)) return undefined;
     if (this.#slots.length === 0) this.#makeTable(SLOTS);
     const e = this.#slots[Math.imul(start, 0x9e3779b1) >>> this.#shift];
     const memory = this.memory;
@@ -307,6 +300,18 @@ export class Bump extends CheckpointIds {
     }
     this.offset = end;
     return e;
+  }
+
+  // Recycling is paused (see MISS_LIMIT): whether it declines an allocation at `start`, else
+  // resumes. (Apart from `recycle`, so that it stays small enough to inline into a loop.)
+  #declines(start: number): boolean {
+    if (start >= this.#pausedAt && start > this.#lastDeclined) {
+      this.#declined++;
+      this.#lastDeclined = start;
+      return true;
+    }
+    this.#resume(start < this.#pausedAt);
+    return false;
   }
 
   // A new view for entry `e` (the offset does not move).
