@@ -286,6 +286,32 @@ export class Bump extends CheckpointIds {
     const start = off + (-off & (size - 1));
     const end = start + n * size;
     if (end > this.limit || n === 0 || !this.recycles) return undefined;
+    // A hit, here; everything else in #recycleSlow, so that this stays small enough to inline
+    // into a loop together with `similar`.
+    if (this.#misses < this.#missLimit) {
+      const slots = this.#slots;
+      if (slots.length !== 0) {
+        const e = slots[Math.imul(start, 0x9e3779b1) >>> this.#shift];
+        if (
+          e.start === start && e.type === type && e.memory === this.memory && e.view!.length === n
+        ) {
+          this.#misses = 0;
+          this.#missLimit = MISS_LIMIT;
+          this.offset = end;
+          return e;
+        }
+      }
+    }
+    return this.#recycleSlow(type, n, start, end);
+  }
+
+  // `recycle` where its entry is not a hit: recycling paused, no table yet, or a miss.
+  #recycleSlow(
+    type: TypedArrayConstructor,
+    n: number,
+    start: number,
+    end: number,
+  ): RecycledView | undefined {
     if (this.#misses >= this.#missLimit && this.#declines(start)) return undefined;
     if (this.#slots.length === 0) this.#makeTable(SLOTS);
     const e = this.#slots[Math.imul(start, 0x9e3779b1) >>> this.#shift];
