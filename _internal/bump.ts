@@ -53,6 +53,11 @@ export interface BumpSlowPath {
    */
   restore(depth: number): void;
   /**
+   * Optional: what `reset` does when its fast path does not apply (see `Bump.resetMode`): the
+   * buffer's whole reset, offset included. Without it, `reset` calls the owner's `resetBuffer`.
+   */
+  reset?(): void;
+  /**
    * Optional: the error to throw when the runtime refused a view of `requested` bytes at `start`
    * of `core.memory` (the memory was detached or shrank under the buffer), or `undefined` to
    * throw the runtime's. Nothing has changed when it is called.
@@ -77,6 +82,25 @@ const MAX_SLOTS = 4096;
  * the next pass may miss up to a whole table's worth before it pauses (it fills the table).
  */
 const MISS_LIMIT = 8;
+
+/** {@linkcode Bump.resetMode}: every reset takes the slow path. */
+export const SLOW_RESET = -1;
+/** {@linkcode Bump.resetMode}: a reset notes the offset in `high` and frees. */
+export const KEEP_HIGH = -2;
+
+/** One entry of the view-recycling table of a bump core (see {@linkcode Bump.recycle}). */
+export class RecycledView {
+  /** The memory `view` is over. */
+  memory: ArrayBuffer | SharedArrayBuffer | undefined = undefined;
+  /** The byte offset of `view` in `memory` (-1: no view). */
+  start = -1;
+  /** The element type of `view`. */
+  type: TypedArrayConstructor | undefined = undefined;
+  /** The recycled view. */
+  view: TypedArray | undefined = undefined;
+  /** What the arrays layer made over `view` last time (an array object). */
+  companion: object | undefined = undefined;
+}
 
 /** The bump state of one buffer: what the fast paths of every built-in buffer share. */
 export class Bump extends CheckpointIds {
@@ -105,8 +129,17 @@ export class Bump extends CheckpointIds {
    * top checked level). One compare on every restore.
    */
   fastFloor = 0;
-  /** The highest offset the fast path has restored or reset from (the buffers' peaks). */
+  /**
+   * The highest offset the fast path has restored or reset from (the buffers' peaks; an
+   * AutoscalingAllocBuffer keeps the most bytes it had in use since its last reset here).
+   */
   high = 0;
+  /**
+   * What `reset` does, set by the buffer: {@linkcode KEEP_HIGH}, note the offset in `high` and
+   * free; a usage `u` ≥ 0, free and set `high` to 0 when the run's usage (the larger of the
+   * offset and `high`) is `u`; in every other case ({@linkcode SLOW_RESET}), the slow path.
+   */
+  resetMode = SLOW_RESET;
   /** Whether `similar` may recycle view and array objects over this buffer's memory. */
   recycles = true;
   /** The allocator this core belongs to (named in error messages). */
@@ -126,15 +159,10 @@ export class Bump extends CheckpointIds {
   /** The CheckedAllocArrays over this buffer, by level (see _internal/generations.ts). */
   readonly checked: Generations = new Generations();
 
-  // The view-recycling table of `similar` (see `recycle`), direct-mapped by byte offset; made
-  // on the first recycled allocation.
-  #slotMemory: (ArrayBuffer | SharedArrayBuffer | undefined)[] = [];
-  #slotStart: number[] = [];
-  #slotType: (TypedArrayConstructor | undefined)[] = [];
-  /** The recycled views, by slot. */
-  views: (TypedArray | undefined)[] = [];
-  /** What the arrays layer made over each slot's view last time (an array object), by slot. */
-  companions: (object | undefined)[] = [];
+  // The view-recycling table of `similar` (see `recycle`), direct-mapped by byte offset, one
+  // object per slot (one load reaches everything a hit compares); made on the first recycled
+  // allocation.
+  #slots: RecycledView[] = [];
   #misses = 0;
   // Consecutive misses that pause recycling (MISS_LIMIT, or the table's size while it fills).
   #missLimit = MISS_LIMIT;
@@ -186,6 +214,7 @@ export class Bump extends CheckpointIds {
   retire(why: string): void {
     this.#retired = why;
     this.limit = -1;
+    this.resetMode = SLOW_RESET;
     this.setState(this.shape, true, true);
     this.forgetViews();
   }
@@ -245,61 +274,89 @@ export class Bump extends CheckpointIds {
 
   /**
    * Like {@linkcode Bump.view}, for `similar`: when the allocation takes the fast path and is
-   * not empty, returns the slot of the recycling table whose view (`views[slot]`) covers it,
-   * the same view object as last time when the same element type and length were allocated at
-   * the same offset of the same memory (whoever had it before must have had its memory freed,
-   * or the buffer would be handing out live bytes). Returns -1, allocating nothing, when the
+   * not empty, returns the entry of the recycling table whose view covers it, the same view
+   * object as last time when the same element type and length were allocated at the same
+   * offset of the same memory (whoever had it before must have had its memory freed, or the
+   * buffer would be handing out live bytes). Returns `undefined`, allocating nothing, when the
    * fast path does not apply: then call `view`.
    */
-  recycle(type: TypedArrayConstructor, n: number): number {
+  recycle(type: TypedArrayConstructor, n: number): RecycledView | undefined {
     const size = type.BYTES_PER_ELEMENT;
     const off = this.offset;
     const start = off + (-off & (size - 1));
     const end = start + n * size;
-    if (end > this.limit || n === 0 || !this.recycles) return -1;
-    if (this.#misses >= this.#missLimit) {
-      if (start >= this.#pausedAt && start > this.#lastDeclined) {
-        this.#declined++;
-        this.#lastDeclined = start;
-        return -1;
+    if (end > this.limit || n === 0 || !this.recycles) return undefined;
+    // A hit, here; everything else in #recycleSlow, so that this stays small enough to inline
+    // into a loop together with `similar`.
+    if (this.#misses < this.#missLimit) {
+      const slots = this.#slots;
+      if (slots.length !== 0) {
+        const e = slots[Math.imul(start, 0x9e3779b1) >>> this.#shift];
+        if (
+          e.start === start && e.type === type && e.memory === this.memory && e.view!.length === n
+        ) {
+          this.#misses = 0;
+          this.#missLimit = MISS_LIMIT;
+          this.offset = end;
+          return e;
+        }
       }
-      this.#resume(start < this.#pausedAt);
     }
-    if (this.#slotStart.length === 0) this.#makeTable(SLOTS);
-    const s = Math.imul(start, 0x9e3779b1) >>> this.#shift;
+    return this.#recycleSlow(type, n, start, end);
+  }
+
+  // `recycle` where its entry is not a hit: recycling paused, no table yet, or a miss.
+  #recycleSlow(
+    type: TypedArrayConstructor,
+    n: number,
+    start: number,
+    end: number,
+  ): RecycledView | undefined {
+    if (this.#misses >= this.#missLimit && this.#declines(start)) return undefined;
+    if (this.#slots.length === 0) this.#makeTable(SLOTS);
+    const e = this.#slots[Math.imul(start, 0x9e3779b1) >>> this.#shift];
     const memory = this.memory;
     // (A view's length is 0 once its memory is detached or shrunk: then it is made again, and
     // the runtime's refusal leaves the buffer unchanged.)
-    if (
-      this.#slotStart[s] !== start || this.#slotType[s] !== type ||
-      this.#slotMemory[s] !== memory || this.views[s]!.length !== n
-    ) {
-      this.#miss(s, type, memory, start, n);
+    if (e.start !== start || e.type !== type || e.memory !== memory || e.view!.length !== n) {
+      this.#miss(e, type, memory, start, n);
     } else {
       this.#misses = 0;
       this.#missLimit = MISS_LIMIT;
     }
     this.offset = end;
-    return s;
+    return e;
   }
 
-  // A new view for slot `s` (the offset does not move).
+  // Recycling is paused (see MISS_LIMIT): whether it declines an allocation at `start`, else
+  // resumes. (Apart from `recycle`, so that it stays small enough to inline into a loop.)
+  #declines(start: number): boolean {
+    if (start >= this.#pausedAt && start > this.#lastDeclined) {
+      this.#declined++;
+      this.#lastDeclined = start;
+      return true;
+    }
+    this.#resume(start < this.#pausedAt);
+    return false;
+  }
+
+  // A new view for entry `e` (the offset does not move).
   #miss(
-    s: number,
+    e: RecycledView,
     type: TypedArrayConstructor,
     memory: ArrayBuffer | SharedArrayBuffer,
     start: number,
     n: number,
   ): void {
     try {
-      this.views[s] = new type(memory, start, n);
+      e.view = new type(memory, start, n);
     } catch (cause) {
       throw this.#refused(n * type.BYTES_PER_ELEMENT, start, cause);
     }
-    this.companions[s] = undefined;
-    this.#slotStart[s] = start;
-    this.#slotType[s] = type;
-    this.#slotMemory[s] = memory;
+    e.companion = undefined;
+    e.start = start;
+    e.type = type;
+    e.memory = memory;
     if (++this.#misses === this.#missLimit) {
       this.#pausedAt = start;
       this.#missLimit = MISS_LIMIT;
@@ -315,20 +372,18 @@ export class Bump extends CheckpointIds {
     this.#lastDeclined = -1;
     const declined = this.#declined;
     this.#declined = 0;
-    let size = this.#slotStart.length;
+    let size = this.#slots.length;
     if (!again || declined < MISS_LIMIT || size === 0 || size >= MAX_SLOTS) return;
     while (size < 2 * declined && size < MAX_SLOTS) size *= 2;
-    if (size === this.#slotStart.length) return;
+    if (size === this.#slots.length) return;
     this.#makeTable(size);
     this.#missLimit = size;
   }
 
   #makeTable(size: number): void {
-    this.#slotMemory = new Array(size).fill(undefined);
-    this.#slotStart = new Array(size).fill(-1);
-    this.#slotType = new Array(size).fill(undefined);
-    this.views = new Array(size).fill(undefined);
-    this.companions = new Array(size).fill(undefined);
+    const slots: RecycledView[] = [];
+    for (let i = 0; i < size; i++) slots.push(new RecycledView());
+    this.#slots = slots;
     this.#shift = 32 - Math.log2(size);
   }
 
@@ -337,7 +392,7 @@ export class Bump extends CheckpointIds {
    * alive, nor be handed out over it again).
    */
   forgetViews(): void {
-    if (this.#slotStart.length !== 0) this.#makeTable(this.#slotStart.length);
+    if (this.#slots.length !== 0) this.#makeTable(this.#slots.length);
   }
 
   /** Saves a checkpoint. */
@@ -387,13 +442,37 @@ export class Bump extends CheckpointIds {
   }
 
   /**
+   * Resets the buffer: frees everything (what its `resetBuffer` does), makes every checkpoint
+   * stale and every checked array invalid.
+   */
+  reset(): void {
+    const mode = this.resetMode;
+    const off = this.offset, high = this.high;
+    const run = off > high ? off : high;
+    if (mode === KEEP_HIGH) this.high = run;
+    else if (mode === run) this.high = 0;
+    else {
+      const slow = this.#slow;
+      if (slow.reset !== undefined) slow.reset();
+      else this.owner.resetBuffer();
+      return;
+    }
+    this.offset = 0;
+    this.cleared();
+  }
+
+  /**
    * The buffer was reset (its own reset has run): every checkpoint is stale and every checked
    * array invalid.
    */
   cleared(): void {
     // (No live checkpoint and no live checked array: nothing to invalidate, and the restore
     // fast path's floor is already the state's, 0 or Infinity.)
-    if (this.depth === 0 && this.checked.top < 0) return;
+    if (this.depth !== 0 || this.checked.top >= 0) this.#clearAll();
+  }
+
+  // (Apart from `cleared`, which every reset calls, so that it stays small enough to inline.)
+  #clearAll(): void {
     this.clear();
     if (this.checked.top >= 0) this.checked.invalidateFrom(0);
     if (this.#stateFloor !== Infinity) this.#stateFloor = 0;

@@ -305,8 +305,8 @@ export function temporary<T extends TypedArray>(
   if (!(like instanceof AllocArray)) return newHeapArray(type, n);
   const allocator = currentAllocator(), core = coreOf(allocator);
   if (core !== undefined) {
-    const slot = core.recycle(type, n);
-    if (slot >= 0) return core.views[slot] as T;
+    const e = core.recycle(type, n);
+    if (e !== undefined) return e.view as T;
   }
   return allocIn(allocator, type, n);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Bump } from "../_internal/bump.ts";
+import { Bump, KEEP_HIGH } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import {
   checkLength,
@@ -169,11 +169,14 @@ export class AllocBuffer implements Allocator<Checkpoint> {
       },
       save: () => {},
       restore: (depth) => this.#restoreSlow(depth),
+      reset: () => this.#resetSlow(),
       refused: (requested, start) => this.#checkMemory(requested, start),
     });
     if (this.#poison) {
       core.setState(0, false, true);
       core.recycles = false;
+    } else {
+      core.resetMode = KEEP_HIGH;
     }
     if (new.target === AllocBuffer) Bump.attach(this, core);
   }
@@ -292,6 +295,11 @@ export class AllocBuffer implements Allocator<Checkpoint> {
    * memory (see {@linkcode AllocBufferOptions.poison}).
    */
   resetBuffer(): void {
+    this.#core.reset();
+  }
+
+  // Poison mode's reset (the core's fast path notes the peak and frees).
+  #resetSlow(): void {
     const core = this.#core;
     if (core.offset > this.#peak) this.#peak = core.offset;
     core.offset = 0;

@@ -6,7 +6,7 @@
  */
 
 import { noteArenaMemory } from "../_internal/arena_memory.ts";
-import { Bump } from "../_internal/bump.ts";
+import { Bump, SLOW_RESET } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import {
   checkLength,
@@ -127,13 +127,14 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   // The largest main buffer a reset asks the runtime for: halved each time the runtime refuses
   // one, so a reset never fails and never asks for a refused size again.
   #mainCeiling = Infinity;
+  // (The most bytes in use at once since the last reset, what a reset records, is kept in the
+  // core's `high`, which the core raises on restores and #notePeak raises to `used`.)
   #peak = 0;
-  // The most bytes in use at once since the last reset (what resetBuffer records).
-  #runPeak = 0;
   // The usage of a run whose reset changes nothing but the offsets (-1: none, and always in
   // poison mode): every remembered run used exactly this, and the last reset, which had no
   // additional buffers, kept the main buffer without asking for another (so the peak is at
-  // least this too). Only a reset changes what it depends on.
+  // least this too). Only a reset changes what it depends on. While no additional buffer is in
+  // use or spare, it is the core's `resetMode`, so that the core frees such a run by itself.
   #steady = -1;
   // The state saved with each live checkpoint saved while additional buffers were in use, by
   // depth: their offsets and the next additional buffer's size. (Without additional buffers
@@ -195,6 +196,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
         this.#savedNext[d] = this.#nextSize;
       },
       restore: (d) => this.#restoreSlow(d),
+      reset: () => this.#resetSlow(),
     });
     if (this.#poison) {
       core.setState(0, false, true);
@@ -395,6 +397,15 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   #sync(): void {
     const n = this.#extra.length;
     this.#core.setState(n, n !== 0, n !== 0 || this.#poison);
+    this.#syncReset();
+  }
+
+  // The core frees a steady run by itself (see #steady), unless additional buffers are in use
+  // or spare (then every reset records).
+  #syncReset(): void {
+    this.#core.resetMode = this.#extra.length === 0 && this.#spare.length === 0
+      ? this.#steady
+      : SLOW_RESET;
   }
 
   /**
@@ -478,15 +489,20 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
    * ```
    */
   resetBuffer(): void {
+    this.#core.reset();
+  }
+
+  // The reset of a run that is not the steady one, or of one with additional buffers (the core
+  // frees the steady run by itself).
+  #resetSlow(): void {
     this.#notePeak();
     const core = this.#core;
     // A run that used what each remembered one did, without additional buffers, after a reset
     // that kept the main buffer, changes neither the history nor the decision, and the next
     // additional buffer's size is still the one the last reset set: the reset only frees.
     if (
-      this.#runPeak !== this.#steady || this.#extra.length !== 0 || this.#spare.length !== 0
-    ) this.#record(this.#runPeak);
-    this.#runPeak = 0;
+      core.high !== this.#steady || this.#extra.length !== 0 || this.#spare.length !== 0
+    ) this.#record(core.high);
     core.high = 0;
     core.offset = 0;
     core.cleared();
@@ -507,6 +523,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     // (No additional buffers and no poison mode, as before: the state is the same, and
     // `cleared` makes every restore fast again.)
     if (core.shape !== 0 || core.slowRestore) this.#sync();
+    this.#syncReset();
   }
 
   // The resizing part of a reset: a main buffer of `proposed` bytes (unless the runtime refuses
@@ -574,8 +591,9 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   }
 
   #notePeak(): void {
-    const used = Math.max(this.used, this.#core.high);
-    if (used > this.#runPeak) this.#runPeak = used;
+    const core = this.#core;
+    const used = Math.max(this.used, core.high);
+    core.high = used;
     if (used > this.#peak) this.#peak = used;
   }
 

@@ -6,7 +6,7 @@
  */
 
 import { allocIn } from "../_internal/alloc_in.ts";
-import { Bump, permanentCoreOf, WRAPS } from "../_internal/bump.ts";
+import { Bump, coreOf, permanentCoreOf, WRAPS } from "../_internal/bump.ts";
 import { Generations } from "../_internal/generations.ts";
 import { CheckpointIds } from "../_internal/checkpoint_ids.ts";
 import { describeValue } from "../_internal/describe.ts";
@@ -659,6 +659,18 @@ export class BumperAllocator implements CheckedArrayAllocator<Checkpoint> {
  * ```
  */
 export function reset(allocator: Allocator): void {
+  // A built-in allocator (one with a bump core) resets its buffer: what its own `resetBuffer`
+  // does.
+  const core = coreOf(allocator);
+  if (core !== undefined) {
+    core.reset();
+    return;
+  }
+  resetOther(allocator);
+}
+
+// `reset` of an allocator without a bump core (one you wrote, a SharedAllocBuffer, …).
+function resetOther(allocator: Allocator): void {
   if (!isAllocator(allocator)) {
     throw new TypeError(`Cannot reset: expected an allocator, got ${describeValue(allocator)}`);
   }

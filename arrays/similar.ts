@@ -6,7 +6,7 @@
  */
 
 import { allocIn } from "../_internal/alloc_in.ts";
-import { type Bump, coreOf } from "../_internal/bump.ts";
+import { type Bump, coreOf, type RecycledView } from "../_internal/bump.ts";
 import { newHeapArray } from "../_internal/memory.ts";
 import { describeValue, zeroOf } from "../_internal/describe.ts";
 import { rowMajorStrides, rowMajorStridesLike, sameShape, sizeOf } from "../_internal/layout.ts";
@@ -231,10 +231,9 @@ export function similar(
   dtype?: TypedArrayConstructor | null,
   shape?: readonly number[] | null,
 ): NDArray {
-  if (!(a instanceof AllocArray)) {
-    const [type, sh] = layoutOf(a, dtype, shape);
-    return new NDArray(newHeapArray(type, sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
-  }
+  // (Kept small, so that the runtime can inline it into the caller's loop: the other cases
+  // are in functions of their own.)
+  if (!(a instanceof AllocArray)) return heapSimilar(a, dtype, shape);
   const allocator = currentAllocator();
   if (dtype == null && shape == null && a.constructor === AllocArray) {
     // The hot path, `similar(a)` of an AllocArray in allocator-agnostic code, under a bump
@@ -243,16 +242,45 @@ export function similar(
     // array over a view from its fast path.
     const core = coreOf(allocator);
     if (core !== undefined) {
-      const type = a.dtype, n = a.size;
-      const slot = core.recycle(type, n);
-      if (slot >= 0) return recycledArray(core, slot, a, a.shape, true);
-      const sh = a.shape as number[];
-      return new AllocArray(core.view(type, n), sh, rowMajorStridesLike(sh, a.strides), 0, TRUSTED);
+      const e = core.recycle(a.dtype, a.size);
+      if (e !== undefined) return recycledArray(e, a, a.shape, true);
+      return viewLike(core, a);
     }
   }
-  // An AllocArray: from the current allocator. `a`'s own shape and (row-major) strides are
-  // shared when the shape is `a`'s (layouts are never mutated); a given shape is validated in
-  // place and copied only when a new array is made.
+  return similarIn(allocator, a, dtype, shape);
+}
+
+// `similar` of a typed array or an NDArray that is not an AllocArray: a heap NDArray.
+function heapSimilar(
+  a: TypedArray | NDArray,
+  dtype: TypedArrayConstructor | null | undefined,
+  shape: readonly number[] | null | undefined,
+): NDArray {
+  const [type, sh] = layoutOf(a, dtype, shape);
+  return new NDArray(newHeapArray(type, sizeOf(sh)), sh, rowMajorStrides(sh), 0, TRUSTED);
+}
+
+// A new AllocArray with `a`'s layout over a view from the fast path of `core`.
+function viewLike(core: Bump, a: AllocArray): AllocArray {
+  const sh = a.shape as number[];
+  return new AllocArray(
+    core.view(a.dtype, a.size),
+    sh,
+    rowMajorStridesLike(sh, a.strides),
+    0,
+    TRUSTED,
+  );
+}
+
+// `similar` of an AllocArray from `allocator` (the current one). `a`'s own shape and
+// (row-major) strides are shared when the shape is `a`'s (layouts are never mutated); a given
+// shape is validated in place and copied only when a new array is made.
+function similarIn(
+  allocator: Allocator,
+  a: AllocArray,
+  dtype: TypedArrayConstructor | null | undefined,
+  shape: readonly number[] | null | undefined,
+): AllocArray {
   const type = dtype == null ? a.dtype : assertElementType(dtype, ACTION);
   const own = shape == null;
   const sh = own ? a.shape : shape;
@@ -263,8 +291,8 @@ export function similar(
   }
   const core = coreOf(allocator);
   if (core !== undefined) {
-    const slot = core.recycle(type, n);
-    if (slot >= 0) return recycledArray(core, slot, a, sh, own);
+    const e = core.recycle(type, n);
+    if (e !== undefined) return recycledArray(e, a, sh, own);
   }
   const data = allocIn(allocator, type, n);
   const s = own ? sh as number[] : sh.slice();
@@ -277,7 +305,7 @@ export function similar(
   );
 }
 
-// The AllocArray over the recycled view of `slot` (see Bump.recycle): the one made over that
+// The AllocArray over the recycled view of entry `e` (see Bump.recycle): the one made over that
 // view last time when it has the same shape (all its strides are row-major, so the layout is
 // the same), else a new one, kept for next time. Nothing can tell the recycled object from a
 // new one but a reference kept past the end of its memory (the region or reset that freed the
@@ -285,21 +313,30 @@ export function similar(
 // reads whatever its memory now holds. CheckedAllocArrays, whose stale references must keep
 // throwing, are never recycled.
 function recycledArray(
-  core: Bump,
-  slot: number,
+  e: RecycledView,
   a: AllocArray,
   sh: readonly number[],
   own: boolean,
 ): AllocArray {
-  const prev = core.companions[slot] as AllocArray | undefined;
+  const prev = e.companion as AllocArray | undefined;
   if (prev !== undefined) {
     const ps = prev.shape;
     if (ps === sh || sameShape(ps, sh)) return prev;
   }
+  return newCompanion(e, a, sh, own);
+}
+
+// A new AllocArray over the view of entry `e`, kept for next time (see recycledArray).
+function newCompanion(
+  e: RecycledView,
+  a: AllocArray,
+  sh: readonly number[],
+  own: boolean,
+): AllocArray {
   const s = own ? sh as number[] : sh.slice();
   const strides = own ? rowMajorStridesLike(s, a.strides) : rowMajorStrides(s);
-  const out = new AllocArray(core.views[slot]!, s, strides, 0, TRUSTED);
-  core.companions[slot] = out;
+  const out = new AllocArray(e.view!, s, strides, 0, TRUSTED);
+  e.companion = out;
   return out;
 }
 

@@ -318,6 +318,96 @@ describe("BumperAllocator", () => {
       name: "TypeError",
       message: /Cannot reset: expected an allocator, got an? Object/,
     });
+    for (const bad of [null, undefined, 42, "buf", () => {}, { resetBuffer() {} }]) {
+      assert.throws(() => reset(bad as never), {
+        name: "TypeError",
+        message: /^Cannot reset: expected an allocator, got /,
+      });
+    }
+  });
+
+  it("reset() of each built-in allocator does what its resetBuffer() does: frees, makes checkpoints stale, invalidates checked arrays", () => {
+    class SubAllocBuffer extends AllocBuffer {}
+    const kinds: [string, () => Allocator][] = [
+      ["AllocBuffer", () => new AllocBuffer(1024)],
+      ["AllocBuffer (poison)", () => new AllocBuffer(1024, { poison: true })],
+      ["AutoscalingAllocBuffer", () => new AutoscalingAllocBuffer(1024)],
+      ["AutoscalingAllocBuffer (poison)", () => new AutoscalingAllocBuffer(1024, { poison: true })],
+      ["SlabBuffer", () => new SlabBuffer(1024)],
+      ["ResizeBuffer", () => new ResizeBuffer(1024)],
+      ["an AllocBuffer subclass", () => new SubAllocBuffer(1024)],
+      ["BumperAllocator(AllocBuffer)", () => new BumperAllocator(new AllocBuffer(1024))],
+      ["BumperAllocator()", () => new BumperAllocator()],
+      ["BumperAllocator(SlabBuffer)", () => new BumperAllocator(new SlabBuffer(1024))],
+      [
+        "BumperAllocator(SharedAllocBuffer)",
+        () => new BumperAllocator(new SharedAllocBuffer(1024)),
+      ],
+      ["BumperAllocator(user-written)", () => new BumperAllocator(new TestBump(1024))],
+      ["UncheckedBumperAllocator(AllocBuffer)", () => new UncheckedBumperAllocator(1024)],
+    ];
+    for (const [name, make] of kinds) {
+      for (const how of ["reset", "resetBuffer"] as const) {
+        const a = make();
+        const stale = a.checkpointSave();
+        const first = a.allocPtr(8, 8);
+        const checked = a instanceof BumperAllocator
+          ? withAllocator(a, () => similar(new CheckedAllocArray(new Float64Array(2))))
+          : undefined;
+        a.allocPtr(100, 8);
+        if (how === "reset") reset(a);
+        else a.resetBuffer();
+        const again = a.allocPtr(8, 8);
+        assert.equal(again.byteOffset, first.byteOffset, `${name}, ${how}: freed`);
+        assert.throws(() => a.checkpointRestore(stale), CheckpointError, `${name}, ${how}`);
+        if (checked !== undefined) assert.equal(checked.isValid, false, `${name}, ${how}`);
+      }
+    }
+  });
+
+  it("reset() keeps each buffer's peak and records the run as resetBuffer() does", () => {
+    for (const how of ["reset", "resetBuffer"] as const) {
+      const free = (a: Allocator) => how === "reset" ? reset(a) : a.resetBuffer();
+      const buf = new AllocBuffer(1024);
+      buf.allocPtr(600, 8);
+      free(buf);
+      buf.allocPtr(100, 8);
+      free(buf);
+      assert.equal(buf.peak, 600, how);
+      // A steady run, its peak read halfway, then a smaller run: the history holds each run's
+      // own usage.
+      const auto = new AutoscalingAllocBuffer(1000, { maxHistorySize: 2 });
+      const b = new BumperAllocator(auto);
+      for (let run = 0; run < 3; run++) {
+        b.allocPtr(400, 8);
+        assert.equal(auto.peak, 400, how);
+        free(b);
+      }
+      b.allocPtr(40, 8);
+      free(b);
+      assert.deepEqual(auto.history, [400, 40], how);
+      assert.equal(auto.peak, 400, how);
+    }
+  });
+
+  it("reset() of a user-written allocator calls its resetBuffer(), and of a subclass its override", () => {
+    const mine = new TestBump(64);
+    mine.allocPtr(8, 8);
+    reset(mine);
+    assert.equal(mine.allocPtr(8, 8).byteOffset, 0);
+    let calls = 0;
+    class Counting extends AllocBuffer {
+      override resetBuffer(): void {
+        calls++;
+        super.resetBuffer();
+      }
+    }
+    const counting = new Counting(64);
+    counting.allocPtr(8, 8);
+    reset(counting);
+    reset(new BumperAllocator(counting));
+    assert.equal(calls, 2);
+    assert.equal(counting.used, 0);
   });
 });
 
