@@ -98,7 +98,8 @@ const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
 /**
  * Reads an operation's options argument: an options object whose keys are all among `keys`,
  * the `out` array itself (the shorthand for `{ out }`), or nothing. Returns the options object
- * (an empty one for the shorthand and for nothing); {@linkcode outOf} gives the `out` array.
+ * (an empty one for the shorthand and for nothing); {@linkcode outOf} gives the `out` array. A
+ * `DataView` is a TypeError, as it is as `out`.
  */
 export function optionsOf(
   options: unknown,
@@ -109,6 +110,12 @@ export function optionsOf(
     options === undefined || options === null || options instanceof NDArray ||
     isTypedArray(options)
   ) return NO_OPTIONS;
+  if (ArrayBuffer.isView(options)) {
+    // A DataView where the out array may stand: never read as an (empty) options object.
+    throw new TypeError(
+      `Cannot ${action}: out must be a typed array or NDArray, got ${describeValue(options)}`,
+    );
+  }
   if (typeof options !== "object" || Array.isArray(options)) {
     throw new TypeError(
       `Cannot ${action}: options must be an options object or the out array, got ${
@@ -469,8 +476,7 @@ export const NOT_FAST: unique symbol = Symbol("allocarrays.notFast");
  * (or `null`) or when an options object's `out` is, `options.out` of an options object with no
  * other key; else {@linkcode NOT_FAST}. A `DataView` is passed on as it is (telling it from a
  * typed array costs a walk of its prototype chain): the fast paths take only an `out` of the
- * result's typed-array type, and the general path, which reads a `DataView` as an options
- * object, must not use what this returned for one (see {@linkcode fastOutOrOptions}).
+ * result's typed-array type, and the general path refuses it (see {@linkcode optionsOf}).
  */
 export function fastOut(options: unknown): unknown {
   if (options === undefined || options === null) return undefined;
@@ -484,7 +490,7 @@ export function fastOut(options: unknown): unknown {
 /**
  * The `out` of `options` for the general path of an operation whose fast path was given
  * `fastOutArray` (what {@linkcode fastOut} returned): that, unless it was {@linkcode NOT_FAST} or
- * a `DataView` as the options, which are read (and checked) as options objects.
+ * a `DataView` as the options, which are read (and checked) by {@linkcode optionsOf}.
  */
 export function fastOutOrOptions(
   options: unknown,

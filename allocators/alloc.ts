@@ -114,35 +114,36 @@ export function alloc(a: unknown, ...rest: unknown[]): TypedArray {
     ) {
       return core.view(type as TypedArrayConstructor, n);
     }
+  } else if (rest.length === 1) {
+    // alloc(type, n) on the default buffer: `rest` is not passed on, so that V8 need not make it.
+    const n = rest[0];
+    if (isLastElementType(a) && typeof n === "number" && n >>> 0 === n) {
+      return allocView(defaultBuffer(), a as TypedArrayConstructor, n);
+    }
   }
   return allocOther(a, rest);
 }
 
-// alloc(type, n) on the default buffer, allocators without a core, and everything to validate.
+// alloc(buf, type, n) on allocators without a core, and everything to validate (alloc(type, n)
+// with an element type other than the last one seen included).
 function allocOther(a: unknown, rest: unknown[]): TypedArray {
-  let buf: unknown;
-  let type: unknown;
-  let n: unknown;
-  if (rest.length === 2) {
-    buf = a;
-    type = rest[0];
-    n = rest[1];
-    if (typeof buf !== "object" || buf === null) return allocSlow(a, rest);
-  } else if (rest.length === 1 && typeof a === "function") {
-    type = a;
-    n = rest[0];
-    buf = defaultBuffer();
-  } else {
-    return allocSlow(a, rest);
+  if (rest.length === 2 && typeof a === "object" && a !== null) {
+    const type = rest[0], n = rest[1];
+    if (isLastElementType(type) && typeof n === "number" && n >>> 0 === n) {
+      return allocView(a as Allocator, type as TypedArrayConstructor, n);
+    }
   }
-  if (!(isLastElementType(type) && typeof n === "number" && n >>> 0 === n)) {
-    return allocSlow(a, rest);
-  }
+  return allocSlow(a, rest);
+}
+
+// A view of `n` elements of `type` (both valid) from `buf`: through its bump core, its unchecked
+// allocation, or its allocator protocol.
+function allocView(buf: Allocator, type: TypedArrayConstructor, n: number): TypedArray {
   const core = coreOf(buf);
-  if (core !== undefined) return core.view(type as TypedArrayConstructor, n);
+  if (core !== undefined) return core.view(type, n);
   const unchecked = (buf as Unchecked)[allocViewUnchecked];
-  if (unchecked !== undefined) return unchecked.call(buf, type as TypedArrayConstructor, n);
-  return allocIn(buf as Allocator, type as TypedArrayConstructor, n);
+  if (unchecked !== undefined) return unchecked.call(buf, type, n);
+  return allocIn(buf, type, n);
 }
 
 function allocSlow(a: unknown, rest: unknown[]): TypedArray {

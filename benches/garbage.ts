@@ -22,11 +22,13 @@
 // - plain heap code: 3 × new Float64Array(30) and the loop;
 // - the hand-written limit: a bump over one ArrayBuffer, 3 views and a plain wrapper object each;
 // - reset(): 2 × similar(a), then reset of the BumperAllocator (AllocBuffer and the default
-//   AutoscalingAllocBuffer).
+//   AutoscalingAllocBuffer);
+// - one region with one alloc of 30 values, on an AllocBuffer and on the default buffer, and
+//   the hand-written bump it is compared with: what is left is the typed-array view itself.
 // The region body is a function defined once, as a hot loop would have it (a closure made per
 // iteration is the caller's own garbage, ~56 bytes, whatever the library).
 
-import { AllocBuffer, noEscape } from "../allocators/mod.ts";
+import { alloc, AllocBuffer, noEscape } from "../allocators/mod.ts";
 import { AllocArray, BumperAllocator, reset, similar } from "../arrays/mod.ts";
 import { withAllocator } from "../scope/mod.ts";
 import { handIteration, heapIteration, mainPathIteration, N, sink } from "./_main_path.ts";
@@ -111,6 +113,46 @@ export const CASES: Case[] = [
           reset(bumper);
         },
         enter: (fn) => withAllocator(bumper, fn),
+      };
+    },
+  },
+  {
+    name: "noEscape(buf, fn) + alloc(buf, Float64Array, 30) on an AllocBuffer",
+    make() {
+      const buf = new AllocBuffer();
+      const body = () => {
+        const x = alloc(buf, Float64Array, N);
+        x[0] = 1;
+        return x[0];
+      };
+      return { iterate: () => (sink.value += noEscape(buf, body)), enter: plain };
+    },
+  },
+  {
+    name: "noEscape(fn) + alloc(Float64Array, 30) on the default buffer",
+    make() {
+      const body = () => {
+        const x = alloc(Float64Array, N);
+        x[0] = 1;
+        return x[0];
+      };
+      return { iterate: () => (sink.value += noEscape(body)), enter: plain };
+    },
+  },
+  {
+    name: "hand-written limit: one view of 30 values bumped from an ArrayBuffer, then reset",
+    make() {
+      const arena = new ArrayBuffer(1 << 16);
+      let offset = 0;
+      return {
+        iterate() {
+          const x = new Float64Array(arena, offset, N);
+          offset += N * 8;
+          x[0] = 1;
+          sink.value += x[0];
+          offset = 0;
+        },
+        enter: plain,
       };
     },
   },

@@ -62,6 +62,46 @@ describe("alloc", () => {
     assert.equal(y, (alloc(defaultBuffer(), Int16Array, 0)).buffer);
   });
 
+  it("alloc(type, n) takes the default buffer's memory however it allocates, also for a repeated type", () => {
+    // Each default buffer kind: a bump core, a user allocator through allocPtr, and one with
+    // allocView. The second and third calls repeat the element type (the path for a type seen
+    // last), and a bad count in between changes nothing.
+    const views: string[] = [];
+    const inner = new MyAllocBuffer(1024);
+    const withView: Allocator<number> = {
+      allocPtr: (n, a) => inner.allocPtr(n, a),
+      checkpointSave: () => inner.checkpointSave(),
+      checkpointRestore: (cp) => inner.checkpointRestore(cp),
+      resetBuffer: () => inner.resetBuffer(),
+      allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
+        views.push(`${type.name} ${n}`);
+        const p: Ptr = inner.allocPtr(n * type.BYTES_PER_ELEMENT, type.BYTES_PER_ELEMENT);
+        return new type(p.buffer, p.byteOffset, n);
+      },
+    };
+    const core = new AllocBuffer(1024);
+    const plain = new MyAllocBuffer(1024);
+    const cases: [Allocator<unknown>, () => ArrayBufferLike, () => number][] = [
+      [core, () => core.memory, () => core.used],
+      [plain, () => plain.buf, () => plain.offset],
+      [withView, () => inner.buf, () => inner.offset],
+    ];
+    for (const [buf, memory, used] of cases) {
+      withBuffer(buf, () => {
+        const a = alloc(Float64Array, 3);
+        const b = alloc(Float64Array, 2);
+        assert.throws(() => alloc(Float64Array, -1), RangeError);
+        assert.throws(() => alloc(Float64Array, 1.5), RangeError);
+        assert.throws(() => alloc(Float64Array, "2" as never), TypeError);
+        const c = alloc(Float64Array, 1);
+        for (const v of [a, b, c]) assert.equal(v.buffer, memory());
+        assert.deepEqual([a.byteOffset, b.byteOffset, c.byteOffset], [0, 24, 40]);
+        assert.equal(used(), 48);
+      });
+    }
+    assert.deepEqual(views, ["Float64Array 3", "Float64Array 2", "Float64Array 1"]);
+  });
+
   it("alloc() works through allocPtr for allocators without allocView", () => {
     const buf = new MyAllocBuffer(100);
     alloc(buf, Uint8Array, 3);
