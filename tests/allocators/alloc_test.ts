@@ -16,6 +16,27 @@ import { AllocArray, similar } from "../../arrays/mod.ts";
 import { withAllocator } from "../../scope/mod.ts";
 import { MyAllocBuffer } from "../../examples/my_alloc_buffer.ts";
 
+/**
+ * A user-written allocator over `inner` with an `allocView`, which tells `seen` each element
+ * type and length it is asked for.
+ */
+function viewingAllocator(
+  inner: MyAllocBuffer,
+  seen: (type: TypedArrayConstructor, n: number) => void,
+): Allocator<number> {
+  return {
+    allocPtr: (n, a) => inner.allocPtr(n, a),
+    checkpointSave: () => inner.checkpointSave(),
+    checkpointRestore: (cp) => inner.checkpointRestore(cp),
+    resetBuffer: () => inner.resetBuffer(),
+    allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
+      seen(type as unknown as TypedArrayConstructor, n);
+      const p: Ptr = inner.allocPtr(n * type.BYTES_PER_ELEMENT, type.BYTES_PER_ELEMENT);
+      return new type(p.buffer, p.byteOffset, n);
+    },
+  };
+}
+
 describe("alloc", () => {
   it("alloc() makes a typed array of prod(dims) elements of the buffer's memory", () => {
     const buf = new AllocBuffer(4096);
@@ -68,17 +89,7 @@ describe("alloc", () => {
     // last), and a bad count in between changes nothing.
     const views: string[] = [];
     const inner = new MyAllocBuffer(1024);
-    const withView: Allocator<number> = {
-      allocPtr: (n, a) => inner.allocPtr(n, a),
-      checkpointSave: () => inner.checkpointSave(),
-      checkpointRestore: (cp) => inner.checkpointRestore(cp),
-      resetBuffer: () => inner.resetBuffer(),
-      allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
-        views.push(`${type.name} ${n}`);
-        const p: Ptr = inner.allocPtr(n * type.BYTES_PER_ELEMENT, type.BYTES_PER_ELEMENT);
-        return new type(p.buffer, p.byteOffset, n);
-      },
-    };
+    const withView = viewingAllocator(inner, (type, n) => views.push(`${type.name} ${n}`));
     const core = new AllocBuffer(1024);
     const plain = new MyAllocBuffer(1024);
     const cases: [Allocator<unknown>, () => ArrayBufferLike, () => number][] = [
@@ -114,17 +125,7 @@ describe("alloc", () => {
   it("alloc() passes a validated type and length to a user allocator's allocView", () => {
     const calls: [string, number][] = [];
     const inner = new MyAllocBuffer(1024);
-    const buf: Allocator<number> = {
-      allocPtr: (n, a) => inner.allocPtr(n, a),
-      checkpointSave: () => inner.checkpointSave(),
-      checkpointRestore: (cp) => inner.checkpointRestore(cp),
-      resetBuffer: () => inner.resetBuffer(),
-      allocView<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number): T {
-        calls.push([type.name, n]);
-        const p: Ptr = inner.allocPtr(n * type.BYTES_PER_ELEMENT, type.BYTES_PER_ELEMENT);
-        return new type(p.buffer, p.byteOffset, n);
-      },
-    };
+    const buf = viewingAllocator(inner, (type, n) => calls.push([type.name, n]));
     alloc(buf, Float64Array, 2, 3);
     alloc(buf, Uint8Array, 7);
     assert.throws(() => alloc(buf, Float64Array, -1), RangeError);
