@@ -6,7 +6,10 @@
 // when they do not (weights kept on the heap, say). Each function returns false, having
 // changed nothing, when it cannot run (no such memory, no SIMD, an element type or shape the
 // kernels do not cover, a temporary that landed outside the memory): the caller then runs the
-// JavaScript kernels.
+// JavaScript kernels. Temporaries are allocated like the result of `like` (see `temporary`); the
+// closure that does so is made here, so that a layer that does not reach these functions makes
+// none (a closure in the layer would capture its variables in a context object made on every
+// call).
 
 import {
   countWasmCall,
@@ -15,7 +18,7 @@ import {
   KernelModule,
   type Temp,
 } from "../../_internal/wasm.ts";
-import type { View } from "../../_internal/operands.ts";
+import { temporary, type View } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
 import { activate, type ActivationName } from "./_activation.ts";
 import { WASM as ACT, WASM_SHARED as ACT_SHARED } from "./_activation_wat.ts";
@@ -39,7 +42,10 @@ const act = new KernelModule<Record<"affine_f32" | "affine_f64", Kernel>>(ACT, A
  */
 export function conv3x3Wasm(
   xs: View,
-  [N, C, H, W]: readonly [number, number, number, number],
+  N: number,
+  C: number,
+  H: number,
+  W: number,
   ws: View,
   B: View | undefined,
   OC: number,
@@ -49,7 +55,7 @@ export function conv3x3Wasm(
   OW: number,
   y: View,
   activation: ActivationName,
-  temp: Temp,
+  like: unknown,
 ): boolean {
   const yd = y.data, kind = floatKind(yd);
   if (kind === undefined || OC < 4 || C < 1) return false;
@@ -58,6 +64,7 @@ export function conv3x3Wasm(
   const type = yd.constructor as TypedArrayConstructor, b = type.BYTES_PER_ELEMENT;
   const Hp = H + 2 * ph, Wp = W + 2 * pw, T = (Hp - 3) * Wp + Wp - 2;
   if (T < 32 / b) return false;
+  const temp: Temp = (t, n) => temporary(like, t, n);
   const wa = inMemory(buffer, type, ws, temp);
   const ba = B === undefined ? -1 : inMemory(buffer, type, B, temp);
   const accum = temp(type, 4 * T);
@@ -108,14 +115,14 @@ export function maxPool2x2Wasm(
   y: View,
   OH: number,
   OW: number,
-  temp: Temp,
+  like: unknown,
 ): boolean {
   const yd = y.data, kind = floatKind(yd);
   if (kind === undefined) return false;
   const buffer = yd.buffer, k = pool.of(buffer);
   if (k === undefined) return false;
   const type = yd.constructor as TypedArrayConstructor, b = type.BYTES_PER_ELEMENT;
-  const xa = inMemory(buffer, type, xs, temp);
+  const xa = inMemory(buffer, type, xs, (t, n) => temporary(like, t, n));
   if (xa < 0) return false;
   (kind === "f32" ? k.max_pool_2x2_f32 : k.max_pool_2x2_f64)(
     xa,
@@ -144,14 +151,14 @@ export function affineWasm(
   d: (c: number) => number,
   y: View,
   activation: ActivationName,
-  temp: Temp,
+  like: unknown,
 ): boolean {
   const yd = y.data, kind = floatKind(yd);
   if (kind === undefined || (activation !== "relu" && activation !== "identity")) return false;
   const buffer = yd.buffer, kernels = act.of(buffer);
   if (kernels === undefined) return false;
   const type = yd.constructor as TypedArrayConstructor, b = type.BYTES_PER_ELEMENT;
-  const xa = inMemory(buffer, type, xs, temp);
+  const xa = inMemory(buffer, type, xs, (t, n) => temporary(like, t, n));
   if (xa < 0) return false;
   const f = kind === "f32" ? kernels.affine_f32 : kernels.affine_f64;
   const relu = activation === "relu" ? 1 : 0, ya = yd.byteOffset + y.offset * b;

@@ -185,7 +185,7 @@ export function conv2d<
   if (KH === 3 && KW === 3 && sw === 1) {
     if (
       !(sh === 1 && anyWasmMemory() &&
-        conv3x3InWasm(xs, N, C, H, W, ws, B, OC, ph, pw, OH, OW, w, act, like))
+        conv3x3Wasm(xs, N, C, H, W, ws, B, OC, ph, pw, OH, OW, w, act, like))
     ) {
       conv3x3(
         xs.data,
@@ -243,43 +243,6 @@ export function conv2d<
   }
   finish(y, w);
   return resultOf(out, y) as never;
-}
-
-/**
- * {@linkcode conv3x3Wasm} with its temporaries allocated like `like`'s result. (Here, not in
- * `conv2d`: a closure there would capture `like` in a context object made on every call.)
- */
-function conv3x3InWasm(
-  xs: View,
-  N: number,
-  C: number,
-  H: number,
-  W: number,
-  ws: View,
-  B: View | undefined,
-  OC: number,
-  ph: number,
-  pw: number,
-  OH: number,
-  OW: number,
-  w: View,
-  act: ActivationName,
-  like: unknown,
-): boolean {
-  return conv3x3Wasm(
-    xs,
-    [N, C, H, W],
-    ws,
-    B,
-    OC,
-    ph,
-    pw,
-    OH,
-    OW,
-    w,
-    act,
-    (t, n) => temporary(like, t, n),
-  );
 }
 
 /**

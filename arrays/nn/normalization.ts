@@ -18,7 +18,6 @@ import {
   output,
   resultOf,
   stronger,
-  temporary,
   type View,
   writable,
 } from "../../_internal/operands.ts";
@@ -151,9 +150,9 @@ export function batchNorm<
 }
 
 /**
- * {@linkcode affineWasm} with batch normalisation's factors and shifts, its temporaries
- * allocated like `like`'s result. (Here, not in `batchNorm`: closures there would capture the
- * parameters in a context object made on every call.)
+ * {@linkcode affineWasm} with batch normalisation's factors and shifts. (Here, not in
+ * `batchNorm`: closures there would capture the parameters in a context object made on every
+ * call.)
  */
 function affineInWasm(
   xs: View,
@@ -178,7 +177,7 @@ function affineInWasm(
     (c) => shiftOf(b, mu, scaleOf(g, s2, eps, c), c),
     w,
     act,
-    (t, n) => temporary(like, t, n),
+    like,
   );
 }
 

@@ -13,8 +13,6 @@ import {
   outOf,
   outputOf,
   resultOf,
-  temporary,
-  type View,
   writable,
 } from "../../_internal/operands.ts";
 import type { TypedArrayConstructor } from "../../allocators/dtype.ts";
@@ -103,7 +101,7 @@ export function maxPool2d<
   const plain = KH === 2 && KW === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0;
   // Which kernels run: WebAssembly ones when the result lies in WebAssembly memory, else these.
   const wasm = plain && anyWasmMemory() &&
-    maxPool2x2InWasm(xs, N * C, H, W, w, OH, OW, x);
+    maxPool2x2Wasm(xs, N * C, H, W, w, OH, OW, x);
   if (wasm) {
     // The WebAssembly kernel wrote the result.
   } else if (plain) {
@@ -131,21 +129,4 @@ export function maxPool2d<
   }
   finish(y, w);
   return resultOf(out, y) as never;
-}
-
-/**
- * {@linkcode maxPool2x2Wasm} with its temporaries allocated like `like`'s result. (Here, not in
- * `maxPool2d`: a closure there would capture `x` in a context object made on every call.)
- */
-function maxPool2x2InWasm(
-  xs: View,
-  planes: number,
-  H: number,
-  W: number,
-  y: View,
-  OH: number,
-  OW: number,
-  like: unknown,
-): boolean {
-  return maxPool2x2Wasm(xs, planes, H, W, y, OH, OW, (t, n) => temporary(like, t, n));
 }
