@@ -497,12 +497,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   #resetSlow(): void {
     this.#notePeak();
     const core = this.#core;
-    // A run that used what each remembered one did, without additional buffers, after a reset
-    // that kept the main buffer, changes neither the history nor the decision, and the next
-    // additional buffer's size is still the one the last reset set: the reset only frees.
-    if (
-      core.high !== this.#steady || this.#extra.length !== 0 || this.#spare.length !== 0
-    ) this.#record(core.high);
+    this.#record(core.high);
     core.high = 0;
     core.offset = 0;
     core.cleared();
