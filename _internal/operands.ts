@@ -476,7 +476,8 @@ export const NOT_FAST: unique symbol = Symbol("allocarrays.notFast");
  * (or `null`) or when an options object's `out` is, `options.out` of an options object with no
  * other key; else {@linkcode NOT_FAST}. A `DataView` is passed on as it is (telling it from a
  * typed array costs a walk of its prototype chain): the fast paths take only an `out` of the
- * result's typed-array type, and the general path refuses it (see {@linkcode optionsOf}).
+ * result's typed-array type, and the general path refuses it as it refuses any `out` that is
+ * not an array.
  */
 export function fastOut(options: unknown): unknown {
   if (options === undefined || options === null) return undefined;
@@ -489,8 +490,9 @@ export function fastOut(options: unknown): unknown {
 
 /**
  * The `out` of `options` for the general path of an operation whose fast path was given
- * `fastOutArray` (what {@linkcode fastOut} returned): that, unless it was {@linkcode NOT_FAST} or
- * a `DataView` as the options, which are read (and checked) by {@linkcode optionsOf}.
+ * `fastOutArray` (what {@linkcode fastOut} returned): that, unless it was {@linkcode NOT_FAST},
+ * when the options are read (and checked) by {@linkcode optionsOf}. (An `out` that is not an
+ * array, a `DataView` included, is refused where the general path reads it.)
  */
 export function fastOutOrOptions(
   options: unknown,
@@ -498,7 +500,7 @@ export function fastOutOrOptions(
   keys: readonly string[],
   action: string,
 ): unknown {
-  return fastOutArray === NOT_FAST || options instanceof DataView
+  return fastOutArray === NOT_FAST
     ? outOf(options, optionsOf(options, keys, action))
     : fastOutArray;
 }
