@@ -400,14 +400,18 @@ export class Bump extends CheckpointIds {
     const d = this.depth;
     this.savedOffsets[d] = this.offset;
     this.savedShapes[d] = this.shape;
-    if (this.slowSave) {
-      this.checkLive("open a region");
-      this.#slow.save(d);
-    }
+    if (this.slowSave) this.#saveSlow(d);
     const id = nextId();
     this.ids[d] = id;
     this.depth = d + 1;
     return id as Checkpoint;
+  }
+
+  // (Out of line, as `restore`'s: `save` and `restore` inline into every region, and V8 inlines
+  // only so much bytecode into one function.)
+  #saveSlow(d: number): void {
+    this.checkLive("open a region");
+    this.#slow.save(d);
   }
 
   /**
@@ -423,12 +427,12 @@ export class Bump extends CheckpointIds {
       this.offset = this.savedOffsets[d];
       return;
     }
-    this.#restoreSlow(cp, by ?? this.owner);
+    this.#restoreSlow(cp, by);
   }
 
-  #restoreSlow(cp: Checkpoint, by: Allocator): void {
+  #restoreSlow(cp: Checkpoint, by: Allocator | undefined): void {
     this.checkLive("end a region");
-    const d = this.pop(by, cp);
+    const d = this.pop(by ?? this.owner, cp);
     if (d >= this.#stateFloor) {
       const off = this.offset;
       if (off > this.high) this.high = off;

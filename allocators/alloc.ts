@@ -115,10 +115,14 @@ export function alloc(a: unknown, ...rest: unknown[]): TypedArray {
       return core.view(type as TypedArrayConstructor, n);
     }
   } else if (rest.length === 1) {
-    // alloc(type, n) on the default buffer: `rest` is not passed on, so that V8 need not make it.
+    // alloc(type, n) on the default buffer: `rest` is not passed on, so that V8 need not make
+    // it, and the view comes from the core here (through `allocView` its bytecode would count
+    // too against how much V8 inlines into the caller).
     const n = rest[0];
     if (isLastElementType(a) && typeof n === "number" && n >>> 0 === n) {
-      return allocView(defaultBuffer(), a as TypedArrayConstructor, n);
+      const buf = defaultBuffer(), core = coreOf(buf);
+      if (core !== undefined) return core.view(a as TypedArrayConstructor, n);
+      return allocView(buf, a as TypedArrayConstructor, n);
     }
   }
   return allocOther(a, rest);

@@ -206,21 +206,33 @@ export function noEscape<R>(fn: () => R): R;
  */
 export function noEscape<R>(buf: Allocator, fn: () => R): R;
 export function noEscape(a: unknown, b?: unknown): unknown {
-  // The fast path, kept small so that it inlines into the caller: a buffer with a bump core.
-  const core = coreOf(a);
-  if (core !== undefined && typeof b === "function") {
-    return runCoreRegion(a as Allocator, core, b as () => unknown);
-  }
+  // The fast paths, kept small so that they inline into the caller together with the region's
+  // body (V8 inlines only so many bytes of bytecode into one function): a buffer with a bump
+  // core, and the default buffer.
+  if (typeof b === "function") {
+    const core = coreOf(a);
+    if (core !== undefined) return runCoreRegion(a as Allocator, core, b as () => unknown);
+  } else if (b === undefined) return noEscapeDefault(a);
   return noEscapeOther(a, b);
 }
 
 function noEscapeOther(a: unknown, b: unknown): unknown {
-  if (typeof b === "function") {
-    if (a === lastAllocator) return runRegion(a as Allocator, b as () => unknown);
-  } else if (typeof a === "function" && b === undefined && a.constructor !== AsyncFunction) {
-    return runRegion(defaultBuffer(), a as () => unknown);
+  if (typeof b === "function" && a === lastAllocator) {
+    return runRegion(a as Allocator, b as () => unknown);
   }
   return noEscapeSlow(a, b);
+}
+
+// noEscape(fn) on the default buffer; what is not a synchronous function goes to the slow path
+// (async bodies run on a task buffer of their own).
+function noEscapeDefault(fn: unknown): unknown {
+  if (typeof fn !== "function" || fn.constructor === AsyncFunction) {
+    return noEscapeSlow(fn, undefined);
+  }
+  const buf = defaultBuffer(), core = coreOf(buf);
+  return core !== undefined
+    ? runCoreRegion(buf, core, fn as () => unknown)
+    : runRegion(buf, fn as () => unknown);
 }
 
 // Everything but an explicit buffer that passed the allocator check last time.
