@@ -14,17 +14,10 @@ import ndarray from "ndarray";
 import ops from "ndarray-ops";
 import { AllocArray, CheckedAllocArray, NDArray } from "../arrays/mod.ts";
 import { add, sub, sum } from "../arrays/ops/mod.ts";
+import type { RoundCase } from "./_rounds.ts";
 
-/**
- * One benchmark case: `run(reps)` calls what is measured `reps` times, in a loop of its own (as
- * a program's loop calls an operation: one call site that sees one thing).
- */
-export interface OpsCase {
-  group: string;
-  name: string;
-  baseline?: boolean;
-  run: (reps: number) => void;
-}
+/** One benchmark case (see {@linkcode RoundCase}). */
+export type OpsCase = RoundCase;
 
 // Where results go, so the work cannot be optimised away.
 let sink = 0;

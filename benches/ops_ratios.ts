@@ -1,179 +1,28 @@
-// The cases of benches/ops_bench.ts interleaved in one process, with the spread of each ratio:
-// each round times every case of a group once, in a rotating order (a batch of calls sized to
-// ~1 ms of CPU time), and takes the ratio of each case to its group's baseline within the
-// round. Prints the median of the rounds' ratios with their quartiles. Times are the process's
-// CPU time (a descheduled batch costs nothing), measured after a warm-up that lasts until V8
-// has settled (see below).
+// The cases of benches/ops_bench.ts interleaved in one process, with the spread of each ratio
+// (the rotated-round harness of benches/_rounds.ts): each round times every case of a group
+// once, in a rotating order, and takes the ratio of each case to its group's baseline within
+// the round. Prints the median of the rounds' ratios with their quartiles.
 //
 //   deno run -A benches/ops_ratios.ts                 (31 rounds, every group)
 //   deno run -A benches/ops_ratios.ts --rounds 61     (more rounds)
 //   deno run -A benches/ops_ratios.ts --group add     (groups whose name contains "add")
 //   deno run -A benches/ops_ratios.ts --json          (machine-readable)
 
-import process from "node:process";
-import { type OpsCase, opsCases, sinkValue, warmOtherTypes } from "./_ops_cases.ts";
-import type { MeasurementJson } from "../scripts/_bench_report.ts";
+import { opsCases, sinkValue, warmOtherTypes } from "./_ops_cases.ts";
+import { arg, measureRounds, printRounds, roundOptions, runAsChild } from "./_rounds.ts";
 
-// V8's steady state is its optimising tier (TurboFan). Its middle tier (Maglev) runs some of
-// these loops several times slower, and a loop inlined into a caller can stay there for tens
-// of thousands of calls on a loaded machine, which measured hand-written loops and
-// ndarray-ops at 5× their speed. So the measurement runs in a child process without the
-// middle tier: the same optimised code, reached sooner.
-const V8_FLAGS = "--no-maglev";
-if (!Deno.args.includes("--child")) {
-  const { code } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `--v8-flags=${V8_FLAGS}`, import.meta.filename!, "--child", ...Deno.args],
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  Deno.exit(code);
-}
+await runAsChild(import.meta.filename!);
 
-function arg(name: string): string | undefined {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 ? Deno.args[i + 1] : undefined;
-}
-
-const ROUNDS = Number(arg("--rounds") ?? 31);
-const BATCH_MS = Number(arg("--batch-ms") ?? 1);
-const WARM_MS = Number(arg("--warm-ms") ?? 300);
-const WARM_ROUNDS = Number(arg("--warm-rounds") ?? 100);
 const FILTER = arg("--group");
-const JSON_OUT = Deno.args.includes("--json");
-
-/** The process's CPU time in milliseconds (user + system). */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** How many calls each `run` of a case makes within a batch. */
-const INNER = 8;
-
-/**
- * Milliseconds of CPU time per call of case `c` over a batch of about `reps` calls, made as
- * `run(INNER)` repeatedly (as a program calls a function with a loop in it: often, which is
- * what gets that function to V8's optimising tier). CPU time, not wall time: on a shared
- * machine a batch is often descheduled, which wall time would count.
- */
-function timeBatch(c: OpsCase, reps: number): number {
-  const runs = Math.max(1, Math.round(reps / INNER)), inner = reps < INNER ? reps : INNER;
-  const t = cpuMs();
-  for (let k = 0; k < runs; k++) c.run(inner);
-  return (cpuMs() - t) / (runs * inner);
-}
-
-/** Calls per batch so that one batch of case `c` takes about `ms` milliseconds. */
-function calibrate(c: OpsCase, ms: number): number {
-  let reps = 1;
-  for (;;) {
-    const t = timeBatch(c, reps) * reps;
-    if (t >= ms / 4) return Math.max(1, Math.round(reps * ms / t));
-    reps *= 4;
-  }
-}
-
-/** The `q` quantile of `v` (nearest rank). */
-const quantile = (v: number[], q: number) => {
-  const s = v.slice().sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-const median = (v: number[]) => quantile(v, 0.5);
-
-interface Row {
-  group: string;
-  name: string;
-  baseline: boolean;
-  nsPerCall: number;
-  ratio: number;
-  /** The quartiles of the per-round ratios: their spread. */
-  ratioLo: number;
-  ratioHi: number;
-  /** Each round's time per call (ns) and ratio to the baseline. */
-  samples: { ns: number[]; ratios: number[] };
-}
+const options = roundOptions();
 
 warmOtherTypes();
-const all = opsCases().filter((c) => FILTER === undefined || c.group.includes(FILTER));
-const groups = new Map<string, OpsCase[]>();
-for (const c of all) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
-const rows: Row[] = [];
-for (const [group, cases] of groups) {
-  const reps = cases.map((c) => calibrate(c, BATCH_MS));
-  // Warm-up: interleaved rounds as measured (at least WARM_ROUNDS of them and WARM_MS of CPU
-  // time), then on until no case has got more than 5% faster for 10 rounds (at most 10 s).
-  // V8 moves a case's loop through several tiers (on-stack replacement, a middle tier, the
-  // optimising compiler, each for the loop alone and for its whole function), some several
-  // times slower than the last; a case can spend tens of calls of its batch in a slow one.
-  {
-    const best = cases.map(() => Infinity);
-    let spent = 0, quiet = 0, rounds = 0;
-    while (spent < 10_000 && (spent < WARM_MS || rounds++ < WARM_ROUNDS || quiet < 10)) {
-      let improved = false;
-      for (let i = 0; i < cases.length; i++) {
-        const t = timeBatch(cases[i], reps[i]);
-        spent += t * reps[i];
-        if (t < 0.95 * best[i]) improved = true;
-        best[i] = Math.min(best[i], t);
-      }
-      quiet = improved ? 0 : quiet + 1;
-    }
-    // Re-size the batches for the optimised code.
-    cases.forEach((c, i) => (reps[i] = calibrate(c, BATCH_MS)));
-  }
-  const times = cases.map(() => [] as number[]);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let k = 0; k < cases.length; k++) {
-      const i = (k + r) % cases.length;
-      times[i].push(timeBatch(cases[i], reps[i]));
-    }
-  }
-  const base = cases.findIndex((c) => c.baseline);
-  cases.forEach((c, i) => {
-    const ratios = times[i].map((t, r) => t / times[base][r]);
-    rows.push({
-      group,
-      name: c.name,
-      baseline: c.baseline ?? false,
-      nsPerCall: median(times[i]) * 1e6,
-      ratio: median(ratios),
-      ratioLo: quantile(ratios, 0.25),
-      ratioHi: quantile(ratios, 0.75),
-      samples: { ns: times[i].map((t) => t * 1e6), ratios },
-    });
-  });
-}
-
-if (JSON_OUT) {
-  const json: MeasurementJson = {
-    command: "deno run -A benches/ops_ratios.ts --json",
-    method:
-      `the cases of benches/ops_bench.ts interleaved in one process (V8 flags ${V8_FLAGS}: its optimising tier without the middle one), ${ROUNDS} rounds of one ~${BATCH_MS} ms batch per case in a rotating order after a warm-up until no case gets faster; CPU time per call, one sample per round, and each case's time over its group's baseline in the same round`,
-    groups: [...new Set(rows.map((r) => r.group))].map((group) => ({
-      name: group,
-      rows: rows.filter((r) => r.group === group).map((r) => ({
-        name: r.name,
-        baseline: r.baseline,
-        values: { "time/call (ns)": r.samples.ns, "time / baseline": r.samples.ratios },
-      })),
-    })),
-  };
-  console.log(JSON.stringify(json, null, 2));
-} else {
-  console.log(
-    `${ROUNDS} interleaved rounds per group, batches of ~${BATCH_MS} ms CPU time, V8 flags ${V8_FLAGS}; ratio = time / the group's baseline in the same round: median (quartiles)`,
-  );
-  let last = "";
-  for (const r of rows) {
-    if (r.group !== last) console.log(`\n${r.group}`);
-    last = r.group;
-    const ns = r.nsPerCall < 1000
-      ? `${r.nsPerCall.toFixed(1)} ns`
-      : `${(r.nsPerCall / 1000).toFixed(2)} µs`;
-    const ratio = r.baseline
-      ? "(baseline)"
-      : `${r.ratio.toFixed(2)}× (${r.ratioLo.toFixed(2)}–${r.ratioHi.toFixed(2)})`;
-    console.log(`  ${r.name.padEnd(52)} ${ns.padStart(10)}  ${ratio}`);
-  }
-}
+const cases = opsCases().filter((c) => FILTER === undefined || c.group.includes(FILTER));
+printRounds(
+  measureRounds(cases, options),
+  options,
+  Deno.args.includes("--json"),
+  "deno run -A benches/ops_ratios.ts --json",
+  "the cases of benches/ops_bench.ts",
+);
 if (Number.isNaN(sinkValue())) console.log("NaN");

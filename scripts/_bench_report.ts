@@ -667,6 +667,40 @@ function pairedRatio(
 }
 
 /**
+ * The slowest of a measurement script's library rows named by `name` against its hand-written
+ * row, in each round (`metric` is a time: slowest = largest ratio), for scripts whose i-th
+ * samples of every row come from the same round (benches/alloc_ratios.ts).
+ */
+function slowestPaired(
+  d: ReportData,
+  group: (g: string) => boolean,
+  name: RegExp,
+  metric: RegExp,
+): Measure[] {
+  for (const m of d.measurements) {
+    if (!group(m.group)) continue;
+    const hand = rowOf(m, { kind: "hand" });
+    const key = hand && [...hand.values.keys()].find((k) => metric.test(k));
+    const lib = m.rows.filter((r) => r.kind === "library" && name.test(r.name));
+    const h = key ? hand!.values.get(key) : undefined;
+    const vs = lib.map((r) => r.values.get(key!));
+    if (!h || lib.length < 2 || vs.some((v) => v?.length !== h.length)) continue;
+    const values = h.map((x, i) => Math.max(...vs.map((v) => v![i] / x)));
+    const lengths = hand!.runLengths.get(key!) ?? [values.length];
+    let start = 0;
+    const runMedians = lengths.map((n) => spreadOf(values.slice(start, start += n))?.median ?? NaN);
+    return [{
+      source: `${m.command} "${m.group}"`,
+      values,
+      samples: "rounds",
+      detail: `the slowest of ${lib.length} buffer classes in each round vs ${hand!.name}`,
+      ...(runMedians.length > 1 ? { runMedians } : {}),
+    }];
+  }
+  return [];
+}
+
+/**
  * Marks a `deno bench` measurement of the CNN as shown but not judged: the rotated-round
  * subprocess harness (benches/cnn_ratios.ts) is the one suited to these ratios.
  */
@@ -702,6 +736,7 @@ function runAgreement(ms: Measure[], what: string): Measure[] {
 }
 
 const ALLOC = /(^|\/)alloc_bench\.ts$/;
+const TIME = /^time\/call/;
 const CNN_BENCH = /(^|\/)cnn_bench\.ts$/;
 const allocGroup = (n: number) => (g: string) => /^Float64 ×/.test(g) && groupSize(g) === n;
 const MIXED = has(/mixed sizes/i);
@@ -744,14 +779,18 @@ export const FIGURES: readonly FigureSpec[] = [
         s.group !== null && allocGroup(30)(s.group) && s.kind === "library" &&
         /noEscape/.test(s.name)
       );
-      if (!hand || lib.length < 2) return own;
+      const rounds = [
+        ...pairedRatio(d, allocGroup(30), { name: DEFAULT_BUFFER }, { kind: "hand" }, TIME, "time"),
+        ...slowestPaired(d, allocGroup(30), /noEscape/, TIME),
+      ];
+      if (!hand || lib.length < 2) return [...own, ...rounds];
       // (The noEscape cases: one per buffer class, the region forms aside.)
       const worst = hand.avg.map((h, r) => Math.max(...lib.map((s) => s.avg[r] / h)));
       return [...own, {
         source: `${[...new Set(lib.map((s) => s.file))].join(", ")} "${hand.group}"`,
         values: worst,
         detail: `the slowest of ${lib.length} buffer classes in each run vs ${hand.name}`,
-      }];
+      }, ...rounds];
     },
   },
   {
@@ -764,6 +803,15 @@ export const FIGURES: readonly FigureSpec[] = [
       return [
         ...compare(ours, find(d, { group: MIXED, name: /typedarray-pool/ }), "faster"),
         ...compare(ours, find(d, { group: MIXED, name: /thi\.ng/ }), "faster"),
+        ...pairedRatio(
+          d,
+          MIXED,
+          { name: DEFAULT_BUFFER },
+          { name: /typedarray-pool/ },
+          TIME,
+          "faster",
+        ),
+        ...pairedRatio(d, MIXED, { name: DEFAULT_BUFFER }, { name: /thi\.ng/ }, TIME, "faster"),
       ];
     },
   },
@@ -803,7 +851,7 @@ export const FIGURES: readonly FigureSpec[] = [
       const g = sized(n, /\badd\b/, /\bout\b/);
       return [
         ...libraryVs(d, g, "hand", "time"),
-        ...pairedRatio(d, g, { kind: "library" }, { kind: "hand" }, /^time\/call/, "time"),
+        ...pairedRatio(d, g, { kind: "library" }, { kind: "hand" }, TIME, "time"),
       ];
     },
   })),
@@ -832,7 +880,7 @@ export const FIGURES: readonly FigureSpec[] = [
       const g = sized(1000, /\bsum\b/);
       return [
         ...libraryVs(d, g, "hand", "time"),
-        ...pairedRatio(d, g, { kind: "library" }, { kind: "hand" }, /^time\/call/, "time"),
+        ...pairedRatio(d, g, { kind: "library" }, { kind: "hand" }, TIME, "time"),
       ];
     },
   },
@@ -846,7 +894,7 @@ export const FIGURES: readonly FigureSpec[] = [
         const g = has(re), lib = { kind: "library" as const, name: /^NDArray (get|set)\(/ };
         return [
           ...compare(find(d, { group: g, ...lib }), find(d, { group: g, kind: "hand" }), "time"),
-          ...pairedRatio(d, g, lib, { kind: "hand" }, /^time\/call/, "time"),
+          ...pairedRatio(d, g, lib, { kind: "hand" }, TIME, "time"),
         ];
       }),
   },

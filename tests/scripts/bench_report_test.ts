@@ -303,6 +303,84 @@ describe("scripts/_bench_report.ts", () => {
     assert.match(bump.measures[1].detail!, /the slowest of 2 buffer classes/);
   });
 
+  it("the allocation figures take alloc_ratios' rounds too: the default buffer, the slowest class and the pools, each round", () => {
+    const g = "Float64 × 30";
+    const mix = "mixed sizes: 16 Float64 arrays of 1 to 1000 values (78, 3)";
+    const rounds: MeasurementJson = {
+      command: "deno run -A benches/alloc_ratios.ts --rounds 3 --json",
+      method: "rotated rounds",
+      groups: [{
+        name: g,
+        rows: [
+          {
+            name: "hand-written bump (new Float64Array(arena, offset, n) + reset)",
+            baseline: true,
+            values: { "time/call (ns)": [40, 80, 50] },
+          },
+          { name: "AllocBuffer noEscape + alloc", values: { "time/call (ns)": [56, 100, 60] } },
+          { name: "SlabBuffer noEscape + alloc", values: { "time/call (ns)": [60, 96, 90] } },
+          {
+            name: "default buffer noEscape(fn) + alloc(Float64Array, n)",
+            values: { "time/call (ns)": [58, 104, 70] },
+          },
+          {
+            name: "AllocBuffer region() + r.alloc + close() in finally",
+            values: { "time/call (ns)": [400, 400, 400] },
+          },
+        ],
+      }, {
+        name: mix,
+        rows: [
+          {
+            name: "hand-written bump (views of one ArrayBuffer, then offset = 0)",
+            baseline: true,
+            values: { "time/call (ns)": [800, 800, 800] },
+          },
+          {
+            name: "typedarray-pool mallocDouble each, then freeDouble each",
+            values: { "time/call (ns)": [1500, 3000, 1200] },
+          },
+          {
+            name: "@thi.ng/malloc MemPool mallocAs each, then free each",
+            values: { "time/call (ns)": [700, 1100, 900] },
+          },
+          {
+            name: "default buffer noEscape(fn) + alloc(Float64Array, n) each",
+            values: { "time/call (ns)": [1000, 1000, 1000] },
+          },
+        ],
+      }],
+    };
+    const d = data([allocGroup30({ heap: 600, pool: 70, bump: 30, ours: 40 })], [], [rounds]);
+    const bump = figure(d, /hand-written bump/);
+    // The bench's two measures, then the rounds': default buffer 58/40, 104/80, 70/50.
+    assert.equal(bump.measures.length, 4);
+    assert.equal(bump.measures[2].text, "1.40× the time (1.30–1.45× over 3 rounds)");
+    assert.match(bump.measures[2].source, /alloc_ratios\.ts/);
+    // The slowest noEscape class in each round (not the region form): 1.50, 1.30, 1.80.
+    assert.equal(bump.measures[3].text, "1.50× the time (1.30–1.80× over 3 rounds)");
+    assert.match(bump.measures[3].detail!, /the slowest of 3 buffer classes in each round/);
+    assert.equal(bump.met, true); // every measure's median is ≤ 1.6
+    // Rounds whose median is over 1.6 miss the figure, whatever the bench says.
+    const slow = structuredClone(rounds);
+    slow.groups[0].rows[2].values["time/call (ns)"] = [80, 160, 100];
+    const missed = figure(
+      data([allocGroup30({ heap: 600, pool: 70, bump: 30, ours: 40 })], [], [
+        slow,
+      ]),
+      /hand-written bump/,
+    );
+    assert.equal(missed.measures[3].text, "2.00× the time (all 3 rounds)");
+    assert.equal(missed.met, false);
+    const pools = figure(d, /a mix of sizes/);
+    // typedarray-pool: 1.5, 3.0, 1.2 → median 1.5; @thi.ng/malloc: 0.7, 1.1, 0.9 → 0.9.
+    assert.deepEqual(pools.measures.map((m) => m.text), [
+      "1.50× faster (1.20–3.00× over 3 rounds)",
+      "1.11× slower (1.43× slower to 1.10× faster over 3 rounds)",
+    ]);
+    assert.equal(pools.met, false); // slower than @thi.ng/malloc in the median round
+  });
+
   it("evaluateFigures() misses a figure on its median and says when nothing measured it", () => {
     const slow = data([allocGroup30({ heap: 300, pool: 70, bump: 30, ours: 40 })]);
     const heap = figure(slow, /vs `new Float64Array\(30\)`/);
