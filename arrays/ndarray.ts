@@ -27,6 +27,21 @@ import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
 /** The deepest nesting {@linkcode NDArray.fromNested} reads (its walk recurses once a level). */
 const MAX_NESTING = 1024;
 
+// `set` checks an index against its axis with two reads of GUARD (1 MiB, made once), which
+// are in range exactly when the index is: GUARD[i] (0 <= i) and GUARD[i + GUARD_LEN - length]
+// (i < length). V8 compiles a read of a typed array that has never been out of range as a
+// bounds check that leaves optimised code when it fails, not as a branch, so a loop of `set`
+// calls keeps its reads of the layout out of the loop, as a loop over `data` does (about 2.3×
+// `data[i] = v` against 3–3.6× with compared indices: `deno run -A benches/ops_ratios.ts
+// --group "set, "`). When a read fails (a bad index, an axis longer than GUARD_LEN, whose key
+// is NO_AXIS, or another rank), the comparisons decide, and after that V8 compiles the reads
+// as comparisons too: still correct, as fast as comparing.
+const GUARD_LEN = 1 << 20;
+const GUARD = new Uint8Array(GUARD_LEN);
+const NO_AXIS = -GUARD_LEN - 1;
+/** The key of an axis of `length` for GUARD's upper bound (NO_AXIS when it is too long). */
+const guardKey = (length: number): number => length <= GUARD_LEN ? GUARD_LEN - length : NO_AXIS;
+
 /**
  * The element type of typed array `T`: `number`, or `bigint` for `BigInt64Array` and
  * `BigUint64Array`.
@@ -185,6 +200,11 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   #cols2 = -1;
   #s0 = 0;
   #s1 = 0;
+  // For `set`: GUARD's keys (see GUARD) of a 1-d array's axis (`#k1`) and of a 2-d array's two
+  // axes (`#kr`, `#kc`); NO_AXIS for an array of another rank.
+  #k1 = NO_AXIS;
+  #kr = NO_AXIS;
+  #kc = NO_AXIS;
 
   /**
    * Views `data` as an n-d array, without copying.
@@ -238,6 +258,11 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       this.#cols2 = nd === 2 ? shape![1] : -1;
       this.#s0 = nd > 0 ? strides![0] : 0;
       this.#s1 = nd > 1 ? strides![1] : 0;
+      if (nd === 1) this.#k1 = guardKey(shape![0]);
+      else if (nd === 2) {
+        this.#kr = guardKey(shape![0]);
+        this.#kc = guardKey(shape![1]);
+      }
       return;
     }
     if (trusted === WRAP) {
@@ -253,6 +278,9 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       this.#cols2 = source.#cols2;
       this.#s0 = source.#s0;
       this.#s1 = source.#s1;
+      this.#k1 = source.#k1;
+      this.#kr = source.#kr;
+      this.#kc = source.#kc;
       return;
     }
     const action = "create an n-d array";
@@ -313,6 +341,11 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     this.#cols2 = nd === 2 ? sh[1] : -1;
     this.#s0 = nd > 0 ? st[0] : 0;
     this.#s1 = nd > 1 ? st[1] : 0;
+    if (nd === 1) this.#k1 = guardKey(sh[0]);
+    else if (nd === 2) {
+      this.#kr = guardKey(sh[0]);
+      this.#kc = guardKey(sh[1]);
+    }
   }
 
   /**
@@ -648,7 +681,11 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * Writes the element at `[i0, i1, …]`: the indices come first and the value last
    * (`set(i, j, value)`, as in scijs/ndarray and stdlib-js).
    *
-   * @param args One integer index per axis, then the value (a `number`, or a `bigint` for
+   * Trailing `undefined` arguments among the first four count as absent (`set(i, v, undefined)`
+   * writes `v` at `i` of a 1-d array), so that `set` need not count its arguments: that is
+   * what keeps it near a plain `data[i] = v` in a loop (see docs/performance.md).
+   *
+   * @param _args One integer index per axis, then the value (a `number`, or a `bigint` for
    * `BigInt64Array`/`BigUint64Array` data).
    * @throws {TypeError} When an index or the value has the wrong type.
    * @throws {RangeError} When the number of indices differs from `ndim` or an index is out of
@@ -665,53 +702,68 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    * assert.equal(a.data[2], 7);
    * ```
    */
-  set(..._args: [...idx: number[], value: ElementOf<T>]): void {
-    // 1-d and 2-d with a number value: one combined check per index, then the store, which
-    // throws for bigint data (then the general path reports it); anything else (detached
-    // memory too) takes the general path. (The arguments are read from `arguments`: a function whose rest
-    // parameter is used is never inlined by V8, and a call costs more than the rest.)
-    const argc = arguments.length, i: unknown = arguments[0], j: unknown = arguments[1];
-    const k: unknown = arguments[2];
-    if (argc === 2) {
+  set(..._args: [...idx: number[], value: ElementOf<T>]): void;
+  set(a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, ...more: unknown[]): void {
+    // 1-d and 2-d with a number value: each index checked against its axis by two reads of
+    // GUARD, then the store, which throws for bigint data (then the general path reports it);
+    // anything else (detached memory too) takes the general path. The first four arguments
+    // are named and the rest is read only on the general path: reading `arguments`, or the rest
+    // parameter, here would make V8 create an object on every call and read the layout again
+    // on every call of a loop. (So trailing `undefined` arguments among the first four are the
+    // same as absent ones.)
+    if (a2 === undefined) {
+      const i = a0 as number, v = a1 as number;
       if (
-        typeof j === "number" && (i as number) >= 0 && (i as number) < this.#len1 &&
-        Number.isInteger(i)
+        typeof i === "number" && typeof v === "number" &&
+        ((GUARD[i] !== undefined && GUARD[i + this.#k1] !== undefined) ||
+          (i >= 0 && i < this.#len1 && Number.isInteger(i)))
       ) {
-        const data = this.data as Float64Array, o = this.#offset + (i as number) * this.#s0;
+        const data = this.data as unknown as Float64Array, o = this.#offset + i * this.#s0;
         // (An element is never undefined: past the end of detached memory it is.)
         if (data[o] !== undefined) {
           try {
-            data[o] = j;
+            data[o] = v;
             return;
           } catch { /* bigint data: the general path says so */ }
         }
       }
-    } else if (argc === 3) {
+    } else if (a3 === undefined) {
+      const i = a0 as number, j = a1 as number, v = a2 as number;
       if (
-        typeof k === "number" && (i as number) >= 0 && (i as number) < this.#rows2 &&
-        (j as number) >= 0 && (j as number) < this.#cols2 && Number.isInteger(i) &&
-        Number.isInteger(j)
+        typeof i === "number" && typeof j === "number" && typeof v === "number" &&
+        ((GUARD[i] !== undefined && GUARD[i + this.#kr] !== undefined &&
+          GUARD[j] !== undefined && GUARD[j + this.#kc] !== undefined) ||
+          (i >= 0 && i < this.#rows2 && j >= 0 && j < this.#cols2 && Number.isInteger(i) &&
+            Number.isInteger(j)))
       ) {
-        const data = this.data as Float64Array;
-        const o = this.#offset + (i as number) * this.#s0 + (j as number) * this.#s1;
+        const data = this.data as unknown as Float64Array;
+        const o = this.#offset + i * this.#s0 + j * this.#s1;
         if (data[o] !== undefined) {
           try {
-            data[o] = k;
+            data[o] = v;
             return;
           } catch { /* bigint data: the general path says so */ }
         }
       }
     }
-    this.#setSlow(Array.prototype.slice.call(arguments));
+    this.#setSlow(a0, a1, a2, a3, more);
   }
 
-  #setSlow(args: unknown[]): void {
-    const n = args.length - 1;
-    if (n < 0) {
+  // Everything but the fast paths: axes longer than GUARD_LEN, other ranks, bad input.
+  #setSlow(a0: unknown, a1: unknown, a2: unknown, a3: unknown, more: unknown[]): void {
+    const args = [a0, a1, a2, a3, ...more];
+    if (more.length === 0) {
+      // (Trailing undefined arguments among the first four are the same as absent ones.)
+      let n = 4;
+      while (n > 0 && args[n - 1] === undefined) n--;
+      args.length = n;
+    }
+    const n = args.length;
+    if (n === 0) {
       throw new RangeError(`Cannot write an element: expected ${this.ndim} indices and a value`);
     }
-    const value = args[n];
-    const idx = args.slice(0, n);
+    const value = args[n - 1];
+    const idx = args.slice(0, n - 1);
     const data = this.data;
     const o = this.#index(idx, "write");
     if (o >= data.length) throw detachedError(`write element ${fmtShape(idx)}`);

@@ -157,8 +157,8 @@ function sumCases(n: number): OpsCase[] {
 }
 
 /**
- * Element access: `get`/`set` against `data[i]`, 1-d (1000) and 2-d (25 × 40). Each case has
- * its own loop, as user code has: one call site, one kind of array.
+ * Element access: `get`/`set` against `data[i]` and scijs ndarray's `get`/`set`, 1-d (1000) and
+ * 2-d (25 × 40). Each case has its own loop, as user code has: one call site, one kind of array.
  */
 function accessCases(): OpsCase[] {
   const n = 1000, rows = 25, cols = 40;
@@ -166,6 +166,9 @@ function accessCases(): OpsCase[] {
   const v = new NDArray(d), m = new NDArray(d, [rows, cols]);
   const av = AllocArray.from(d), cv = new CheckedAllocArray(d.slice());
   const cm = new CheckedAllocArray(d.slice(), [rows, cols]);
+  // scijs ndarray's own get/set, on the same memory (its classes are generated per element
+  // type and dimension, so each of these call sites sees one class).
+  const nv = ndarray(d), nm = ndarray(d, [rows, cols]);
   const get1 = "get, 1-d Float64 × 1000 (one pass)", get2 = "get, 2-d Float64 25 × 40 (one pass)";
   const set1 = "set, 1-d Float64 × 1000 (one pass)", set2 = "set, 2-d Float64 25 × 40 (one pass)";
   return [
@@ -215,6 +218,17 @@ function accessCases(): OpsCase[] {
       },
     },
     {
+      group: get1,
+      name: "scijs ndarray get(i)",
+      run: (reps) => {
+        for (let r = 0; r < reps; r++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += nv.get(i);
+          sink += s;
+        }
+      },
+    },
+    {
       group: get2,
       name: "data[i * 40 + j] (a hand-written loop over the typed array)",
       baseline: true,
@@ -244,6 +258,17 @@ function accessCases(): OpsCase[] {
         for (let r = 0; r < reps; r++) {
           let s = 0;
           for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) s += cm.get(i, j);
+          sink += s;
+        }
+      },
+    },
+    {
+      group: get2,
+      name: "scijs ndarray get(i, j)",
+      run: (reps) => {
+        for (let r = 0; r < reps; r++) {
+          let s = 0;
+          for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) s += nm.get(i, j);
           sink += s;
         }
       },
@@ -280,6 +305,16 @@ function accessCases(): OpsCase[] {
       },
     },
     {
+      group: set1,
+      name: "scijs ndarray set(i, v)",
+      run: (reps) => {
+        for (let r = 0; r < reps; r++) {
+          for (let i = 0; i < n; i++) nv.set(i, i + r);
+          sink += d[7];
+        }
+      },
+    },
+    {
       group: set2,
       name: "data[i * 40 + j] = v (a hand-written loop over the typed array)",
       baseline: true,
@@ -306,6 +341,16 @@ function accessCases(): OpsCase[] {
       run: (reps) => {
         for (let r = 0; r < reps; r++) {
           for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) cm.set(i, j, j + r);
+          sink += d[7];
+        }
+      },
+    },
+    {
+      group: set2,
+      name: "scijs ndarray set(i, j, v)",
+      run: (reps) => {
+        for (let r = 0; r < reps; r++) {
+          for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) nm.set(i, j, j + r);
           sink += d[7];
         }
       },

@@ -246,6 +246,45 @@ describe("NDArray", () => {
     assert.throws(() => c.get(1, 2), /expected 3 indices/);
   });
 
+  it("NDArray.set() checks indices the same way on axes longer than 2^20 elements and with more than four arguments", () => {
+    // Long axes: 1-d, and each axis of a 2-d array (strided views, so the data stays small).
+    const n = 2 ** 20 + 3;
+    const v = new NDArray(new Float64Array(n));
+    v.set(n - 1, 4);
+    v.set(0, 5);
+    assert.equal(v.data[n - 1], 4);
+    assert.equal(v.data[0], 5);
+    for (const bad of [-1, n, 0.5, NaN]) {
+      assert.throws(() => v.set(bad, 1), RangeError, `set(${bad}, 1) on ${n} elements`);
+    }
+    const d = new Float64Array(n + 1);
+    const tall = new NDArray(d, [n, 1], [1, 1]), wide = new NDArray(d, [1, n], [1, 1]);
+    tall.set(n - 1, 0, 6);
+    wide.set(0, n - 2, 7);
+    assert.deepEqual([d[n - 1], d[n - 2]], [6, 7]);
+    assert.throws(() => tall.set(n, 0, 1), /index \d+ is out of range for axis 0/);
+    assert.throws(() => wide.set(0, n, 1), /index \d+ is out of range for axis 1/);
+    assert.throws(() => tall.set(0, 1, 1), /index 1 is out of range for axis 1 of length 1/);
+    // Five and six arguments: a 4-d array, and too many indices for a 2-d one.
+    const q = new NDArray(range(16), [2, 2, 2, 2]);
+    q.set(1, 0, 1, 1, -3);
+    assert.equal(q.data[11], -3);
+    assert.throws(() => q.set(1, 0, 1, -3), /expected 4 indices for shape \[2, 2, 2, 2\], got 3/);
+    const m = new NDArray(range(12), [3, 4]);
+    assert.throws(() => m.set(1, 2, 3, 4, 5), /expected 2 indices for shape \[3, 4\], got 4/);
+    assert.throws(() => m.set(1, 2, undefined as never, 4), /expected 2 indices/);
+    // Trailing undefined arguments are the same as absent ones.
+    m.set(1, 2, 9, undefined as never);
+    assert.equal(m.get(1, 2), 9);
+    assert.throws(
+      () => m.set(1, 2, undefined as never),
+      /expected 2 indices for shape \[3, 4\], got 1/,
+    );
+    // After all these failures, writes in range still land where the layout says.
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) m.set(i, j, 10 * i + j);
+    assert.deepEqual(m.toNested(), [[0, 1, 2, 3], [10, 11, 12, 13], [20, 21, 22, 23]]);
+  });
+
   it("NDArray.get() and set() of 1-d and 2-d arrays over detached memory throw a TypeError", () => {
     const buffer = new ArrayBuffer(8 * 6);
     const v = new NDArray(new Float64Array(buffer)),
