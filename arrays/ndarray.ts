@@ -28,19 +28,17 @@ import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
 const MAX_NESTING = 1024;
 
 // `set` checks an index against its axis with two reads of GUARD (1 MiB, made once), which
-// are in range exactly when the index is: GUARD[i] (0 <= i) and GUARD[i + GUARD_LEN - length]
-// (i < length). V8 compiles a read of a typed array that has never been out of range as a
-// bounds check that leaves optimised code when it fails, not as a branch, so a loop of `set`
-// calls keeps its reads of the layout out of the loop, as a loop over `data` does (about 2.3×
-// `data[i] = v` against 3–3.6× with compared indices: `deno run -A benches/ops_ratios.ts
-// --group "set, "`). When a read fails (a bad index, an axis longer than GUARD_LEN, whose key
-// is NO_AXIS, or another rank), the comparisons decide, and after that V8 compiles the reads
-// as comparisons too: still correct, as fast as comparing.
+// are both in range only when the index is: GUARD[i] (0 <= i) and GUARD[i + GUARD_LEN - length]
+// (i < length; an axis longer than GUARD_LEN makes this read fail for some valid indices, and
+// the -1 length of an axis that is not there for all). V8 compiles a read of a typed array that
+// has never been out of range as a bounds check that leaves optimised code when it fails, not as
+// a branch, so a loop of `set` calls keeps its reads of the layout out of the loop, as a loop
+// over `data` does (about 2.3× `data[i] = v` against 2.7–3.6× with compared indices:
+// `deno run -A benches/ops_ratios.ts --group "set, "`). When a read fails, the comparisons
+// decide, and after that V8 compiles the reads as comparisons too: still correct, as fast as
+// comparing.
 const GUARD_LEN = 1 << 20;
 const GUARD = new Uint8Array(GUARD_LEN);
-const NO_AXIS = -GUARD_LEN - 1;
-/** The key of an axis of `length` for GUARD's upper bound (NO_AXIS when it is too long). */
-const guardKey = (length: number): number => length <= GUARD_LEN ? GUARD_LEN - length : NO_AXIS;
 
 /**
  * The element type of typed array `T`: `number`, or `bigint` for `BigInt64Array` and
@@ -200,11 +198,6 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
   #cols2 = -1;
   #s0 = 0;
   #s1 = 0;
-  // For `set`: GUARD's keys (see GUARD) of a 1-d array's axis (`#k1`) and of a 2-d array's two
-  // axes (`#kr`, `#kc`); NO_AXIS for an array of another rank.
-  #k1 = NO_AXIS;
-  #kr = NO_AXIS;
-  #kc = NO_AXIS;
 
   /**
    * Views `data` as an n-d array, without copying.
@@ -258,11 +251,6 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       this.#cols2 = nd === 2 ? shape![1] : -1;
       this.#s0 = nd > 0 ? strides![0] : 0;
       this.#s1 = nd > 1 ? strides![1] : 0;
-      if (nd === 1) this.#k1 = guardKey(shape![0]);
-      else if (nd === 2) {
-        this.#kr = guardKey(shape![0]);
-        this.#kc = guardKey(shape![1]);
-      }
       return;
     }
     if (trusted === WRAP) {
@@ -278,9 +266,6 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       this.#cols2 = source.#cols2;
       this.#s0 = source.#s0;
       this.#s1 = source.#s1;
-      this.#k1 = source.#k1;
-      this.#kr = source.#kr;
-      this.#kc = source.#kc;
       return;
     }
     const action = "create an n-d array";
@@ -341,11 +326,6 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
     this.#cols2 = nd === 2 ? sh[1] : -1;
     this.#s0 = nd > 0 ? st[0] : 0;
     this.#s1 = nd > 1 ? st[1] : 0;
-    if (nd === 1) this.#k1 = guardKey(sh[0]);
-    else if (nd === 2) {
-      this.#kr = guardKey(sh[0]);
-      this.#kc = guardKey(sh[1]);
-    }
   }
 
   /**
@@ -715,7 +695,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       const i = a0 as number, v = a1 as number;
       if (
         typeof i === "number" && typeof v === "number" &&
-        ((GUARD[i] !== undefined && GUARD[i + this.#k1] !== undefined) ||
+        ((GUARD[i] !== undefined && GUARD[i + (GUARD_LEN - this.#len1)] !== undefined) ||
           (i >= 0 && i < this.#len1 && Number.isInteger(i)))
       ) {
         const data = this.data as unknown as Float64Array, o = this.#offset + i * this.#s0;
@@ -731,8 +711,8 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
       const i = a0 as number, j = a1 as number, v = a2 as number;
       if (
         typeof i === "number" && typeof j === "number" && typeof v === "number" &&
-        ((GUARD[i] !== undefined && GUARD[i + this.#kr] !== undefined &&
-          GUARD[j] !== undefined && GUARD[j + this.#kc] !== undefined) ||
+        ((GUARD[i] !== undefined && GUARD[i + (GUARD_LEN - this.#rows2)] !== undefined &&
+          GUARD[j] !== undefined && GUARD[j + (GUARD_LEN - this.#cols2)] !== undefined) ||
           (i >= 0 && i < this.#rows2 && j >= 0 && j < this.#cols2 && Number.isInteger(i) &&
             Number.isInteger(j)))
       ) {
