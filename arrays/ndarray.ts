@@ -663,7 +663,7 @@ export class NDArray<T extends TypedArray = TypedArray> implements Iterable<Elem
    *
    * Trailing `undefined` arguments among the first four count as absent (`set(i, v, undefined)`
    * writes `v` at `i` of a 1-d array), so that `set` need not count its arguments: that is
-   * what keeps it near a plain `data[i] = v` in a loop (see docs/performance.md).
+   * part of what keeps it near a plain `data[i] = v` in a loop.
    *
    * @param _args One integer index per axis, then the value (a `number`, or a `bigint` for
    * `BigInt64Array`/`BigUint64Array` data).

@@ -652,18 +652,27 @@ function pairedRatio(
     if (!va || !vb || va.length !== vb.length) continue;
     const mid = (v: number[]) => formatMetric(key!, spreadOf(v)?.median ?? NaN);
     const values = va.map((x, i) => unit === "faster" ? vb[i] / x : x / vb[i]);
-    const lengths = ra!.runLengths.get(key!) ?? [values.length];
-    let start = 0;
-    const runMedians = lengths.map((n) => spreadOf(values.slice(start, start += n))?.median ?? NaN);
     return [{
       source: `${m.command} "${m.group}"`,
       values,
       samples: "rounds",
       detail: `${ra!.name}: ${mid(va)} vs ${rb!.name}: ${mid(vb)} (${key}, medians)`,
-      ...(runMedians.length > 1 ? { runMedians } : {}),
+      ...runMediansOf(values, ra!.runLengths.get(key!)),
     }];
   }
   return [];
+}
+
+/**
+ * Each run's median of per-round `values` (`lengths`: how many rounds each run gave, in order),
+ * when there was more than one run.
+ */
+function runMediansOf(values: number[], lengths?: number[]): { runMedians?: number[] } {
+  let start = 0;
+  const runMedians = (lengths ?? [values.length]).map((n) =>
+    spreadOf(values.slice(start, start += n))?.median ?? NaN
+  );
+  return runMedians.length > 1 ? { runMedians } : {};
 }
 
 /**
@@ -686,15 +695,12 @@ function slowestPaired(
     const vs = lib.map((r) => r.values.get(key!));
     if (!h || lib.length < 2 || vs.some((v) => v?.length !== h.length)) continue;
     const values = h.map((x, i) => Math.max(...vs.map((v) => v![i] / x)));
-    const lengths = hand!.runLengths.get(key!) ?? [values.length];
-    let start = 0;
-    const runMedians = lengths.map((n) => spreadOf(values.slice(start, start += n))?.median ?? NaN);
     return [{
       source: `${m.command} "${m.group}"`,
       values,
       samples: "rounds",
       detail: `the slowest of ${lib.length} buffer classes in each round vs ${hand!.name}`,
-      ...(runMedians.length > 1 ? { runMedians } : {}),
+      ...runMediansOf(values, hand!.runLengths.get(key!)),
     }];
   }
   return [];
