@@ -46,7 +46,7 @@ export interface RoundRow {
 // of thousands of calls on a loaded machine, which measured hand-written loops and
 // ndarray-ops at 5× their speed. So the measurement runs in a child process without the
 // middle tier: the same optimised code, reached sooner.
-export const V8_FLAGS = "--no-maglev";
+const V8_FLAGS = "--no-maglev";
 
 /**
  * Unless this process is the child, runs `script` again as the child (with {@linkcode V8_FLAGS}

@@ -27,6 +27,9 @@ import { WASM as POOL, WASM_SHARED as POOL_SHARED } from "./_pool_kernels_wat.ts
 
 type Kernel = (...args: number[]) => void;
 
+/** What allocates the temporaries of a layer whose result is allocated like `like`. */
+const temporariesLike = (like: unknown): Temp => (t, n) => temporary(like, t, n);
+
 const conv = new KernelModule<Record<"conv3x3_f32" | "conv3x3_f64", Kernel>>(CONV, CONV_SHARED);
 const pool = new KernelModule<Record<"max_pool_2x2_f32" | "max_pool_2x2_f64", Kernel>>(
   POOL,
@@ -64,7 +67,7 @@ export function conv3x3Wasm(
   const type = yd.constructor as TypedArrayConstructor, b = type.BYTES_PER_ELEMENT;
   const Hp = H + 2 * ph, Wp = W + 2 * pw, T = (Hp - 3) * Wp + Wp - 2;
   if (T < 32 / b) return false;
-  const temp: Temp = (t, n) => temporary(like, t, n);
+  const temp = temporariesLike(like);
   const wa = inMemory(buffer, type, ws, temp);
   const ba = B === undefined ? -1 : inMemory(buffer, type, B, temp);
   const accum = temp(type, 4 * T);
@@ -122,7 +125,7 @@ export function maxPool2x2Wasm(
   const buffer = yd.buffer, k = pool.of(buffer);
   if (k === undefined) return false;
   const type = yd.constructor as TypedArrayConstructor, b = type.BYTES_PER_ELEMENT;
-  const xa = inMemory(buffer, type, xs, (t, n) => temporary(like, t, n));
+  const xa = inMemory(buffer, type, xs, temporariesLike(like));
   if (xa < 0) return false;
   (kind === "f32" ? k.max_pool_2x2_f32 : k.max_pool_2x2_f64)(
     xa,
@@ -158,7 +161,7 @@ export function affineWasm(
   const buffer = yd.buffer, kernels = act.of(buffer);
   if (kernels === undefined) return false;
   const type = yd.constructor as TypedArrayConstructor, b = type.BYTES_PER_ELEMENT;
-  const xa = inMemory(buffer, type, xs, (t, n) => temporary(like, t, n));
+  const xa = inMemory(buffer, type, xs, temporariesLike(like));
   if (xa < 0) return false;
   const f = kind === "f32" ? kernels.affine_f32 : kernels.affine_f64;
   const relu = activation === "relu" ? 1 : 0, ya = yd.byteOffset + y.offset * b;
