@@ -7,6 +7,7 @@
 // instead of silently ending at the first `await`.
 
 import type { Allocator } from "../allocators/allocator.ts";
+import type { Bump } from "./bump.ts";
 import { AsyncScopeError } from "../allocators/errors.ts";
 
 /**
@@ -19,10 +20,17 @@ export class TaskSlot {
   buffer: Allocator | undefined;
   /** `true` when `withBuffer` chose `buffer` explicitly (async regions then share it). */
   readonly explicit: boolean;
+  /**
+   * The bump core of `buffer` while it cannot change (see `permanentCoreOf`), read by the
+   * default-buffer fast paths of `alloc` and `noEscape` in place of a look-up through the
+   * buffer; `undefined` when `buffer` is unset or has no such core (then they look it up).
+   */
+  core: Bump | undefined;
 
-  constructor(buffer: Allocator | undefined, explicit: boolean) {
+  constructor(buffer: Allocator | undefined, explicit: boolean, core?: Bump) {
     this.buffer = buffer;
     this.explicit = explicit;
+    this.core = core;
   }
 }
 

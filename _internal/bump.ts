@@ -104,8 +104,15 @@ export class RecycledView {
 
 /** The bump state of one buffer: what the fast paths of every built-in buffer share. */
 export class Bump extends CheckpointIds {
-  /** The memory the fast path allocates from. */
+  /** The memory the fast path allocates from (set with {@linkcode Bump.setMemory}). */
   memory: ArrayBuffer | SharedArrayBuffer;
+  /**
+   * A view of all of `memory`, whose length says how far views of it can reach now: 0 once
+   * `memory` is detached (transferred, or replaced by `WebAssembly.Memory.prototype.grow`), the
+   * new size once a resizable `memory` shrinks. `view` compares with it, where catching the
+   * runtime's refusal would make the fast path too large to inline.
+   */
+  span: Uint8Array;
   /** The bump offset in `memory`. */
   offset = 0;
   /** Fast-path allocations must end at or below this (-1: every allocation is slow). */
@@ -184,8 +191,15 @@ export class Bump extends CheckpointIds {
     super();
     this.owner = owner;
     this.memory = noteArenaMemory(memory);
+    this.span = new Uint8Array(memory);
     this.limit = limit;
     this.#slow = slow;
+  }
+
+  /** Makes `memory` (not detached) the memory the fast path allocates from. */
+  setMemory(memory: ArrayBuffer | SharedArrayBuffer): void {
+    this.memory = memory;
+    this.span = new Uint8Array(memory);
   }
 
   /**
@@ -236,27 +250,23 @@ export class Bump extends CheckpointIds {
     const off = this.offset;
     const start = off + (-off & (size - 1));
     const end = start + n * size;
-    if (end > this.limit) return this.#viewSlow(type, n, size);
-    // Made before the offset moves: a view the runtime refuses (memory detached or shrunk
-    // under the buffer) leaves the buffer unchanged.
-    let v: T;
-    try {
-      v = new type(this.memory, start, n);
-    } catch (cause) {
-      throw this.#refused(end - start, start, cause);
-    }
+    // (An allocation reaching the end of the memory takes the slow path too: after the memory is
+    // detached, the span is empty and an empty view at 0 would still reach its end.)
+    if (end > this.limit || end >= this.span.length) return viewSlow(this, type, n, start, end);
+    const v = new type(this.memory, start, n);
     this.offset = end;
     return v;
   }
 
-  #refused(requested: number, start: number, cause: unknown): unknown {
+  /** The error to throw for a view of `memory` that the runtime refused (with `cause`). */
+  refused(requested: number, start: number, cause: unknown): unknown {
     return this.#slow.refused?.(requested, start, cause) ?? cause;
   }
 
-  #viewSlow<T extends TypedArray>(type: TypedArrayConstructor<T>, n: number, size: number): T {
+  /** An allocation past `limit`: the buffer's slow path (refused once the buffer is retired). */
+  allocSlow(byteLength: number, alignment: number): Ptr {
     this.checkLive("allocate");
-    const p = this.#slow.alloc(checkByteLength(n, size, "allocate"), size);
-    return new type(p.buffer, p.byteOffset, n);
+    return this.#slow.alloc(byteLength, alignment);
   }
 
   /** `byteLength` bytes (validated) aligned to `alignment` (a power of two). */
@@ -268,8 +278,7 @@ export class Bump extends CheckpointIds {
       this.offset = end;
       return { buffer: this.memory, byteOffset: start };
     }
-    this.checkLive("allocate");
-    return this.#slow.alloc(byteLength, alignment);
+    return this.allocSlow(byteLength, alignment);
   }
 
   /**
@@ -351,7 +360,7 @@ export class Bump extends CheckpointIds {
     try {
       e.view = new type(memory, start, n);
     } catch (cause) {
-      throw this.#refused(n * type.BYTES_PER_ELEMENT, start, cause);
+      throw this.refused(n * type.BYTES_PER_ELEMENT, start, cause);
     }
     e.companion = undefined;
     e.start = start;
@@ -400,16 +409,20 @@ export class Bump extends CheckpointIds {
     const d = this.depth;
     this.savedOffsets[d] = this.offset;
     this.savedShapes[d] = this.shape;
-    if (this.slowSave) this.#saveSlow(d);
+    if (this.slowSave) this.saveSlow(d);
     const id = nextId();
     this.ids[d] = id;
     this.depth = d + 1;
     return id as Checkpoint;
   }
 
-  // (Out of line, as `restore`'s: `save` and `restore` inline into every region, and V8 inlines
-  // only so much bytecode into one function.)
-  #saveSlow(d: number): void {
+  /**
+   * What `save` does beyond the fast path, at depth `d` (after the offset and shape are noted,
+   * before the checkpoint is numbered): out of line, as `restore`'s, because `save` and
+   * `restore` inline into every region (also written out in `noEscape`'s, which calls these),
+   * and V8 inlines only so much bytecode into one function.
+   */
+  saveSlow(d: number): void {
     this.checkLive("open a region");
     this.#slow.save(d);
   }
@@ -427,10 +440,11 @@ export class Bump extends CheckpointIds {
       this.offset = this.savedOffsets[d];
       return;
     }
-    this.#restoreSlow(cp, by);
+    this.restoreSlow(cp, by);
   }
 
-  #restoreSlow(cp: Checkpoint, by: Allocator | undefined): void {
+  /** `restore` where its fast path does not apply (see {@linkcode Bump.saveSlow}). */
+  restoreSlow(cp: Checkpoint, by: Allocator | undefined): void {
     this.checkLive("end a region");
     const d = this.pop(by ?? this.owner, cp);
     if (d >= this.#stateFloor) {
@@ -492,6 +506,32 @@ export class Bump extends CheckpointIds {
     this.#refloor();
     return v;
   }
+}
+
+// `Bump.view` where its fast path does not apply: an allocation past the core's limit goes to
+// the buffer's slow path; one within it that reaches the end of the memory (or finds it
+// detached or shrunk) is made here, before the offset moves, so that a view the runtime refuses
+// leaves the buffer unchanged and throws the buffer's error for it.
+function viewSlow<T extends TypedArray>(
+  core: Bump,
+  type: TypedArrayConstructor<T>,
+  n: number,
+  start: number,
+  end: number,
+): T {
+  const size = type.BYTES_PER_ELEMENT;
+  if (end > core.limit) {
+    const p = core.allocSlow(checkByteLength(n, size, "allocate"), size);
+    return new type(p.buffer, p.byteOffset, n);
+  }
+  let v: T;
+  try {
+    v = new type(core.memory, start, n);
+  } catch (cause) {
+    throw core.refused(end - start, start, cause);
+  }
+  core.offset = end;
+  return v;
 }
 
 // A one-entry cache of the last allocator looked up, so that a loop over one allocator reads its

@@ -5,7 +5,8 @@
  */
 
 import { allocIn } from "../_internal/alloc_in.ts";
-import { coreOf } from "../_internal/bump.ts";
+import { currentFrame } from "../_internal/async_context.ts";
+import { type Bump, coreOf } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import { checkDims, elementSize, isLastElementType } from "../_internal/validate.ts";
 import { allocViewUnchecked } from "./_unchecked.ts";
@@ -103,38 +104,41 @@ export function alloc<T extends TypedArray>(
 export function alloc<T extends TypedArray>(type: TypedArrayConstructor<T>, ...dims: number[]): T;
 export function alloc(a: unknown, ...rest: unknown[]): TypedArray {
   // The fast path, kept small so that it inlines into the caller: alloc(buf, type, n) on a
-  // buffer with a bump core (every built-in buffer, and the allocators over them), with the
-  // element type seen last and a count below 2^32: a few compares, then the core's arithmetic,
-  // the same code for every buffer class, so this call site stays monomorphic.
+  // buffer with a bump core (every built-in buffer, and the allocators over them), or
+  // alloc(type, n) on a default buffer whose core the task's slot has noted, with the element
+  // type seen last and a count below 2^32: a few compares, then the core's arithmetic, the same
+  // code for every buffer class, so this call site stays monomorphic. Both forms reach the one
+  // call below (V8 inlines every branch a call site's feedback has seen), and `rest` is not
+  // passed on from here, so that V8 need not make it.
+  let core: Bump | undefined, type: unknown, n: unknown;
   if (rest.length === 2) {
-    const core = coreOf(a);
-    const type = rest[0], n = rest[1];
-    if (
-      core !== undefined && isLastElementType(type) && typeof n === "number" && n >>> 0 === n
-    ) {
-      return core.view(type as TypedArrayConstructor, n);
-    }
+    core = coreOf(a);
+    type = rest[0];
+    n = rest[1];
   } else if (rest.length === 1) {
-    // alloc(type, n) on the default buffer: `rest` is not passed on, so that V8 need not make
-    // it, and the view comes from the core here (through `allocView` its bytecode would count
-    // too against how much V8 inlines into the caller).
-    const n = rest[0];
-    if (isLastElementType(a) && typeof n === "number" && n >>> 0 === n) {
-      const buf = defaultBuffer(), core = coreOf(buf);
-      if (core !== undefined) return core.view(a as TypedArrayConstructor, n);
-      return allocView(buf, a as TypedArrayConstructor, n);
-    }
+    core = currentFrame().task.core;
+    type = a;
+    n = rest[0];
+  }
+  if (core !== undefined && isLastElementType(type) && typeof n === "number" && n >>> 0 === n) {
+    return core.view(type as TypedArrayConstructor, n);
   }
   return allocOther(a, rest);
 }
 
-// alloc(buf, type, n) on allocators without a core, and everything to validate (alloc(type, n)
-// with an element type other than the last one seen included).
+// alloc(buf, type, n) on allocators without a core, alloc(type, n) on a default buffer whose
+// core is not noted, and everything to validate (an element type other than the last one seen
+// included).
 function allocOther(a: unknown, rest: unknown[]): TypedArray {
   if (rest.length === 2 && typeof a === "object" && a !== null) {
     const type = rest[0], n = rest[1];
     if (isLastElementType(type) && typeof n === "number" && n >>> 0 === n) {
       return allocView(a as Allocator, type as TypedArrayConstructor, n);
+    }
+  } else if (rest.length === 1) {
+    const n = rest[0];
+    if (isLastElementType(a) && typeof n === "number" && n >>> 0 === n) {
+      return allocView(defaultBuffer(), a as TypedArrayConstructor, n);
     }
   }
   return allocSlow(a, rest);

@@ -310,7 +310,8 @@ export class AllocBuffer implements Allocator<Checkpoint> {
   // Poison mode: detaches the memory, carrying on with a fresh ArrayBuffer over its bytes.
   #replaceMemory(): void {
     const core = this.#core;
-    const memory = core.memory = detach(core.memory as ArrayBuffer);
+    const memory = detach(core.memory as ArrayBuffer);
+    core.setMemory(memory);
     if (memory.byteLength >= this.#capacity) {
       this.#probe = new Uint8Array(memory, 0, this.#capacity);
     }

@@ -458,7 +458,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
   // Poison mode: detaches (and replaces) the buffers in use that hold no allocation now.
   #poisonEmpty(): void {
     const core = this.#core;
-    if (core.offset === 0) core.memory = detach(core.memory as ArrayBuffer);
+    if (core.offset === 0) core.setMemory(detach(core.memory as ArrayBuffer));
     const extra = this.#extra, offsets = this.#extraOffsets;
     for (let i = 0; i < extra.length; i++) if (offsets[i] === 0) extra[i] = detach(extra[i]);
   }
@@ -514,7 +514,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     const replaced = resize && this.#resize(proposed);
     this.#steady = !resize && !this.#poison && history.settled === run ? run : -1;
     this.#baseNext = this.#nextSize;
-    if (this.#poison && !replaced) core.memory = detach(core.memory as ArrayBuffer);
+    if (this.#poison && !replaced) core.setMemory(detach(core.memory as ArrayBuffer));
     // (No additional buffers and no poison mode, as before: the state is the same, and
     // `cleared` makes every restore fast again.)
     if (core.shape !== 0 || core.slowRestore) this.#sync();
@@ -539,7 +539,7 @@ export class AutoscalingAllocBuffer implements Allocator<Checkpoint> {
     if (main !== undefined) {
       const core = this.#core;
       if (this.#poison) detach(core.memory as ArrayBuffer);
-      core.memory = noteArenaMemory(main);
+      core.setMemory(noteArenaMemory(main));
       core.limit = proposed;
       core.forgetViews();
       this.#mainCapacity = proposed;

@@ -5,6 +5,7 @@
  */
 
 import { currentFrame, Frame, runInFrame, TaskSlot } from "../_internal/async_context.ts";
+import { permanentCoreOf } from "../_internal/bump.ts";
 import { describeValue } from "../_internal/describe.ts";
 import { validateSize } from "../_internal/validate.ts";
 import { type Allocator, isAllocator } from "./allocator.ts";
@@ -61,7 +62,15 @@ function newDefaultBuffer(): SlabBuffer {
  */
 export function defaultBuffer(): Allocator {
   const task = currentFrame().task;
-  return task.buffer ??= newDefaultBuffer();
+  return task.buffer ?? createDefaultBuffer(task);
+}
+
+// The task's own default buffer, made on first use, with its core noted for the fast paths.
+function createDefaultBuffer(task: TaskSlot): Allocator {
+  const buf = newDefaultBuffer();
+  task.buffer = buf;
+  task.core = permanentCoreOf(buf);
+  return buf;
 }
 
 /**
@@ -160,7 +169,11 @@ export function withBuffer<R>(buf: Allocator, fn: () => R): R {
   if (typeof fn !== "function") {
     throw new TypeError(`Cannot run withBuffer: fn must be a function, got ${describeValue(fn)}`);
   }
-  return runInFrame(new Frame(currentFrame().allocator, new TaskSlot(buf, true)), fn, "withBuffer");
+  return runInFrame(
+    new Frame(currentFrame().allocator, new TaskSlot(buf, true, permanentCoreOf(buf))),
+    fn,
+    "withBuffer",
+  );
 }
 
 /**

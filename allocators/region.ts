@@ -7,6 +7,7 @@
 
 import { allocIn } from "../_internal/alloc_in.ts";
 import { type Bump, coreOf } from "../_internal/bump.ts";
+import { nextId } from "../_internal/checkpoint_ids.ts";
 import {
   asyncContextAvailable,
   asyncDefaultBufferError,
@@ -206,9 +207,9 @@ export function noEscape<R>(fn: () => R): R;
  */
 export function noEscape<R>(buf: Allocator, fn: () => R): R;
 export function noEscape(a: unknown, b?: unknown): unknown {
-  // The fast paths, kept small so that they inline into the caller together with the region's
+  // The fast path, kept small so that it inlines into the caller together with the region's
   // body (V8 inlines only so many bytes of bytecode into one function): a buffer with a bump
-  // core, and the default buffer.
+  // core. The default-buffer form is this form on the task's default buffer.
   if (typeof b === "function") {
     const core = coreOf(a);
     if (core !== undefined) return runCoreRegion(a as Allocator, core, b as () => unknown);
@@ -216,23 +217,25 @@ export function noEscape(a: unknown, b?: unknown): unknown {
   return noEscapeOther(a, b);
 }
 
+// noEscape(fn): noEscape(buf, fn) on the task's default buffer; an async `fn` or a task without
+// a default buffer yet goes to the slow path. It calls `noEscape` again rather than running
+// the region itself: V8 inlines every branch of `noEscape` that its feedback has seen into
+// every call site, whichever form the site uses, and will not inline this recursive call, so
+// the region's code is inlined once per site, not once per form (inlined twice, it took the
+// budget the body and its allocations need).
+function noEscapeDefault(fn: unknown): unknown {
+  if (typeof fn === "function" && fn.constructor !== AsyncFunction) {
+    const buf = currentFrame().task.buffer;
+    if (buf !== undefined) return noEscape(buf, fn as () => unknown);
+  }
+  return noEscapeSlow(fn, undefined);
+}
+
 function noEscapeOther(a: unknown, b: unknown): unknown {
   if (typeof b === "function" && a === lastAllocator) {
     return runRegion(a as Allocator, b as () => unknown);
   }
   return noEscapeSlow(a, b);
-}
-
-// noEscape(fn) on the default buffer; what is not a synchronous function goes to the slow path
-// (async bodies run on a task buffer of their own).
-function noEscapeDefault(fn: unknown): unknown {
-  if (typeof fn !== "function" || fn.constructor === AsyncFunction) {
-    return noEscapeSlow(fn, undefined);
-  }
-  const buf = defaultBuffer(), core = coreOf(buf);
-  return core !== undefined
-    ? runCoreRegion(buf, core, fn as () => unknown)
-    : runRegion(buf, fn as () => unknown);
 }
 
 // Everything but an explicit buffer that passed the allocator check last time.
@@ -277,8 +280,20 @@ function runRegion(buf: Allocator, fn: () => unknown): unknown {
 // core: the same code for every class, so these calls stay monomorphic however many allocator
 // classes a program uses. The checkpoint is the region's sequence number too (both come from
 // one increasing sequence).
+//
+// The fast paths of `core.save()` and `core.restore(cp)` are written out here (calling their
+// slow paths where those apply): V8 inlines into one function only so many bytes of bytecode,
+// and counts for each callee also what it inlined where it was compiled on its own, so with the
+// two calls a region left too little for its body and the `alloc` calls in it. Bump.save and
+// Bump.restore say what each step does; the two must agree.
 function runCoreRegion(buf: Allocator, core: Bump, fn: () => unknown): unknown {
-  const cp = core.save();
+  const d = core.depth;
+  core.savedOffsets[d] = core.offset;
+  core.savedShapes[d] = core.shape;
+  if (core.slowSave) core.saveSlow(d);
+  const cp = nextId() as Checkpoint;
+  core.ids[d] = cp;
+  core.depth = d + 1;
   let result: unknown;
   try {
     result = fn();
@@ -289,7 +304,15 @@ function runCoreRegion(buf: Allocator, core: Bump, fn: () => unknown): unknown {
   if ((typeof result === "object" && result !== null) || anyOpenRegion()) {
     return finishRegion(buf, cp, cp, result);
   }
-  core.restore(cp);
+  const e = core.depth - 1;
+  if (e >= core.fastFloor && core.ids[e] === cp) {
+    core.depth = e;
+    const off = core.offset;
+    if (off > core.high) core.high = off;
+    core.offset = core.savedOffsets[e];
+  } else {
+    core.restoreSlow(cp, undefined);
+  }
   return result;
 }
 
@@ -369,10 +392,16 @@ function restoreQuietly(buf: Allocator, cp: unknown): void {
 function runInTaskBuffer(fn: () => Promise<unknown>, parent: Frame): Promise<unknown> {
   const buf = borrowTaskBuffer();
   const cp = buf.checkpointSave();
-  const done = () => returnTaskBuffer(buf, !hasOpenRegion(buf));
+  // The slot notes the buffer's core for the fast paths until the task settles and the buffer
+  // retires (its core is then replaced by one that refuses every use).
+  const task = new TaskSlot(buf, false, coreOf(buf));
+  const done = () => {
+    task.core = undefined;
+    returnTaskBuffer(buf, !hasOpenRegion(buf));
+  };
   let promise: Promise<unknown>;
   try {
-    promise = runInFrame(new Frame(parent.allocator, new TaskSlot(buf, false)), fn, "noEscape");
+    promise = runInFrame(new Frame(parent.allocator, task), fn, "noEscape");
   } catch (error) {
     done();
     throw error;

@@ -295,7 +295,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
       if (offset === 0) this.#emptied();
     } else {
       this.#extent = this.#savedExtents[depth];
-      if (offset === 0 && this.#poison) core.memory = detach(core.memory as ArrayBuffer);
+      if (offset === 0 && this.#poison) core.setMemory(detach(core.memory as ArrayBuffer));
     }
     this.#sync();
   }
@@ -330,7 +330,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
     const old = core.memory as ArrayBuffer;
     this.#regrow();
     if (!this.#poison) return;
-    if (core.memory === old) core.memory = detach(old);
+    if (core.memory === old) core.setMemory(detach(old));
     else detach(old);
   }
 
@@ -340,7 +340,7 @@ export class ResizeBuffer implements Allocator<Checkpoint> {
     if (peak <= this.#capacity) return;
     const core = this.#core;
     try {
-      core.memory = noteArenaMemory(new ArrayBuffer(peak));
+      core.setMemory(noteArenaMemory(new ArrayBuffer(peak)));
     } catch {
       return; // Regrowth is an optimisation; keep the old buffer and overflow again.
     }

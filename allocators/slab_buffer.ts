@@ -345,7 +345,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
     const slabs = this.#slabs;
     const last = Math.min(to, slabs.length - 1);
     for (let i = from; i <= last; i++) slabs[i] = detach(slabs[i]);
-    if (this.#slab >= from && this.#slab <= last) this.#core.memory = slabs[this.#slab];
+    if (this.#slab >= from && this.#slab <= last) this.#core.setMemory(slabs[this.#slab]);
   }
 
   #moveToSlab(index: number): void {
@@ -361,7 +361,7 @@ export class SlabBuffer implements Allocator<Checkpoint> {
   #setSlab(index: number): void {
     const core = this.#core;
     this.#slab = index;
-    core.memory = this.#slabs[index] ?? NO_SLAB;
+    core.setMemory(this.#slabs[index] ?? NO_SLAB);
     core.limit = core.memory.byteLength - 1;
     this.#setShape();
   }

@@ -1,7 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { alloc, AllocBuffer, noEscape, OutOfMemoryError } from "../../allocators/mod.ts";
+import {
+  alloc,
+  AllocBuffer,
+  noEscape,
+  OutOfMemoryError,
+  type TypedArrayConstructor,
+} from "../../allocators/mod.ts";
 
 describe("AllocBuffer", () => {
   it("AllocBuffer() holds 1 MiB by default and starts empty", () => {
@@ -81,6 +87,34 @@ describe("AllocBuffer", () => {
         /^Cannot allocate \d+ bytes: the AllocBuffer's memory was detached/.test(e.message));
       assert.equal(buf.used, 16);
     }
+  });
+
+  it("AllocBuffer over a detached ArrayBuffer refuses even an empty view at offset 0", () => {
+    const memory = new ArrayBuffer(64);
+    const buf = new AllocBuffer(memory);
+    structuredClone(memory, { transfer: [memory] });
+    for (const type of [Uint8Array, Float64Array] as TypedArrayConstructor[]) {
+      assert.throws(() => alloc(buf, type, 0), (e) =>
+        e instanceof OutOfMemoryError &&
+        /^Cannot allocate 0 bytes: the AllocBuffer's memory was detached/.test(e.message));
+      assert.equal(buf.used, 0);
+    }
+  });
+
+  it("AllocBuffer allocates up to its last byte, and empty views at its end", () => {
+    const buf = new AllocBuffer(64);
+    const a = alloc(buf, Float64Array, 8).fill(2);
+    assert.equal(a.length, 8);
+    assert.equal(buf.used, 64);
+    for (const type of [Uint8Array, Float64Array] as TypedArrayConstructor[]) {
+      const empty = alloc(buf, type, 0);
+      assert.equal(empty.length, 0);
+      assert.equal(empty.byteOffset, 64);
+    }
+    assert.equal(buf.used, 64);
+    assert.throws(() => alloc(buf, Uint8Array, 1), OutOfMemoryError);
+    assert.equal(noEscape(buf, () => alloc(buf, Uint8Array, 0).byteOffset), 64);
+    assert.ok(a.every((v) => v === 2));
   });
 
   it("AllocBuffer over a WebAssembly.Memory's buffer that grow() replaced: allocations fail clearly and change nothing", () => {
