@@ -711,11 +711,15 @@ function slowestPaired(
  * subprocess harness (benches/cnn_ratios.ts) is the one suited to these ratios.
  */
 function oneProcess(ms: Measure[]): Measure[] {
-  return ms.map((m) => ({
-    ...m,
-    notJudged:
-      "every variant in one process, one after another, so each runs code compiled for all of them and pays for the garbage of the ones before",
-  }));
+  return shownOnly(
+    ms,
+    "every variant in one process, one after another, so each runs code compiled for all of them and pays for the garbage of the ones before",
+  );
+}
+
+/** Marks measurements as shown beside a figure but not judged, saying why. */
+function shownOnly(ms: Measure[], why: string): Measure[] {
+  return ms.map((m) => ({ ...m, notJudged: why }));
 }
 
 /**
@@ -999,6 +1003,10 @@ export const FIGURES: readonly FigureSpec[] = [
         { kind: "heap" },
         /^CPU time/,
         "faster",
+      ),
+      ...shownOnly(
+        pairedRatio(d, has(/\bCNN\b/), { kind: "hand" }, { kind: "heap" }, /^CPU time/, "faster"),
+        "the pass with every intermediate preallocated by hand, which allocates nothing, against heap arrays: as far as any allocator can get ahead of the heap on this pass, since only allocation differs",
       ),
       ...oneProcess(compare(
         find(d, { file: CNN_BENCH, group: has(/./), name: /^AllocArray \+ BumperAllocator\(\)$/ }),

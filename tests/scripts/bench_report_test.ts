@@ -545,6 +545,11 @@ describe("scripts/_bench_report.ts", () => {
     const heap = figure(d, /^CNN inference: bumper vs heap, time$/);
     assert.equal(heap.measures[0].text, "1.50× faster (1.29–2.00× over 3 rounds)");
     assert.equal(heap.met, true);
+    // Beside it, the most any allocator could gain: the pass that allocates nothing vs heap
+    // (153/100, 420/200, 390/300), shown with its reason and not judged.
+    assert.equal(heap.measures[1].text, "1.53× faster (1.30–2.10× over 3 rounds)");
+    assert.match(heap.measures[1].notJudged!, /preallocated by hand, which allocates nothing/);
+    assert.equal(heap.measures[1].met, undefined);
     // With rounds that miss, the figure misses whatever the one-process bench says.
     const slow = structuredClone(rounds);
     slow.groups![0].rows[1].values["CPU time/pass (ms)"] = [110, 220, 330];
