@@ -1666,7 +1666,7 @@ export function keyRatiosMarkdown(
   const rows = results.flatMap((r) =>
     r.measures.filter((m) => m.spread !== undefined).map((m, i) => [
       i === 0 ? r.what : "",
-      m.text,
+      m.text + (m.notJudged ? ` (shown beside it: ${m.notJudged})` : ""),
       m.source.replace(/ \(.*\)$/, ""),
     ])
   );

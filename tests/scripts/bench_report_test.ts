@@ -550,6 +550,11 @@ describe("scripts/_bench_report.ts", () => {
     assert.equal(heap.measures[1].text, "1.53× faster (1.30–2.10× over 3 rounds)");
     assert.match(heap.measures[1].notJudged!, /preallocated by hand, which allocates nothing/);
     assert.equal(heap.measures[1].met, undefined);
+    // The key ratios say so too, as the figures table does.
+    assert.match(
+      keyRatiosMarkdown([heap], INFO),
+      /1\.53× faster \(1\.30–2\.10× over 3 rounds\) \(shown beside it: the pass with every intermediate preallocated by hand/,
+    );
     // With rounds that miss, the figure misses whatever the one-process bench says.
     const slow = structuredClone(rounds);
     slow.groups![0].rows[1].values["CPU time/pass (ms)"] = [110, 220, 330];
