@@ -5,6 +5,8 @@
  * @module
  */
 
+import { GUARD_LEN, type Guarded, VALID_AT } from "../_internal/guard.ts";
+
 /**
  * Whether a block of memory is still usable: shared by every `CheckedAllocArray` over that
  * memory (views share their parent's) and switched off once by the allocator that frees it.
@@ -27,6 +29,24 @@
  */
 export class MemoryValidity {
   #valid = true;
+
+  /**
+   * A validity that is valid until {@linkcode MemoryValidity.invalidate} is called.
+   *
+   * @example A validity of your own
+   * ```ts
+   * import { MemoryValidity } from "@x/allocarrays";
+   * import assert from "node:assert/strict";
+   *
+   * const v = new MemoryValidity();
+   * assert.ok(v.valid);
+   * ```
+   */
+  constructor() {
+    // Where CheckedAllocArray's fast check reads GUARD (see _internal/guard.ts): in range only
+    // while valid, and only here, where `valid` is the flag alone.
+    (this as unknown as Guarded)[VALID_AT] = new.target === MemoryValidity ? 0 : GUARD_LEN;
+  }
 
   /**
    * `true` until {@linkcode MemoryValidity.invalidate} is called.
@@ -59,6 +79,7 @@ export class MemoryValidity {
    */
   invalidate(): void {
     this.#valid = false;
+    (this as unknown as Guarded)[VALID_AT] = GUARD_LEN;
   }
 
   /** `"MemoryValidity"`. */

@@ -6,6 +6,11 @@
  */
 
 import { isArenaMemory } from "../_internal/arena_memory.ts";
+import {
+  GUARD as SHARED_GUARD,
+  type Guarded,
+  VALID_AT as SHARED_VALID_AT,
+} from "../_internal/guard.ts";
 import { describeHead, describeValue } from "../_internal/describe.ts";
 import type { Allocator } from "../allocators/allocator.ts";
 import { MemoryValidity } from "../allocators/memory_validity.ts";
@@ -20,6 +25,10 @@ import {
 } from "./_core.ts";
 import { AllocArray } from "./alloc_array.ts";
 import { type ElementOf, NDArray, type Nested } from "./ndarray.ts";
+
+// Constants of this module (V8 reads an imported binding from its module on every use).
+const GUARD = SHARED_GUARD;
+const VALID_AT: typeof SHARED_VALID_AT = SHARED_VALID_AT;
 
 /**
  * A `CheckedAllocArray` was used after the allocator that handed out its memory freed it
@@ -349,8 +358,23 @@ export class CheckedAllocArray<T extends TypedArray = TypedArray> extends AllocA
    * ```
    */
   override get data(): T {
-    if (!this.#validity.valid) throw this.#invalid();
+    // Two reads that are in range when the array may be used: GUARD at its validity's index
+    // (see _internal/guard.ts), and its first element (out of range once its memory is
+    // detached; an empty array has none, and then the slow path decides). V8 compiles them as
+    // bounds checks, not branches, so a loop of `get`/`set` keeps the layout in registers.
     const data = super.data;
+    if (
+      GUARD[(this.#validity as unknown as Guarded)[VALID_AT]] === undefined ||
+      data[this.offset] === undefined
+    ) {
+      return this.#checkedData(data);
+    }
+    return data;
+  }
+
+  // `data` where a read of the fast check failed: the checks that name what is wrong.
+  #checkedData(data: T): T {
+    if (!this.#validity.valid) throw this.#invalid();
     // A valid layout of a non-empty array never has empty data: it was detached.
     if (data.length === 0 && this.size !== 0) {
       throw new InvalidMemoryError(allocationSite(this), true);

@@ -22,23 +22,22 @@ import {
   type TypedArrayConstructor,
 } from "../allocators/dtype.ts";
 import { BUFFER } from "../_internal/array_slots.ts";
+import { GUARD as SHARED_GUARD, GUARD_LEN as SHARED_GUARD_LEN } from "../_internal/guard.ts";
 import { TRUSTED, type Trusted, type TrustedArgs, WRAP } from "./_core.ts";
 
 /** The deepest nesting {@linkcode NDArray.fromNested} reads (its walk recurses once a level). */
 const MAX_NESTING = 1024;
 
-// `set` checks an index against its axis with two reads of GUARD (1 MiB, made once), which
+// `set` checks an index against its axis with two reads of GUARD (see _internal/guard.ts), which
 // are both in range only when the index is: GUARD[i] (0 <= i) and GUARD[i + GUARD_LEN - length]
 // (i < length; an axis longer than GUARD_LEN makes this read fail for some valid indices, and
-// the -1 length of an axis that is not there for all). V8 compiles a read of a typed array that
-// has never been out of range as a bounds check that leaves optimised code when it fails, not as
-// a branch, so a loop of `set` calls keeps its reads of the layout out of the loop, as a loop
-// over `data` does (about 2.3× `data[i] = v` against 2.7–3.6× with compared indices:
-// `deno run -A benches/ops_ratios.ts --group "set, "`). When a read fails, the comparisons
-// decide, and after that V8 compiles the reads as comparisons too: still correct, as fast as
-// comparing.
-const GUARD_LEN = 1 << 20;
-const GUARD = new Uint8Array(GUARD_LEN);
+// the -1 length of an axis that is not there for all). A loop of `set` calls so keeps its reads
+// of the layout out of the loop, as a loop over `data` does (about 2.3× `data[i] = v` against
+// 2.7–3.6× with compared indices: `deno run -A benches/ops_ratios.ts --group "set, "`). (Both
+// are constants of this module: V8 reads an imported binding from its module on every use, and
+// a loop of `set` calls then ran at 5×.)
+const GUARD = SHARED_GUARD;
+const GUARD_LEN = SHARED_GUARD_LEN;
 
 /**
  * The element type of typed array `T`: `number`, or `bigint` for `BigInt64Array` and

@@ -256,6 +256,64 @@ describe("CheckedAllocArray", () => {
     assert.equal(Object.prototype.toString.call(v), "[object MemoryValidity]");
   });
 
+  it("CheckedAllocArray access in a long loop still throws once the memory is freed", () => {
+    // get/set check validity with reads that V8 compiles as bounds checks once the loop is
+    // hot: the first access after the reset must still fail, and so must every later one.
+    const b = new BumperAllocator();
+    const [c, m] = withAllocator(b, () => {
+      const c = similar(new CheckedAllocArray(new Float64Array(64)));
+      const m = similar(new CheckedAllocArray(new Float64Array(64), [8, 8]));
+      return [c, m] as const;
+    });
+    let total = 0;
+    for (let r = 0; r < 2000; r++) {
+      for (let i = 0; i < 64; i++) c.set(i, r + i);
+      for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) m.set(i, j, i * j);
+      for (let i = 0; i < 64; i++) total += c.get(i);
+      for (let i = 0; i < 8; i++) total += m.get(i, 7);
+    }
+    assert.equal(c.get(63), 1999 + 63);
+    assert.equal(total, 2000 * (64 * 63 / 2) + 64 * (1999 * 2000 / 2) + 2000 * 7 * 28);
+    reset(b);
+    for (let r = 0; r < 3; r++) {
+      assert.throws(() => c.get(0), invalid);
+      assert.throws(() => c.set(0, 1), invalid);
+      assert.throws(() => m.get(1, 1), invalid);
+      assert.throws(() => m.set(1, 1, 1), invalid);
+      assert.throws(() => c.data, invalid);
+    }
+  });
+
+  it("a MemoryValidity subclass decides with its own valid, however hot the access", () => {
+    class Switch extends MemoryValidity {
+      on = true;
+      override get valid(): boolean {
+        return this.on && super.valid;
+      }
+    }
+    const v = new Switch();
+    const c = new CheckedAllocArray(new Float64Array(8), undefined, undefined, undefined, v);
+    for (let r = 0; r < 5000; r++) c.set(r & 7, r);
+    assert.equal(c.get(7), 4999);
+    v.on = false;
+    assert.throws(() => c.get(0), invalid);
+    assert.throws(() => c.set(0, 1), invalid);
+    assert.equal(c.isValid, false);
+    v.on = true;
+    assert.equal(c.get(7), 4999);
+    v.invalidate();
+    assert.throws(() => c.get(7), invalid);
+  });
+
+  it("an empty CheckedAllocArray's data is readable while valid, and refused after", () => {
+    const v = new MemoryValidity();
+    const empty = new CheckedAllocArray(new Float64Array(0), undefined, undefined, undefined, v);
+    assert.equal(empty.data.length, 0);
+    assert.equal(empty.size, 0);
+    v.invalidate();
+    assert.throws(() => empty.data, invalid);
+  });
+
   it("CheckedAllocArray.fromNested() and adapt() build always-valid checked arrays", () => {
     const c = CheckedAllocArray.fromNested([[1, 2], [3, 4]], Int32Array);
     assert.ok(c instanceof CheckedAllocArray && c.isValid);
