@@ -419,8 +419,9 @@ export class Bump extends CheckpointIds {
   /**
    * What `save` does beyond the fast path, at depth `d` (after the offset and shape are noted,
    * before the checkpoint is numbered): out of line, as `restore`'s, because `save` and
-   * `restore` inline into every region (also written out in `noEscape`'s, which calls these),
-   * and V8 inlines only so much bytecode into one function.
+   * `restore` inline into every region (their fast paths are also written out in the region of
+   * `noEscape`, allocators/region.ts, which calls these), and V8 inlines only so much bytecode
+   * into one function.
    */
   saveSlow(d: number): void {
     this.checkLive("open a region");
