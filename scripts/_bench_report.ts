@@ -608,6 +608,14 @@ function rowOf(m: MergedMeasurement, q: RowQuery): MergedMeasurement["rows"][num
   );
 }
 
+/** The name of the first metric of `row` that `metric` matches, if any. */
+function metricKey(
+  row: MergedMeasurement["rows"][number] | undefined,
+  metric: RegExp,
+): string | undefined {
+  return row && [...row.values.keys()].find((k) => metric.test(k));
+}
+
 /** A metric of a measurement script's row: the samples of the first group and row matching. */
 function fromMeasurement(
   d: ReportData,
@@ -618,7 +626,7 @@ function fromMeasurement(
   for (const m of d.measurements) {
     if (!group(m.group)) continue;
     const r = rowOf(m, row);
-    const key = r && [...r.values.keys()].find((k) => metric.test(k));
+    const key = metricKey(r, metric);
     if (r && key) {
       return [{
         source: `${m.command} "${m.group}"`,
@@ -647,7 +655,7 @@ function pairedRatio(
   for (const m of d.measurements) {
     if (!group(m.group)) continue;
     const ra = rowOf(m, a), rb = rowOf(m, b);
-    const key = ra && [...ra.values.keys()].find((k) => metric.test(k));
+    const key = metricKey(ra, metric);
     const va = key ? ra!.values.get(key) : undefined, vb = key ? rb?.values.get(key) : undefined;
     if (!va || !vb || va.length !== vb.length) continue;
     const mid = (v: number[]) => formatMetric(key!, spreadOf(v)?.median ?? NaN);
@@ -689,7 +697,7 @@ function slowestPaired(
   for (const m of d.measurements) {
     if (!group(m.group)) continue;
     const hand = rowOf(m, { kind: "hand" });
-    const key = hand && [...hand.values.keys()].find((k) => metric.test(k));
+    const key = metricKey(hand, metric);
     const lib = m.rows.filter((r) => r.kind === "library" && name.test(r.name));
     const h = key ? hand!.values.get(key) : undefined;
     const vs = lib.map((r) => r.values.get(key!));
