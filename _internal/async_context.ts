@@ -21,9 +21,11 @@ export class TaskSlot {
   /** `true` when `withBuffer` chose `buffer` explicitly (async regions then share it). */
   readonly explicit: boolean;
   /**
-   * The bump core of `buffer` while it cannot change (see `permanentCoreOf`), read by the
-   * default-buffer fast paths of `alloc` and `noEscape` in place of a look-up through the
-   * buffer; `undefined` when `buffer` is unset or has no such core (then they look it up).
+   * The bump core of `buffer` while it cannot change (see `permanentCoreOf`; a task buffer's
+   * until its task settles), read by `alloc(type, n)`'s fast path in place of
+   * `coreOf(defaultBuffer())`, whose code V8 would inline into every call site of `alloc`,
+   * either form's; `undefined` when `buffer` is unset or has no such core (then `alloc` looks
+   * it up on its slow path).
    */
   core: Bump | undefined;
 
